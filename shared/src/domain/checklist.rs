@@ -1,0 +1,239 @@
+//! Judges a customer's Lark app against the integration guide. Every failed item carries the
+//! exact fix, phrased as the step the customer's Lark admin takes.
+
+use serde::{Deserialize, Serialize};
+
+use super::setup::{homepage_url, redirect_urls, REQUIRED_SCOPES};
+use crate::lark::{AppInfo, AppVersion, ScopeGrant, TenantInfo};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckItem {
+    pub key: String,
+    pub label: String,
+    pub passed: bool,
+    /// A blocking failure prevents activation; a warning does not.
+    pub blocking: bool,
+    pub fix: Option<String>,
+}
+
+impl CheckItem {
+    fn pass(key: impl Into<String>, label: impl Into<String>) -> Self {
+        Self { key: key.into(), label: label.into(), passed: true, blocking: true, fix: None }
+    }
+
+    fn fail(key: impl Into<String>, label: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self { key: key.into(), label: label.into(), passed: false, blocking: true, fix: Some(fix.into()) }
+    }
+
+    fn check(key: &str, label: String, ok: bool, fix: impl FnOnce() -> String) -> Self {
+        if ok {
+            Self::pass(key, label)
+        } else {
+            Self::fail(key, label, fix())
+        }
+    }
+}
+
+/// What Lark told us about the app; a call that failed (e.g. for a missing scope) is `None`.
+pub struct LarkFacts<'a> {
+    pub grants: &'a [ScopeGrant],
+    pub app: Option<&'a AppInfo>,
+    pub version: Option<&'a AppVersion>,
+    pub tenant: Option<&'a TenantInfo>,
+}
+
+const PUBLISH: &str = "then publish a new version in Version Management & Release";
+
+pub fn evaluate(facts: &LarkFacts<'_>, typed_org_name: &str, base: &str, app_id: &str) -> Vec<CheckItem> {
+    let mut items = vec![CheckItem::pass("credentials", "App ID and App Secret accepted by Lark")];
+    items.extend(REQUIRED_SCOPES.iter().map(|scope| scope_item(facts.grants, scope)));
+    items.push(published_item(facts.app));
+    items.push(bot_item(facts.version));
+    items.push(homepage_item(facts.version, base, app_id));
+    items.push(redirect_item(facts.app, base, app_id));
+    items.push(tenant_name_item(facts.tenant, typed_org_name));
+    items
+}
+
+pub fn all_blocking_passed(items: &[CheckItem]) -> bool {
+    items.iter().all(|i| i.passed || !i.blocking)
+}
+
+fn scope_item(grants: &[ScopeGrant], scope: &str) -> CheckItem {
+    let grant = grants.iter().find(|g| g.scope_name == scope);
+    let label = format!("Scope {scope} granted");
+    match grant {
+        Some(g) if g.grant_status == 1 => CheckItem::pass(format!("scope:{scope}"), label),
+        Some(_) => CheckItem::fail(
+            format!("scope:{scope}"),
+            label,
+            format!("Scope {scope} is requested but not approved: ask your Lark admin to approve it in the Admin Console, {PUBLISH}."),
+        ),
+        None => CheckItem::fail(
+            format!("scope:{scope}"),
+            label,
+            format!("Add scope {scope} in Permissions & Scopes, {PUBLISH}."),
+        ),
+    }
+}
+
+fn published_item(app: Option<&AppInfo>) -> CheckItem {
+    let published = app.is_some_and(|a| !a.online_version_id.is_empty() && a.status == 1);
+    CheckItem::check("published", "App published and enabled".into(), published, || match app {
+        None => format!("Could not read the app's configuration: add scope application:application:self_manage, {PUBLISH}."),
+        Some(_) => "Publish a version in Version Management & Release and make sure the app is enabled.".into(),
+    })
+}
+
+fn bot_item(version: Option<&AppVersion>) -> CheckItem {
+    let enabled = version.is_some_and(|v| v.ability.bot.is_some());
+    CheckItem::check("bot", "Bot feature enabled".into(), enabled, || {
+        format!("In Add Features, add the Bot feature, {PUBLISH}.")
+    })
+}
+
+fn homepage_item(version: Option<&AppVersion>, base: &str, app_id: &str) -> CheckItem {
+    let expected = homepage_url(base, app_id);
+    let actual = version.and_then(|v| v.ability.web_app.as_ref()).map(|w| w.pc_url.trim_end_matches('/'));
+    CheckItem::check("homepage", "Web app Desktop Homepage URL".into(), actual == Some(expected.as_str()), || {
+        let now = match actual {
+            Some(url) if !url.is_empty() => format!(" (it is now {url})"),
+            Some(_) => " (it is empty)".into(),
+            None => " (the Web app feature is missing: add it in Add Features)".into(),
+        };
+        format!("In Web App configurations set the Desktop Homepage URL to {expected}{now}, {PUBLISH}.")
+    })
+}
+
+fn redirect_item(app: Option<&AppInfo>, base: &str, app_id: &str) -> CheckItem {
+    let configured: Vec<&str> = app.map(|a| a.redirect_urls.iter().map(|u| u.trim_end_matches('/')).collect()).unwrap_or_default();
+    let missing: Vec<String> = redirect_urls(base, app_id).into_iter().filter(|u| !configured.contains(&u.as_str())).collect();
+    CheckItem::check("redirect_urls", "The 5 redirect URLs in Security Settings".into(), app.is_some() && missing.is_empty(), || {
+        format!("In Security Settings → Redirect URLs add: {}, {PUBLISH}.", missing.join(", "))
+    })
+}
+
+fn tenant_name_item(tenant: Option<&TenantInfo>, typed: &str) -> CheckItem {
+    let Some(tenant) = tenant else {
+        return CheckItem::fail(
+            "tenant_name",
+            "Organisation name matches Lark",
+            format!("Could not read the organisation: add scope tenant:tenant:readonly, {PUBLISH}."),
+        );
+    };
+    let same = normalise(&tenant.name) == normalise(typed);
+    let label = format!("Organisation name matches Lark (“{}”)", tenant.name);
+    if same {
+        CheckItem::pass("tenant_name", label)
+    } else {
+        CheckItem {
+            key: "tenant_name".into(),
+            label,
+            passed: false,
+            blocking: false,
+            fix: Some(format!(
+                "Lark says this app belongs to “{}” but the name typed was “{typed}”. Check that the App ID is the customer's, or correct the name.",
+                tenant.name
+            )),
+        }
+    }
+}
+
+fn normalise(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lark::{Ability, AppScope, TenantAvatar, WebApp};
+
+    const BASE: &str = "https://support.example.com";
+
+    fn grants(scopes: &[&str]) -> Vec<ScopeGrant> {
+        scopes.iter().map(|s| ScopeGrant { scope_name: s.to_string(), grant_status: 1 }).collect()
+    }
+
+    fn app() -> AppInfo {
+        AppInfo {
+            app_id: "cli_a".into(),
+            app_name: "Support".into(),
+            status: 1,
+            redirect_urls: redirect_urls(BASE, "cli_a"),
+            online_version_id: "v1".into(),
+            scopes: REQUIRED_SCOPES.iter().map(|s| AppScope { scope: s.to_string() }).collect(),
+        }
+    }
+
+    fn version(homepage: &str, bot: bool) -> AppVersion {
+        AppVersion {
+            ability: Ability {
+                web_app: Some(WebApp { pc_url: homepage.into(), mobile_url: String::new() }),
+                bot: bot.then(|| serde_json::json!({})),
+            },
+        }
+    }
+
+    fn tenant(name: &str) -> TenantInfo {
+        TenantInfo {
+            name: name.into(),
+            display_id: "F1".into(),
+            tenant_tag: 0,
+            tenant_key: "tk".into(),
+            avatar: TenantAvatar::default(),
+        }
+    }
+
+    fn run(grants: &[ScopeGrant], version: &AppVersion, tenant: &TenantInfo, typed: &str) -> Vec<CheckItem> {
+        let app = app();
+        let facts = LarkFacts { grants, app: Some(&app), version: Some(version), tenant: Some(tenant) };
+        evaluate(&facts, typed, BASE, "cli_a")
+    }
+
+    #[test]
+    fn a_correct_app_passes_everything() {
+        let items = run(&grants(&REQUIRED_SCOPES), &version(&homepage_url(BASE, "cli_a"), true), &tenant("Acme  Corp"), "acme corp");
+        assert!(items.iter().all(|i| i.passed), "{items:#?}");
+        assert!(all_blocking_passed(&items));
+    }
+
+    #[test]
+    fn missing_scope_names_the_exact_fix() {
+        let g = grants(&REQUIRED_SCOPES[..3]);
+        let items = run(&g, &version(&homepage_url(BASE, "cli_a"), true), &tenant("Acme"), "Acme");
+        let failed: Vec<_> = items.iter().filter(|i| !i.passed).collect();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(
+            failed[0].fix.as_deref(),
+            Some("Add scope tenant:tenant:readonly in Permissions & Scopes, then publish a new version in Version Management & Release.")
+        );
+        assert!(!all_blocking_passed(&items));
+    }
+
+    #[test]
+    fn wrong_homepage_and_disabled_bot_are_reported() {
+        let items = run(&grants(&REQUIRED_SCOPES), &version("https://old.example.com/x", false), &tenant("Acme"), "Acme");
+        let home = items.iter().find(|i| i.key == "homepage").unwrap();
+        assert!(!home.passed);
+        assert!(home.fix.as_ref().unwrap().contains("https://support.example.com/lark/cli_a/workbench"));
+        assert!(home.fix.as_ref().unwrap().contains("it is now https://old.example.com/x"));
+        assert!(!items.iter().find(|i| i.key == "bot").unwrap().passed);
+    }
+
+    #[test]
+    fn name_mismatch_is_a_warning_not_a_blocker() {
+        let items = run(&grants(&REQUIRED_SCOPES), &version(&homepage_url(BASE, "cli_a"), true), &tenant("Globex"), "Acme");
+        let name = items.iter().find(|i| i.key == "tenant_name").unwrap();
+        assert!(!name.passed && !name.blocking);
+        assert!(all_blocking_passed(&items));
+    }
+
+    #[test]
+    fn unreadable_app_info_points_at_the_self_manage_scope() {
+        let g = grants(&REQUIRED_SCOPES[1..]);
+        let facts = LarkFacts { grants: &g, app: None, version: None, tenant: None };
+        let items = evaluate(&facts, "Acme", BASE, "cli_a");
+        let published = items.iter().find(|i| i.key == "published").unwrap();
+        assert!(published.fix.as_ref().unwrap().contains("application:application:self_manage"));
+    }
+}

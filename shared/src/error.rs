@@ -1,0 +1,95 @@
+//! The one error type of the HTTP boundary. Clients get a status and a readable message; logs get
+//! the whole cause chain. Mapping to HTTP statuses happens here and nowhere else.
+
+use http::StatusCode;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Unprocessable(String),
+    #[error("The request body is larger than {0} bytes.")]
+    TooLarge(usize),
+    #[error("Lark could not be reached or answered with an error; please try again shortly.")]
+    Lark(#[from] crate::lark::LarkError),
+    #[error("The service is having trouble storing data; please try again shortly.")]
+    Store(#[from] crate::store::StoreError),
+    #[error("Encryption service failure; please try again shortly.")]
+    Secrets(#[from] crate::secrets::SecretsError),
+    #[error("Something went wrong on our side.")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Lark(_) => StatusCode::BAD_GATEWAY,
+            AppError::Store(_) | AppError::Secrets(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A short title for error pages.
+    pub fn title(&self) -> &'static str {
+        match self.status() {
+            StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => "That request could not be used",
+            StatusCode::UNAUTHORIZED => "Please sign in",
+            StatusCode::FORBIDDEN => "You do not have access",
+            StatusCode::NOT_FOUND => "Not found",
+            StatusCode::CONFLICT => "Already done",
+            StatusCode::PAYLOAD_TOO_LARGE => "Too large",
+            _ => "Temporarily unavailable",
+        }
+    }
+
+    /// Logs server-side failures with their cause chain; client errors are routine.
+    pub fn log(&self) {
+        if self.status().is_server_error() {
+            let mut chain = format!("{self:?}");
+            let mut source = std::error::Error::source(self);
+            while let Some(cause) = source {
+                chain.push_str(&format!(" <- {cause}"));
+                source = cause.source();
+            }
+            tracing::error!(error = %chain, "request failed");
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_errors_map_to_4xx_and_keep_their_message() {
+        let e = AppError::BadRequest("Title is required.".into());
+        assert_eq!(e.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(e.to_string(), "Title is required.");
+        assert_eq!(AppError::NotFound("x".into()).status(), StatusCode::NOT_FOUND);
+        assert_eq!(AppError::TooLarge(10).status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    #[test]
+    fn internal_errors_hide_their_detail() {
+        let e = AppError::Internal("stack trace with secrets".into());
+        assert_eq!(e.to_string(), "Something went wrong on our side.");
+    }
+}

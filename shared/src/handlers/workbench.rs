@@ -1,0 +1,100 @@
+//! `GET /lark/{appId}/workbench`: the customer's Enterprise Service Workstation, or the staff
+//! console when opened through the provider's app. Without a session it sends the browser through
+//! Lark sign-in and back.
+
+use http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use minijinja::context;
+
+use crate::clock::format_utc;
+use crate::context::AppContext;
+use crate::domain::checklist::all_blocking_passed;
+use crate::error::{AppError, AppResult};
+use crate::pages::TenantView;
+use crate::session::Session;
+use crate::store::{Side, Staff, Tenant, TenantKind};
+use crate::web;
+
+pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
+    let app_id = web::app_id(&req)?;
+    let tenant = crate::orgs::load(ctx, &app_id).await?;
+    let Some(session) = web::session(ctx, &req, &app_id) else {
+        let here = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let login = url::form_urlencoded::Serializer::new(String::new()).append_pair("return_to", here).finish();
+        return Ok(web::redirect(&format!("/thirdparty/lark/{app_id}/login?{login}"), &[]));
+    };
+    if session.tenant_key != tenant.tenant_key {
+        return Err(AppError::Forbidden("Your session belongs to another organisation.".into()));
+    }
+    let body = match tenant.kind {
+        TenantKind::Customer => customer_workbench(ctx, &tenant, &session).await?,
+        TenantKind::Provider => staff_console(ctx, &session).await?,
+    };
+    Ok(web::html(StatusCode::OK, body))
+}
+
+async fn customer_workbench(ctx: &AppContext, tenant: &Tenant, session: &Session) -> AppResult<String> {
+    let members = match &tenant.service_group_id {
+        Some(id) => ctx.store.members(id).await?,
+        None => Vec::new(),
+    };
+    let (colleagues, service_team): (Vec<_>, Vec<_>) = members.into_iter().partition(|m| m.side == Side::Colleague);
+    let group = match &tenant.service_group_id {
+        Some(id) => ctx.store.group(id).await?,
+        None => None,
+    };
+    let is_member = colleagues.iter().any(|m| m.open_id == session.open_id);
+    crate::pages::render(
+        "workbench.html",
+        context! {
+            org => TenantView::new(ctx, tenant),
+            user => session,
+            group,
+            is_member,
+            colleagues,
+            service_team,
+            tickets => Vec::<()>::new(),
+        },
+    )
+}
+
+async fn staff_console(ctx: &AppContext, session: &Session) -> AppResult<String> {
+    let staff: Staff = ctx
+        .store
+        .staff(&ctx.settings.provider_app_id, &session.open_id)
+        .await?
+        .ok_or_else(|| AppError::Forbidden("You are not registered as staff of this deployment.".into()))?;
+    let everyone = ctx.store.all_staff(&ctx.settings.provider_app_id).await?;
+    let name_of = |open_id: &str| everyone.iter().find(|s| s.open_id == open_id).map_or_else(|| open_id.to_owned(), |s| s.name.clone());
+    let mut orgs = Vec::new();
+    for tenant in ctx.store.tenants().await? {
+        if tenant.kind != TenantKind::Customer || !crate::orgs::serves(&staff, &tenant) {
+            continue;
+        }
+        let members = match &tenant.service_group_id {
+            Some(id) => ctx.store.members(id).await?.len(),
+            None => 0,
+        };
+        orgs.push(context! {
+            view => TenantView::new(ctx, &tenant),
+            ready => all_blocking_passed(&tenant.checklist),
+            checked_at => format_utc(tenant.checked_at),
+            tam => tenant.tam.as_deref().map(name_of),
+            engineers => tenant.engineers.iter().map(|e| name_of(e)).collect::<Vec<_>>(),
+            members,
+        });
+    }
+    orgs.sort_by_key(|o| o.get_attr("view").and_then(|v| v.get_attr("org_name")).map(|n| n.to_string()).unwrap_or_default());
+    crate::pages::render(
+        "console.html",
+        context! {
+            user => session,
+            staff,
+            role_label => staff.role.label(),
+            can_manage => staff.role.can_manage_customers(),
+            orgs,
+            team => everyone,
+            provider_app => ctx.settings.provider_app_id,
+        },
+    )
+}

@@ -1,0 +1,89 @@
+//! Identifiers from Lark and from users, parsed once at the edge.
+
+use crate::error::AppError;
+use std::fmt;
+
+macro_rules! id_type {
+    ($name:ident, $what:literal, $valid:expr) => {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(raw: &str) -> Result<Self, AppError> {
+                let valid: fn(&str) -> bool = $valid;
+                if valid(raw) {
+                    Ok(Self(raw.to_owned()))
+                } else {
+                    Err(AppError::BadRequest(format!("{} is not a valid {}.", shorten(raw), $what)))
+                }
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = AppError;
+            fn try_from(raw: String) -> Result<Self, AppError> {
+                Self::parse(&raw)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+fn token_chars(s: &str, prefix: &str, max: usize) -> bool {
+    s.len() > prefix.len()
+        && s.len() <= max
+        && s.starts_with(prefix)
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+id_type!(AppId, "Lark App ID (it looks like cli_a1b2c3d4e5f6)", |s| token_chars(s, "cli_", 64));
+id_type!(OpenId, "Lark open_id", |s| token_chars(s, "ou_", 80));
+id_type!(GroupId, "group id", |s| token_chars(s, "g_", 40));
+
+/// Quotes user input in error messages without echoing a wall of text back.
+fn shorten(raw: &str) -> String {
+    let mut out: String = raw.chars().take(40).collect();
+    if raw.chars().count() > 40 {
+        out.push('…');
+    }
+    if out.is_empty() {
+        "An empty value".into()
+    } else {
+        format!("“{out}”")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_ids_must_look_like_lark_app_ids() {
+        assert!(AppId::parse("cli_a1b2c3").is_ok());
+        for bad in ["", "cli_", "abc", "cli_a/b", "cli_<script>", &format!("cli_{}", "a".repeat(80))] {
+            assert!(AppId::parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn error_quotes_a_short_version_of_the_input() {
+        let err = AppId::parse(&"x".repeat(100)).unwrap_err().to_string();
+        assert!(err.contains('…') && err.len() < 150, "{err}");
+    }
+}

@@ -1,0 +1,311 @@
+//! The Lark Open API client: one method per call, `{code, msg, data}` checked in one place
+//! (`code != 0` is a failure even on HTTP 200), tenant tokens cached per app and refreshed by
+//! Lark's 30-minute rule, and a base URL that tests point at the sandbox.
+
+mod types;
+
+pub use types::*;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+use crate::clock::{Clock, Epoch};
+
+/// Lark re-issues the same tenant token while ≥ 30 minutes remain; refreshing below that gets a
+/// fresh one, so cached tokens are used until then.
+const REFRESH_BELOW: i64 = 30 * 60;
+
+/// Codes Lark uses for a wrong App ID / App Secret or an app that cannot get a token.
+const BAD_CREDENTIAL_CODES: [i64; 5] = [10014, 10015, 99991543, 20002, 10003];
+const TOKEN_INVALID_CODES: [i64; 3] = [99991663, 99991665, 99991671];
+
+#[derive(Debug, thiserror::Error)]
+pub enum LarkError {
+    #[error("Lark API error {code}: {msg}")]
+    Api { code: i64, msg: String, status: u16, retry_after: Option<u64> },
+    #[error("Lark answered HTTP {0} without a Lark body")]
+    Http(u16),
+    #[error("could not reach Lark: {0}")]
+    Transport(String),
+    #[error("unexpected Lark response: {0}")]
+    Decode(String),
+}
+
+impl LarkError {
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            LarkError::Api { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    pub fn is_bad_credentials(&self) -> bool {
+        self.code().is_some_and(|c| BAD_CREDENTIAL_CODES.contains(&c))
+    }
+
+    fn is_token_invalid(&self) -> bool {
+        self.code().is_some_and(|c| TOKEN_INVALID_CODES.contains(&c))
+    }
+}
+
+/// An app's credentials for one call. The secret is only ever sent to Lark.
+#[derive(Clone, Copy)]
+pub struct Credentials<'a> {
+    pub app_id: &'a str,
+    pub app_secret: &'a str,
+}
+
+#[derive(Clone, Debug)]
+struct CachedToken {
+    token: String,
+    expires_at: Epoch,
+}
+
+#[derive(Clone)]
+pub struct LarkClient {
+    http: reqwest::Client,
+    base: String,
+    accounts: String,
+    clock: Arc<dyn Clock>,
+    tokens: Arc<Mutex<HashMap<String, CachedToken>>>,
+}
+
+impl LarkClient {
+    pub fn new(base: &str, accounts: &str, clock: Arc<dyn Clock>) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .connect_timeout(Duration::from_secs(3))
+            .build()
+            .expect("static reqwest configuration");
+        Self {
+            http,
+            base: base.trim_end_matches('/').to_owned(),
+            accounts: accounts.trim_end_matches('/').to_owned(),
+            clock,
+            tokens: Arc::default(),
+        }
+    }
+
+    /// The browser URL of Lark's authorize page (§2.1).
+    pub fn authorize_url(&self, app_id: &str, redirect_uri: &str, state: &str) -> String {
+        let mut url = url::Url::parse(&format!("{}/open-apis/authen/v1/authorize", self.accounts))
+            .expect("accounts base is a URL");
+        url.query_pairs_mut()
+            .append_pair("client_id", app_id)
+            .append_pair("redirect_uri", redirect_uri)
+            .append_pair("response_type", "code")
+            .append_pair("state", state);
+        url.into()
+    }
+
+    // ----- tokens (§1) --------------------------------------------------------------------------
+
+    /// A tenant_access_token for the app, from the cache while it has ≥ 30 minutes left.
+    pub async fn tenant_token(&self, creds: Credentials<'_>) -> Result<String, LarkError> {
+        let now = self.clock.now();
+        if let Some(cached) = self.tokens.lock().expect("token cache").get(creds.app_id) {
+            if cached.expires_at - now >= REFRESH_BELOW {
+                return Ok(cached.token.clone());
+            }
+        }
+        self.fetch_tenant_token(creds).await
+    }
+
+    async fn fetch_tenant_token(&self, creds: Credentials<'_>) -> Result<String, LarkError> {
+        let body = json!({"app_id": creds.app_id, "app_secret": creds.app_secret});
+        let resp: TenantTokenResponse =
+            self.send(self.http.post(self.url("/open-apis/auth/v3/tenant_access_token/internal")).json(&body)).await?;
+        let cached = CachedToken { token: resp.tenant_access_token, expires_at: self.clock.now() + resp.expire };
+        self.tokens.lock().expect("token cache").insert(creds.app_id.to_owned(), cached.clone());
+        Ok(cached.token)
+    }
+
+    fn forget_token(&self, app_id: &str) {
+        self.tokens.lock().expect("token cache").remove(app_id);
+    }
+
+    /// Runs a call with the app's tenant token; if Lark says the token is invalid or expired,
+    /// fetches a fresh one and retries exactly once.
+    async fn with_tenant_token<T: DeserializeOwned>(
+        &self,
+        creds: Credentials<'_>,
+        build: impl Fn(&str) -> reqwest::RequestBuilder,
+    ) -> Result<T, LarkError> {
+        let token = self.tenant_token(creds).await?;
+        match self.send_data(build(&token)).await {
+            Err(e) if e.is_token_invalid() => {
+                self.forget_token(creds.app_id);
+                let token = self.fetch_tenant_token(creds).await?;
+                self.send_data(build(&token)).await
+            }
+            other => other,
+        }
+    }
+
+    // ----- sign-in (§2) -------------------------------------------------------------------------
+
+    /// Exchanges an authorization code for a user_access_token (OAuth v2, §2.2).
+    pub async fn exchange_code(
+        &self,
+        creds: Credentials<'_>,
+        code: &str,
+        redirect_uri: &str,
+    ) -> Result<UserToken, LarkError> {
+        let body = json!({
+            "grant_type": "authorization_code",
+            "client_id": creds.app_id,
+            "client_secret": creds.app_secret,
+            "code": code,
+            "redirect_uri": redirect_uri,
+        });
+        self.send(self.http.post(self.url("/open-apis/authen/v2/oauth/token")).json(&body)).await
+    }
+
+    pub async fn user_info(&self, user_token: &str) -> Result<UserInfo, LarkError> {
+        self.send_data(self.http.get(self.url("/open-apis/authen/v1/user_info")).bearer_auth(user_token)).await
+    }
+
+    // ----- tenant and app introspection (§3, §4) ------------------------------------------------
+
+    pub async fn tenant(&self, creds: Credentials<'_>) -> Result<TenantInfo, LarkError> {
+        let resp: TenantEnvelope = self
+            .with_tenant_token(creds, |t| self.http.get(self.url("/open-apis/tenant/v2/tenant/query")).bearer_auth(t))
+            .await?;
+        Ok(resp.tenant)
+    }
+
+    pub async fn application(&self, creds: Credentials<'_>) -> Result<AppInfo, LarkError> {
+        let resp: AppEnvelope = self
+            .with_tenant_token(creds, |t| {
+                self.http
+                    .get(self.url("/open-apis/application/v6/applications/me"))
+                    .query(&[("lang", "en_us")])
+                    .bearer_auth(t)
+            })
+            .await?;
+        Ok(resp.app)
+    }
+
+    pub async fn app_version(&self, creds: Credentials<'_>, version_id: &str) -> Result<AppVersion, LarkError> {
+        let path = format!("/open-apis/application/v6/applications/{}/app_versions/{version_id}", creds.app_id);
+        let resp: AppVersionEnvelope = self
+            .with_tenant_token(creds, |t| self.http.get(self.url(&path)).query(&[("lang", "en_us")]).bearer_auth(t))
+            .await?;
+        Ok(resp.app_version)
+    }
+
+    pub async fn scope_grants(&self, creds: Credentials<'_>) -> Result<Vec<ScopeGrant>, LarkError> {
+        let resp: ScopesEnvelope = self
+            .with_tenant_token(creds, |t| self.http.get(self.url("/open-apis/application/v6/scopes")).bearer_auth(t))
+            .await?;
+        Ok(resp.scopes)
+    }
+
+    // ----- transport ----------------------------------------------------------------------------
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Sends and decodes a flat response (token endpoints have no `data` wrapper).
+    async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T, LarkError> {
+        let value = self.send_checked(req).await?;
+        serde_json::from_value(value).map_err(|e| LarkError::Decode(e.to_string()))
+    }
+
+    /// Sends and decodes the `data` of a `{code, msg, data}` envelope.
+    async fn send_data<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T, LarkError> {
+        let mut value = self.send_checked(req).await?;
+        let data = value.get_mut("data").map(Value::take).unwrap_or(Value::Object(Default::default()));
+        serde_json::from_value(data).map_err(|e| LarkError::Decode(e.to_string()))
+    }
+
+    async fn send_checked(&self, req: reqwest::RequestBuilder) -> Result<Value, LarkError> {
+        let resp = req.send().await.map_err(|e| LarkError::Transport(without_url(e)))?;
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get("x-ogw-ratelimit-reset")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok());
+        let bytes = resp.bytes().await.map_err(|e| LarkError::Transport(without_url(e)))?;
+        check_envelope(status, retry_after, &bytes)
+    }
+}
+
+/// reqwest errors name the URL, which for the OAuth and token calls is harmless but for other
+/// hosts may carry query strings; keep only the kind of failure.
+fn without_url(e: reqwest::Error) -> String {
+    e.without_url().to_string()
+}
+
+/// The single place where a Lark answer is judged: JSON with `code == 0` succeeds, anything else
+/// is an error carrying Lark's code, message, HTTP status and rate-limit reset.
+pub fn check_envelope(status: u16, retry_after: Option<u64>, body: &[u8]) -> Result<Value, LarkError> {
+    let value: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(_) if !(200..300).contains(&status) => return Err(LarkError::Http(status)),
+        Err(e) => return Err(LarkError::Decode(e.to_string())),
+    };
+    match value.get("code").and_then(Value::as_i64) {
+        Some(0) => Ok(value),
+        Some(code) => {
+            let msg = value
+                .get("msg")
+                .or_else(|| value.get("error_description"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            Err(LarkError::Api { code, msg, status, retry_after })
+        }
+        None if (200..300).contains(&status) => Err(LarkError::Decode("no code in response".into())),
+        None => Err(LarkError::Http(status)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_zero_is_success() {
+        let v = check_envelope(200, None, br#"{"code":0,"msg":"ok","data":{"x":1}}"#).unwrap();
+        assert_eq!(v["data"]["x"], 1);
+    }
+
+    #[test]
+    fn non_zero_code_fails_even_on_http_200() {
+        let e = check_envelope(200, None, br#"{"code":20005,"msg":"invalid user token"}"#).unwrap_err();
+        assert_eq!(e.code(), Some(20005));
+    }
+
+    #[test]
+    fn rate_limit_keeps_reset_seconds() {
+        let e = check_envelope(429, Some(3), br#"{"code":99991400,"msg":"limit"}"#).unwrap_err();
+        assert!(matches!(e, LarkError::Api { status: 429, retry_after: Some(3), .. }));
+    }
+
+    #[test]
+    fn oauth_v2_errors_use_error_description() {
+        let e = check_envelope(400, None, br#"{"code":20003,"error":"invalid_grant","error_description":"used"}"#)
+            .unwrap_err();
+        assert_eq!(e.to_string(), "Lark API error 20003: used");
+    }
+
+    #[test]
+    fn html_error_pages_are_http_errors() {
+        assert!(matches!(check_envelope(502, None, b"<html>bad gateway</html>"), Err(LarkError::Http(502))));
+    }
+
+    #[test]
+    fn wrong_secret_codes_are_bad_credentials() {
+        for code in [10014, 10015, 99991543] {
+            let e = LarkError::Api { code, msg: String::new(), status: 400, retry_after: None };
+            assert!(e.is_bad_credentials());
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! tamlink: enterprise support inside Lark, as Rust functions on AWS Lambda.
+//!
+//! Every Lambda binary in `functions/` is a few lines of wiring around a handler in [`handlers`];
+//! the local gateway (`infra/gateway`) serves the same handlers, so Lambda, local runs and tests
+//! share one implementation of every route.
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`config`] | settings read once from the environment; secrets redacted in `Debug` |
+//! | [`error`] | the one error type of the HTTP boundary and its mapping to statuses |
+//! | [`ids`] | newtypes for Lark ids, built only by parsing |
+//! | [`clock`] | injected time, so windows and expiries are tested without sleeping |
+//! | [`session`] | HMAC-signed sessions and OAuth state |
+//! | [`secrets`] | App Secret encryption at rest (KMS) |
+//! | [`lark`] | the Lark Open API client (tokens, OAuth, tenant/app info) |
+//! | [`store`] | DynamoDB access, one method per access pattern |
+//! | [`orgs`] | registering, verifying and activating organisations (the use cases) |
+//! | [`domain`] | pure rules: the registration checklist, the customer's setup values, roles |
+//! | [`pages`] | server-rendered HTML (minijinja, autoescaped) |
+//! | [`web`] | request/response helpers shared by handlers |
+//! | [`handlers`] | one module per route, each the body of one Lambda function |
+//! | [`routes`] | the table that names each handler after its function in `template.yaml` |
+//! | [`stack`] | table and queue definitions read from `template.yaml`, and local bootstrap |
+//! | [`context`] | the clients a handler needs, built once per cold start |
+//! | [`runtime`] | `serve`, the Lambda entry point every function binary calls |
+
+pub mod clock;
+pub mod config;
+pub mod context;
+pub mod domain;
+pub mod error;
+pub mod handlers;
+pub mod ids;
+pub mod lark;
+pub mod orgs;
+pub mod pages;
+pub mod routes;
+pub mod runtime;
+pub mod secrets;
+pub mod session;
+pub mod stack;
+pub mod store;
+pub mod web;

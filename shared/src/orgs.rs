@@ -1,0 +1,279 @@
+//! Organisations: registering a Lark app (verified against Lark first), re-checking it, and
+//! activating a customer (which binds its service group). Shared by the staff console's JSON
+//! routes and the admin CLI.
+
+use serde::Deserialize;
+
+use crate::context::AppContext;
+use crate::domain::checklist::{self, CheckItem, LarkFacts};
+use crate::domain::roles::StaffRole;
+use crate::error::{AppError, AppResult};
+use crate::ids::AppId;
+use crate::lark::{Credentials, LarkError, TenantInfo};
+use crate::store::{Group, GroupKind, JoinedVia, Member, Side, Staff, StoreError, Tenant, TenantKind, TenantStatus};
+
+#[derive(Debug, Deserialize)]
+pub struct Registration {
+    pub org_name: String,
+    pub app_id: String,
+    pub app_secret: String,
+    /// The TAM's open_id in the provider app; defaults to the registering TAM.
+    #[serde(default)]
+    pub tam: Option<String>,
+    /// Support engineers of the plan; defaults to every engineer.
+    #[serde(default)]
+    pub engineers: Option<Vec<String>>,
+}
+
+struct Validated {
+    org_name: String,
+    app_id: AppId,
+    app_secret: String,
+}
+
+fn validate(reg: &Registration) -> AppResult<Validated> {
+    let org_name = reg.org_name.trim();
+    if org_name.is_empty() {
+        return Err(AppError::BadRequest("Organisation name is required.".into()));
+    }
+    if org_name.chars().count() > 100 {
+        return Err(AppError::BadRequest("Organisation name must be at most 100 characters.".into()));
+    }
+    let app_id = AppId::parse(reg.app_id.trim())?;
+    let secret = reg.app_secret.trim();
+    if secret.is_empty() || secret.len() > 128 || secret.chars().any(char::is_whitespace) {
+        return Err(AppError::BadRequest("App Secret is required: copy it from Credentials & Basic Info.".into()));
+    }
+    Ok(Validated { org_name: org_name.to_owned(), app_id, app_secret: secret.to_owned() })
+}
+
+/// What Lark says about an app, judged against the guide.
+pub struct Verification {
+    pub checklist: Vec<CheckItem>,
+    pub tenant: Option<TenantInfo>,
+}
+
+/// A Lark call whose failure for missing permissions is itself a finding, not an error.
+fn finding<T>(result: Result<T, LarkError>) -> AppResult<Option<T>> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e @ LarkError::Api { status, .. }) if status < 500 && status != 429 => {
+            tracing::info!(error = %e, "lark refused an introspection call; reported in the checklist");
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn verify(ctx: &AppContext, creds: Credentials<'_>, typed_name: &str) -> AppResult<Verification> {
+    ctx.lark.tenant_token(creds).await.map_err(|e| {
+        if e.is_bad_credentials() {
+            AppError::Unprocessable(format!(
+                "Lark rejected this App ID and App Secret (code {}). Copy both again from Credentials & Basic Info in the Lark Developer Console.",
+                e.code().unwrap_or_default()
+            ))
+        } else {
+            e.into()
+        }
+    })?;
+    let grants = ctx.lark.scope_grants(creds).await?;
+    let app = finding(ctx.lark.application(creds).await)?;
+    let version = match app.as_ref().filter(|a| !a.online_version_id.is_empty()) {
+        Some(a) => finding(ctx.lark.app_version(creds, &a.online_version_id).await)?,
+        None => None,
+    };
+    let tenant = finding(ctx.lark.tenant(creds).await)?;
+    let facts = LarkFacts { grants: &grants, app: app.as_ref(), version: version.as_ref(), tenant: tenant.as_ref() };
+    let checklist = checklist::evaluate(&facts, typed_name, &ctx.settings.base_url, creds.app_id);
+    Ok(Verification { checklist, tenant })
+}
+
+fn apply_tenant_info(tenant: &mut Tenant, info: Option<TenantInfo>) {
+    if let Some(info) = info {
+        tenant.tenant_key = info.tenant_key;
+        tenant.tenant_name = info.name;
+        tenant.display_id = info.display_id;
+        tenant.avatar = if info.avatar.avatar_240.is_empty() { info.avatar.avatar_origin } else { info.avatar.avatar_240 };
+    }
+}
+
+async fn register(ctx: &AppContext, reg: &Registration, kind: TenantKind, by: &str) -> AppResult<(Tenant, Validated)> {
+    let v = validate(reg)?;
+    if ctx.store.tenant(v.app_id.as_str()).await?.is_some() {
+        return Err(AppError::Conflict(format!("{} is already registered; use Re-check to verify it again.", v.app_id)));
+    }
+    let creds = Credentials { app_id: v.app_id.as_str(), app_secret: &v.app_secret };
+    let verification = verify(ctx, creds, &v.org_name).await?;
+    let now = ctx.now();
+    let mut tenant = Tenant {
+        app_id: v.app_id.to_string(),
+        kind,
+        org_name: v.org_name.clone(),
+        tenant_key: String::new(),
+        tenant_name: String::new(),
+        display_id: String::new(),
+        avatar: String::new(),
+        secret_sealed: ctx.secrets.seal(v.app_id.as_str(), &v.app_secret).await?,
+        status: TenantStatus::Registered,
+        tam: None,
+        engineers: Vec::new(),
+        checklist: verification.checklist,
+        checked_at: now,
+        created_at: now,
+        created_by: by.to_owned(),
+        service_group_id: None,
+        auto_join: true,
+    };
+    apply_tenant_info(&mut tenant, verification.tenant);
+    Ok((tenant, v))
+}
+
+fn conflict_if_exists(e: StoreError, app_id: &str) -> AppError {
+    match e {
+        StoreError::ConditionFailed => AppError::Conflict(format!("{app_id} is already registered.")),
+        other => other.into(),
+    }
+}
+
+/// Registers the provider's own app (bootstrap, from the admin CLI).
+pub async fn register_provider(ctx: &AppContext, reg: &Registration) -> AppResult<Tenant> {
+    let (mut tenant, v) = register(ctx, reg, TenantKind::Provider, "admin-cli").await?;
+    if v.app_id.as_str() != ctx.settings.provider_app_id {
+        return Err(AppError::BadRequest(format!(
+            "This deployment's provider app is {}; PROVIDER_APP_ID must name the app you register.",
+            ctx.settings.provider_app_id
+        )));
+    }
+    tenant.status = TenantStatus::Active;
+    ctx.store.create_tenant(&tenant).await.map_err(|e| conflict_if_exists(e, &tenant.app_id))?;
+    Ok(tenant)
+}
+
+/// Registers a customer organisation on behalf of a staff member.
+pub async fn register_customer(ctx: &AppContext, reg: &Registration, by: &Staff) -> AppResult<Tenant> {
+    let staff = ctx.store.all_staff(&ctx.settings.provider_app_id).await?;
+    let tam = match &reg.tam {
+        Some(open_id) => Some(staff_with_role(&staff, open_id, &[StaffRole::Tam, StaffRole::Manager, StaffRole::Admin])?),
+        None if by.role == StaffRole::Tam => Some(by.open_id.clone()),
+        None => staff.iter().find(|s| s.role == StaffRole::Tam).map(|s| s.open_id.clone()),
+    };
+    let engineers = match &reg.engineers {
+        Some(list) => list.iter().map(|e| staff_with_role(&staff, e, &[StaffRole::Engineer])).collect::<AppResult<_>>()?,
+        None => staff.iter().filter(|s| s.role == StaffRole::Engineer).map(|s| s.open_id.clone()).collect(),
+    };
+    if reg.app_id.trim() == ctx.settings.provider_app_id {
+        return Err(AppError::BadRequest("That is the provider's own app, not a customer's.".into()));
+    }
+    let (mut tenant, _) = register(ctx, reg, TenantKind::Customer, &by.open_id).await?;
+    tenant.tam = tam;
+    tenant.engineers = engineers;
+    ctx.store.create_tenant(&tenant).await.map_err(|e| conflict_if_exists(e, &tenant.app_id))?;
+    tracing::info!(app_id = %tenant.app_id, by = %by.open_id, "customer registered");
+    Ok(tenant)
+}
+
+fn staff_with_role(staff: &[Staff], open_id: &str, roles: &[StaffRole]) -> AppResult<String> {
+    staff
+        .iter()
+        .find(|s| s.open_id == open_id && roles.contains(&s.role))
+        .map(|s| s.open_id.clone())
+        .ok_or_else(|| AppError::BadRequest(format!("{open_id} is not a staff member with a suitable role.")))
+}
+
+pub async fn load(ctx: &AppContext, app_id: &AppId) -> AppResult<Tenant> {
+    ctx.store
+        .tenant(app_id.as_str())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("No organisation is registered for the Lark app {app_id}.")))
+}
+
+/// Re-runs the checklist with the stored (decrypted) secret.
+pub async fn recheck(ctx: &AppContext, app_id: &AppId) -> AppResult<Tenant> {
+    let mut tenant = load(ctx, app_id).await?;
+    let secret = ctx.secrets.open(&tenant.app_id, &tenant.secret_sealed).await?;
+    let creds = Credentials { app_id: &tenant.app_id, app_secret: &secret };
+    let verification = verify(ctx, creds, &tenant.org_name).await?;
+    tenant.checklist = verification.checklist;
+    tenant.checked_at = ctx.now();
+    apply_tenant_info(&mut tenant, verification.tenant);
+    ctx.store.save_tenant(&tenant).await?;
+    Ok(tenant)
+}
+
+/// Activates a customer: creates its service group with the TAM and the plan's engineers, in one
+/// transaction with the tenant's new status.
+pub async fn activate(ctx: &AppContext, app_id: &AppId, by: &Staff) -> AppResult<Tenant> {
+    let mut tenant = load(ctx, app_id).await?;
+    if tenant.kind != TenantKind::Customer {
+        return Err(AppError::BadRequest("Only customer organisations are activated.".into()));
+    }
+    if tenant.status == TenantStatus::Active {
+        return Err(AppError::Conflict(format!("{} is already active.", tenant.org_name)));
+    }
+    if !checklist::all_blocking_passed(&tenant.checklist) {
+        return Err(AppError::Unprocessable(
+            "The Lark app still fails the checklist; fix the items marked ✗ and press Re-check first.".into(),
+        ));
+    }
+    let now = ctx.now();
+    let group = Group {
+        id: format!("g_{}", ulid::Ulid::new().to_string().to_lowercase()),
+        app_id: tenant.app_id.clone(),
+        kind: GroupKind::Service,
+        name: format!("{} · Enterprise Service", tenant.org_name),
+        created_at: now,
+    };
+    let staff = ctx.store.all_staff(&ctx.settings.provider_app_id).await?;
+    let members: Vec<Member> = staff
+        .iter()
+        .filter(|s| tenant.tam.as_deref() == Some(s.open_id.as_str()) || tenant.engineers.contains(&s.open_id))
+        .map(|s| Member {
+            group_id: group.id.clone(),
+            side: Side::Service,
+            app_id: ctx.settings.provider_app_id.clone(),
+            open_id: s.open_id.clone(),
+            name: s.name.clone(),
+            avatar: s.avatar.clone(),
+            role: Some(s.role),
+            added_by: by.open_id.clone(),
+            added_at: now,
+            via: JoinedVia::Activation,
+        })
+        .collect();
+    tenant.status = TenantStatus::Active;
+    tenant.service_group_id = Some(group.id.clone());
+    ctx.store.activate_tenant(&tenant, &group, &members).await.map_err(|e| match e {
+        StoreError::ConditionFailed => AppError::Conflict(format!("{} is already active.", tenant.org_name)),
+        other => other.into(),
+    })?;
+    tracing::info!(app_id = %tenant.app_id, group = %group.id, members = members.len(), "customer activated");
+    Ok(tenant)
+}
+
+/// Whether a staff member serves this organisation.
+pub fn serves(staff: &Staff, tenant: &Tenant) -> bool {
+    staff.role.sees_all_orgs() || tenant.tam.as_deref() == Some(staff.open_id.as_str()) || tenant.engineers.contains(&staff.open_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reg(name: &str, app: &str, secret: &str) -> Registration {
+        Registration { org_name: name.into(), app_id: app.into(), app_secret: secret.into(), tam: None, engineers: None }
+    }
+
+    #[test]
+    fn registration_input_is_validated_with_readable_messages() {
+        assert!(validate(&reg("Acme", "cli_abc", "s3cret")).is_ok());
+        let cases = [
+            (reg(" ", "cli_abc", "x"), "Organisation name is required."),
+            (reg("Acme", "cli_abc", ""), "App Secret is required: copy it from Credentials & Basic Info."),
+        ];
+        for (r, msg) in cases {
+            assert_eq!(validate(&r).err().unwrap().to_string(), msg);
+        }
+        assert!(validate(&reg("Acme", "not-an-app", "x")).is_err());
+        assert!(validate(&reg(&"n".repeat(101), "cli_abc", "x")).is_err());
+    }
+}

@@ -1,0 +1,114 @@
+//! Server-rendered pages. Templates are compiled into the binary and autoescaped (every `.html`
+//! template escapes what it prints), so user text can never become markup.
+
+use std::sync::OnceLock;
+
+use http::StatusCode;
+use lambda_http::{Body, Response};
+use minijinja::Environment;
+use serde::Serialize;
+
+use crate::context::AppContext;
+use crate::domain::checklist::{all_blocking_passed, CheckItem};
+use crate::domain::setup::{setup_values, SetupValues};
+use crate::error::{AppError, AppResult};
+use crate::store::{Tenant, TenantKind, TenantStatus};
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("base.html")),
+    ("message.html", include_str!("message.html")),
+    ("workbench.html", include_str!("workbench.html")),
+    ("console.html", include_str!("console.html")),
+    ("setup.html", include_str!("setup.html")),
+];
+
+fn env() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source).expect("templates parse (checked by a unit test)");
+        }
+        env
+    })
+}
+
+pub fn render(name: &str, ctx: minijinja::Value) -> AppResult<String> {
+    env()
+        .get_template(name)
+        .and_then(|t| t.render(ctx))
+        .map_err(|e| AppError::Internal(format!("template {name}: {e:#}")))
+}
+
+pub fn message_page(
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    action: Option<(&str, &str)>,
+    cookies: &[String],
+) -> Response<Body> {
+    let ctx = minijinja::context! { title, message, status => status.as_u16(), action_href => action.map(|a| a.0), action_label => action.map(|a| a.1) };
+    let body = render("message.html", ctx).unwrap_or_else(|_| format!("<h1>{}</h1>", status.as_u16()));
+    let mut resp = crate::web::html(status, body);
+    for c in cookies {
+        resp.headers_mut().append(http::header::SET_COOKIE, c.parse().expect("cookie header"));
+    }
+    resp
+}
+
+pub fn error_page(err: &AppError) -> Response<Body> {
+    message_page(err.status(), err.title(), &err.to_string(), None, &[])
+}
+
+/// A tenant as pages and JSON responses show it: never the sealed secret.
+#[derive(Debug, Clone, Serialize)]
+pub struct TenantView {
+    pub app_id: String,
+    pub org_name: String,
+    pub kind: TenantKind,
+    pub status: TenantStatus,
+    pub tenant_name: String,
+    pub display_id: String,
+    pub avatar: String,
+    pub ready: bool,
+    pub checklist: Vec<CheckItem>,
+    pub service_group_id: Option<String>,
+    pub setup: SetupValues,
+}
+
+impl TenantView {
+    pub fn new(ctx: &AppContext, t: &Tenant) -> Self {
+        Self {
+            app_id: t.app_id.clone(),
+            org_name: t.org_name.clone(),
+            kind: t.kind,
+            status: t.status,
+            tenant_name: t.tenant_name.clone(),
+            display_id: t.display_id.clone(),
+            avatar: t.avatar.clone(),
+            ready: all_blocking_passed(&t.checklist),
+            checklist: t.checklist.clone(),
+            service_group_id: t.service_group_id.clone(),
+            setup: setup_values(&ctx.settings.base_url, &t.app_id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_templates_parse() {
+        for (name, _) in TEMPLATES {
+            env().get_template(name).unwrap();
+        }
+    }
+
+    #[test]
+    fn user_text_is_escaped() {
+        let html = render("message.html", minijinja::context! { title => "t", message => "<script>alert(1)</script>", status => 400 }).unwrap();
+        assert!(!html.contains("<script>alert(1)"));
+        assert!(html.contains("&lt;script&gt;"));
+    }
+}

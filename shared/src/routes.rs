@@ -1,0 +1,82 @@
+//! Every HTTP route, named after its function in `template.yaml`. Lambda binaries serve one entry
+//! each; the local gateway serves them all. Errors become responses here, in one place: pages get
+//! an error page, JSON routes get `{"message": …}`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use lambda_http::{Body, Request, Response};
+
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult};
+use crate::handlers;
+
+type HandlerFuture<'a> = Pin<Box<dyn Future<Output = AppResult<Response<Body>>> + Send + 'a>>;
+pub type HandlerFn = for<'a> fn(&'a AppContext, Request) -> HandlerFuture<'a>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A browser page: failures render an HTML error page.
+    Page,
+    /// A JSON API: failures are `{"message": …}`.
+    Json,
+}
+
+pub struct Route {
+    /// The function's logical id in `template.yaml`.
+    pub function: &'static str,
+    pub kind: Kind,
+    pub handler: HandlerFn,
+}
+
+impl Route {
+    pub async fn call(&self, ctx: &AppContext, req: Request) -> Response<Body> {
+        match (self.handler)(ctx, req).await {
+            Ok(resp) => resp,
+            Err(err) => self.error_response(&err),
+        }
+    }
+
+    fn error_response(&self, err: &AppError) -> Response<Body> {
+        err.log();
+        match self.kind {
+            Kind::Json => crate::web::json(err.status(), &serde_json::json!({"message": err.to_string()})),
+            Kind::Page => crate::pages::error_page(err),
+        }
+    }
+}
+
+macro_rules! routes {
+    ($($konst:ident = $function:literal, $kind:ident, $handler:path;)*) => {
+        $(
+            pub static $konst: Route = Route {
+                function: $function,
+                kind: Kind::$kind,
+                handler: {
+                    fn boxed<'a>(ctx: &'a AppContext, req: Request) -> HandlerFuture<'a> {
+                        Box::pin($handler(ctx, req))
+                    }
+                    boxed
+                },
+            };
+        )*
+        pub static ALL: &[&Route] = &[$(&$konst),*];
+    };
+}
+
+routes! {
+    ENTRY = "EntryFunction", Page, handlers::entry::handle;
+    WORKBENCH = "WorkbenchFunction", Page, handlers::workbench::handle;
+    LOGIN = "LoginFunction", Page, handlers::login::handle;
+    OAUTH_CALLBACK = "OAuthCallbackFunction", Page, handlers::oauth_callback::handle;
+    INVITE_TO_GROUP = "InviteToGroupFunction", Page, handlers::invite_to_group::handle;
+    SETUP_GUIDE = "SetupGuideFunction", Page, handlers::setup_guide::handle;
+    REGISTER_CUSTOMER = "RegisterCustomerFunction", Json, handlers::register_customer::handle;
+    CHECK_CUSTOMER = "CheckCustomerFunction", Json, handlers::check_customer::handle;
+    ACTIVATE_CUSTOMER = "ActivateCustomerFunction", Json, handlers::activate_customer::handle;
+    LOGOUT = "LogoutFunction", Page, handlers::logout::handle;
+}
+
+pub fn by_function(name: &str) -> Option<&'static Route> {
+    ALL.iter().copied().find(|r| r.function == name)
+}

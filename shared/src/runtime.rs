@@ -1,0 +1,18 @@
+//! The Lambda entry point every HTTP function binary calls.
+
+use std::sync::Arc;
+
+use crate::context::AppContext;
+use crate::routes::Route;
+
+/// Initialises logging (honouring Lambda's `AWS_LAMBDA_LOG_LEVEL`/`AWS_LAMBDA_LOG_FORMAT`), builds
+/// the context once, and serves one route until the runtime stops.
+pub async fn serve(route: &'static Route) -> Result<(), lambda_http::Error> {
+    lambda_http::tracing::init_default_subscriber();
+    let ctx = Arc::new(AppContext::from_env().await?);
+    lambda_http::run(lambda_http::service_fn(move |req| {
+        let ctx = ctx.clone();
+        async move { Ok::<_, std::convert::Infallible>(route.call(&ctx, req).await) }
+    }))
+    .await
+}

@@ -1,0 +1,54 @@
+//! App Secrets at rest: encrypted with KMS under the deployment's key, with the App ID as
+//! encryption context so a ciphertext copied onto another tenant's record does not decrypt.
+
+use aws_sdk_kms::primitives::Blob;
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretsError {
+    #[error("KMS call failed: {0}")]
+    Kms(String),
+    #[error("stored ciphertext is corrupt")]
+    Corrupt,
+}
+
+#[derive(Clone)]
+pub struct SecretBox {
+    kms: aws_sdk_kms::Client,
+    key_id: String,
+}
+
+impl SecretBox {
+    pub fn new(kms: aws_sdk_kms::Client, key_id: String) -> Self {
+        Self { kms, key_id }
+    }
+
+    pub async fn seal(&self, app_id: &str, plaintext: &str) -> Result<String, SecretsError> {
+        let out = self
+            .kms
+            .encrypt()
+            .key_id(&self.key_id)
+            .plaintext(Blob::new(plaintext.as_bytes()))
+            .encryption_context("app_id", app_id)
+            .send()
+            .await
+            .map_err(|e| SecretsError::Kms(aws_sdk_kms::error::DisplayErrorContext(e).to_string()))?;
+        let blob = out.ciphertext_blob.ok_or(SecretsError::Corrupt)?;
+        Ok(B64.encode(blob.into_inner()))
+    }
+
+    pub async fn open(&self, app_id: &str, sealed: &str) -> Result<String, SecretsError> {
+        let bytes = B64.decode(sealed).map_err(|_| SecretsError::Corrupt)?;
+        let out = self
+            .kms
+            .decrypt()
+            .ciphertext_blob(Blob::new(bytes))
+            .encryption_context("app_id", app_id)
+            .send()
+            .await
+            .map_err(|e| SecretsError::Kms(aws_sdk_kms::error::DisplayErrorContext(e).to_string()))?;
+        let plain = out.plaintext.ok_or(SecretsError::Corrupt)?;
+        String::from_utf8(plain.into_inner()).map_err(|_| SecretsError::Corrupt)
+    }
+}

@@ -1,0 +1,224 @@
+//! Signed tokens: sessions (a cookie per app) and OAuth state. Both are
+//! `base64url(json) "." base64url(HMAC-SHA256(key, purpose "." base64url(json)))`, carry an expiry,
+//! and name their app, so a token minted for one app or purpose is useless for another.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use sha2::Sha256;
+
+use crate::clock::Epoch;
+
+pub const SESSION_TTL: i64 = 12 * 3600;
+pub const OAUTH_STATE_TTL: i64 = 10 * 60;
+
+#[derive(Clone)]
+pub struct Signer {
+    key: Vec<u8>,
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("malformed token")]
+    Malformed,
+    #[error("bad signature")]
+    BadSignature,
+    #[error("expired")]
+    Expired,
+    #[error("issued for another app")]
+    WrongApp,
+}
+
+/// Who is signed in, for one Lark app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub app_id: String,
+    pub open_id: String,
+    pub union_id: String,
+    pub tenant_key: String,
+    pub name: String,
+    pub avatar: String,
+    pub exp: Epoch,
+}
+
+/// The OAuth `state` parameter: which app, which login attempt, and where to go afterwards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthState {
+    pub app_id: String,
+    pub nonce: String,
+    pub exp: Epoch,
+}
+
+trait Expiring {
+    fn app_id(&self) -> &str;
+    fn exp(&self) -> Epoch;
+}
+
+impl Expiring for Session {
+    fn app_id(&self) -> &str {
+        &self.app_id
+    }
+    fn exp(&self) -> Epoch {
+        self.exp
+    }
+}
+
+impl Expiring for OAuthState {
+    fn app_id(&self) -> &str {
+        &self.app_id
+    }
+    fn exp(&self) -> Epoch {
+        self.exp
+    }
+}
+
+impl Signer {
+    pub fn new(key: &[u8]) -> Self {
+        Self { key: key.to_vec() }
+    }
+
+    fn mac(&self, purpose: &str, payload: &str) -> Hmac<Sha256> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        mac.update(purpose.as_bytes());
+        mac.update(b".");
+        mac.update(payload.as_bytes());
+        mac
+    }
+
+    fn sign<T: Serialize>(&self, purpose: &str, value: &T) -> String {
+        let payload = B64.encode(serde_json::to_vec(value).expect("plain structs serialize"));
+        let sig = B64.encode(self.mac(purpose, &payload).finalize().into_bytes());
+        format!("{payload}.{sig}")
+    }
+
+    fn verify<T: DeserializeOwned + Expiring>(
+        &self,
+        purpose: &str,
+        token: &str,
+        app_id: &str,
+        now: Epoch,
+    ) -> Result<T, TokenError> {
+        let (payload, sig) = token.split_once('.').ok_or(TokenError::Malformed)?;
+        let sig = B64.decode(sig).map_err(|_| TokenError::Malformed)?;
+        self.mac(purpose, payload).verify_slice(&sig).map_err(|_| TokenError::BadSignature)?;
+        let bytes = B64.decode(payload).map_err(|_| TokenError::Malformed)?;
+        let value: T = serde_json::from_slice(&bytes).map_err(|_| TokenError::Malformed)?;
+        if value.app_id() != app_id {
+            return Err(TokenError::WrongApp);
+        }
+        if value.exp() <= now {
+            return Err(TokenError::Expired);
+        }
+        Ok(value)
+    }
+
+    pub fn sign_session(&self, session: &Session) -> String {
+        self.sign("session", session)
+    }
+
+    pub fn verify_session(&self, token: &str, app_id: &str, now: Epoch) -> Result<Session, TokenError> {
+        self.verify("session", token, app_id, now)
+    }
+
+    pub fn sign_state(&self, state: &OAuthState) -> String {
+        self.sign("oauth-state", state)
+    }
+
+    pub fn verify_state(&self, token: &str, app_id: &str, now: Epoch) -> Result<OAuthState, TokenError> {
+        self.verify("oauth-state", token, app_id, now)
+    }
+
+    /// Signs arbitrary purpose-bound values (invitation tokens and the like).
+    pub fn sign_value<T: Serialize>(&self, purpose: &str, value: &T) -> String {
+        self.sign(purpose, value)
+    }
+}
+
+/// A fresh unguessable id (128 random bits), for nonces and tokens.
+pub fn random_token() -> String {
+    let bytes: [u8; 16] = rand::random();
+    B64.encode(bytes)
+}
+
+/// `return_to` must stay inside the same app: a path under `/lark/{appId}`, no scheme, no host,
+/// no `//` or backslash tricks. Anything else falls back to the workbench.
+pub fn safe_return_to(app_id: &str, requested: Option<&str>) -> String {
+    let fallback = format!("/lark/{app_id}/workbench");
+    let Some(path) = requested else { return fallback };
+    let prefix = format!("/lark/{app_id}");
+    let inside = path == prefix || path.starts_with(&format!("{prefix}/")) || path.starts_with(&format!("{prefix}?"));
+    let tricky = path.contains("//") || path.contains('\\') || path.contains("/..") || path.chars().any(|c| c.is_control());
+    if inside && !tricky && path.len() <= 1024 {
+        path.to_owned()
+    } else {
+        fallback
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(exp: Epoch) -> Session {
+        Session {
+            app_id: "cli_a".into(),
+            open_id: "ou_1".into(),
+            union_id: "on_1".into(),
+            tenant_key: "tk".into(),
+            name: "Ann".into(),
+            avatar: String::new(),
+            exp,
+        }
+    }
+
+    #[test]
+    fn session_round_trips() {
+        let s = Signer::new(b"k");
+        let token = s.sign_session(&session(100));
+        assert_eq!(s.verify_session(&token, "cli_a", 99).unwrap(), session(100));
+    }
+
+    #[test]
+    fn expired_foreign_tampered_and_wrong_key_sessions_are_refused() {
+        let s = Signer::new(b"k");
+        let token = s.sign_session(&session(100));
+        assert_eq!(s.verify_session(&token, "cli_a", 100), Err(TokenError::Expired));
+        assert_eq!(s.verify_session(&token, "cli_b", 1), Err(TokenError::WrongApp));
+        let mut tampered = token.clone();
+        tampered.insert(3, 'x');
+        assert!(s.verify_session(&tampered, "cli_a", 1).is_err());
+        assert_eq!(Signer::new(b"other").verify_session(&token, "cli_a", 1), Err(TokenError::BadSignature));
+        assert_eq!(s.verify_session("garbage", "cli_a", 1), Err(TokenError::Malformed));
+    }
+
+    #[test]
+    fn a_session_is_not_an_oauth_state() {
+        let s = Signer::new(b"k");
+        let token = s.sign_session(&session(100));
+        assert_eq!(s.verify_state(&token, "cli_a", 1), Err(TokenError::BadSignature));
+    }
+
+    #[test]
+    fn return_to_stays_inside_the_app() {
+        let ok = "/lark/cli_a/workbench?tab=tickets";
+        assert_eq!(safe_return_to("cli_a", Some(ok)), ok);
+        for bad in [
+            "https://evil.example/lark/cli_a",
+            "//evil.example",
+            "/lark/cli_b/workbench",
+            "/lark/cli_a//evil.example",
+            "/lark/cli_a/../cli_b",
+            "/lark/cli_a\\evil",
+            "/lark/cli_abc",
+        ] {
+            assert_eq!(safe_return_to("cli_a", Some(bad)), "/lark/cli_a/workbench", "{bad}");
+        }
+    }
+
+    #[test]
+    fn random_tokens_differ() {
+        assert_ne!(random_token(), random_token());
+        assert_eq!(random_token().len(), 22);
+    }
+}

@@ -1,0 +1,278 @@
+//! `template.yaml` is the one definition of the table, the queues and the HTTP routes. The local
+//! stack reads it here to create the same table and queues in moto, and the local gateway reads
+//! the routes from it, so nothing is declared twice.
+
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType, TimeToLiveSpecification,
+};
+use serde_yaml::Value;
+
+pub const TEMPLATE: &str = include_str!("../../template.yaml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum StackError {
+    #[error("template.yaml: {0}")]
+    Template(String),
+    #[error("creating local resources: {0}")]
+    Aws(String),
+}
+
+fn template() -> Result<Value, StackError> {
+    serde_yaml::from_str(TEMPLATE).map_err(|e| StackError::Template(e.to_string()))
+}
+
+fn resources_of_type(doc: &Value, kind: &str) -> Vec<(String, Value)> {
+    doc.get("Resources")
+        .and_then(Value::as_mapping)
+        .map(|m| {
+            m.iter()
+                .filter(|(_, r)| r.get("Type").and_then(Value::as_str) == Some(kind))
+                .filter_map(|(k, r)| Some((k.as_str()?.to_owned(), r.get("Properties").cloned().unwrap_or(Value::Null))))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn text(v: &Value, key: &str) -> Result<String, StackError> {
+    v.get(key).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| StackError::Template(format!("missing {key}")))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRoute {
+    pub function: String,
+    pub method: String,
+    pub path: String,
+}
+
+/// Every `HttpApi` event of every function, in template order.
+pub fn http_routes() -> Result<Vec<HttpRoute>, StackError> {
+    let doc = template()?;
+    let mut routes = Vec::new();
+    for (function, props) in resources_of_type(&doc, "AWS::Serverless::Function") {
+        let Some(events) = props.get("Events").and_then(Value::as_mapping) else { continue };
+        for event in events.values().filter(|e| e.get("Type").and_then(Value::as_str) == Some("HttpApi")) {
+            let p = event.get("Properties").cloned().unwrap_or(Value::Null);
+            routes.push(HttpRoute { function: function.clone(), method: text(&p, "Method")?.to_uppercase(), path: text(&p, "Path")? });
+        }
+    }
+    Ok(routes)
+}
+
+/// The table as declared in the template.
+#[derive(Debug, Clone)]
+pub struct TableDef {
+    pub attributes: Vec<(String, String)>,
+    pub key: Vec<(String, String)>,
+    pub indexes: Vec<(String, Vec<(String, String)>)>,
+    pub ttl_attribute: Option<String>,
+}
+
+fn key_schema(v: Option<&Value>) -> Vec<(String, String)> {
+    v.and_then(Value::as_sequence)
+        .map(|s| s.iter().filter_map(|k| Some((text(k, "AttributeName").ok()?, text(k, "KeyType").ok()?))).collect())
+        .unwrap_or_default()
+}
+
+pub fn table_def() -> Result<TableDef, StackError> {
+    let doc = template()?;
+    let tables = resources_of_type(&doc, "AWS::DynamoDB::Table");
+    let [(_, t)] = tables.as_slice() else {
+        return Err(StackError::Template("expected exactly one AWS::DynamoDB::Table".into()));
+    };
+    let attributes = t
+        .get("AttributeDefinitions")
+        .and_then(Value::as_sequence)
+        .map(|s| s.iter().filter_map(|a| Some((text(a, "AttributeName").ok()?, text(a, "AttributeType").ok()?))).collect())
+        .unwrap_or_default();
+    let indexes = t
+        .get("GlobalSecondaryIndexes")
+        .and_then(Value::as_sequence)
+        .map(|s| s.iter().filter_map(|g| Some((text(g, "IndexName").ok()?, key_schema(g.get("KeySchema"))))).collect())
+        .unwrap_or_default();
+    let ttl_attribute = t.get("TimeToLiveSpecification").and_then(|s| text(s, "AttributeName").ok());
+    Ok(TableDef { attributes, key: key_schema(t.get("KeySchema")), indexes, ttl_attribute })
+}
+
+#[derive(Debug, Clone)]
+pub struct QueueDef {
+    pub logical_id: String,
+    pub visibility_timeout: Option<i64>,
+    pub dead_letter_target: Option<String>,
+    pub max_receive_count: Option<i64>,
+}
+
+pub fn queue_defs() -> Result<Vec<QueueDef>, StackError> {
+    let doc = template()?;
+    Ok(resources_of_type(&doc, "AWS::SQS::Queue")
+        .into_iter()
+        .map(|(logical_id, p)| {
+            let redrive = p.get("RedrivePolicy");
+            QueueDef {
+                logical_id,
+                visibility_timeout: p.get("VisibilityTimeout").and_then(Value::as_i64),
+                // `!GetAtt X.Arn` parses as a tagged value holding "X.Arn".
+                dead_letter_target: redrive.and_then(|r| r.get("deadLetterTargetArn")).and_then(|v| match v {
+                    Value::Tagged(t) => t.value.as_str().map(|s| s.trim_end_matches(".Arn").to_owned()),
+                    _ => None,
+                }),
+                max_receive_count: redrive.and_then(|r| r.get("maxReceiveCount")).and_then(Value::as_i64),
+            }
+        })
+        .collect())
+}
+
+/// What the local bootstrap created.
+#[derive(Debug, Clone)]
+pub struct LocalResources {
+    pub table_name: String,
+    pub queue_urls: Vec<(String, String)>,
+    pub kms_key_id: String,
+}
+
+impl LocalResources {
+    pub fn queue_url(&self, logical_id: &str) -> Option<&str> {
+        self.queue_urls.iter().find(|(id, _)| id == logical_id).map(|(_, u)| u.as_str())
+    }
+}
+
+fn aws_err(e: impl std::fmt::Display) -> StackError {
+    StackError::Aws(e.to_string())
+}
+
+/// Creates the template's table, queues and a KMS key on a local endpoint (moto).
+pub async fn bootstrap(aws: &aws_config::SdkConfig, prefix: &str) -> Result<LocalResources, StackError> {
+    let table_name = format!("{prefix}-table");
+    create_table(&aws_sdk_dynamodb::Client::new(aws), &table_name, &table_def()?).await?;
+    let sqs = aws_sdk_sqs::Client::new(aws);
+    let mut defs = queue_defs()?;
+    // Dead-letter queues first, so redrive policies can name their ARNs.
+    defs.sort_by_key(|d| d.dead_letter_target.is_some());
+    let mut queue_urls = Vec::new();
+    for def in defs {
+        let url = create_queue(&sqs, &format!("{prefix}-{}", def.logical_id), &def, &queue_urls).await?;
+        queue_urls.push((def.logical_id, url));
+    }
+    let key = aws_sdk_kms::Client::new(aws)
+        .create_key()
+        .description("tamlink local secrets key")
+        .send()
+        .await
+        .map_err(|e| aws_err(aws_sdk_kms::error::DisplayErrorContext(e)))?;
+    let kms_key_id = key.key_metadata.map(|m| m.key_id).ok_or_else(|| aws_err("KMS returned no key"))?;
+    Ok(LocalResources { table_name, queue_urls, kms_key_id })
+}
+
+async fn create_table(db: &aws_sdk_dynamodb::Client, name: &str, def: &TableDef) -> Result<(), StackError> {
+    let element = |(attr, kind): &(String, String)| {
+        let kt = if kind == "HASH" { KeyType::Hash } else { KeyType::Range };
+        KeySchemaElement::builder().attribute_name(attr).key_type(kt).build().map_err(aws_err)
+    };
+    let mut req = db.create_table().table_name(name).billing_mode(BillingMode::PayPerRequest);
+    for (attr, kind) in &def.attributes {
+        let t = match kind.as_str() {
+            "N" => ScalarAttributeType::N,
+            "B" => ScalarAttributeType::B,
+            _ => ScalarAttributeType::S,
+        };
+        req = req.attribute_definitions(AttributeDefinition::builder().attribute_name(attr).attribute_type(t).build().map_err(aws_err)?);
+    }
+    for k in &def.key {
+        req = req.key_schema(element(k)?);
+    }
+    for (index, keys) in &def.indexes {
+        let mut gsi = GlobalSecondaryIndex::builder()
+            .index_name(index)
+            .projection(Projection::builder().projection_type(ProjectionType::All).build());
+        for k in keys {
+            gsi = gsi.key_schema(element(k)?);
+        }
+        req = req.global_secondary_indexes(gsi.build().map_err(aws_err)?);
+    }
+    req.send().await.map_err(|e| aws_err(aws_sdk_dynamodb::error::DisplayErrorContext(e)))?;
+    if let Some(ttl) = &def.ttl_attribute {
+        db.update_time_to_live()
+            .table_name(name)
+            .time_to_live_specification(TimeToLiveSpecification::builder().attribute_name(ttl).enabled(true).build().map_err(aws_err)?)
+            .send()
+            .await
+            .map_err(|e| aws_err(aws_sdk_dynamodb::error::DisplayErrorContext(e)))?;
+    }
+    Ok(())
+}
+
+async fn create_queue(
+    sqs: &aws_sdk_sqs::Client,
+    name: &str,
+    def: &QueueDef,
+    existing: &[(String, String)],
+) -> Result<String, StackError> {
+    use aws_sdk_sqs::types::QueueAttributeName;
+    let mut req = sqs.create_queue().queue_name(name);
+    if let Some(v) = def.visibility_timeout {
+        req = req.attributes(QueueAttributeName::VisibilityTimeout, v.to_string());
+    }
+    if let (Some(target), Some(max)) = (&def.dead_letter_target, def.max_receive_count) {
+        let dlq_url = existing.iter().find(|(id, _)| id == target).map(|(_, u)| u.clone()).ok_or_else(|| aws_err("DLQ not created"))?;
+        let attrs = sqs
+            .get_queue_attributes()
+            .queue_url(&dlq_url)
+            .attribute_names(QueueAttributeName::QueueArn)
+            .send()
+            .await
+            .map_err(|e| aws_err(aws_sdk_sqs::error::DisplayErrorContext(e)))?;
+        let arn = attrs.attributes.and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned()).ok_or_else(|| aws_err("no DLQ ARN"))?;
+        let policy = serde_json::json!({"deadLetterTargetArn": arn, "maxReceiveCount": max}).to_string();
+        req = req.attributes(QueueAttributeName::RedrivePolicy, policy);
+    }
+    let out = req.send().await.map_err(|e| aws_err(aws_sdk_sqs::error::DisplayErrorContext(e)))?;
+    out.queue_url.ok_or_else(|| aws_err("no queue URL"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_route_has_a_handler_and_every_handler_a_route() {
+        let routes = http_routes().unwrap();
+        for r in &routes {
+            assert!(crate::routes::by_function(&r.function).is_some(), "{} has no handler", r.function);
+        }
+        for handler in crate::routes::ALL {
+            assert!(routes.iter().any(|r| r.function == handler.function), "{} is not in template.yaml", handler.function);
+        }
+    }
+
+    #[test]
+    fn the_guide_routes_are_declared() {
+        let routes = http_routes().unwrap();
+        for (method, path) in [
+            ("GET", "/lark/{appId}"),
+            ("GET", "/lark/{appId}/workbench"),
+            ("GET", "/thirdparty/lark/{appId}/login"),
+            ("GET", "/thirdparty/lark/{appId}/oauth2/callback"),
+            ("GET", "/lark/{appId}/person/inviteToGroup"),
+            ("POST", "/lark/{appId}/person/inviteToGroup"),
+        ] {
+            assert!(routes.iter().any(|r| r.method == method && r.path == path), "{method} {path}");
+        }
+    }
+
+    #[test]
+    fn table_definition_matches_what_the_store_uses() {
+        let t = table_def().unwrap();
+        assert_eq!(t.key, [("pk".to_string(), "HASH".to_string()), ("sk".to_string(), "RANGE".to_string())]);
+        assert_eq!(t.indexes.len(), 1);
+        assert_eq!(t.indexes[0].0, "gsi1");
+        assert_eq!(t.ttl_attribute.as_deref(), Some("ttl"));
+    }
+
+    #[test]
+    fn notification_queue_has_a_dead_letter_queue() {
+        let q = queue_defs().unwrap();
+        let main = q.iter().find(|d| d.logical_id == "NotificationQueue").unwrap();
+        assert_eq!(main.dead_letter_target.as_deref(), Some("NotificationDeadLetterQueue"));
+        assert!(main.max_receive_count.is_some());
+    }
+}

@@ -1,0 +1,343 @@
+//! The DynamoDB adapter. `AttributeValue` does not leave this file.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::Client;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::model::*;
+use super::StoreError;
+use crate::clock::Epoch;
+
+type Item = HashMap<String, AttributeValue>;
+
+#[derive(Clone)]
+pub struct Store {
+    db: Client,
+    table: String,
+}
+
+/// Key attributes stored beside an entity's own fields.
+#[derive(Serialize)]
+struct Keyed<'a, T> {
+    pk: String,
+    sk: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gsi1pk: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gsi1sk: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ttl: Option<Epoch>,
+    #[serde(flatten)]
+    entity: &'a T,
+}
+
+fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+fn dynamo_err<E, R>(e: SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    StoreError::Dynamo(DisplayErrorContext(e).to_string())
+}
+
+fn decode<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Decode(e.to_string()))
+}
+
+fn encode<T: Serialize>(keyed: &Keyed<'_, T>) -> Result<Item, StoreError> {
+    serde_dynamo::to_item(keyed).map_err(|e| StoreError::Decode(e.to_string()))
+}
+
+fn tenant_key(app_id: &str) -> (String, String) {
+    (format!("APP#{app_id}"), "TENANT".into())
+}
+
+fn member_sk(app_id: &str, open_id: &str) -> String {
+    format!("MEMBER#{app_id}#{open_id}")
+}
+
+impl Store {
+    pub fn new(db: Client, table: impl Into<String>) -> Self {
+        Self { db, table: table.into() }
+    }
+
+    // ----- generic helpers -----------------------------------------------------------------------
+
+    async fn get<T: DeserializeOwned>(&self, pk: String, sk: String) -> Result<Option<T>, StoreError> {
+        let out = self
+            .db
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(dynamo_err)?;
+        out.item.map(decode).transpose()
+    }
+
+    async fn put<T: Serialize>(&self, keyed: Keyed<'_, T>, only_if_new: bool) -> Result<(), StoreError> {
+        let mut req = self.db.put_item().table_name(&self.table).set_item(Some(encode(&keyed)?));
+        if only_if_new {
+            req = req.condition_expression("attribute_not_exists(pk)");
+        }
+        req.send().await.map_err(|e| {
+            if e.as_service_error().is_some_and(|se| se.is_conditional_check_failed_exception()) {
+                StoreError::ConditionFailed
+            } else {
+                dynamo_err(e)
+            }
+        })?;
+        Ok(())
+    }
+
+    async fn query_prefix<T: DeserializeOwned>(&self, pk: String, sk_prefix: &str) -> Result<Vec<T>, StoreError> {
+        let mut out = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let page = self
+                .db
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
+                .expression_attribute_values(":pk", s(pk.clone()))
+                .expression_attribute_values(":p", s(sk_prefix))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(dynamo_err)?;
+            for item in page.items.unwrap_or_default() {
+                out.push(decode(item)?);
+            }
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    async fn query_index<T: DeserializeOwned>(&self, gsi1pk: String) -> Result<Vec<T>, StoreError> {
+        let mut out = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let page = self
+                .db
+                .query()
+                .table_name(&self.table)
+                .index_name("gsi1")
+                .key_condition_expression("gsi1pk = :pk")
+                .expression_attribute_values(":pk", s(gsi1pk.clone()))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(dynamo_err)?;
+            for item in page.items.unwrap_or_default() {
+                out.push(decode(item)?);
+            }
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    // ----- tenants -------------------------------------------------------------------------------
+
+    fn keyed_tenant(tenant: &Tenant) -> Keyed<'_, Tenant> {
+        let (pk, sk) = tenant_key(&tenant.app_id);
+        let kind = match tenant.kind {
+            TenantKind::Customer => "customer",
+            TenantKind::Provider => "provider",
+        };
+        Keyed {
+            pk,
+            sk,
+            gsi1pk: Some("TENANTS".into()),
+            gsi1sk: Some(format!("{kind}#{}", tenant.app_id)),
+            ttl: None,
+            entity: tenant,
+        }
+    }
+
+    /// Registers a new tenant; `ConditionFailed` if the App ID is already registered.
+    pub async fn create_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
+        self.put(Self::keyed_tenant(tenant), true).await
+    }
+
+    pub async fn save_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
+        self.put(Self::keyed_tenant(tenant), false).await
+    }
+
+    pub async fn tenant(&self, app_id: &str) -> Result<Option<Tenant>, StoreError> {
+        let (pk, sk) = tenant_key(app_id);
+        self.get(pk, sk).await
+    }
+
+    pub async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        self.query_index("TENANTS".into()).await
+    }
+
+    /// Activation in one transaction: the service group, its first members and the tenant's new
+    /// state all land, or none do. Fails with `ConditionFailed` if the tenant is already active.
+    pub async fn activate_tenant(&self, tenant: &Tenant, group: &Group, members: &[Member]) -> Result<(), StoreError> {
+        let mut writes = vec![self.put_item(Self::keyed_tenant(tenant), Some("attribute_exists(pk) AND #st <> :active"))?];
+        writes.push(self.put_item(Self::keyed_group(group), Some("attribute_not_exists(pk)"))?);
+        for m in members {
+            writes.push(self.put_item(Self::keyed_member(m), None)?);
+        }
+        self.db
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
+            .await
+            .map_err(|e| {
+                if e.as_service_error().is_some_and(|se| se.is_transaction_canceled_exception()) {
+                    StoreError::ConditionFailed
+                } else {
+                    dynamo_err(e)
+                }
+            })?;
+        Ok(())
+    }
+
+    fn put_item<T: Serialize>(&self, keyed: Keyed<'_, T>, condition: Option<&str>) -> Result<TransactWriteItem, StoreError> {
+        let mut put = Put::builder().table_name(&self.table).set_item(Some(encode(&keyed)?));
+        if let Some(c) = condition {
+            put = put.condition_expression(c);
+            if c.contains(":active") {
+                put = put.expression_attribute_names("#st", "status").expression_attribute_values(":active", s("active"));
+            }
+        }
+        let put = put.build().map_err(|e| StoreError::Decode(e.to_string()))?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    // ----- staff and people ----------------------------------------------------------------------
+
+    pub async fn save_staff(&self, provider_app: &str, staff: &Staff) -> Result<(), StoreError> {
+        let keyed = Keyed {
+            pk: format!("APP#{provider_app}"),
+            sk: format!("STAFF#{}", staff.open_id),
+            gsi1pk: None,
+            gsi1sk: None,
+            ttl: None,
+            entity: staff,
+        };
+        self.put(keyed, false).await
+    }
+
+    pub async fn staff(&self, provider_app: &str, open_id: &str) -> Result<Option<Staff>, StoreError> {
+        self.get(format!("APP#{provider_app}"), format!("STAFF#{open_id}")).await
+    }
+
+    pub async fn all_staff(&self, provider_app: &str) -> Result<Vec<Staff>, StoreError> {
+        self.query_prefix(format!("APP#{provider_app}"), "STAFF#").await
+    }
+
+    pub async fn save_person(&self, person: &Person) -> Result<(), StoreError> {
+        let keyed = Keyed {
+            pk: format!("APP#{}", person.app_id),
+            sk: format!("PERSON#{}", person.open_id),
+            gsi1pk: None,
+            gsi1sk: None,
+            ttl: None,
+            entity: person,
+        };
+        self.put(keyed, false).await
+    }
+
+    pub async fn person(&self, app_id: &str, open_id: &str) -> Result<Option<Person>, StoreError> {
+        self.get(format!("APP#{app_id}"), format!("PERSON#{open_id}")).await
+    }
+
+    pub async fn people(&self, app_id: &str) -> Result<Vec<Person>, StoreError> {
+        self.query_prefix(format!("APP#{app_id}"), "PERSON#").await
+    }
+
+    // ----- groups --------------------------------------------------------------------------------
+
+    fn keyed_group(group: &Group) -> Keyed<'_, Group> {
+        let kind = match group.kind {
+            GroupKind::Service => "service",
+            GroupKind::Ticket => "ticket",
+        };
+        Keyed {
+            pk: format!("GROUP#{}", group.id),
+            sk: "META".into(),
+            gsi1pk: Some(format!("GROUPS#{}", group.app_id)),
+            gsi1sk: Some(format!("{kind}#{}", group.id)),
+            ttl: None,
+            entity: group,
+        }
+    }
+
+    fn keyed_member(member: &Member) -> Keyed<'_, Member> {
+        Keyed {
+            pk: format!("GROUP#{}", member.group_id),
+            sk: member_sk(&member.app_id, &member.open_id),
+            gsi1pk: Some(format!("MEMBER#{}#{}", member.app_id, member.open_id)),
+            gsi1sk: Some(format!("GROUP#{}", member.group_id)),
+            ttl: None,
+            entity: member,
+        }
+    }
+
+    pub async fn group(&self, id: &str) -> Result<Option<Group>, StoreError> {
+        self.get(format!("GROUP#{id}"), "META".into()).await
+    }
+
+    pub async fn members(&self, group_id: &str) -> Result<Vec<Member>, StoreError> {
+        self.query_prefix(format!("GROUP#{group_id}"), "MEMBER#").await
+    }
+
+    pub async fn member(&self, group_id: &str, app_id: &str, open_id: &str) -> Result<Option<Member>, StoreError> {
+        self.get(format!("GROUP#{group_id}"), member_sk(app_id, open_id)).await
+    }
+
+    /// Adds a member once: a second add of the same person is `ConditionFailed`, not a duplicate.
+    pub async fn add_member(&self, member: &Member) -> Result<(), StoreError> {
+        self.put(Self::keyed_member(member), true).await
+    }
+
+    // ----- sign-in attempts ----------------------------------------------------------------------
+
+    pub async fn create_login(&self, login: &LoginAttempt) -> Result<(), StoreError> {
+        let keyed = Keyed {
+            pk: format!("LOGIN#{}", login.nonce),
+            sk: "LOGIN".into(),
+            gsi1pk: None,
+            gsi1sk: None,
+            ttl: Some(login.expires_at),
+            entity: login,
+        };
+        self.put(keyed, true).await
+    }
+
+    /// Deletes and returns the attempt, so a state can be used once. `None` if it never existed
+    /// or was already used. Expiry is the caller's to check (TTL deletion is lazy).
+    pub async fn take_login(&self, nonce: &str) -> Result<Option<LoginAttempt>, StoreError> {
+        let out = self
+            .db
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("LOGIN#{nonce}")))
+            .key("sk", s("LOGIN"))
+            .condition_expression("attribute_exists(pk)")
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllOld)
+            .send()
+            .await;
+        match out {
+            Ok(o) => o.attributes.map(decode).transpose(),
+            Err(e) if e.as_service_error().is_some_and(|se| se.is_conditional_check_failed_exception()) => Ok(None),
+            Err(e) => Err(dynamo_err(e)),
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! DynamoDB access for every concept, one method per access pattern. One table (see
+//! `template.yaml`): `pk`/`sk`, one GSI (`gsi1pk`/`gsi1sk`) and a `ttl` attribute that DynamoDB
+//! uses for clean-up only — code never trusts an item to be gone, it checks expiry itself.
+//!
+//! | item | pk | sk | gsi1 |
+//! |---|---|---|---|
+//! | tenant (a Lark app) | `APP#{app}` | `TENANT` | `TENANTS` / `{kind}#{app}` |
+//! | staff member | `APP#{provider app}` | `STAFF#{open_id}` | |
+//! | colleague (person of a customer org) | `APP#{app}` | `PERSON#{open_id}` | |
+//! | group | `GROUP#{id}` | `META` | `GROUPS#{app}` / `{kind}#{id}` |
+//! | group member | `GROUP#{id}` | `MEMBER#{app}#{open_id}` | `MEMBER#{app}#{open_id}` / `GROUP#{id}` |
+//! | sign-in attempt | `LOGIN#{nonce}` | `LOGIN` | |
+
+mod dynamo;
+mod model;
+
+pub use dynamo::Store;
+pub use model::*;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("DynamoDB request failed: {0}")]
+    Dynamo(String),
+    #[error("a condition on the write failed")]
+    ConditionFailed,
+    #[error("stored item could not be read: {0}")]
+    Decode(String),
+}

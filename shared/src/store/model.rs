@@ -1,0 +1,132 @@
+//! What the store keeps. Plain data; rules live in `domain`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Epoch;
+use crate::domain::checklist::CheckItem;
+use crate::domain::roles::StaffRole;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TenantKind {
+    /// A customer organisation's app: its users are colleagues.
+    Customer,
+    /// The provider's own app: its users are staff.
+    Provider,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TenantStatus {
+    Registered,
+    Active,
+}
+
+/// A Lark app registered with tamlink, and the organisation behind it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Tenant {
+    pub app_id: String,
+    pub kind: TenantKind,
+    pub org_name: String,
+    pub tenant_key: String,
+    pub tenant_name: String,
+    pub display_id: String,
+    pub avatar: String,
+    /// The App Secret, KMS-encrypted (base64). Never the plaintext.
+    pub secret_sealed: String,
+    pub status: TenantStatus,
+    /// The TAM's open_id in the provider app.
+    pub tam: Option<String>,
+    /// Support engineers of the customer's plan (open_ids in the provider app).
+    #[serde(default)]
+    pub engineers: Vec<String>,
+    #[serde(default)]
+    pub checklist: Vec<CheckItem>,
+    pub checked_at: Epoch,
+    pub created_at: Epoch,
+    pub created_by: String,
+    pub service_group_id: Option<String>,
+    /// Colleagues who sign in join the service group (off: invitation only).
+    pub auto_join: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Staff {
+    pub open_id: String,
+    pub name: String,
+    pub avatar: String,
+    pub role: StaffRole,
+    pub on_duty: bool,
+    pub created_at: Epoch,
+}
+
+/// A person of a customer organisation who has signed in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Person {
+    pub app_id: String,
+    pub open_id: String,
+    pub union_id: String,
+    pub name: String,
+    pub avatar: String,
+    pub first_seen: Epoch,
+    pub last_seen: Epoch,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupKind {
+    Service,
+    Ticket,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    /// The customer app whose organisation the group belongs to.
+    pub app_id: String,
+    pub kind: GroupKind,
+    pub name: String,
+    pub created_at: Epoch,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// A person of the customer organisation.
+    Colleague,
+    /// Staff of the provider.
+    Service,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JoinedVia {
+    Activation,
+    SignIn,
+    Invitation,
+    Ticket,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Member {
+    pub group_id: String,
+    pub side: Side,
+    /// The app the member signs in through (customer app for colleagues, provider app for staff).
+    pub app_id: String,
+    pub open_id: String,
+    pub name: String,
+    pub avatar: String,
+    pub role: Option<StaffRole>,
+    pub added_by: String,
+    pub added_at: Epoch,
+    pub via: JoinedVia,
+}
+
+/// A sign-in in progress: created by the login route, consumed once by the callback.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginAttempt {
+    pub nonce: String,
+    pub app_id: String,
+    pub return_to: String,
+    pub expires_at: Epoch,
+}

@@ -1,0 +1,122 @@
+//! Request and response helpers shared by the handlers.
+
+use std::collections::HashMap;
+
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use http::StatusCode;
+use lambda_http::{Body, Request, RequestExt, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult};
+use crate::ids::AppId;
+use crate::session::Session;
+
+/// Largest JSON body any route accepts.
+pub const MAX_BODY: usize = 64 * 1024;
+
+pub fn path_param(req: &Request, name: &str) -> AppResult<String> {
+    req.path_parameters()
+        .first(name)
+        .map(str::to_owned)
+        .ok_or_else(|| AppError::BadRequest(format!("The address is missing {name}.")))
+}
+
+pub fn app_id(req: &Request) -> AppResult<AppId> {
+    AppId::parse(&path_param(req, "appId")?)
+}
+
+/// Query parameters from the URI itself, so the same code works behind API Gateway, the local
+/// gateway and in tests.
+pub fn query(req: &Request) -> HashMap<String, String> {
+    req.uri()
+        .query()
+        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default()
+}
+
+pub fn cookie(req: &Request, name: &str) -> Option<String> {
+    req.headers()
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+pub fn session_cookie_name(app_id: &str) -> String {
+    format!("tl_session_{app_id}")
+}
+
+/// The signed-in person for this app, if any valid session cookie is present.
+pub fn session(ctx: &AppContext, req: &Request, app_id: &AppId) -> Option<Session> {
+    let token = cookie(req, &session_cookie_name(app_id.as_str()))?;
+    ctx.signer.verify_session(&token, app_id.as_str(), ctx.now()).ok()
+}
+
+pub fn require_session(ctx: &AppContext, req: &Request, app_id: &AppId) -> AppResult<Session> {
+    session(ctx, req, app_id).ok_or_else(|| AppError::Unauthorized("Your session has expired or you are not signed in.".into()))
+}
+
+pub struct CookieSpec<'a> {
+    pub name: &'a str,
+    pub value: &'a str,
+    pub path: &'a str,
+    pub max_age: i64,
+}
+
+pub fn set_cookie(ctx: &AppContext, c: CookieSpec<'_>) -> String {
+    let secure = if ctx.settings.secure_cookies() { "; Secure" } else { "" };
+    format!("{}={}; Path={}; Max-Age={}; HttpOnly; SameSite=Lax{secure}", c.name, c.value, c.path, c.max_age)
+}
+
+pub fn html(status: StatusCode, body: String) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header(CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(CACHE_CONTROL, "no-store")
+        .header("x-content-type-options", "nosniff")
+        .header("referrer-policy", "same-origin")
+        .body(Body::Text(body))
+        .expect("static headers")
+}
+
+pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header(CONTENT_TYPE, "application/json")
+        .header(CACHE_CONTROL, "no-store")
+        .body(Body::Text(serde_json::to_string(value).expect("serializable response")))
+        .expect("static headers")
+}
+
+pub fn redirect(location: &str, cookies: &[String]) -> Response<Body> {
+    let mut builder = Response::builder().status(StatusCode::FOUND).header(LOCATION, location).header(CACHE_CONTROL, "no-store");
+    for c in cookies {
+        builder = builder.header(SET_COOKIE, c);
+    }
+    builder.body(Body::Empty).expect("static headers")
+}
+
+/// Parses a JSON body. Requiring `application/json` also keeps cross-site HTML forms out: a
+/// browser only sends that content type cross-origin after a CORS preflight we never allow.
+pub fn json_body<T: DeserializeOwned>(req: &Request) -> AppResult<T> {
+    let ct = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if !ct.starts_with("application/json") {
+        return Err(AppError::BadRequest("Send the request body as JSON (Content-Type: application/json).".into()));
+    }
+    let bytes = req.body().as_ref();
+    if bytes.len() > MAX_BODY {
+        return Err(AppError::TooLarge(MAX_BODY));
+    }
+    serde_json::from_slice(bytes).map_err(|e| AppError::BadRequest(format!("The request body is not valid JSON for this action: {e}.")))
+}
+
+/// Whether the caller prefers HTML (a browser) over JSON.
+pub fn wants_html(req: &Request) -> bool {
+    let accept = req.headers().get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    accept.contains("text/html") && !query(req).get("format").is_some_and(|f| f == "json")
+}
