@@ -72,16 +72,27 @@ impl Settings {
 
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let required = |name: &'static str| {
-            get(name).filter(|v| !v.trim().is_empty()).ok_or(ConfigError { name, why: "not set" })
+            get(name)
+                .filter(|v| !v.trim().is_empty())
+                .ok_or(ConfigError {
+                    name,
+                    why: "not set",
+                })
         };
         let url = |name: &'static str, default: &str| -> Result<String, ConfigError> {
             let v = get(name).unwrap_or_else(|| default.to_owned());
-            url::Url::parse(&v).map_err(|_| ConfigError { name, why: "not a URL" })?;
+            url::Url::parse(&v).map_err(|_| ConfigError {
+                name,
+                why: "not a URL",
+            })?;
             Ok(v.trim_end_matches('/').to_owned())
         };
         let signing_key = required("TAMLINK_SIGNING_KEY")?;
         if signing_key.len() < 32 {
-            return Err(ConfigError { name: "TAMLINK_SIGNING_KEY", why: "must be at least 32 characters" });
+            return Err(ConfigError {
+                name: "TAMLINK_SIGNING_KEY",
+                why: "must be at least 32 characters",
+            });
         }
         Ok(Self {
             base_url: url("TAMLINK_BASE_URL", "")?,
@@ -110,7 +121,10 @@ mod tests {
 
     fn env() -> HashMap<&'static str, String> {
         HashMap::from([
-            ("TAMLINK_BASE_URL", "https://support.example.com/".to_string()),
+            (
+                "TAMLINK_BASE_URL",
+                "https://support.example.com/".to_string(),
+            ),
             ("TABLE_NAME", "t".into()),
             ("QUEUE_URL", "q".into()),
             ("KMS_KEY_ID", "k".into()),

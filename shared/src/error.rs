@@ -48,7 +48,9 @@ impl AppError {
     /// A short title for error pages.
     pub fn title(&self) -> &'static str {
         match self.status() {
-            StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => "That request could not be used",
+            StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
+                "That request could not be used"
+            }
             StatusCode::UNAUTHORIZED => "Please sign in",
             StatusCode::FORBIDDEN => "You do not have access",
             StatusCode::NOT_FOUND => "Not found",
@@ -83,8 +85,14 @@ mod tests {
         let e = AppError::BadRequest("Title is required.".into());
         assert_eq!(e.status(), StatusCode::BAD_REQUEST);
         assert_eq!(e.to_string(), "Title is required.");
-        assert_eq!(AppError::NotFound("x".into()).status(), StatusCode::NOT_FOUND);
-        assert_eq!(AppError::TooLarge(10).status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            AppError::NotFound("x".into()).status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            AppError::TooLarge(10).status(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
     }
 
     #[test]

@@ -49,10 +49,13 @@ fn token_chars(s: &str, prefix: &str, max: usize) -> bool {
     s.len() > prefix.len()
         && s.len() <= max
         && s.starts_with(prefix)
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-id_type!(AppId, "Lark App ID (it looks like cli_a1b2c3d4e5f6)", |s| token_chars(s, "cli_", 64));
+id_type!(AppId, "Lark App ID (it looks like cli_a1b2c3d4e5f6)", |s| {
+    token_chars(s, "cli_", 64)
+});
 id_type!(OpenId, "Lark open_id", |s| token_chars(s, "ou_", 80));
 id_type!(GroupId, "group id", |s| token_chars(s, "g_", 40));
 
@@ -76,7 +79,14 @@ mod tests {
     #[test]
     fn app_ids_must_look_like_lark_app_ids() {
         assert!(AppId::parse("cli_a1b2c3").is_ok());
-        for bad in ["", "cli_", "abc", "cli_a/b", "cli_<script>", &format!("cli_{}", "a".repeat(80))] {
+        for bad in [
+            "",
+            "cli_",
+            "abc",
+            "cli_a/b",
+            "cli_<script>",
+            &format!("cli_{}", "a".repeat(80)),
+        ] {
             assert!(AppId::parse(bad).is_err(), "{bad} accepted");
         }
     }

@@ -10,7 +10,9 @@ use crate::domain::roles::StaffRole;
 use crate::error::{AppError, AppResult};
 use crate::ids::AppId;
 use crate::lark::{Credentials, LarkError, TenantInfo};
-use crate::store::{Group, GroupKind, JoinedVia, Member, Side, Staff, StoreError, Tenant, TenantKind, TenantStatus};
+use crate::store::{
+    Group, GroupKind, JoinedVia, Member, Side, Staff, StoreError, Tenant, TenantKind, TenantStatus,
+};
 
 #[derive(Debug, Deserialize)]
 pub struct Registration {
@@ -34,17 +36,27 @@ struct Validated {
 fn validate(reg: &Registration) -> AppResult<Validated> {
     let org_name = reg.org_name.trim();
     if org_name.is_empty() {
-        return Err(AppError::BadRequest("Organisation name is required.".into()));
+        return Err(AppError::BadRequest(
+            "Organisation name is required.".into(),
+        ));
     }
     if org_name.chars().count() > 100 {
-        return Err(AppError::BadRequest("Organisation name must be at most 100 characters.".into()));
+        return Err(AppError::BadRequest(
+            "Organisation name must be at most 100 characters.".into(),
+        ));
     }
     let app_id = AppId::parse(reg.app_id.trim())?;
     let secret = reg.app_secret.trim();
     if secret.is_empty() || secret.len() > 128 || secret.chars().any(char::is_whitespace) {
-        return Err(AppError::BadRequest("App Secret is required: copy it from Credentials & Basic Info.".into()));
+        return Err(AppError::BadRequest(
+            "App Secret is required: copy it from Credentials & Basic Info.".into(),
+        ));
     }
-    Ok(Validated { org_name: org_name.to_owned(), app_id, app_secret: secret.to_owned() })
+    Ok(Validated {
+        org_name: org_name.to_owned(),
+        app_id,
+        app_secret: secret.to_owned(),
+    })
 }
 
 /// What Lark says about an app, judged against the guide.
@@ -65,7 +77,11 @@ fn finding<T>(result: Result<T, LarkError>) -> AppResult<Option<T>> {
     }
 }
 
-pub async fn verify(ctx: &AppContext, creds: Credentials<'_>, typed_name: &str) -> AppResult<Verification> {
+pub async fn verify(
+    ctx: &AppContext,
+    creds: Credentials<'_>,
+    typed_name: &str,
+) -> AppResult<Verification> {
     ctx.lark.tenant_token(creds).await.map_err(|e| {
         if e.is_bad_credentials() {
             AppError::Unprocessable(format!(
@@ -83,7 +99,12 @@ pub async fn verify(ctx: &AppContext, creds: Credentials<'_>, typed_name: &str) 
         None => None,
     };
     let tenant = finding(ctx.lark.tenant(creds).await)?;
-    let facts = LarkFacts { grants: &grants, app: app.as_ref(), version: version.as_ref(), tenant: tenant.as_ref() };
+    let facts = LarkFacts {
+        grants: &grants,
+        app: app.as_ref(),
+        version: version.as_ref(),
+        tenant: tenant.as_ref(),
+    };
     let checklist = checklist::evaluate(&facts, typed_name, &ctx.settings.base_url, creds.app_id);
     Ok(Verification { checklist, tenant })
 }
@@ -93,16 +114,31 @@ fn apply_tenant_info(tenant: &mut Tenant, info: Option<TenantInfo>) {
         tenant.tenant_key = info.tenant_key;
         tenant.tenant_name = info.name;
         tenant.display_id = info.display_id;
-        tenant.avatar = if info.avatar.avatar_240.is_empty() { info.avatar.avatar_origin } else { info.avatar.avatar_240 };
+        tenant.avatar = if info.avatar.avatar_240.is_empty() {
+            info.avatar.avatar_origin
+        } else {
+            info.avatar.avatar_240
+        };
     }
 }
 
-async fn register(ctx: &AppContext, reg: &Registration, kind: TenantKind, by: &str) -> AppResult<(Tenant, Validated)> {
+async fn register(
+    ctx: &AppContext,
+    reg: &Registration,
+    kind: TenantKind,
+    by: &str,
+) -> AppResult<(Tenant, Validated)> {
     let v = validate(reg)?;
     if ctx.store.tenant(v.app_id.as_str()).await?.is_some() {
-        return Err(AppError::Conflict(format!("{} is already registered; use Re-check to verify it again.", v.app_id)));
+        return Err(AppError::Conflict(format!(
+            "{} is already registered; use Re-check to verify it again.",
+            v.app_id
+        )));
     }
-    let creds = Credentials { app_id: v.app_id.as_str(), app_secret: &v.app_secret };
+    let creds = Credentials {
+        app_id: v.app_id.as_str(),
+        app_secret: &v.app_secret,
+    };
     let verification = verify(ctx, creds, &v.org_name).await?;
     let now = ctx.now();
     let mut tenant = Tenant {
@@ -130,7 +166,9 @@ async fn register(ctx: &AppContext, reg: &Registration, kind: TenantKind, by: &s
 
 fn conflict_if_exists(e: StoreError, app_id: &str) -> AppError {
     match e {
-        StoreError::ConditionFailed => AppError::Conflict(format!("{app_id} is already registered.")),
+        StoreError::ConditionFailed => {
+            AppError::Conflict(format!("{app_id} is already registered."))
+        }
         other => other.into(),
     }
 }
@@ -145,29 +183,55 @@ pub async fn register_provider(ctx: &AppContext, reg: &Registration) -> AppResul
         )));
     }
     tenant.status = TenantStatus::Active;
-    ctx.store.create_tenant(&tenant).await.map_err(|e| conflict_if_exists(e, &tenant.app_id))?;
+    ctx.store
+        .create_tenant(&tenant)
+        .await
+        .map_err(|e| conflict_if_exists(e, &tenant.app_id))?;
     Ok(tenant)
 }
 
 /// Registers a customer organisation on behalf of a staff member.
-pub async fn register_customer(ctx: &AppContext, reg: &Registration, by: &Staff) -> AppResult<Tenant> {
+pub async fn register_customer(
+    ctx: &AppContext,
+    reg: &Registration,
+    by: &Staff,
+) -> AppResult<Tenant> {
     let staff = ctx.store.all_staff(&ctx.settings.provider_app_id).await?;
     let tam = match &reg.tam {
-        Some(open_id) => Some(staff_with_role(&staff, open_id, &[StaffRole::Tam, StaffRole::Manager, StaffRole::Admin])?),
+        Some(open_id) => Some(staff_with_role(
+            &staff,
+            open_id,
+            &[StaffRole::Tam, StaffRole::Manager, StaffRole::Admin],
+        )?),
         None if by.role == StaffRole::Tam => Some(by.open_id.clone()),
-        None => staff.iter().find(|s| s.role == StaffRole::Tam).map(|s| s.open_id.clone()),
+        None => staff
+            .iter()
+            .find(|s| s.role == StaffRole::Tam)
+            .map(|s| s.open_id.clone()),
     };
     let engineers = match &reg.engineers {
-        Some(list) => list.iter().map(|e| staff_with_role(&staff, e, &[StaffRole::Engineer])).collect::<AppResult<_>>()?,
-        None => staff.iter().filter(|s| s.role == StaffRole::Engineer).map(|s| s.open_id.clone()).collect(),
+        Some(list) => list
+            .iter()
+            .map(|e| staff_with_role(&staff, e, &[StaffRole::Engineer]))
+            .collect::<AppResult<_>>()?,
+        None => staff
+            .iter()
+            .filter(|s| s.role == StaffRole::Engineer)
+            .map(|s| s.open_id.clone())
+            .collect(),
     };
     if reg.app_id.trim() == ctx.settings.provider_app_id {
-        return Err(AppError::BadRequest("That is the provider's own app, not a customer's.".into()));
+        return Err(AppError::BadRequest(
+            "That is the provider's own app, not a customer's.".into(),
+        ));
     }
     let (mut tenant, _) = register(ctx, reg, TenantKind::Customer, &by.open_id).await?;
     tenant.tam = tam;
     tenant.engineers = engineers;
-    ctx.store.create_tenant(&tenant).await.map_err(|e| conflict_if_exists(e, &tenant.app_id))?;
+    ctx.store
+        .create_tenant(&tenant)
+        .await
+        .map_err(|e| conflict_if_exists(e, &tenant.app_id))?;
     tracing::info!(app_id = %tenant.app_id, by = %by.open_id, "customer registered");
     Ok(tenant)
 }
@@ -177,21 +241,32 @@ fn staff_with_role(staff: &[Staff], open_id: &str, roles: &[StaffRole]) -> AppRe
         .iter()
         .find(|s| s.open_id == open_id && roles.contains(&s.role))
         .map(|s| s.open_id.clone())
-        .ok_or_else(|| AppError::BadRequest(format!("{open_id} is not a staff member with a suitable role.")))
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "{open_id} is not a staff member with a suitable role."
+            ))
+        })
 }
 
 pub async fn load(ctx: &AppContext, app_id: &AppId) -> AppResult<Tenant> {
-    ctx.store
-        .tenant(app_id.as_str())
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("No organisation is registered for the Lark app {app_id}.")))
+    ctx.store.tenant(app_id.as_str()).await?.ok_or_else(|| {
+        AppError::NotFound(format!(
+            "No organisation is registered for the Lark app {app_id}."
+        ))
+    })
 }
 
 /// Re-runs the checklist with the stored (decrypted) secret.
 pub async fn recheck(ctx: &AppContext, app_id: &AppId) -> AppResult<Tenant> {
     let mut tenant = load(ctx, app_id).await?;
-    let secret = ctx.secrets.open(&tenant.app_id, &tenant.secret_sealed).await?;
-    let creds = Credentials { app_id: &tenant.app_id, app_secret: &secret };
+    let secret = ctx
+        .secrets
+        .open(&tenant.app_id, &tenant.secret_sealed)
+        .await?;
+    let creds = Credentials {
+        app_id: &tenant.app_id,
+        app_secret: &secret,
+    };
     let verification = verify(ctx, creds, &tenant.org_name).await?;
     tenant.checklist = verification.checklist;
     tenant.checked_at = ctx.now();
@@ -205,10 +280,15 @@ pub async fn recheck(ctx: &AppContext, app_id: &AppId) -> AppResult<Tenant> {
 pub async fn activate(ctx: &AppContext, app_id: &AppId, by: &Staff) -> AppResult<Tenant> {
     let mut tenant = load(ctx, app_id).await?;
     if tenant.kind != TenantKind::Customer {
-        return Err(AppError::BadRequest("Only customer organisations are activated.".into()));
+        return Err(AppError::BadRequest(
+            "Only customer organisations are activated.".into(),
+        ));
     }
     if tenant.status == TenantStatus::Active {
-        return Err(AppError::Conflict(format!("{} is already active.", tenant.org_name)));
+        return Err(AppError::Conflict(format!(
+            "{} is already active.",
+            tenant.org_name
+        )));
     }
     if !checklist::all_blocking_passed(&tenant.checklist) {
         return Err(AppError::Unprocessable(
@@ -226,7 +306,10 @@ pub async fn activate(ctx: &AppContext, app_id: &AppId, by: &Staff) -> AppResult
     let staff = ctx.store.all_staff(&ctx.settings.provider_app_id).await?;
     let members: Vec<Member> = staff
         .iter()
-        .filter(|s| tenant.tam.as_deref() == Some(s.open_id.as_str()) || tenant.engineers.contains(&s.open_id))
+        .filter(|s| {
+            tenant.tam.as_deref() == Some(s.open_id.as_str())
+                || tenant.engineers.contains(&s.open_id)
+        })
         .map(|s| Member {
             group_id: group.id.clone(),
             side: Side::Service,
@@ -242,17 +325,24 @@ pub async fn activate(ctx: &AppContext, app_id: &AppId, by: &Staff) -> AppResult
         .collect();
     tenant.status = TenantStatus::Active;
     tenant.service_group_id = Some(group.id.clone());
-    ctx.store.activate_tenant(&tenant, &group, &members).await.map_err(|e| match e {
-        StoreError::ConditionFailed => AppError::Conflict(format!("{} is already active.", tenant.org_name)),
-        other => other.into(),
-    })?;
+    ctx.store
+        .activate_tenant(&tenant, &group, &members)
+        .await
+        .map_err(|e| match e {
+            StoreError::ConditionFailed => {
+                AppError::Conflict(format!("{} is already active.", tenant.org_name))
+            }
+            other => other.into(),
+        })?;
     tracing::info!(app_id = %tenant.app_id, group = %group.id, members = members.len(), "customer activated");
     Ok(tenant)
 }
 
 /// Whether a staff member serves this organisation.
 pub fn serves(staff: &Staff, tenant: &Tenant) -> bool {
-    staff.role.sees_all_orgs() || tenant.tam.as_deref() == Some(staff.open_id.as_str()) || tenant.engineers.contains(&staff.open_id)
+    staff.role.sees_all_orgs()
+        || tenant.tam.as_deref() == Some(staff.open_id.as_str())
+        || tenant.engineers.contains(&staff.open_id)
 }
 
 #[cfg(test)]
@@ -260,7 +350,13 @@ mod tests {
     use super::*;
 
     fn reg(name: &str, app: &str, secret: &str) -> Registration {
-        Registration { org_name: name.into(), app_id: app.into(), app_secret: secret.into(), tam: None, engineers: None }
+        Registration {
+            org_name: name.into(),
+            app_id: app.into(),
+            app_secret: secret.into(),
+            tam: None,
+            engineers: None,
+        }
     }
 
     #[test]
@@ -268,7 +364,10 @@ mod tests {
         assert!(validate(&reg("Acme", "cli_abc", "s3cret")).is_ok());
         let cases = [
             (reg(" ", "cli_abc", "x"), "Organisation name is required."),
-            (reg("Acme", "cli_abc", ""), "App Secret is required: copy it from Credentials & Basic Info."),
+            (
+                reg("Acme", "cli_abc", ""),
+                "App Secret is required: copy it from Credentials & Basic Info.",
+            ),
         ];
         for (r, msg) in cases {
             assert_eq!(validate(&r).err().unwrap().to_string(), msg);

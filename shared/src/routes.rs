@@ -40,7 +40,10 @@ impl Route {
     fn error_response(&self, err: &AppError) -> Response<Body> {
         err.log();
         match self.kind {
-            Kind::Json => crate::web::json(err.status(), &serde_json::json!({"message": err.to_string()})),
+            Kind::Json => crate::web::json(
+                err.status(),
+                &serde_json::json!({"message": err.to_string()}),
+            ),
             Kind::Page => crate::pages::error_page(err),
         }
     }

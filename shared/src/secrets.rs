@@ -33,7 +33,9 @@ impl SecretBox {
             .encryption_context("app_id", app_id)
             .send()
             .await
-            .map_err(|e| SecretsError::Kms(aws_sdk_kms::error::DisplayErrorContext(e).to_string()))?;
+            .map_err(|e| {
+                SecretsError::Kms(aws_sdk_kms::error::DisplayErrorContext(e).to_string())
+            })?;
         let blob = out.ciphertext_blob.ok_or(SecretsError::Corrupt)?;
         Ok(B64.encode(blob.into_inner()))
     }
@@ -47,7 +49,9 @@ impl SecretBox {
             .encryption_context("app_id", app_id)
             .send()
             .await
-            .map_err(|e| SecretsError::Kms(aws_sdk_kms::error::DisplayErrorContext(e).to_string()))?;
+            .map_err(|e| {
+                SecretsError::Kms(aws_sdk_kms::error::DisplayErrorContext(e).to_string())
+            })?;
         let plain = out.plaintext.ok_or(SecretsError::Corrupt)?;
         String::from_utf8(plain.into_inner()).map_err(|_| SecretsError::Corrupt)
     }

@@ -101,7 +101,9 @@ impl Signer {
     ) -> Result<T, TokenError> {
         let (payload, sig) = token.split_once('.').ok_or(TokenError::Malformed)?;
         let sig = B64.decode(sig).map_err(|_| TokenError::Malformed)?;
-        self.mac(purpose, payload).verify_slice(&sig).map_err(|_| TokenError::BadSignature)?;
+        self.mac(purpose, payload)
+            .verify_slice(&sig)
+            .map_err(|_| TokenError::BadSignature)?;
         let bytes = B64.decode(payload).map_err(|_| TokenError::Malformed)?;
         let value: T = serde_json::from_slice(&bytes).map_err(|_| TokenError::Malformed)?;
         if value.app_id() != app_id {
@@ -117,7 +119,12 @@ impl Signer {
         self.sign("session", session)
     }
 
-    pub fn verify_session(&self, token: &str, app_id: &str, now: Epoch) -> Result<Session, TokenError> {
+    pub fn verify_session(
+        &self,
+        token: &str,
+        app_id: &str,
+        now: Epoch,
+    ) -> Result<Session, TokenError> {
         self.verify("session", token, app_id, now)
     }
 
@@ -125,7 +132,12 @@ impl Signer {
         self.sign("oauth-state", state)
     }
 
-    pub fn verify_state(&self, token: &str, app_id: &str, now: Epoch) -> Result<OAuthState, TokenError> {
+    pub fn verify_state(
+        &self,
+        token: &str,
+        app_id: &str,
+        now: Epoch,
+    ) -> Result<OAuthState, TokenError> {
         self.verify("oauth-state", token, app_id, now)
     }
 
@@ -145,10 +157,17 @@ pub fn random_token() -> String {
 /// no `//` or backslash tricks. Anything else falls back to the workbench.
 pub fn safe_return_to(app_id: &str, requested: Option<&str>) -> String {
     let fallback = format!("/lark/{app_id}/workbench");
-    let Some(path) = requested else { return fallback };
+    let Some(path) = requested else {
+        return fallback;
+    };
     let prefix = format!("/lark/{app_id}");
-    let inside = path == prefix || path.starts_with(&format!("{prefix}/")) || path.starts_with(&format!("{prefix}?"));
-    let tricky = path.contains("//") || path.contains('\\') || path.contains("/..") || path.chars().any(|c| c.is_control());
+    let inside = path == prefix
+        || path.starts_with(&format!("{prefix}/"))
+        || path.starts_with(&format!("{prefix}?"));
+    let tricky = path.contains("//")
+        || path.contains('\\')
+        || path.contains("/..")
+        || path.chars().any(|c| c.is_control());
     if inside && !tricky && path.len() <= 1024 {
         path.to_owned()
     } else {
@@ -183,20 +202,35 @@ mod tests {
     fn expired_foreign_tampered_and_wrong_key_sessions_are_refused() {
         let s = Signer::new(b"k");
         let token = s.sign_session(&session(100));
-        assert_eq!(s.verify_session(&token, "cli_a", 100), Err(TokenError::Expired));
-        assert_eq!(s.verify_session(&token, "cli_b", 1), Err(TokenError::WrongApp));
+        assert_eq!(
+            s.verify_session(&token, "cli_a", 100),
+            Err(TokenError::Expired)
+        );
+        assert_eq!(
+            s.verify_session(&token, "cli_b", 1),
+            Err(TokenError::WrongApp)
+        );
         let mut tampered = token.clone();
         tampered.insert(3, 'x');
         assert!(s.verify_session(&tampered, "cli_a", 1).is_err());
-        assert_eq!(Signer::new(b"other").verify_session(&token, "cli_a", 1), Err(TokenError::BadSignature));
-        assert_eq!(s.verify_session("garbage", "cli_a", 1), Err(TokenError::Malformed));
+        assert_eq!(
+            Signer::new(b"other").verify_session(&token, "cli_a", 1),
+            Err(TokenError::BadSignature)
+        );
+        assert_eq!(
+            s.verify_session("garbage", "cli_a", 1),
+            Err(TokenError::Malformed)
+        );
     }
 
     #[test]
     fn a_session_is_not_an_oauth_state() {
         let s = Signer::new(b"k");
         let token = s.sign_session(&session(100));
-        assert_eq!(s.verify_state(&token, "cli_a", 1), Err(TokenError::BadSignature));
+        assert_eq!(
+            s.verify_state(&token, "cli_a", 1),
+            Err(TokenError::BadSignature)
+        );
     }
 
     #[test]
@@ -212,7 +246,11 @@ mod tests {
             "/lark/cli_a\\evil",
             "/lark/cli_abc",
         ] {
-            assert_eq!(safe_return_to("cli_a", Some(bad)), "/lark/cli_a/workbench", "{bad}");
+            assert_eq!(
+                safe_return_to("cli_a", Some(bad)),
+                "/lark/cli_a/workbench",
+                "{bad}"
+            );
         }
     }
 

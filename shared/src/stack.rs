@@ -3,8 +3,8 @@
 //! the routes from it, so nothing is declared twice.
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
 };
 use serde_yaml::Value;
 
@@ -28,14 +28,22 @@ fn resources_of_type(doc: &Value, kind: &str) -> Vec<(String, Value)> {
         .map(|m| {
             m.iter()
                 .filter(|(_, r)| r.get("Type").and_then(Value::as_str) == Some(kind))
-                .filter_map(|(k, r)| Some((k.as_str()?.to_owned(), r.get("Properties").cloned().unwrap_or(Value::Null))))
+                .filter_map(|(k, r)| {
+                    Some((
+                        k.as_str()?.to_owned(),
+                        r.get("Properties").cloned().unwrap_or(Value::Null),
+                    ))
+                })
                 .collect()
         })
         .unwrap_or_default()
 }
 
 fn text(v: &Value, key: &str) -> Result<String, StackError> {
-    v.get(key).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| StackError::Template(format!("missing {key}")))
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| StackError::Template(format!("missing {key}")))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,10 +58,19 @@ pub fn http_routes() -> Result<Vec<HttpRoute>, StackError> {
     let doc = template()?;
     let mut routes = Vec::new();
     for (function, props) in resources_of_type(&doc, "AWS::Serverless::Function") {
-        let Some(events) = props.get("Events").and_then(Value::as_mapping) else { continue };
-        for event in events.values().filter(|e| e.get("Type").and_then(Value::as_str) == Some("HttpApi")) {
+        let Some(events) = props.get("Events").and_then(Value::as_mapping) else {
+            continue;
+        };
+        for event in events
+            .values()
+            .filter(|e| e.get("Type").and_then(Value::as_str) == Some("HttpApi"))
+        {
             let p = event.get("Properties").cloned().unwrap_or(Value::Null);
-            routes.push(HttpRoute { function: function.clone(), method: text(&p, "Method")?.to_uppercase(), path: text(&p, "Path")? });
+            routes.push(HttpRoute {
+                function: function.clone(),
+                method: text(&p, "Method")?.to_uppercase(),
+                path: text(&p, "Path")?,
+            });
         }
     }
     Ok(routes)
@@ -70,7 +87,11 @@ pub struct TableDef {
 
 fn key_schema(v: Option<&Value>) -> Vec<(String, String)> {
     v.and_then(Value::as_sequence)
-        .map(|s| s.iter().filter_map(|k| Some((text(k, "AttributeName").ok()?, text(k, "KeyType").ok()?))).collect())
+        .map(|s| {
+            s.iter()
+                .filter_map(|k| Some((text(k, "AttributeName").ok()?, text(k, "KeyType").ok()?)))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -78,20 +99,42 @@ pub fn table_def() -> Result<TableDef, StackError> {
     let doc = template()?;
     let tables = resources_of_type(&doc, "AWS::DynamoDB::Table");
     let [(_, t)] = tables.as_slice() else {
-        return Err(StackError::Template("expected exactly one AWS::DynamoDB::Table".into()));
+        return Err(StackError::Template(
+            "expected exactly one AWS::DynamoDB::Table".into(),
+        ));
     };
     let attributes = t
         .get("AttributeDefinitions")
         .and_then(Value::as_sequence)
-        .map(|s| s.iter().filter_map(|a| Some((text(a, "AttributeName").ok()?, text(a, "AttributeType").ok()?))).collect())
+        .map(|s| {
+            s.iter()
+                .filter_map(|a| {
+                    Some((
+                        text(a, "AttributeName").ok()?,
+                        text(a, "AttributeType").ok()?,
+                    ))
+                })
+                .collect()
+        })
         .unwrap_or_default();
     let indexes = t
         .get("GlobalSecondaryIndexes")
         .and_then(Value::as_sequence)
-        .map(|s| s.iter().filter_map(|g| Some((text(g, "IndexName").ok()?, key_schema(g.get("KeySchema"))))).collect())
+        .map(|s| {
+            s.iter()
+                .filter_map(|g| Some((text(g, "IndexName").ok()?, key_schema(g.get("KeySchema")))))
+                .collect()
+        })
         .unwrap_or_default();
-    let ttl_attribute = t.get("TimeToLiveSpecification").and_then(|s| text(s, "AttributeName").ok());
-    Ok(TableDef { attributes, key: key_schema(t.get("KeySchema")), indexes, ttl_attribute })
+    let ttl_attribute = t
+        .get("TimeToLiveSpecification")
+        .and_then(|s| text(s, "AttributeName").ok());
+    Ok(TableDef {
+        attributes,
+        key: key_schema(t.get("KeySchema")),
+        indexes,
+        ttl_attribute,
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -112,11 +155,18 @@ pub fn queue_defs() -> Result<Vec<QueueDef>, StackError> {
                 logical_id,
                 visibility_timeout: p.get("VisibilityTimeout").and_then(Value::as_i64),
                 // `!GetAtt X.Arn` parses as a tagged value holding "X.Arn".
-                dead_letter_target: redrive.and_then(|r| r.get("deadLetterTargetArn")).and_then(|v| match v {
-                    Value::Tagged(t) => t.value.as_str().map(|s| s.trim_end_matches(".Arn").to_owned()),
-                    _ => None,
-                }),
-                max_receive_count: redrive.and_then(|r| r.get("maxReceiveCount")).and_then(Value::as_i64),
+                dead_letter_target: redrive.and_then(|r| r.get("deadLetterTargetArn")).and_then(
+                    |v| match v {
+                        Value::Tagged(t) => t
+                            .value
+                            .as_str()
+                            .map(|s| s.trim_end_matches(".Arn").to_owned()),
+                        _ => None,
+                    },
+                ),
+                max_receive_count: redrive
+                    .and_then(|r| r.get("maxReceiveCount"))
+                    .and_then(Value::as_i64),
             }
         })
         .collect())
@@ -132,7 +182,10 @@ pub struct LocalResources {
 
 impl LocalResources {
     pub fn queue_url(&self, logical_id: &str) -> Option<&str> {
-        self.queue_urls.iter().find(|(id, _)| id == logical_id).map(|(_, u)| u.as_str())
+        self.queue_urls
+            .iter()
+            .find(|(id, _)| id == logical_id)
+            .map(|(_, u)| u.as_str())
     }
 }
 
@@ -141,16 +194,30 @@ fn aws_err(e: impl std::fmt::Display) -> StackError {
 }
 
 /// Creates the template's table, queues and a KMS key on a local endpoint (moto).
-pub async fn bootstrap(aws: &aws_config::SdkConfig, prefix: &str) -> Result<LocalResources, StackError> {
+pub async fn bootstrap(
+    aws: &aws_config::SdkConfig,
+    prefix: &str,
+) -> Result<LocalResources, StackError> {
     let table_name = format!("{prefix}-table");
-    create_table(&aws_sdk_dynamodb::Client::new(aws), &table_name, &table_def()?).await?;
+    create_table(
+        &aws_sdk_dynamodb::Client::new(aws),
+        &table_name,
+        &table_def()?,
+    )
+    .await?;
     let sqs = aws_sdk_sqs::Client::new(aws);
     let mut defs = queue_defs()?;
     // Dead-letter queues first, so redrive policies can name their ARNs.
     defs.sort_by_key(|d| d.dead_letter_target.is_some());
     let mut queue_urls = Vec::new();
     for def in defs {
-        let url = create_queue(&sqs, &format!("{prefix}-{}", def.logical_id), &def, &queue_urls).await?;
+        let url = create_queue(
+            &sqs,
+            &format!("{prefix}-{}", def.logical_id),
+            &def,
+            &queue_urls,
+        )
+        .await?;
         queue_urls.push((def.logical_id, url));
     }
     let key = aws_sdk_kms::Client::new(aws)
@@ -159,23 +226,51 @@ pub async fn bootstrap(aws: &aws_config::SdkConfig, prefix: &str) -> Result<Loca
         .send()
         .await
         .map_err(|e| aws_err(aws_sdk_kms::error::DisplayErrorContext(e)))?;
-    let kms_key_id = key.key_metadata.map(|m| m.key_id).ok_or_else(|| aws_err("KMS returned no key"))?;
-    Ok(LocalResources { table_name, queue_urls, kms_key_id })
+    let kms_key_id = key
+        .key_metadata
+        .map(|m| m.key_id)
+        .ok_or_else(|| aws_err("KMS returned no key"))?;
+    Ok(LocalResources {
+        table_name,
+        queue_urls,
+        kms_key_id,
+    })
 }
 
-async fn create_table(db: &aws_sdk_dynamodb::Client, name: &str, def: &TableDef) -> Result<(), StackError> {
+async fn create_table(
+    db: &aws_sdk_dynamodb::Client,
+    name: &str,
+    def: &TableDef,
+) -> Result<(), StackError> {
     let element = |(attr, kind): &(String, String)| {
-        let kt = if kind == "HASH" { KeyType::Hash } else { KeyType::Range };
-        KeySchemaElement::builder().attribute_name(attr).key_type(kt).build().map_err(aws_err)
+        let kt = if kind == "HASH" {
+            KeyType::Hash
+        } else {
+            KeyType::Range
+        };
+        KeySchemaElement::builder()
+            .attribute_name(attr)
+            .key_type(kt)
+            .build()
+            .map_err(aws_err)
     };
-    let mut req = db.create_table().table_name(name).billing_mode(BillingMode::PayPerRequest);
+    let mut req = db
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest);
     for (attr, kind) in &def.attributes {
         let t = match kind.as_str() {
             "N" => ScalarAttributeType::N,
             "B" => ScalarAttributeType::B,
             _ => ScalarAttributeType::S,
         };
-        req = req.attribute_definitions(AttributeDefinition::builder().attribute_name(attr).attribute_type(t).build().map_err(aws_err)?);
+        req = req.attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name(attr)
+                .attribute_type(t)
+                .build()
+                .map_err(aws_err)?,
+        );
     }
     for k in &def.key {
         req = req.key_schema(element(k)?);
@@ -183,17 +278,29 @@ async fn create_table(db: &aws_sdk_dynamodb::Client, name: &str, def: &TableDef)
     for (index, keys) in &def.indexes {
         let mut gsi = GlobalSecondaryIndex::builder()
             .index_name(index)
-            .projection(Projection::builder().projection_type(ProjectionType::All).build());
+            .projection(
+                Projection::builder()
+                    .projection_type(ProjectionType::All)
+                    .build(),
+            );
         for k in keys {
             gsi = gsi.key_schema(element(k)?);
         }
         req = req.global_secondary_indexes(gsi.build().map_err(aws_err)?);
     }
-    req.send().await.map_err(|e| aws_err(aws_sdk_dynamodb::error::DisplayErrorContext(e)))?;
+    req.send()
+        .await
+        .map_err(|e| aws_err(aws_sdk_dynamodb::error::DisplayErrorContext(e)))?;
     if let Some(ttl) = &def.ttl_attribute {
         db.update_time_to_live()
             .table_name(name)
-            .time_to_live_specification(TimeToLiveSpecification::builder().attribute_name(ttl).enabled(true).build().map_err(aws_err)?)
+            .time_to_live_specification(
+                TimeToLiveSpecification::builder()
+                    .attribute_name(ttl)
+                    .enabled(true)
+                    .build()
+                    .map_err(aws_err)?,
+            )
             .send()
             .await
             .map_err(|e| aws_err(aws_sdk_dynamodb::error::DisplayErrorContext(e)))?;
@@ -213,7 +320,11 @@ async fn create_queue(
         req = req.attributes(QueueAttributeName::VisibilityTimeout, v.to_string());
     }
     if let (Some(target), Some(max)) = (&def.dead_letter_target, def.max_receive_count) {
-        let dlq_url = existing.iter().find(|(id, _)| id == target).map(|(_, u)| u.clone()).ok_or_else(|| aws_err("DLQ not created"))?;
+        let dlq_url = existing
+            .iter()
+            .find(|(id, _)| id == target)
+            .map(|(_, u)| u.clone())
+            .ok_or_else(|| aws_err("DLQ not created"))?;
         let attrs = sqs
             .get_queue_attributes()
             .queue_url(&dlq_url)
@@ -221,11 +332,18 @@ async fn create_queue(
             .send()
             .await
             .map_err(|e| aws_err(aws_sdk_sqs::error::DisplayErrorContext(e)))?;
-        let arn = attrs.attributes.and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned()).ok_or_else(|| aws_err("no DLQ ARN"))?;
-        let policy = serde_json::json!({"deadLetterTargetArn": arn, "maxReceiveCount": max}).to_string();
+        let arn = attrs
+            .attributes
+            .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
+            .ok_or_else(|| aws_err("no DLQ ARN"))?;
+        let policy =
+            serde_json::json!({"deadLetterTargetArn": arn, "maxReceiveCount": max}).to_string();
         req = req.attributes(QueueAttributeName::RedrivePolicy, policy);
     }
-    let out = req.send().await.map_err(|e| aws_err(aws_sdk_sqs::error::DisplayErrorContext(e)))?;
+    let out = req
+        .send()
+        .await
+        .map_err(|e| aws_err(aws_sdk_sqs::error::DisplayErrorContext(e)))?;
     out.queue_url.ok_or_else(|| aws_err("no queue URL"))
 }
 
@@ -237,10 +355,18 @@ mod tests {
     fn every_template_route_has_a_handler_and_every_handler_a_route() {
         let routes = http_routes().unwrap();
         for r in &routes {
-            assert!(crate::routes::by_function(&r.function).is_some(), "{} has no handler", r.function);
+            assert!(
+                crate::routes::by_function(&r.function).is_some(),
+                "{} has no handler",
+                r.function
+            );
         }
         for handler in crate::routes::ALL {
-            assert!(routes.iter().any(|r| r.function == handler.function), "{} is not in template.yaml", handler.function);
+            assert!(
+                routes.iter().any(|r| r.function == handler.function),
+                "{} is not in template.yaml",
+                handler.function
+            );
         }
     }
 
@@ -255,14 +381,23 @@ mod tests {
             ("GET", "/lark/{appId}/person/inviteToGroup"),
             ("POST", "/lark/{appId}/person/inviteToGroup"),
         ] {
-            assert!(routes.iter().any(|r| r.method == method && r.path == path), "{method} {path}");
+            assert!(
+                routes.iter().any(|r| r.method == method && r.path == path),
+                "{method} {path}"
+            );
         }
     }
 
     #[test]
     fn table_definition_matches_what_the_store_uses() {
         let t = table_def().unwrap();
-        assert_eq!(t.key, [("pk".to_string(), "HASH".to_string()), ("sk".to_string(), "RANGE".to_string())]);
+        assert_eq!(
+            t.key,
+            [
+                ("pk".to_string(), "HASH".to_string()),
+                ("sk".to_string(), "RANGE".to_string())
+            ]
+        );
         assert_eq!(t.indexes.len(), 1);
         assert_eq!(t.indexes[0].0, "gsi1");
         assert_eq!(t.ttl_attribute.as_deref(), Some("ttl"));
@@ -271,8 +406,14 @@ mod tests {
     #[test]
     fn notification_queue_has_a_dead_letter_queue() {
         let q = queue_defs().unwrap();
-        let main = q.iter().find(|d| d.logical_id == "NotificationQueue").unwrap();
-        assert_eq!(main.dead_letter_target.as_deref(), Some("NotificationDeadLetterQueue"));
+        let main = q
+            .iter()
+            .find(|d| d.logical_id == "NotificationQueue")
+            .unwrap();
+        assert_eq!(
+            main.dead_letter_target.as_deref(),
+            Some("NotificationDeadLetterQueue")
+        );
         assert!(main.max_receive_count.is_some());
     }
 }

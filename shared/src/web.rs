@@ -32,7 +32,11 @@ pub fn app_id(req: &Request) -> AppResult<AppId> {
 pub fn query(req: &Request) -> HashMap<String, String> {
     req.uri()
         .query()
-        .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -54,11 +58,15 @@ pub fn session_cookie_name(app_id: &str) -> String {
 /// The signed-in person for this app, if any valid session cookie is present.
 pub fn session(ctx: &AppContext, req: &Request, app_id: &AppId) -> Option<Session> {
     let token = cookie(req, &session_cookie_name(app_id.as_str()))?;
-    ctx.signer.verify_session(&token, app_id.as_str(), ctx.now()).ok()
+    ctx.signer
+        .verify_session(&token, app_id.as_str(), ctx.now())
+        .ok()
 }
 
 pub fn require_session(ctx: &AppContext, req: &Request, app_id: &AppId) -> AppResult<Session> {
-    session(ctx, req, app_id).ok_or_else(|| AppError::Unauthorized("Your session has expired or you are not signed in.".into()))
+    session(ctx, req, app_id).ok_or_else(|| {
+        AppError::Unauthorized("Your session has expired or you are not signed in.".into())
+    })
 }
 
 pub struct CookieSpec<'a> {
@@ -69,8 +77,15 @@ pub struct CookieSpec<'a> {
 }
 
 pub fn set_cookie(ctx: &AppContext, c: CookieSpec<'_>) -> String {
-    let secure = if ctx.settings.secure_cookies() { "; Secure" } else { "" };
-    format!("{}={}; Path={}; Max-Age={}; HttpOnly; SameSite=Lax{secure}", c.name, c.value, c.path, c.max_age)
+    let secure = if ctx.settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{}={}; Path={}; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+        c.name, c.value, c.path, c.max_age
+    )
 }
 
 pub fn html(status: StatusCode, body: String) -> Response<Body> {
@@ -89,12 +104,17 @@ pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
         .status(status)
         .header(CONTENT_TYPE, "application/json")
         .header(CACHE_CONTROL, "no-store")
-        .body(Body::Text(serde_json::to_string(value).expect("serializable response")))
+        .body(Body::Text(
+            serde_json::to_string(value).expect("serializable response"),
+        ))
         .expect("static headers")
 }
 
 pub fn redirect(location: &str, cookies: &[String]) -> Response<Body> {
-    let mut builder = Response::builder().status(StatusCode::FOUND).header(LOCATION, location).header(CACHE_CONTROL, "no-store");
+    let mut builder = Response::builder()
+        .status(StatusCode::FOUND)
+        .header(LOCATION, location)
+        .header(CACHE_CONTROL, "no-store");
     for c in cookies {
         builder = builder.header(SET_COOKIE, c);
     }
@@ -104,19 +124,33 @@ pub fn redirect(location: &str, cookies: &[String]) -> Response<Body> {
 /// Parses a JSON body. Requiring `application/json` also keeps cross-site HTML forms out: a
 /// browser only sends that content type cross-origin after a CORS preflight we never allow.
 pub fn json_body<T: DeserializeOwned>(req: &Request) -> AppResult<T> {
-    let ct = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let ct = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     if !ct.starts_with("application/json") {
-        return Err(AppError::BadRequest("Send the request body as JSON (Content-Type: application/json).".into()));
+        return Err(AppError::BadRequest(
+            "Send the request body as JSON (Content-Type: application/json).".into(),
+        ));
     }
     let bytes = req.body().as_ref();
     if bytes.len() > MAX_BODY {
         return Err(AppError::TooLarge(MAX_BODY));
     }
-    serde_json::from_slice(bytes).map_err(|e| AppError::BadRequest(format!("The request body is not valid JSON for this action: {e}.")))
+    serde_json::from_slice(bytes).map_err(|e| {
+        AppError::BadRequest(format!(
+            "The request body is not valid JSON for this action: {e}."
+        ))
+    })
 }
 
 /// Whether the caller prefers HTML (a browser) over JSON.
 pub fn wants_html(req: &Request) -> bool {
-    let accept = req.headers().get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let accept = req
+        .headers()
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     accept.contains("text/html") && !query(req).get("format").is_some_and(|f| f == "json")
 }

@@ -1,1 +1,261 @@
+//! Test harness: a fresh local stack per test (own moto, own Lark sandbox, own gateway, manual
+//! clock) and a `Browser` that follows redirects and keeps cookies, with one helper per route.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use reqwest::{redirect::Policy, Response, StatusCode};
+use serde_json::Value;
+use tamlink::clock::ManualClock;
+use tamlink_gateway::demo;
+use tamlink_gateway::local::{LocalStack, Options};
+
+pub use tamlink_gateway::demo::{CUSTOMER_APP_ID, MISCONFIGURED_APP_ID};
+pub use tamlink_gateway::local::PROVIDER_APP_ID;
+pub const OTHER_CUSTOMER_APP_ID: &str = "cli_initechsupport1";
+
+pub struct TestStack {
+    pub stack: LocalStack,
+    pub clock: ManualClock,
+}
+
+impl TestStack {
+    /// An empty stack: tables and queues exist, nothing is registered.
+    pub async fn empty() -> Self {
+        let clock = ManualClock::starting_now();
+        let stack = LocalStack::start(Options::ephemeral(Arc::new(clock.clone())))
+            .await
+            .expect("local stack starts");
+        Self { stack, clock }
+    }
+
+    /// The provider app and its staff (Tara TAM, Eli and Erin engineers, Mo manager).
+    pub async fn with_provider() -> Self {
+        let s = Self::empty().await;
+        demo::seed_provider(&s.stack)
+            .await
+            .expect("provider seeded");
+        s
+    }
+
+    /// The README's demo: provider, staff, Acme Robotics registered and active.
+    pub async fn demo() -> Self {
+        let s = Self::empty().await;
+        demo::seed(&s.stack).await.expect("demo seeded");
+        s
+    }
+
+    pub fn base(&self) -> &str {
+        &self.stack.base_url
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser::new(self, Policy::limited(10))
+    }
+
+    /// A browser that stops at every redirect, to look at each hop.
+    pub fn step_browser(&self) -> Browser {
+        Browser::new(self, Policy::none())
+    }
+
+    pub async fn sandbox_get(&self, path: &str) -> Value {
+        reqwest::get(format!("{}{path}", self.stack.sandbox_url))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    pub async fn open_id(&self, app_id: &str, user: &str) -> String {
+        demo::open_id(&self.stack, app_id, user).await.unwrap()
+    }
+}
+
+pub struct Browser {
+    pub client: reqwest::Client,
+    jar: Arc<reqwest::cookie::Jar>,
+    base: String,
+    sandbox: String,
+}
+
+/// A page as the browser ended up on it.
+pub struct Page {
+    pub status: StatusCode,
+    pub url: url::Url,
+    /// The raw markup.
+    pub body: String,
+    /// The markup with HTML entities decoded: what a person reads.
+    pub text: String,
+}
+
+impl Page {
+    async fn from(resp: Response) -> Self {
+        let status = resp.status();
+        let url = resp.url().clone();
+        let body = resp.text().await.unwrap();
+        Self {
+            status,
+            url,
+            text: decode_entities(&body),
+            body,
+        }
+    }
+
+    pub fn assert_contains(&self, text: &str) -> &Self {
+        assert!(
+            self.text.contains(text),
+            "expected {text:?} on {} ({}):\n{}",
+            self.url,
+            self.status,
+            self.body
+        );
+        self
+    }
+}
+
+impl Browser {
+    fn new(stack: &TestStack, policy: Policy) -> Self {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(policy)
+            .build()
+            .unwrap();
+        Self {
+            client,
+            jar,
+            base: stack.base().to_owned(),
+            sandbox: stack.stack.sandbox_url.clone(),
+        }
+    }
+
+    /// The value of a cookie the browser would send to `path`.
+    pub fn cookie(&self, path: &str, name: &str) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let url = url::Url::parse(&format!("{}{path}", self.base)).unwrap();
+        let header = self.jar.cookies(&url)?;
+        header
+            .to_str()
+            .ok()?
+            .split("; ")
+            .find_map(|kv| kv.strip_prefix(&format!("{name}=")).map(str::to_owned))
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        Page::from(
+            self.client
+                .get(format!("{}{path}", self.base))
+                .header("accept", "text/html")
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn get_url(&self, url: &str) -> Page {
+        Page::from(
+            self.client
+                .get(url)
+                .header("accept", "text/html")
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Opens the app's workbench, lands on Lark's authorize page and picks `user` there, as a
+    /// person would; returns the page the browser ends on.
+    pub async fn sign_in(&self, app_id: &str, user: &str) -> Page {
+        let authorize = self.get(&format!("/lark/{app_id}/workbench")).await;
+        self.consent(&authorize, user).await
+    }
+
+    /// Clicks `user` on a Lark authorize page the browser is showing.
+    pub async fn consent(&self, authorize: &Page, user: &str) -> Page {
+        assert!(
+            authorize
+                .url
+                .as_str()
+                .starts_with(&format!("{}/open-apis/authen/v1/authorize", self.sandbox)),
+            "expected Lark's authorize page, got {} ({}): {}",
+            authorize.url,
+            authorize.status,
+            authorize.body
+        );
+        let q: HashMap<String, String> = authorize.url.query_pairs().into_owned().collect();
+        let form = [
+            ("client_id", q["client_id"].as_str()),
+            ("redirect_uri", q["redirect_uri"].as_str()),
+            ("state", q.get("state").map(String::as_str).unwrap_or("")),
+            ("user_id", user),
+        ];
+        let resp = self
+            .client
+            .post(format!(
+                "{}/open-apis/authen/v1/authorize/consent",
+                self.sandbox
+            ))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        Page::from(resp).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text)),
+        )
+    }
+
+    pub async fn register_customer(&self, body: &Value) -> (StatusCode, Value) {
+        self.post_json(&format!("/lark/{PROVIDER_APP_ID}/api/customers"), body)
+            .await
+    }
+
+    pub async fn check_customer(&self, app_id: &str) -> (StatusCode, Value) {
+        self.post_json(
+            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{app_id}/check"),
+            &Value::Null,
+        )
+        .await
+    }
+
+    pub async fn activate_customer(&self, app_id: &str) -> (StatusCode, Value) {
+        self.post_json(
+            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{app_id}/activate"),
+            &Value::Null,
+        )
+        .await
+    }
+}
+
+pub fn registration(org_name: &str, app_id: &str, secret: &str) -> Value {
+    serde_json::json!({"org_name": org_name, "app_id": app_id, "app_secret": secret})
+}
+
+pub fn secret(app_id: &str) -> &'static str {
+    demo::sandbox_secret(app_id)
+}
+
+fn decode_entities(html: &str) -> String {
+    html.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}

@@ -18,11 +18,23 @@ pub struct CheckItem {
 
 impl CheckItem {
     fn pass(key: impl Into<String>, label: impl Into<String>) -> Self {
-        Self { key: key.into(), label: label.into(), passed: true, blocking: true, fix: None }
+        Self {
+            key: key.into(),
+            label: label.into(),
+            passed: true,
+            blocking: true,
+            fix: None,
+        }
     }
 
     fn fail(key: impl Into<String>, label: impl Into<String>, fix: impl Into<String>) -> Self {
-        Self { key: key.into(), label: label.into(), passed: false, blocking: true, fix: Some(fix.into()) }
+        Self {
+            key: key.into(),
+            label: label.into(),
+            passed: false,
+            blocking: true,
+            fix: Some(fix.into()),
+        }
     }
 
     fn check(key: &str, label: String, ok: bool, fix: impl FnOnce() -> String) -> Self {
@@ -44,9 +56,21 @@ pub struct LarkFacts<'a> {
 
 const PUBLISH: &str = "then publish a new version in Version Management & Release";
 
-pub fn evaluate(facts: &LarkFacts<'_>, typed_org_name: &str, base: &str, app_id: &str) -> Vec<CheckItem> {
-    let mut items = vec![CheckItem::pass("credentials", "App ID and App Secret accepted by Lark")];
-    items.extend(REQUIRED_SCOPES.iter().map(|scope| scope_item(facts.grants, scope)));
+pub fn evaluate(
+    facts: &LarkFacts<'_>,
+    typed_org_name: &str,
+    base: &str,
+    app_id: &str,
+) -> Vec<CheckItem> {
+    let mut items = vec![CheckItem::pass(
+        "credentials",
+        "App ID and App Secret accepted by Lark",
+    )];
+    items.extend(
+        REQUIRED_SCOPES
+            .iter()
+            .map(|scope| scope_item(facts.grants, scope)),
+    );
     items.push(published_item(facts.app));
     items.push(bot_item(facts.version));
     items.push(homepage_item(facts.version, base, app_id));
@@ -79,10 +103,17 @@ fn scope_item(grants: &[ScopeGrant], scope: &str) -> CheckItem {
 
 fn published_item(app: Option<&AppInfo>) -> CheckItem {
     let published = app.is_some_and(|a| !a.online_version_id.is_empty() && a.status == 1);
-    CheckItem::check("published", "App published and enabled".into(), published, || match app {
+    CheckItem::check(
+        "published",
+        "App published and enabled".into(),
+        published,
+        || {
+            match app {
         None => format!("Could not read the app's configuration: add scope application:application:self_manage, {PUBLISH}."),
         Some(_) => "Publish a version in Version Management & Release and make sure the app is enabled.".into(),
-    })
+    }
+        },
+    )
 }
 
 fn bot_item(version: Option<&AppVersion>) -> CheckItem {
@@ -94,23 +125,48 @@ fn bot_item(version: Option<&AppVersion>) -> CheckItem {
 
 fn homepage_item(version: Option<&AppVersion>, base: &str, app_id: &str) -> CheckItem {
     let expected = homepage_url(base, app_id);
-    let actual = version.and_then(|v| v.ability.web_app.as_ref()).map(|w| w.pc_url.trim_end_matches('/'));
-    CheckItem::check("homepage", "Web app Desktop Homepage URL".into(), actual == Some(expected.as_str()), || {
-        let now = match actual {
-            Some(url) if !url.is_empty() => format!(" (it is now {url})"),
-            Some(_) => " (it is empty)".into(),
-            None => " (the Web app feature is missing: add it in Add Features)".into(),
-        };
-        format!("In Web App configurations set the Desktop Homepage URL to {expected}{now}, {PUBLISH}.")
-    })
+    let actual = version
+        .and_then(|v| v.ability.web_app.as_ref())
+        .map(|w| w.pc_url.trim_end_matches('/'));
+    CheckItem::check(
+        "homepage",
+        "Web app Desktop Homepage URL".into(),
+        actual == Some(expected.as_str()),
+        || {
+            let now = match actual {
+                Some(url) if !url.is_empty() => format!(" (it is now {url})"),
+                Some(_) => " (it is empty)".into(),
+                None => " (the Web app feature is missing: add it in Add Features)".into(),
+            };
+            format!("In Web App configurations set the Desktop Homepage URL to {expected}{now}, {PUBLISH}.")
+        },
+    )
 }
 
 fn redirect_item(app: Option<&AppInfo>, base: &str, app_id: &str) -> CheckItem {
-    let configured: Vec<&str> = app.map(|a| a.redirect_urls.iter().map(|u| u.trim_end_matches('/')).collect()).unwrap_or_default();
-    let missing: Vec<String> = redirect_urls(base, app_id).into_iter().filter(|u| !configured.contains(&u.as_str())).collect();
-    CheckItem::check("redirect_urls", "The 5 redirect URLs in Security Settings".into(), app.is_some() && missing.is_empty(), || {
-        format!("In Security Settings → Redirect URLs add: {}, {PUBLISH}.", missing.join(", "))
-    })
+    let configured: Vec<&str> = app
+        .map(|a| {
+            a.redirect_urls
+                .iter()
+                .map(|u| u.trim_end_matches('/'))
+                .collect()
+        })
+        .unwrap_or_default();
+    let missing: Vec<String> = redirect_urls(base, app_id)
+        .into_iter()
+        .filter(|u| !configured.contains(&u.as_str()))
+        .collect();
+    CheckItem::check(
+        "redirect_urls",
+        "The 5 redirect URLs in Security Settings".into(),
+        app.is_some() && missing.is_empty(),
+        || {
+            format!(
+                "In Security Settings → Redirect URLs add: {}, {PUBLISH}.",
+                missing.join(", ")
+            )
+        },
+    )
 }
 
 fn tenant_name_item(tenant: Option<&TenantInfo>, typed: &str) -> CheckItem {
@@ -118,7 +174,9 @@ fn tenant_name_item(tenant: Option<&TenantInfo>, typed: &str) -> CheckItem {
         return CheckItem::fail(
             "tenant_name",
             "Organisation name matches Lark",
-            format!("Could not read the organisation: add scope tenant:tenant:readonly, {PUBLISH}."),
+            format!(
+                "Could not read the organisation: add scope tenant:tenant:readonly, {PUBLISH}."
+            ),
         );
     };
     let same = normalise(&tenant.name) == normalise(typed);
@@ -140,7 +198,10 @@ fn tenant_name_item(tenant: Option<&TenantInfo>, typed: &str) -> CheckItem {
 }
 
 fn normalise(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 #[cfg(test)]
@@ -151,7 +212,13 @@ mod tests {
     const BASE: &str = "https://support.example.com";
 
     fn grants(scopes: &[&str]) -> Vec<ScopeGrant> {
-        scopes.iter().map(|s| ScopeGrant { scope_name: s.to_string(), grant_status: 1 }).collect()
+        scopes
+            .iter()
+            .map(|s| ScopeGrant {
+                scope_name: s.to_string(),
+                grant_status: 1,
+            })
+            .collect()
     }
 
     fn app() -> AppInfo {
@@ -161,14 +228,22 @@ mod tests {
             status: 1,
             redirect_urls: redirect_urls(BASE, "cli_a"),
             online_version_id: "v1".into(),
-            scopes: REQUIRED_SCOPES.iter().map(|s| AppScope { scope: s.to_string() }).collect(),
+            scopes: REQUIRED_SCOPES
+                .iter()
+                .map(|s| AppScope {
+                    scope: s.to_string(),
+                })
+                .collect(),
         }
     }
 
     fn version(homepage: &str, bot: bool) -> AppVersion {
         AppVersion {
             ability: Ability {
-                web_app: Some(WebApp { pc_url: homepage.into(), mobile_url: String::new() }),
+                web_app: Some(WebApp {
+                    pc_url: homepage.into(),
+                    mobile_url: String::new(),
+                }),
                 bot: bot.then(|| serde_json::json!({})),
             },
         }
@@ -184,15 +259,30 @@ mod tests {
         }
     }
 
-    fn run(grants: &[ScopeGrant], version: &AppVersion, tenant: &TenantInfo, typed: &str) -> Vec<CheckItem> {
+    fn run(
+        grants: &[ScopeGrant],
+        version: &AppVersion,
+        tenant: &TenantInfo,
+        typed: &str,
+    ) -> Vec<CheckItem> {
         let app = app();
-        let facts = LarkFacts { grants, app: Some(&app), version: Some(version), tenant: Some(tenant) };
+        let facts = LarkFacts {
+            grants,
+            app: Some(&app),
+            version: Some(version),
+            tenant: Some(tenant),
+        };
         evaluate(&facts, typed, BASE, "cli_a")
     }
 
     #[test]
     fn a_correct_app_passes_everything() {
-        let items = run(&grants(&REQUIRED_SCOPES), &version(&homepage_url(BASE, "cli_a"), true), &tenant("Acme  Corp"), "acme corp");
+        let items = run(
+            &grants(&REQUIRED_SCOPES),
+            &version(&homepage_url(BASE, "cli_a"), true),
+            &tenant("Acme  Corp"),
+            "acme corp",
+        );
         assert!(items.iter().all(|i| i.passed), "{items:#?}");
         assert!(all_blocking_passed(&items));
     }
@@ -200,7 +290,12 @@ mod tests {
     #[test]
     fn missing_scope_names_the_exact_fix() {
         let g = grants(&REQUIRED_SCOPES[..3]);
-        let items = run(&g, &version(&homepage_url(BASE, "cli_a"), true), &tenant("Acme"), "Acme");
+        let items = run(
+            &g,
+            &version(&homepage_url(BASE, "cli_a"), true),
+            &tenant("Acme"),
+            "Acme",
+        );
         let failed: Vec<_> = items.iter().filter(|i| !i.passed).collect();
         assert_eq!(failed.len(), 1);
         assert_eq!(
@@ -212,17 +307,35 @@ mod tests {
 
     #[test]
     fn wrong_homepage_and_disabled_bot_are_reported() {
-        let items = run(&grants(&REQUIRED_SCOPES), &version("https://old.example.com/x", false), &tenant("Acme"), "Acme");
+        let items = run(
+            &grants(&REQUIRED_SCOPES),
+            &version("https://old.example.com/x", false),
+            &tenant("Acme"),
+            "Acme",
+        );
         let home = items.iter().find(|i| i.key == "homepage").unwrap();
         assert!(!home.passed);
-        assert!(home.fix.as_ref().unwrap().contains("https://support.example.com/lark/cli_a/workbench"));
-        assert!(home.fix.as_ref().unwrap().contains("it is now https://old.example.com/x"));
+        assert!(home
+            .fix
+            .as_ref()
+            .unwrap()
+            .contains("https://support.example.com/lark/cli_a/workbench"));
+        assert!(home
+            .fix
+            .as_ref()
+            .unwrap()
+            .contains("it is now https://old.example.com/x"));
         assert!(!items.iter().find(|i| i.key == "bot").unwrap().passed);
     }
 
     #[test]
     fn name_mismatch_is_a_warning_not_a_blocker() {
-        let items = run(&grants(&REQUIRED_SCOPES), &version(&homepage_url(BASE, "cli_a"), true), &tenant("Globex"), "Acme");
+        let items = run(
+            &grants(&REQUIRED_SCOPES),
+            &version(&homepage_url(BASE, "cli_a"), true),
+            &tenant("Globex"),
+            "Acme",
+        );
         let name = items.iter().find(|i| i.key == "tenant_name").unwrap();
         assert!(!name.passed && !name.blocking);
         assert!(all_blocking_passed(&items));
@@ -231,9 +344,18 @@ mod tests {
     #[test]
     fn unreadable_app_info_points_at_the_self_manage_scope() {
         let g = grants(&REQUIRED_SCOPES[1..]);
-        let facts = LarkFacts { grants: &g, app: None, version: None, tenant: None };
+        let facts = LarkFacts {
+            grants: &g,
+            app: None,
+            version: None,
+            tenant: None,
+        };
         let items = evaluate(&facts, "Acme", BASE, "cli_a");
         let published = items.iter().find(|i| i.key == "published").unwrap();
-        assert!(published.fix.as_ref().unwrap().contains("application:application:self_manage"));
+        assert!(published
+            .fix
+            .as_ref()
+            .unwrap()
+            .contains("application:application:self_manage"));
     }
 }

@@ -66,7 +66,10 @@ mod tests {
     #[test]
     fn values_match_the_guide_for_an_app_id() {
         let v = setup_values("https://ailink.gts.work", "cli_abc");
-        assert_eq!(v.homepage_url, "https://ailink.gts.work/lark/cli_abc/workbench");
+        assert_eq!(
+            v.homepage_url,
+            "https://ailink.gts.work/lark/cli_abc/workbench"
+        );
         assert_eq!(
             v.redirect_urls,
             [

@@ -7,5 +7,8 @@ use crate::error::AppResult;
 
 pub async fn handle(_ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let app_id = crate::web::app_id(&req)?;
-    Ok(crate::web::redirect(&format!("/lark/{app_id}/workbench"), &[]))
+    Ok(crate::web::redirect(
+        &format!("/lark/{app_id}/workbench"),
+        &[],
+    ))
 }

@@ -19,13 +19,31 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let query = web::query(&req);
     let return_to = safe_return_to(app_id.as_str(), query.get("return_to").map(String::as_str));
     let expires_at = ctx.now() + OAUTH_STATE_TTL;
-    let attempt = LoginAttempt { nonce: random_token(), app_id: app_id.to_string(), return_to, expires_at };
+    let attempt = LoginAttempt {
+        nonce: random_token(),
+        app_id: app_id.to_string(),
+        return_to,
+        expires_at,
+    };
     ctx.store.create_login(&attempt).await?;
-    let state = ctx.signer.sign_state(&OAuthState { app_id: app_id.to_string(), nonce: attempt.nonce.clone(), exp: expires_at });
-    let authorize = ctx.lark.authorize_url(app_id.as_str(), &callback_url(&ctx.settings.base_url, app_id.as_str()), &state);
+    let state = ctx.signer.sign_state(&OAuthState {
+        app_id: app_id.to_string(),
+        nonce: attempt.nonce.clone(),
+        exp: expires_at,
+    });
+    let authorize = ctx.lark.authorize_url(
+        app_id.as_str(),
+        &callback_url(&ctx.settings.base_url, app_id.as_str()),
+        &state,
+    );
     let cookie = web::set_cookie(
         ctx,
-        CookieSpec { name: LOGIN_COOKIE, value: &attempt.nonce, path: &format!("/thirdparty/lark/{app_id}"), max_age: OAUTH_STATE_TTL },
+        CookieSpec {
+            name: LOGIN_COOKIE,
+            value: &attempt.nonce,
+            path: &format!("/thirdparty/lark/{app_id}"),
+            max_age: OAUTH_STATE_TTL,
+        },
     );
     Ok(web::redirect(&authorize, &[cookie]))
 }

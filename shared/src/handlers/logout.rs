@@ -9,7 +9,15 @@ use crate::web::{self, CookieSpec};
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let app_id = web::app_id(&req)?;
     let name = web::session_cookie_name(app_id.as_str());
-    let clear = web::set_cookie(ctx, CookieSpec { name: &name, value: "", path: &format!("/lark/{app_id}"), max_age: 0 });
+    let clear = web::set_cookie(
+        ctx,
+        CookieSpec {
+            name: &name,
+            value: "",
+            path: &format!("/lark/{app_id}"),
+            max_age: 0,
+        },
+    );
     Ok(crate::pages::message_page(
         http::StatusCode::OK,
         "Signed out",

@@ -20,34 +20,49 @@ use crate::session::Session;
 use crate::store::Staff;
 
 /// The signed-in staff member behind a provider-app JSON route.
-pub(crate) async fn require_staff(ctx: &AppContext, req: &Request) -> AppResult<(AppId, Session, Staff)> {
+pub(crate) async fn require_staff(
+    ctx: &AppContext,
+    req: &Request,
+) -> AppResult<(AppId, Session, Staff)> {
     let app_id = crate::web::app_id(req)?;
     if app_id.as_str() != ctx.settings.provider_app_id {
-        return Err(AppError::NotFound("This action belongs to the staff console.".into()));
+        return Err(AppError::NotFound(
+            "This action belongs to the staff console.".into(),
+        ));
     }
     let session = crate::web::require_session(ctx, req, &app_id)?;
     let staff = ctx
         .store
         .staff(app_id.as_str(), &session.open_id)
         .await?
-        .ok_or_else(|| AppError::Forbidden("You are not registered as staff of this deployment.".into()))?;
+        .ok_or_else(|| {
+            AppError::Forbidden("You are not registered as staff of this deployment.".into())
+        })?;
     Ok((app_id, session, staff))
 }
 
 pub(crate) async fn require_customer_manager(ctx: &AppContext, req: &Request) -> AppResult<Staff> {
     let (_, _, staff) = require_staff(ctx, req).await?;
     if !staff.role.can_manage_customers() {
-        return Err(AppError::Forbidden("Only TAMs, managers and admins manage customer organisations.".into()));
+        return Err(AppError::Forbidden(
+            "Only TAMs, managers and admins manage customer organisations.".into(),
+        ));
     }
     Ok(staff)
 }
 
 /// A customer organisation this staff member serves; another's is reported as not found.
-pub(crate) async fn served_customer(ctx: &AppContext, req: &Request, staff: &Staff) -> AppResult<crate::store::Tenant> {
+pub(crate) async fn served_customer(
+    ctx: &AppContext,
+    req: &Request,
+    staff: &Staff,
+) -> AppResult<crate::store::Tenant> {
     let customer = AppId::parse(&crate::web::path_param(req, "customerAppId")?)?;
     let tenant = crate::orgs::load(ctx, &customer).await?;
     if !crate::orgs::serves(staff, &tenant) {
-        return Err(AppError::NotFound(format!("No organisation is registered for the Lark app {customer}.")));
+        return Err(AppError::NotFound(format!(
+            "No organisation is registered for the Lark app {customer}."
+        )));
     }
     Ok(tenant)
 }

@@ -14,18 +14,29 @@ use crate::web::{self, CookieSpec};
 use super::login::LOGIN_COOKIE;
 
 fn start_again(app_id: &AppId, why: &str) -> AppError {
-    AppError::BadRequest(format!("{why} Open the app again from Lark to sign in (/lark/{app_id}/workbench)."))
+    AppError::BadRequest(format!(
+        "{why} Open the app again from Lark to sign in (/lark/{app_id}/workbench)."
+    ))
 }
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let app_id = web::app_id(&req)?;
     let query = web::query(&req);
     if let Some(error) = query.get("error") {
-        let why = if error == "access_denied" { "Sign-in was cancelled in Lark." } else { "Lark did not complete the sign-in." };
-        return Err(AppError::Unauthorized(format!("{why} Open the app again from Lark to sign in.")));
+        let why = if error == "access_denied" {
+            "Sign-in was cancelled in Lark."
+        } else {
+            "Lark did not complete the sign-in."
+        };
+        return Err(AppError::Unauthorized(format!(
+            "{why} Open the app again from Lark to sign in."
+        )));
     }
     let (Some(code), Some(state)) = (query.get("code"), query.get("state")) else {
-        return Err(start_again(&app_id, "This sign-in link is incomplete (no code or state)."));
+        return Err(start_again(
+            &app_id,
+            "This sign-in link is incomplete (no code or state).",
+        ));
     };
     let return_to = consume_attempt(ctx, &req, &app_id, state).await?;
     let tenant = crate::orgs::load(ctx, &app_id).await?;
@@ -59,31 +70,58 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
             max_age: SESSION_TTL,
         },
     );
-    let clear_login = web::set_cookie(ctx, CookieSpec { name: LOGIN_COOKIE, value: "", path: &format!("/thirdparty/lark/{app_id}"), max_age: 0 });
+    let clear_login = web::set_cookie(
+        ctx,
+        CookieSpec {
+            name: LOGIN_COOKIE,
+            value: "",
+            path: &format!("/thirdparty/lark/{app_id}"),
+            max_age: 0,
+        },
+    );
     Ok(web::redirect(&return_to, &[session_cookie, clear_login]))
 }
 
 /// Checks the signed state, that this browser started the attempt, and uses the attempt up.
-async fn consume_attempt(ctx: &AppContext, req: &Request, app_id: &AppId, state: &str) -> AppResult<String> {
+async fn consume_attempt(
+    ctx: &AppContext,
+    req: &Request,
+    app_id: &AppId,
+    state: &str,
+) -> AppResult<String> {
     let state = ctx
         .signer
         .verify_state(state, app_id.as_str(), ctx.now())
         .map_err(|e| start_again(app_id, &format!("This sign-in link is not valid ({e}).")))?;
     if web::cookie(req, LOGIN_COOKIE).as_deref() != Some(state.nonce.as_str()) {
-        return Err(start_again(app_id, "This sign-in was started in another browser or window."));
+        return Err(start_again(
+            app_id,
+            "This sign-in was started in another browser or window.",
+        ));
     }
     let attempt = ctx
         .store
         .take_login(&state.nonce)
         .await?
         .filter(|a| a.app_id == app_id.as_str() && a.expires_at > ctx.now())
-        .ok_or_else(|| start_again(app_id, "This sign-in link has already been used or has expired."))?;
+        .ok_or_else(|| {
+            start_again(
+                app_id,
+                "This sign-in link has already been used or has expired.",
+            )
+        })?;
     Ok(attempt.return_to)
 }
 
 async fn identify(ctx: &AppContext, tenant: &Tenant, code: &str) -> AppResult<UserInfo> {
-    let secret = ctx.secrets.open(&tenant.app_id, &tenant.secret_sealed).await?;
-    let creds = Credentials { app_id: &tenant.app_id, app_secret: &secret };
+    let secret = ctx
+        .secrets
+        .open(&tenant.app_id, &tenant.secret_sealed)
+        .await?;
+    let creds = Credentials {
+        app_id: &tenant.app_id,
+        app_secret: &secret,
+    };
     let redirect_uri = callback_url(&ctx.settings.base_url, &tenant.app_id);
     let token = ctx.lark.exchange_code(creds, code, &redirect_uri).await.map_err(|e| match e.code() {
         Some(20003 | 20004 | 20065 | 20024 | 20071) => {
@@ -110,7 +148,11 @@ async fn ensure_staff(ctx: &AppContext, app_id: &AppId, user: &UserInfo) -> AppR
 /// Records the colleague and, where the organisation allows it, joins them to the service group.
 async fn welcome_colleague(ctx: &AppContext, tenant: &Tenant, user: &UserInfo) -> AppResult<()> {
     let now = ctx.now();
-    let first_seen = ctx.store.person(&tenant.app_id, &user.open_id).await?.map_or(now, |p| p.first_seen);
+    let first_seen = ctx
+        .store
+        .person(&tenant.app_id, &user.open_id)
+        .await?
+        .map_or(now, |p| p.first_seen);
     let person = Person {
         app_id: tenant.app_id.clone(),
         open_id: user.open_id.clone(),
@@ -121,7 +163,11 @@ async fn welcome_colleague(ctx: &AppContext, tenant: &Tenant, user: &UserInfo) -
         last_seen: now,
     };
     ctx.store.save_person(&person).await?;
-    let Some(group_id) = tenant.service_group_id.as_deref().filter(|_| tenant.status == TenantStatus::Active && tenant.auto_join) else {
+    let Some(group_id) = tenant
+        .service_group_id
+        .as_deref()
+        .filter(|_| tenant.status == TenantStatus::Active && tenant.auto_join)
+    else {
         return Ok(());
     };
     let member = Member {

@@ -13,5 +13,8 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let staff = super::require_customer_manager(ctx, &req).await?;
     let registration: Registration = web::json_body(&req)?;
     let tenant = orgs::register_customer(ctx, &registration, &staff).await?;
-    Ok(web::json(StatusCode::CREATED, &crate::pages::TenantView::new(ctx, &tenant)))
+    Ok(web::json(
+        StatusCode::CREATED,
+        &crate::pages::TenantView::new(ctx, &tenant),
+    ))
 }

@@ -19,12 +19,23 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let app_id = web::app_id(&req)?;
     let tenant = crate::orgs::load(ctx, &app_id).await?;
     let Some(session) = web::session(ctx, &req, &app_id) else {
-        let here = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
-        let login = url::form_urlencoded::Serializer::new(String::new()).append_pair("return_to", here).finish();
-        return Ok(web::redirect(&format!("/thirdparty/lark/{app_id}/login?{login}"), &[]));
+        let here = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        let login = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("return_to", here)
+            .finish();
+        return Ok(web::redirect(
+            &format!("/thirdparty/lark/{app_id}/login?{login}"),
+            &[],
+        ));
     };
     if session.tenant_key != tenant.tenant_key {
-        return Err(AppError::Forbidden("Your session belongs to another organisation.".into()));
+        return Err(AppError::Forbidden(
+            "Your session belongs to another organisation.".into(),
+        ));
     }
     let body = match tenant.kind {
         TenantKind::Customer => customer_workbench(ctx, &tenant, &session).await?,
@@ -33,12 +44,17 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     Ok(web::html(StatusCode::OK, body))
 }
 
-async fn customer_workbench(ctx: &AppContext, tenant: &Tenant, session: &Session) -> AppResult<String> {
+async fn customer_workbench(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    session: &Session,
+) -> AppResult<String> {
     let members = match &tenant.service_group_id {
         Some(id) => ctx.store.members(id).await?,
         None => Vec::new(),
     };
-    let (colleagues, service_team): (Vec<_>, Vec<_>) = members.into_iter().partition(|m| m.side == Side::Colleague);
+    let (colleagues, service_team): (Vec<_>, Vec<_>) =
+        members.into_iter().partition(|m| m.side == Side::Colleague);
     let group = match &tenant.service_group_id {
         Some(id) => ctx.store.group(id).await?,
         None => None,
@@ -63,9 +79,16 @@ async fn staff_console(ctx: &AppContext, session: &Session) -> AppResult<String>
         .store
         .staff(&ctx.settings.provider_app_id, &session.open_id)
         .await?
-        .ok_or_else(|| AppError::Forbidden("You are not registered as staff of this deployment.".into()))?;
+        .ok_or_else(|| {
+            AppError::Forbidden("You are not registered as staff of this deployment.".into())
+        })?;
     let everyone = ctx.store.all_staff(&ctx.settings.provider_app_id).await?;
-    let name_of = |open_id: &str| everyone.iter().find(|s| s.open_id == open_id).map_or_else(|| open_id.to_owned(), |s| s.name.clone());
+    let name_of = |open_id: &str| {
+        everyone
+            .iter()
+            .find(|s| s.open_id == open_id)
+            .map_or_else(|| open_id.to_owned(), |s| s.name.clone())
+    };
     let mut orgs = Vec::new();
     for tenant in ctx.store.tenants().await? {
         if tenant.kind != TenantKind::Customer || !crate::orgs::serves(&staff, &tenant) {
@@ -84,7 +107,12 @@ async fn staff_console(ctx: &AppContext, session: &Session) -> AppResult<String>
             members,
         });
     }
-    orgs.sort_by_key(|o| o.get_attr("view").and_then(|v| v.get_attr("org_name")).map(|n| n.to_string()).unwrap_or_default());
+    orgs.sort_by_key(|o| {
+        o.get_attr("view")
+            .and_then(|v| v.get_attr("org_name"))
+            .map(|n| n.to_string())
+            .unwrap_or_default()
+    });
     crate::pages::render(
         "console.html",
         context! {

@@ -26,7 +26,12 @@ const TOKEN_INVALID_CODES: [i64; 3] = [99991663, 99991665, 99991671];
 #[derive(Debug, thiserror::Error)]
 pub enum LarkError {
     #[error("Lark API error {code}: {msg}")]
-    Api { code: i64, msg: String, status: u16, retry_after: Option<u64> },
+    Api {
+        code: i64,
+        msg: String,
+        status: u16,
+        retry_after: Option<u64>,
+    },
     #[error("Lark answered HTTP {0} without a Lark body")]
     Http(u16),
     #[error("could not reach Lark: {0}")]
@@ -44,11 +49,13 @@ impl LarkError {
     }
 
     pub fn is_bad_credentials(&self) -> bool {
-        self.code().is_some_and(|c| BAD_CREDENTIAL_CODES.contains(&c))
+        self.code()
+            .is_some_and(|c| BAD_CREDENTIAL_CODES.contains(&c))
     }
 
     fn is_token_invalid(&self) -> bool {
-        self.code().is_some_and(|c| TOKEN_INVALID_CODES.contains(&c))
+        self.code()
+            .is_some_and(|c| TOKEN_INVALID_CODES.contains(&c))
     }
 }
 
@@ -117,10 +124,21 @@ impl LarkClient {
 
     async fn fetch_tenant_token(&self, creds: Credentials<'_>) -> Result<String, LarkError> {
         let body = json!({"app_id": creds.app_id, "app_secret": creds.app_secret});
-        let resp: TenantTokenResponse =
-            self.send(self.http.post(self.url("/open-apis/auth/v3/tenant_access_token/internal")).json(&body)).await?;
-        let cached = CachedToken { token: resp.tenant_access_token, expires_at: self.clock.now() + resp.expire };
-        self.tokens.lock().expect("token cache").insert(creds.app_id.to_owned(), cached.clone());
+        let resp: TenantTokenResponse = self
+            .send(
+                self.http
+                    .post(self.url("/open-apis/auth/v3/tenant_access_token/internal"))
+                    .json(&body),
+            )
+            .await?;
+        let cached = CachedToken {
+            token: resp.tenant_access_token,
+            expires_at: self.clock.now() + resp.expire,
+        };
+        self.tokens
+            .lock()
+            .expect("token cache")
+            .insert(creds.app_id.to_owned(), cached.clone());
         Ok(cached.token)
     }
 
@@ -162,18 +180,32 @@ impl LarkClient {
             "code": code,
             "redirect_uri": redirect_uri,
         });
-        self.send(self.http.post(self.url("/open-apis/authen/v2/oauth/token")).json(&body)).await
+        self.send(
+            self.http
+                .post(self.url("/open-apis/authen/v2/oauth/token"))
+                .json(&body),
+        )
+        .await
     }
 
     pub async fn user_info(&self, user_token: &str) -> Result<UserInfo, LarkError> {
-        self.send_data(self.http.get(self.url("/open-apis/authen/v1/user_info")).bearer_auth(user_token)).await
+        self.send_data(
+            self.http
+                .get(self.url("/open-apis/authen/v1/user_info"))
+                .bearer_auth(user_token),
+        )
+        .await
     }
 
     // ----- tenant and app introspection (§3, §4) ------------------------------------------------
 
     pub async fn tenant(&self, creds: Credentials<'_>) -> Result<TenantInfo, LarkError> {
         let resp: TenantEnvelope = self
-            .with_tenant_token(creds, |t| self.http.get(self.url("/open-apis/tenant/v2/tenant/query")).bearer_auth(t))
+            .with_tenant_token(creds, |t| {
+                self.http
+                    .get(self.url("/open-apis/tenant/v2/tenant/query"))
+                    .bearer_auth(t)
+            })
             .await?;
         Ok(resp.tenant)
     }
@@ -190,17 +222,33 @@ impl LarkClient {
         Ok(resp.app)
     }
 
-    pub async fn app_version(&self, creds: Credentials<'_>, version_id: &str) -> Result<AppVersion, LarkError> {
-        let path = format!("/open-apis/application/v6/applications/{}/app_versions/{version_id}", creds.app_id);
+    pub async fn app_version(
+        &self,
+        creds: Credentials<'_>,
+        version_id: &str,
+    ) -> Result<AppVersion, LarkError> {
+        let path = format!(
+            "/open-apis/application/v6/applications/{}/app_versions/{version_id}",
+            creds.app_id
+        );
         let resp: AppVersionEnvelope = self
-            .with_tenant_token(creds, |t| self.http.get(self.url(&path)).query(&[("lang", "en_us")]).bearer_auth(t))
+            .with_tenant_token(creds, |t| {
+                self.http
+                    .get(self.url(&path))
+                    .query(&[("lang", "en_us")])
+                    .bearer_auth(t)
+            })
             .await?;
         Ok(resp.app_version)
     }
 
     pub async fn scope_grants(&self, creds: Credentials<'_>) -> Result<Vec<ScopeGrant>, LarkError> {
         let resp: ScopesEnvelope = self
-            .with_tenant_token(creds, |t| self.http.get(self.url("/open-apis/application/v6/scopes")).bearer_auth(t))
+            .with_tenant_token(creds, |t| {
+                self.http
+                    .get(self.url("/open-apis/application/v6/scopes"))
+                    .bearer_auth(t)
+            })
             .await?;
         Ok(resp.scopes)
     }
@@ -212,27 +260,42 @@ impl LarkClient {
     }
 
     /// Sends and decodes a flat response (token endpoints have no `data` wrapper).
-    async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T, LarkError> {
+    async fn send<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, LarkError> {
         let value = self.send_checked(req).await?;
         serde_json::from_value(value).map_err(|e| LarkError::Decode(e.to_string()))
     }
 
     /// Sends and decodes the `data` of a `{code, msg, data}` envelope.
-    async fn send_data<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T, LarkError> {
+    async fn send_data<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, LarkError> {
         let mut value = self.send_checked(req).await?;
-        let data = value.get_mut("data").map(Value::take).unwrap_or(Value::Object(Default::default()));
+        let data = value
+            .get_mut("data")
+            .map(Value::take)
+            .unwrap_or(Value::Object(Default::default()));
         serde_json::from_value(data).map_err(|e| LarkError::Decode(e.to_string()))
     }
 
     async fn send_checked(&self, req: reqwest::RequestBuilder) -> Result<Value, LarkError> {
-        let resp = req.send().await.map_err(|e| LarkError::Transport(without_url(e)))?;
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| LarkError::Transport(without_url(e)))?;
         let status = resp.status().as_u16();
         let retry_after = resp
             .headers()
             .get("x-ogw-ratelimit-reset")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok());
-        let bytes = resp.bytes().await.map_err(|e| LarkError::Transport(without_url(e)))?;
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| LarkError::Transport(without_url(e)))?;
         check_envelope(status, retry_after, &bytes)
     }
 }
@@ -245,7 +308,11 @@ fn without_url(e: reqwest::Error) -> String {
 
 /// The single place where a Lark answer is judged: JSON with `code == 0` succeeds, anything else
 /// is an error carrying Lark's code, message, HTTP status and rate-limit reset.
-pub fn check_envelope(status: u16, retry_after: Option<u64>, body: &[u8]) -> Result<Value, LarkError> {
+pub fn check_envelope(
+    status: u16,
+    retry_after: Option<u64>,
+    body: &[u8],
+) -> Result<Value, LarkError> {
     let value: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(_) if !(200..300).contains(&status) => return Err(LarkError::Http(status)),
@@ -260,9 +327,16 @@ pub fn check_envelope(status: u16, retry_after: Option<u64>, body: &[u8]) -> Res
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned();
-            Err(LarkError::Api { code, msg, status, retry_after })
+            Err(LarkError::Api {
+                code,
+                msg,
+                status,
+                retry_after,
+            })
         }
-        None if (200..300).contains(&status) => Err(LarkError::Decode("no code in response".into())),
+        None if (200..300).contains(&status) => {
+            Err(LarkError::Decode("no code in response".into()))
+        }
         None => Err(LarkError::Http(status)),
     }
 }
@@ -279,32 +353,52 @@ mod tests {
 
     #[test]
     fn non_zero_code_fails_even_on_http_200() {
-        let e = check_envelope(200, None, br#"{"code":20005,"msg":"invalid user token"}"#).unwrap_err();
+        let e =
+            check_envelope(200, None, br#"{"code":20005,"msg":"invalid user token"}"#).unwrap_err();
         assert_eq!(e.code(), Some(20005));
     }
 
     #[test]
     fn rate_limit_keeps_reset_seconds() {
         let e = check_envelope(429, Some(3), br#"{"code":99991400,"msg":"limit"}"#).unwrap_err();
-        assert!(matches!(e, LarkError::Api { status: 429, retry_after: Some(3), .. }));
+        assert!(matches!(
+            e,
+            LarkError::Api {
+                status: 429,
+                retry_after: Some(3),
+                ..
+            }
+        ));
     }
 
     #[test]
     fn oauth_v2_errors_use_error_description() {
-        let e = check_envelope(400, None, br#"{"code":20003,"error":"invalid_grant","error_description":"used"}"#)
-            .unwrap_err();
+        let e = check_envelope(
+            400,
+            None,
+            br#"{"code":20003,"error":"invalid_grant","error_description":"used"}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.to_string(), "Lark API error 20003: used");
     }
 
     #[test]
     fn html_error_pages_are_http_errors() {
-        assert!(matches!(check_envelope(502, None, b"<html>bad gateway</html>"), Err(LarkError::Http(502))));
+        assert!(matches!(
+            check_envelope(502, None, b"<html>bad gateway</html>"),
+            Err(LarkError::Http(502))
+        ));
     }
 
     #[test]
     fn wrong_secret_codes_are_bad_credentials() {
         for code in [10014, 10015, 99991543] {
-            let e = LarkError::Api { code, msg: String::new(), status: 400, retry_after: None };
+            let e = LarkError::Api {
+                code,
+                msg: String::new(),
+                status: 400,
+                retry_after: None,
+            };
             assert!(e.is_bad_credentials());
         }
     }

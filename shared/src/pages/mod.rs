@@ -27,7 +27,8 @@ fn env() -> &'static Environment<'static> {
     ENV.get_or_init(|| {
         let mut env = Environment::new();
         for (name, source) in TEMPLATES {
-            env.add_template(name, source).expect("templates parse (checked by a unit test)");
+            env.add_template(name, source)
+                .expect("templates parse (checked by a unit test)");
         }
         env
     })
@@ -48,10 +49,12 @@ pub fn message_page(
     cookies: &[String],
 ) -> Response<Body> {
     let ctx = minijinja::context! { title, message, status => status.as_u16(), action_href => action.map(|a| a.0), action_label => action.map(|a| a.1) };
-    let body = render("message.html", ctx).unwrap_or_else(|_| format!("<h1>{}</h1>", status.as_u16()));
+    let body =
+        render("message.html", ctx).unwrap_or_else(|_| format!("<h1>{}</h1>", status.as_u16()));
     let mut resp = crate::web::html(status, body);
     for c in cookies {
-        resp.headers_mut().append(http::header::SET_COOKIE, c.parse().expect("cookie header"));
+        resp.headers_mut()
+            .append(http::header::SET_COOKIE, c.parse().expect("cookie header"));
     }
     resp
 }

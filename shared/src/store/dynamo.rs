@@ -65,12 +65,19 @@ fn member_sk(app_id: &str, open_id: &str) -> String {
 
 impl Store {
     pub fn new(db: Client, table: impl Into<String>) -> Self {
-        Self { db, table: table.into() }
+        Self {
+            db,
+            table: table.into(),
+        }
     }
 
     // ----- generic helpers -----------------------------------------------------------------------
 
-    async fn get<T: DeserializeOwned>(&self, pk: String, sk: String) -> Result<Option<T>, StoreError> {
+    async fn get<T: DeserializeOwned>(
+        &self,
+        pk: String,
+        sk: String,
+    ) -> Result<Option<T>, StoreError> {
         let out = self
             .db
             .get_item()
@@ -84,13 +91,23 @@ impl Store {
         out.item.map(decode).transpose()
     }
 
-    async fn put<T: Serialize>(&self, keyed: Keyed<'_, T>, only_if_new: bool) -> Result<(), StoreError> {
-        let mut req = self.db.put_item().table_name(&self.table).set_item(Some(encode(&keyed)?));
+    async fn put<T: Serialize>(
+        &self,
+        keyed: Keyed<'_, T>,
+        only_if_new: bool,
+    ) -> Result<(), StoreError> {
+        let mut req = self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(encode(&keyed)?));
         if only_if_new {
             req = req.condition_expression("attribute_not_exists(pk)");
         }
         req.send().await.map_err(|e| {
-            if e.as_service_error().is_some_and(|se| se.is_conditional_check_failed_exception()) {
+            if e.as_service_error()
+                .is_some_and(|se| se.is_conditional_check_failed_exception())
+            {
                 StoreError::ConditionFailed
             } else {
                 dynamo_err(e)
@@ -99,7 +116,11 @@ impl Store {
         Ok(())
     }
 
-    async fn query_prefix<T: DeserializeOwned>(&self, pk: String, sk_prefix: &str) -> Result<Vec<T>, StoreError> {
+    async fn query_prefix<T: DeserializeOwned>(
+        &self,
+        pk: String,
+        sk_prefix: &str,
+    ) -> Result<Vec<T>, StoreError> {
         let mut out = Vec::new();
         let mut start: Option<Item> = None;
         loop {
@@ -187,8 +208,16 @@ impl Store {
 
     /// Activation in one transaction: the service group, its first members and the tenant's new
     /// state all land, or none do. Fails with `ConditionFailed` if the tenant is already active.
-    pub async fn activate_tenant(&self, tenant: &Tenant, group: &Group, members: &[Member]) -> Result<(), StoreError> {
-        let mut writes = vec![self.put_item(Self::keyed_tenant(tenant), Some("attribute_exists(pk) AND #st <> :active"))?];
+    pub async fn activate_tenant(
+        &self,
+        tenant: &Tenant,
+        group: &Group,
+        members: &[Member],
+    ) -> Result<(), StoreError> {
+        let mut writes = vec![self.put_item(
+            Self::keyed_tenant(tenant),
+            Some("attribute_exists(pk) AND #st <> :active"),
+        )?];
         writes.push(self.put_item(Self::keyed_group(group), Some("attribute_not_exists(pk)"))?);
         for m in members {
             writes.push(self.put_item(Self::keyed_member(m), None)?);
@@ -199,7 +228,9 @@ impl Store {
             .send()
             .await
             .map_err(|e| {
-                if e.as_service_error().is_some_and(|se| se.is_transaction_canceled_exception()) {
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_transaction_canceled_exception())
+                {
                     StoreError::ConditionFailed
                 } else {
                     dynamo_err(e)
@@ -208,12 +239,20 @@ impl Store {
         Ok(())
     }
 
-    fn put_item<T: Serialize>(&self, keyed: Keyed<'_, T>, condition: Option<&str>) -> Result<TransactWriteItem, StoreError> {
-        let mut put = Put::builder().table_name(&self.table).set_item(Some(encode(&keyed)?));
+    fn put_item<T: Serialize>(
+        &self,
+        keyed: Keyed<'_, T>,
+        condition: Option<&str>,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let mut put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(encode(&keyed)?));
         if let Some(c) = condition {
             put = put.condition_expression(c);
             if c.contains(":active") {
-                put = put.expression_attribute_names("#st", "status").expression_attribute_values(":active", s("active"));
+                put = put
+                    .expression_attribute_names("#st", "status")
+                    .expression_attribute_values(":active", s("active"));
             }
         }
         let put = put.build().map_err(|e| StoreError::Decode(e.to_string()))?;
@@ -234,12 +273,18 @@ impl Store {
         self.put(keyed, false).await
     }
 
-    pub async fn staff(&self, provider_app: &str, open_id: &str) -> Result<Option<Staff>, StoreError> {
-        self.get(format!("APP#{provider_app}"), format!("STAFF#{open_id}")).await
+    pub async fn staff(
+        &self,
+        provider_app: &str,
+        open_id: &str,
+    ) -> Result<Option<Staff>, StoreError> {
+        self.get(format!("APP#{provider_app}"), format!("STAFF#{open_id}"))
+            .await
     }
 
     pub async fn all_staff(&self, provider_app: &str) -> Result<Vec<Staff>, StoreError> {
-        self.query_prefix(format!("APP#{provider_app}"), "STAFF#").await
+        self.query_prefix(format!("APP#{provider_app}"), "STAFF#")
+            .await
     }
 
     pub async fn save_person(&self, person: &Person) -> Result<(), StoreError> {
@@ -255,7 +300,8 @@ impl Store {
     }
 
     pub async fn person(&self, app_id: &str, open_id: &str) -> Result<Option<Person>, StoreError> {
-        self.get(format!("APP#{app_id}"), format!("PERSON#{open_id}")).await
+        self.get(format!("APP#{app_id}"), format!("PERSON#{open_id}"))
+            .await
     }
 
     pub async fn people(&self, app_id: &str) -> Result<Vec<Person>, StoreError> {
@@ -295,11 +341,18 @@ impl Store {
     }
 
     pub async fn members(&self, group_id: &str) -> Result<Vec<Member>, StoreError> {
-        self.query_prefix(format!("GROUP#{group_id}"), "MEMBER#").await
+        self.query_prefix(format!("GROUP#{group_id}"), "MEMBER#")
+            .await
     }
 
-    pub async fn member(&self, group_id: &str, app_id: &str, open_id: &str) -> Result<Option<Member>, StoreError> {
-        self.get(format!("GROUP#{group_id}"), member_sk(app_id, open_id)).await
+    pub async fn member(
+        &self,
+        group_id: &str,
+        app_id: &str,
+        open_id: &str,
+    ) -> Result<Option<Member>, StoreError> {
+        self.get(format!("GROUP#{group_id}"), member_sk(app_id, open_id))
+            .await
     }
 
     /// Adds a member once: a second add of the same person is `ConditionFailed`, not a duplicate.
@@ -336,7 +389,12 @@ impl Store {
             .await;
         match out {
             Ok(o) => o.attributes.map(decode).transpose(),
-            Err(e) if e.as_service_error().is_some_and(|se| se.is_conditional_check_failed_exception()) => Ok(None),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(None)
+            }
             Err(e) => Err(dynamo_err(e)),
         }
     }

@@ -1,0 +1,49 @@
+//! `tamlink-local`: the whole stack on loopback with demo data. Prints where to go; Ctrl-C stops
+//! everything it started.
+
+use std::sync::Arc;
+
+use tamlink::clock::SystemClock;
+use tamlink_gateway::demo::{self, CUSTOMER_APP_ID, MISCONFIGURED_APP_ID};
+use tamlink_gateway::local::{LocalStack, Options, PROVIDER_APP_ID};
+
+fn port(var: &str, default: u16) -> u16 {
+    std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()))
+        .init();
+    let mut opts = Options::ephemeral(Arc::new(SystemClock));
+    opts.gateway_port = port("TAMLINK_PORT", 3000);
+    opts.moto_port = port("TAMLINK_MOTO_PORT", 0);
+    opts.sandbox_port = port("TAMLINK_SANDBOX_PORT", 8765);
+    let stack = LocalStack::start(opts).await?;
+    demo::seed(&stack).await?;
+    let base = &stack.base_url;
+    println!(
+        "\n\
+         tamlink is running.\n\n\
+         \x20 Open the customer workbench:  {base}/lark/{CUSTOMER_APP_ID}/workbench\n\
+         \x20     sign in as Ana Ortiz or Ben Brooks (Acme Robotics) on the sandbox's Lark page\n\
+         \x20 Open the staff console:       {base}/lark/{PROVIDER_APP_ID}/workbench\n\
+         \x20     sign in as Tara Lin (TAM) — try registering Globex: App ID {MISCONFIGURED_APP_ID},\n\
+         \x20     App Secret {}, to see the checklist find its mistakes\n\
+         \x20 Setup values for a customer:  {base}/lark/{MISCONFIGURED_APP_ID}/api/setup\n\
+         \x20 Lark sandbox (what bots sent): {}/\n\n\
+         Press Ctrl-C to stop.",
+        demo::sandbox_secret(MISCONFIGURED_APP_ID),
+        stack.sandbox_url,
+    );
+    tokio::signal::ctrl_c().await?;
+    println!("stopping…");
+    drop(stack);
+    // Give the child processes a moment to be reaped so no port stays bound.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! The local side of tamlink: a gateway that serves every route of `template.yaml` through the
+//! same handlers as the Lambda binaries, the local stack (moto + Lark sandbox + gateway) used by
+//! `make dev` and by the integration tests, demo data, and the admin CLI's commands.
+
+pub mod demo;
+pub mod gateway;
+pub mod local;

@@ -1,0 +1,276 @@
+//! The local stack: moto (DynamoDB, SQS, KMS) and the Lark sandbox as child processes on loopback,
+//! the table, queues and key created from `template.yaml`, and the gateway in this process.
+//! Dropping the stack stops everything it started.
+
+use std::net::TcpListener as StdListener;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tamlink::clock::Clock;
+use tamlink::config::{SecretString, Settings};
+use tamlink::context::{aws_sdk_config, AppContext};
+use tamlink::stack::{self, LocalResources};
+use tokio::process::{Child, Command};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StackError {
+    #[error("{0}")]
+    Setup(String),
+    #[error("{what} did not start within {secs}s; see {log}")]
+    Timeout {
+        what: &'static str,
+        secs: u64,
+        log: String,
+    },
+}
+
+pub const PROVIDER_APP_ID: &str = "cli_nimbusprovider01";
+
+/// The repository root (where `.venv`, `infra/` and `template.yaml` live).
+pub fn repo_root() -> PathBuf {
+    std::env::var_os("TAMLINK_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../..")
+                .canonicalize()
+                .expect("repo root")
+        })
+}
+
+pub struct Options {
+    /// 0 picks free ports.
+    pub gateway_port: u16,
+    pub moto_port: u16,
+    pub sandbox_port: u16,
+    pub clock: Arc<dyn Clock>,
+    pub seed: PathBuf,
+    pub log_dir: PathBuf,
+}
+
+impl Options {
+    pub fn ephemeral(clock: Arc<dyn Clock>) -> Self {
+        let root = repo_root();
+        Self {
+            gateway_port: 0,
+            moto_port: 0,
+            sandbox_port: 0,
+            clock,
+            seed: root.join("infra/sandbox/seed.json"),
+            log_dir: root.join("target/stack-logs"),
+        }
+    }
+}
+
+pub struct LocalStack {
+    pub ctx: Arc<AppContext>,
+    pub base_url: String,
+    pub sandbox_url: String,
+    pub moto_url: String,
+    pub resources: LocalResources,
+    children: Vec<Child>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for LocalStack {
+    fn drop(&mut self) {
+        self.server.abort();
+        for child in &mut self.children {
+            let _ = child.start_kill();
+        }
+    }
+}
+
+fn free_port() -> Result<u16, StackError> {
+    let l = StdListener::bind("127.0.0.1:0")
+        .map_err(|e| StackError::Setup(format!("no free port: {e}")))?;
+    Ok(l.local_addr()
+        .map_err(|e| StackError::Setup(e.to_string()))?
+        .port())
+}
+
+fn pick(port: u16) -> Result<u16, StackError> {
+    if port == 0 {
+        free_port()
+    } else {
+        Ok(port)
+    }
+}
+
+pub fn python() -> PathBuf {
+    std::env::var_os("TAMLINK_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join(".venv/bin/python"))
+}
+
+fn spawn(
+    what: &str,
+    args: &[String],
+    log_dir: &Path,
+    port: u16,
+) -> Result<(Child, PathBuf), StackError> {
+    std::fs::create_dir_all(log_dir).map_err(|e| StackError::Setup(format!("log dir: {e}")))?;
+    let log = log_dir.join(format!("{what}-{port}.log"));
+    let file =
+        std::fs::File::create(&log).map_err(|e| StackError::Setup(format!("log file: {e}")))?;
+    let err = file
+        .try_clone()
+        .map_err(|e| StackError::Setup(e.to_string()))?;
+    let py = python();
+    if !py.exists() {
+        return Err(StackError::Setup(format!(
+            "{} not found: run `make setup` (or ./run setup) first",
+            py.display()
+        )));
+    }
+    let child = Command::new(py)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(file)
+        .stderr(err)
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| StackError::Setup(format!("starting {what}: {e}")))?;
+    Ok((child, log))
+}
+
+async fn wait_http(
+    what: &'static str,
+    url: &str,
+    log: &Path,
+    child: &mut Child,
+) -> Result<(), StackError> {
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    let limit = Duration::from_secs(60);
+    while started.elapsed() < limit {
+        if client.get(url).send().await.is_ok() {
+            return Ok(());
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(StackError::Setup(format!(
+                "{what} exited ({status}); see {}",
+                log.display()
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(StackError::Timeout {
+        what,
+        secs: limit.as_secs(),
+        log: log.display().to_string(),
+    })
+}
+
+impl LocalStack {
+    pub async fn start(opts: Options) -> Result<Self, StackError> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", opts.gateway_port))
+            .await
+            .map_err(|e| StackError::Setup(format!("gateway port {}: {e}", opts.gateway_port)))?;
+        let gateway_port = listener
+            .local_addr()
+            .map_err(|e| StackError::Setup(e.to_string()))?
+            .port();
+        let base_url = format!("http://127.0.0.1:{gateway_port}");
+        let (moto_port, sandbox_port) = (pick(opts.moto_port)?, pick(opts.sandbox_port)?);
+        let moto_url = format!("http://127.0.0.1:{moto_port}");
+        let sandbox_url = format!("http://127.0.0.1:{sandbox_port}");
+
+        let moto_args = [
+            "-m",
+            "moto.server",
+            "-H",
+            "127.0.0.1",
+            "-p",
+            &moto_port.to_string(),
+        ]
+        .map(String::from);
+        let (mut moto, moto_log) = spawn("moto", &moto_args, &opts.log_dir, moto_port)?;
+        let sandbox_script = repo_root().join("infra/sandbox/lark_sandbox.py");
+        let sandbox_args = [
+            sandbox_script.display().to_string(),
+            "--port".into(),
+            sandbox_port.to_string(),
+            "--seed".into(),
+            opts.seed.display().to_string(),
+            "--base-url".into(),
+            base_url.clone(),
+        ];
+        let (mut sandbox, sandbox_log) =
+            spawn("lark-sandbox", &sandbox_args, &opts.log_dir, sandbox_port)?;
+        wait_http(
+            "moto",
+            &format!("{moto_url}/moto-api/"),
+            &moto_log,
+            &mut moto,
+        )
+        .await?;
+        wait_http(
+            "lark sandbox",
+            &format!("{sandbox_url}/_sandbox/apps"),
+            &sandbox_log,
+            &mut sandbox,
+        )
+        .await?;
+
+        let mut settings = Settings {
+            base_url: base_url.clone(),
+            lark_base_url: sandbox_url.clone(),
+            lark_accounts_url: sandbox_url.clone(),
+            table_name: String::new(),
+            queue_url: String::new(),
+            kms_key_id: String::new(),
+            aws_endpoint_url: Some(moto_url.clone()),
+            aws_region: "us-east-1".into(),
+            signing_key: SecretString::new(random_key()),
+            provider_app_id: PROVIDER_APP_ID.into(),
+        };
+        let aws = aws_sdk_config(&settings).await;
+        let resources = stack::bootstrap(&aws, "tamlink")
+            .await
+            .map_err(|e| StackError::Setup(e.to_string()))?;
+        settings.table_name = resources.table_name.clone();
+        settings.queue_url = resources
+            .queue_url("NotificationQueue")
+            .unwrap_or_default()
+            .to_owned();
+        settings.kms_key_id = resources.kms_key_id.clone();
+        let ctx = Arc::new(AppContext::build(settings, opts.clock).await);
+        let server = crate::gateway::spawn(ctx.clone(), listener).map_err(StackError::Setup)?;
+        Ok(Self {
+            ctx,
+            base_url,
+            sandbox_url,
+            moto_url,
+            resources,
+            children: vec![moto, sandbox],
+            server,
+        })
+    }
+
+    /// Environment for a process (the admin CLI) that should talk to this stack.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        let s = &self.ctx.settings;
+        vec![
+            ("TAMLINK_BASE_URL", s.base_url.clone()),
+            ("LARK_BASE_URL", s.lark_base_url.clone()),
+            ("LARK_ACCOUNTS_URL", s.lark_accounts_url.clone()),
+            ("TABLE_NAME", s.table_name.clone()),
+            ("QUEUE_URL", s.queue_url.clone()),
+            ("KMS_KEY_ID", s.kms_key_id.clone()),
+            ("AWS_ENDPOINT_URL", self.moto_url.clone()),
+            ("AWS_REGION", s.aws_region.clone()),
+            ("PROVIDER_APP_ID", s.provider_app_id.clone()),
+        ]
+    }
+}
+
+/// A fresh signing key per local run: sessions do not survive a restart, which is what a
+/// developer expects of a throwaway stack.
+fn random_key() -> String {
+    (0..48)
+        .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rand::random::<usize>() % 36]))
+        .collect()
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what the local stack and the tests need into the project's own .venv. Idempotent: a
+# second run with unchanged requirements does nothing.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+venv="$root/.venv"
+stamp="$venv/.requirements.sha256"
+want="$(sha256sum "$root/infra/requirements.txt" | cut -d' ' -f1)"
+if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+  exit 0
+fi
+echo "== setting up $venv (moto, cfn-lint, lark-oapi, pytest)"
+python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/infra/requirements.txt"
+echo "$want" > "$stamp"

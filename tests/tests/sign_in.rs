@@ -1,0 +1,311 @@
+//! Journey 3: signing in through the guide's routes, and every way a sign-in is refused.
+
+use reqwest::StatusCode;
+use tamlink_tests::*;
+
+#[tokio::test]
+async fn colleague_signs_in_through_lark_and_lands_on_the_workbench() {
+    let t = TestStack::demo().await;
+    let steps = t.step_browser();
+
+    let first = steps
+        .client
+        .get(format!("{}/lark/{CUSTOMER_APP_ID}", t.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::FOUND);
+    assert_eq!(
+        first.headers()["location"],
+        format!("/lark/{CUSTOMER_APP_ID}/workbench")
+    );
+
+    let workbench = steps
+        .client
+        .get(format!("{}/lark/{CUSTOMER_APP_ID}/workbench", t.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(workbench.status(), StatusCode::FOUND);
+    let login = workbench.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        login.starts_with(&format!(
+            "/thirdparty/lark/{CUSTOMER_APP_ID}/login?return_to="
+        )),
+        "{login}"
+    );
+
+    let to_lark = steps
+        .client
+        .get(format!("{}{login}", t.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(to_lark.status(), StatusCode::FOUND);
+    let authorize = url::Url::parse(to_lark.headers()["location"].to_str().unwrap()).unwrap();
+    let q: std::collections::HashMap<_, _> = authorize.query_pairs().into_owned().collect();
+    assert_eq!(q["client_id"], CUSTOMER_APP_ID);
+    assert_eq!(
+        q["redirect_uri"],
+        format!(
+            "{}/thirdparty/lark/{CUSTOMER_APP_ID}/oauth2/callback",
+            t.base()
+        )
+    );
+    assert!(!q["state"].is_empty());
+
+    let browser = t.browser();
+    let page = browser.sign_in(CUSTOMER_APP_ID, "ana").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(
+        page.url.path(),
+        format!("/lark/{CUSTOMER_APP_ID}/workbench")
+    );
+    page.assert_contains("Acme Robotics")
+        .assert_contains("Ana Ortiz");
+
+    // The session sticks: the next visit goes straight in.
+    let again = browser
+        .get(&format!("/lark/{CUSTOMER_APP_ID}/workbench"))
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(
+        again.url.path(),
+        format!("/lark/{CUSTOMER_APP_ID}/workbench")
+    );
+}
+
+#[tokio::test]
+async fn session_cookie_is_http_only_and_scoped_to_the_app() {
+    let t = TestStack::demo().await;
+    let steps = t.step_browser();
+    let authorize = steps
+        .client
+        .get(format!(
+            "{}/thirdparty/lark/{CUSTOMER_APP_ID}/login",
+            t.base()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let login_cookie = authorize.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        login_cookie.contains("HttpOnly") && login_cookie.contains("SameSite=Lax"),
+        "{login_cookie}"
+    );
+    let lark = url::Url::parse(authorize.headers()["location"].to_str().unwrap()).unwrap();
+    let q: std::collections::HashMap<_, _> = lark.query_pairs().into_owned().collect();
+    let consent = steps
+        .client
+        .post(format!(
+            "{}/open-apis/authen/v1/authorize/consent",
+            t.stack.sandbox_url
+        ))
+        .form(&[
+            ("client_id", q["client_id"].as_str()),
+            ("redirect_uri", &q["redirect_uri"]),
+            ("state", &q["state"]),
+            ("user_id", "ben"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let callback = consent.headers()["location"].to_str().unwrap().to_owned();
+    let done = steps.client.get(&callback).send().await.unwrap();
+    assert_eq!(done.status(), StatusCode::FOUND);
+    let cookies: Vec<String> = done
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with(&format!("tl_session_{CUSTOMER_APP_ID}=")))
+        .expect("session cookie");
+    assert!(
+        session.contains("HttpOnly") && session.contains(&format!("Path=/lark/{CUSTOMER_APP_ID}")),
+        "{session}"
+    );
+}
+
+#[tokio::test]
+async fn person_from_another_organisation_is_refused() {
+    let t = TestStack::demo().await;
+    let page = t.browser().sign_in(CUSTOMER_APP_ID, "ivy").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    page.assert_contains("This app is for members of Acme Robotics");
+    // And they did not get a session.
+    let again = t
+        .browser()
+        .get(&format!("/lark/{CUSTOMER_APP_ID}/workbench"))
+        .await;
+    assert!(again
+        .url
+        .as_str()
+        .contains("/open-apis/authen/v1/authorize"));
+}
+
+#[tokio::test]
+async fn oauth_state_is_single_use_and_bound_to_the_browser_that_started_it() {
+    let t = TestStack::demo().await;
+    let steps = t.step_browser();
+    let to_lark = steps
+        .client
+        .get(format!(
+            "{}/thirdparty/lark/{CUSTOMER_APP_ID}/login",
+            t.base()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let login_cookie = to_lark.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let lark = url::Url::parse(to_lark.headers()["location"].to_str().unwrap()).unwrap();
+    let q: std::collections::HashMap<_, _> = lark.query_pairs().into_owned().collect();
+    let consent = steps
+        .client
+        .post(format!(
+            "{}/open-apis/authen/v1/authorize/consent",
+            t.stack.sandbox_url
+        ))
+        .form(&[
+            ("client_id", q["client_id"].as_str()),
+            ("redirect_uri", &q["redirect_uri"]),
+            ("state", &q["state"]),
+            ("user_id", "ana"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let callback = consent.headers()["location"].to_str().unwrap().to_owned();
+
+    // An attacker's browser replaying the victim's callback link (login CSRF) is refused.
+    let other = t.step_browser();
+    let csrf = other.get_url(&callback).await;
+    assert_eq!(csrf.status, StatusCode::BAD_REQUEST);
+    csrf.assert_contains("started in another browser");
+
+    // The real browser gets in once…
+    let first = steps.client.get(&callback).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::FOUND);
+    // …and the same link cannot be used again, even with the original login cookie replayed.
+    let replay = reqwest::Client::new()
+        .get(&callback)
+        .header("cookie", &login_cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
+    assert!(replay.text().await.unwrap().contains("already been used"));
+}
+
+#[tokio::test]
+async fn broken_cancelled_and_tampered_callbacks_get_readable_pages() {
+    let t = TestStack::demo().await;
+    let b = t.browser();
+    let base = format!("/thirdparty/lark/{CUSTOMER_APP_ID}/oauth2/callback");
+    let cancelled = b.get(&format!("{base}?error=access_denied&state=x")).await;
+    assert_eq!(cancelled.status, StatusCode::UNAUTHORIZED);
+    cancelled.assert_contains("Sign-in was cancelled");
+    let missing = b.get(&base).await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    missing.assert_contains("incomplete");
+    let tampered = b
+        .get(&format!("{base}?code=abc&state=eyJhcHBfaWQiOiJ4In0.c2ln"))
+        .await;
+    assert_eq!(tampered.status, StatusCode::BAD_REQUEST);
+    tampered.assert_contains("not valid");
+}
+
+#[tokio::test]
+async fn expired_sign_in_attempt_is_refused() {
+    let t = TestStack::demo().await;
+    let b = t.browser();
+    let authorize = b.get(&format!("/lark/{CUSTOMER_APP_ID}/workbench")).await;
+    t.clock.advance(11 * 60);
+    let page = b.consent(&authorize, "ana").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    page.assert_contains("expired");
+}
+
+#[tokio::test]
+async fn return_to_never_leaves_the_app() {
+    let t = TestStack::demo().await;
+    let b = t.browser();
+    let authorize = b
+        .get(&format!(
+            "/thirdparty/lark/{CUSTOMER_APP_ID}/login?return_to=https%3A%2F%2Fevil.example%2F"
+        ))
+        .await;
+    let page = b.consent(&authorize, "ana").await;
+    assert_eq!(page.url.host_str(), Some("127.0.0.1"));
+    assert_eq!(
+        page.url.path(),
+        format!("/lark/{CUSTOMER_APP_ID}/workbench")
+    );
+}
+
+#[tokio::test]
+async fn sessions_expire_and_do_not_carry_over_to_another_app() {
+    let t = TestStack::demo().await;
+    let b = t.browser();
+    b.sign_in(CUSTOMER_APP_ID, "ana").await;
+
+    // A valid Acme session presented as the provider app's session is worthless.
+    let acme_session = b
+        .cookie(
+            &format!("/lark/{CUSTOMER_APP_ID}/workbench"),
+            &format!("tl_session_{CUSTOMER_APP_ID}"),
+        )
+        .expect("session");
+    let forged = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let resp = forged
+        .get(format!("{}/lark/{PROVIDER_APP_ID}/workbench", t.base()))
+        .header(
+            "cookie",
+            format!("tl_session_{PROVIDER_APP_ID}={acme_session}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::FOUND,
+        "a session for another app must send the browser to sign in"
+    );
+    assert!(resp.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("/login"));
+
+    t.clock.advance(13 * 3600);
+    let later = b.get(&format!("/lark/{CUSTOMER_APP_ID}/workbench")).await;
+    assert!(
+        later
+            .url
+            .as_str()
+            .contains("/open-apis/authen/v1/authorize"),
+        "expired session still accepted: {}",
+        later.url
+    );
+}
+
+#[tokio::test]
+async fn person_who_is_not_staff_cannot_enter_the_console() {
+    let t = TestStack::demo().await;
+    let page = t.browser().sign_in(PROVIDER_APP_ID, "nina").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    page.assert_contains("not registered as staff");
+}

@@ -1,0 +1,137 @@
+//! Journey 4: the workbench a colleague sees, and the pages for what does not exist yet.
+
+use reqwest::StatusCode;
+use tamlink_tests::*;
+
+#[tokio::test]
+async fn workbench_shows_org_identity_service_group_participants_and_tickets() {
+    let t = TestStack::demo().await;
+    let ana = t.browser();
+    let page = ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains("Acme Robotics")
+        .assert_contains("F200000002")
+        .assert_contains("/_sandbox/avatar/tk_acme.svg")
+        .assert_contains("Service active")
+        .assert_contains("Acme Robotics · Enterprise Service")
+        .assert_contains("Tara Lin")
+        .assert_contains("Eli Novak")
+        .assert_contains("No tickets yet");
+
+    // Ben signs in later and joins the service group automatically; Ana sees him.
+    t.browser()
+        .sign_in(CUSTOMER_APP_ID, "ben")
+        .await
+        .assert_contains("Ben Brooks");
+    let page = ana.get(&format!("/lark/{CUSTOMER_APP_ID}/workbench")).await;
+    let colleagues = page
+        .text
+        .split("id=\"colleagues\"")
+        .nth(1)
+        .unwrap()
+        .split("</ul>")
+        .next()
+        .unwrap();
+    assert!(
+        colleagues.contains("Ana Ortiz") && colleagues.contains("Ben Brooks"),
+        "{colleagues}"
+    );
+    let service = page
+        .text
+        .split("id=\"service-team\"")
+        .nth(1)
+        .unwrap()
+        .split("</ul>")
+        .next()
+        .unwrap();
+    assert!(
+        service.contains("Tara Lin") && !service.contains("Ana Ortiz"),
+        "{service}"
+    );
+}
+
+#[tokio::test]
+async fn names_from_lark_are_escaped_on_the_page() {
+    let t = TestStack::with_provider().await;
+    let tara = t.browser();
+    tara.sign_in(PROVIDER_APP_ID, "tara").await;
+    let name = "<img src=x onerror=alert(1)> Acme";
+    let (status, body) = tara
+        .register_customer(&registration(
+            name,
+            CUSTOMER_APP_ID,
+            secret(CUSTOMER_APP_ID),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let console = tara
+        .get(&format!("/lark/{PROVIDER_APP_ID}/workbench"))
+        .await;
+    assert!(
+        !console.body.contains("<img src=x"),
+        "markup was not escaped"
+    );
+    assert!(
+        console
+            .body
+            .contains("&lt;img src=x onerror=alert(1)&gt; Acme"),
+        "the name is shown as text"
+    );
+}
+
+#[tokio::test]
+async fn unknown_apps_bad_ids_and_unknown_routes_get_readable_4xx_pages() {
+    let t = TestStack::demo().await;
+    let b = t.browser();
+    let unknown = b.get("/lark/cli_nobodyhere/workbench").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    unknown.assert_contains("No organisation is registered for the Lark app cli_nobodyhere");
+    let bad = b.get("/lark/%3Cscript%3E/workbench").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(!bad.body.contains("<script>"));
+    let login = b.get("/thirdparty/lark/cli_nobodyhere/login").await;
+    assert_eq!(login.status, StatusCode::NOT_FOUND);
+    let invite = b
+        .get(&format!(
+            "/lark/{CUSTOMER_APP_ID}/person/inviteToGroup?token=x"
+        ))
+        .await;
+    assert_eq!(invite.status, StatusCode::NOT_FOUND);
+    invite.assert_contains("Invitation links are not enabled");
+    let nowhere = b
+        .client
+        .get(format!("{}/nowhere", t.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nowhere.status(), StatusCode::NOT_FOUND);
+    let method = b
+        .client
+        .delete(format!("{}/lark/{CUSTOMER_APP_ID}/workbench", t.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(method.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session() {
+    let t = TestStack::demo().await;
+    let b = t.browser();
+    b.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let resp = b
+        .client
+        .post(format!(
+            "{}/lark/{CUSTOMER_APP_ID}/api/session/logout",
+            t.base()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let after = b.get(&format!("/lark/{CUSTOMER_APP_ID}/workbench")).await;
+    assert!(after
+        .url
+        .as_str()
+        .contains("/open-apis/authen/v1/authorize"));
+}
