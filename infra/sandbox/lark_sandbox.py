@@ -262,7 +262,7 @@ def create_app(sandbox: Sandbox) -> Flask:
     # ----- auth (unmetered) ------------------------------------------------------------------
     @app.post("/open-apis/auth/v3/tenant_access_token/internal")
     def tenant_access_token():
-        body = request.get_json(silent=True) or {}
+        body = request.get_json(force=True, silent=True) or {}
         with sb.lock:
             try:
                 sb.apply_faults(body.get("app_id"))
@@ -276,7 +276,7 @@ def create_app(sandbox: Sandbox) -> Flask:
 
     @app.post("/open-apis/auth/v3/app_access_token/internal")
     def app_access_token():
-        body = request.get_json(silent=True) or {}
+        body = request.get_json(force=True, silent=True) or {}
         with sb.lock:
             a = sb.credentials(body)
             tok, expire = sb.issue_token(sb.app_tokens, "a-", a["app_id"])
@@ -371,7 +371,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
 
     @app.post("/open-apis/authen/v2/oauth/token")
     def oauth_token_v2():
-        body = request.get_json(silent=True) or request.form.to_dict()
+        body = request.get_json(force=True, silent=True) or request.form.to_dict()
         with sb.lock:
             def fail(status, c, err, m):
                 sb.record_call("auth", body.get("client_id"), status, c)
@@ -397,7 +397,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
 
     @app.post("/open-apis/authen/v1/oidc/access_token")
     def oidc_access_token():
-        body = request.get_json(silent=True) or {}
+        body = request.get_json(force=True, silent=True) or {}
         with sb.lock:
             rec = sb.app_tokens.get(sb.bearer())
             if not rec or rec["expires_at"] <= sb.now():
@@ -487,7 +487,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
 
     @app.post("/open-apis/im/v1/messages")
     def message_create():
-        body = request.get_json(silent=True) or {}
+        body = request.get_json(force=True, silent=True) or {}
         id_type = request.args.get("receive_id_type", "")
 
         def run(a):
@@ -550,7 +550,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
 
     @app.post("/open-apis/cardkit/v1/cards")
     def card_create():
-        body = request.get_json(silent=True) or {}
+        body = request.get_json(force=True, silent=True) or {}
 
         def run(a):
             if body.get("type") != "card_json" or not isinstance(body.get("data"), str):
@@ -571,7 +571,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
 
     @app.put("/open-apis/cardkit/v1/cards/<card_id>")
     def card_update(card_id):
-        body = request.get_json(silent=True) or {}
+        body = request.get_json(force=True, silent=True) or {}
 
         def run(a):
             card = sb.cards.get(card_id)
@@ -596,7 +596,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
     # ----- custom bot webhook (unmetered) ----------------------------------------------------
     @app.post("/open-apis/bot/v2/hook/<token>")
     def webhook(token):
-        body = request.get_json(silent=True) or {}
+        body = request.get_json(force=True, silent=True) or {}
         with sb.lock:
             hook = sb.hooks.get(token)
             if not hook:
@@ -659,7 +659,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
 
     @app.post("/_sandbox/faults")
     def add_fault():
-        body = request.get_json(silent=True) or {}
+        body = request.get_json(force=True, silent=True) or {}
         if body.get("kind") not in ("rate_limit", "server_error", "latency", "quota", "token_invalid"):
             return jsonify({"message": "kind must be one of rate_limit, server_error, latency, quota, token_invalid"}), 400
         with sb.lock:
@@ -676,7 +676,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
 
     @app.post("/_sandbox/clock")
     def advance_clock():
-        body = request.get_json(silent=True) or {}
+        body = request.get_json(force=True, silent=True) or {}
         with sb.lock:
             sb.clock_offset += float(body.get("advance_seconds", 0))
             return jsonify({"now": sb.now()})
@@ -690,7 +690,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
 
     @app.post("/_sandbox/tenants/<tenant_key>")
     def set_tenant(tenant_key):
-        body = request.get_json(silent=True) or {}
+        body = request.get_json(force=True, silent=True) or {}
         with sb.lock:
             t = sb.tenants.get(tenant_key)
             if not t:

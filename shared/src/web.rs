@@ -152,5 +152,5 @@ pub fn wants_html(req: &Request) -> bool {
         .get(http::header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    accept.contains("text/html") && !query(req).get("format").is_some_and(|f| f == "json")
+    accept.contains("text/html") && query(req).get("format").is_none_or(|f| f != "json")
 }

@@ -217,7 +217,7 @@ impl Browser {
         let text = resp.text().await.unwrap();
         (
             status,
-            serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text)),
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
         )
     }
 

@@ -1,0 +1,10 @@
+# Thin aliases for ./run, which is the interface (and works without make).
+.PHONY: dev test lint build
+dev:
+	./run dev
+test:
+	./run test
+lint:
+	./run lint
+build:
+	./run build
