@@ -420,7 +420,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
                 raise LarkError(200, 20005, "invalid user access token")
             u = sb.users[rec["user_id"]]
             sb.record_call("auth", rec["app_id"], 200, 0)
-            avatar = u.get("avatar_url") or f"{sb.base_url}/_sandbox/avatar/{u['user_id']}.svg"
+            avatar = u.get("avatar_url") or f"{request.host_url.rstrip('/')}/_sandbox/avatar/{u['user_id']}.svg"
             return ok({"name": u["name"], "en_name": u.get("en_name", u["name"]), "avatar_url": avatar,
                        "avatar_thumb": avatar, "avatar_middle": avatar, "avatar_big": avatar,
                        "open_id": derived_open_id(rec["app_id"], u["user_id"]),
@@ -431,7 +431,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
     def tenant_query():
         def run(a):
             t = sb.tenants[a["tenant_key"]]
-            avatar = t.get("avatar") or f"{sb.base_url}/_sandbox/avatar/{t['tenant_key']}.svg"
+            avatar = t.get("avatar") or f"{request.host_url.rstrip('/')}/_sandbox/avatar/{t['tenant_key']}.svg"
             return ok({"tenant": {"name": t["name"], "display_id": t["display_id"], "tenant_tag": t.get("tenant_tag", 0),
                                   "tenant_key": t["tenant_key"],
                                   "avatar": {"avatar_origin": avatar, "avatar_72": avatar, "avatar_240": avatar, "avatar_640": avatar}}})

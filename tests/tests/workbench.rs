@@ -11,7 +11,10 @@ async fn workbench_shows_org_identity_service_group_participants_and_tickets() {
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains("Acme Robotics")
         .assert_contains("F200000002")
-        .assert_contains("/_sandbox/avatar/tk_acme.svg")
+        .assert_contains(&format!(
+            "{}/_sandbox/avatar/tk_acme.svg",
+            t.stack.sandbox_url
+        ))
         .assert_contains("Service active")
         .assert_contains("Acme Robotics · Enterprise Service")
         .assert_contains("Tara Lin")

@@ -91,12 +91,19 @@ fn free_port() -> Result<u16, StackError> {
         .port())
 }
 
+/// A fixed port must be free now: otherwise a stale process from an earlier run would answer in
+/// place of the one about to start.
 fn pick(port: u16) -> Result<u16, StackError> {
     if port == 0 {
-        free_port()
-    } else {
-        Ok(port)
+        return free_port();
     }
+    StdListener::bind(("127.0.0.1", port))
+        .map(|_| port)
+        .map_err(|e| {
+            StackError::Setup(format!(
+                "port {port} is in use ({e}); stop what holds it or choose another port"
+            ))
+        })
 }
 
 pub fn python() -> PathBuf {

@@ -40,7 +40,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         demo::sandbox_secret(MISCONFIGURED_APP_ID),
         stack.sandbox_url,
     );
-    tokio::signal::ctrl_c().await?;
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r?,
+        _ = term.recv() => {}
+    }
     println!("stopping…");
     drop(stack);
     // Give the child processes a moment to be reaped so no port stays bound.
