@@ -256,13 +256,18 @@ pub async fn load(ctx: &AppContext, app_id: &AppId) -> AppResult<Tenant> {
     })
 }
 
+/// The tenant's App Secret, decrypted for a call to Lark. Never stored or logged in this form.
+pub async fn app_secret(ctx: &AppContext, tenant: &Tenant) -> AppResult<String> {
+    Ok(ctx
+        .secrets
+        .open(&tenant.app_id, &tenant.secret_sealed)
+        .await?)
+}
+
 /// Re-runs the checklist with the stored (decrypted) secret.
 pub async fn recheck(ctx: &AppContext, app_id: &AppId) -> AppResult<Tenant> {
     let mut tenant = load(ctx, app_id).await?;
-    let secret = ctx
-        .secrets
-        .open(&tenant.app_id, &tenant.secret_sealed)
-        .await?;
+    let secret = app_secret(ctx, &tenant).await?;
     let creds = Credentials {
         app_id: &tenant.app_id,
         app_secret: &secret,

@@ -205,6 +205,41 @@ impl Browser {
         Page::from(resp).await
     }
 
+    /// Walks login → Lark consent for `user` one hop at a time, stopping before the callback:
+    /// returns the login cookie the browser was given and the callback URL Lark sent it to.
+    pub async fn login_until_callback(&self, app_id: &str, user: &str) -> LoginSteps {
+        let to_lark = self
+            .client
+            .get(format!("{}/thirdparty/lark/{app_id}/login", self.base))
+            .send()
+            .await
+            .unwrap();
+        let login_cookie = to_lark.headers()["set-cookie"].to_str().unwrap().to_owned();
+        let lark = url::Url::parse(to_lark.headers()["location"].to_str().unwrap()).unwrap();
+        let q: HashMap<String, String> = lark.query_pairs().into_owned().collect();
+        let form = [
+            ("client_id", q["client_id"].as_str()),
+            ("redirect_uri", q["redirect_uri"].as_str()),
+            ("state", q["state"].as_str()),
+            ("user_id", user),
+        ];
+        let consent = self
+            .client
+            .post(format!(
+                "{}/open-apis/authen/v1/authorize/consent",
+                self.sandbox
+            ))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let callback = consent.headers()["location"].to_str().unwrap().to_owned();
+        LoginSteps {
+            login_cookie,
+            callback,
+        }
+    }
+
     pub async fn post_json(&self, path: &str, body: &Value) -> (StatusCode, Value) {
         let resp = self
             .client
@@ -241,6 +276,12 @@ impl Browser {
         )
         .await
     }
+}
+
+pub struct LoginSteps {
+    /// The whole `Set-Cookie` header of the login route.
+    pub login_cookie: String,
+    pub callback: String,
 }
 
 pub fn registration(org_name: &str, app_id: &str, secret: &str) -> Value {

@@ -79,41 +79,13 @@ async fn colleague_signs_in_through_lark_and_lands_on_the_workbench() {
 async fn session_cookie_is_http_only_and_scoped_to_the_app() {
     let t = TestStack::demo().await;
     let steps = t.step_browser();
-    let authorize = steps
-        .client
-        .get(format!(
-            "{}/thirdparty/lark/{CUSTOMER_APP_ID}/login",
-            t.base()
-        ))
-        .send()
-        .await
-        .unwrap();
-    let login_cookie = authorize.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let login = steps.login_until_callback(CUSTOMER_APP_ID, "ben").await;
+    let login_cookie = login.login_cookie;
     assert!(
         login_cookie.contains("HttpOnly") && login_cookie.contains("SameSite=Lax"),
         "{login_cookie}"
     );
-    let lark = url::Url::parse(authorize.headers()["location"].to_str().unwrap()).unwrap();
-    let q: std::collections::HashMap<_, _> = lark.query_pairs().into_owned().collect();
-    let consent = steps
-        .client
-        .post(format!(
-            "{}/open-apis/authen/v1/authorize/consent",
-            t.stack.sandbox_url
-        ))
-        .form(&[
-            ("client_id", q["client_id"].as_str()),
-            ("redirect_uri", &q["redirect_uri"]),
-            ("state", &q["state"]),
-            ("user_id", "ben"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let callback = consent.headers()["location"].to_str().unwrap().to_owned();
+    let callback = login.callback;
     let done = steps.client.get(&callback).send().await.unwrap();
     assert_eq!(done.status(), StatusCode::FOUND);
     let cookies: Vec<String> = done
@@ -153,40 +125,9 @@ async fn person_from_another_organisation_is_refused() {
 async fn oauth_state_is_single_use_and_bound_to_the_browser_that_started_it() {
     let t = TestStack::demo().await;
     let steps = t.step_browser();
-    let to_lark = steps
-        .client
-        .get(format!(
-            "{}/thirdparty/lark/{CUSTOMER_APP_ID}/login",
-            t.base()
-        ))
-        .send()
-        .await
-        .unwrap();
-    let login_cookie = to_lark.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let lark = url::Url::parse(to_lark.headers()["location"].to_str().unwrap()).unwrap();
-    let q: std::collections::HashMap<_, _> = lark.query_pairs().into_owned().collect();
-    let consent = steps
-        .client
-        .post(format!(
-            "{}/open-apis/authen/v1/authorize/consent",
-            t.stack.sandbox_url
-        ))
-        .form(&[
-            ("client_id", q["client_id"].as_str()),
-            ("redirect_uri", &q["redirect_uri"]),
-            ("state", &q["state"]),
-            ("user_id", "ana"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let callback = consent.headers()["location"].to_str().unwrap().to_owned();
+    let login = steps.login_until_callback(CUSTOMER_APP_ID, "ana").await;
+    let login_cookie = login.login_cookie.split(';').next().unwrap().to_owned();
+    let callback = login.callback;
 
     // An attacker's browser replaying the victim's callback link (login CSRF) is refused.
     let other = t.step_browser();

@@ -114,10 +114,7 @@ async fn consume_attempt(
 }
 
 async fn identify(ctx: &AppContext, tenant: &Tenant, code: &str) -> AppResult<UserInfo> {
-    let secret = ctx
-        .secrets
-        .open(&tenant.app_id, &tenant.secret_sealed)
-        .await?;
+    let secret = crate::orgs::app_secret(ctx, tenant).await?;
     let creds = Credentials {
         app_id: &tenant.app_id,
         app_secret: &secret,
