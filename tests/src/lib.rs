@@ -185,24 +185,20 @@ impl Browser {
             authorize.status,
             authorize.body
         );
-        let q: HashMap<String, String> = authorize.url.query_pairs().into_owned().collect();
+        Page::from(self.send_consent(&authorize.url, user).await).await
+    }
+
+    /// Submits Lark's consent form for the authorize page at `authorize` as `user`.
+    async fn send_consent(&self, authorize: &url::Url, user: &str) -> Response {
+        let q: HashMap<String, String> = authorize.query_pairs().into_owned().collect();
         let form = [
             ("client_id", q["client_id"].as_str()),
             ("redirect_uri", q["redirect_uri"].as_str()),
             ("state", q.get("state").map(String::as_str).unwrap_or("")),
             ("user_id", user),
         ];
-        let resp = self
-            .client
-            .post(format!(
-                "{}/open-apis/authen/v1/authorize/consent",
-                self.sandbox
-            ))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        Page::from(resp).await
+        let url = format!("{}/open-apis/authen/v1/authorize/consent", self.sandbox);
+        self.client.post(url).form(&form).send().await.unwrap()
     }
 
     /// Walks login → Lark consent for `user` one hop at a time, stopping before the callback:
@@ -216,23 +212,7 @@ impl Browser {
             .unwrap();
         let login_cookie = to_lark.headers()["set-cookie"].to_str().unwrap().to_owned();
         let lark = url::Url::parse(to_lark.headers()["location"].to_str().unwrap()).unwrap();
-        let q: HashMap<String, String> = lark.query_pairs().into_owned().collect();
-        let form = [
-            ("client_id", q["client_id"].as_str()),
-            ("redirect_uri", q["redirect_uri"].as_str()),
-            ("state", q["state"].as_str()),
-            ("user_id", user),
-        ];
-        let consent = self
-            .client
-            .post(format!(
-                "{}/open-apis/authen/v1/authorize/consent",
-                self.sandbox
-            ))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+        let consent = self.send_consent(&lark, user).await;
         let callback = consent.headers()["location"].to_str().unwrap().to_owned();
         LoginSteps {
             login_cookie,
