@@ -17,6 +17,9 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     Unprocessable(String),
+    /// Something that existed and has ended: an expired or revoked link.
+    #[error("{0}")]
+    Gone(String),
     #[error("The request body is larger than {0} bytes.")]
     TooLarge(usize),
     #[error("Lark could not be reached or answered with an error; please try again shortly.")]
@@ -25,6 +28,9 @@ pub enum AppError {
     Store(#[from] crate::store::StoreError),
     #[error("Encryption service failure; please try again shortly.")]
     Secrets(#[from] crate::secrets::SecretsError),
+    /// A dependency (the queue, the database) failed; the detail is logged, not shown.
+    #[error("The service is busy; please try again shortly.")]
+    Unavailable(String),
     #[error("Something went wrong on our side.")]
     Internal(String),
 }
@@ -38,9 +44,12 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Lark(_) => StatusCode::BAD_GATEWAY,
-            AppError::Store(_) | AppError::Secrets(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Store(_) | AppError::Secrets(_) | AppError::Unavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -55,6 +64,7 @@ impl AppError {
             StatusCode::FORBIDDEN => "You do not have access",
             StatusCode::NOT_FOUND => "Not found",
             StatusCode::CONFLICT => "Already done",
+            StatusCode::GONE => "This link has ended",
             StatusCode::PAYLOAD_TOO_LARGE => "Too large",
             _ => "Temporarily unavailable",
         }

@@ -15,7 +15,11 @@
 //! | [`lark`] | the Lark Open API client (tokens, OAuth, tenant/app info) |
 //! | [`store`] | DynamoDB access, one method per access pattern |
 //! | [`orgs`] | registering, verifying and activating organisations (the use cases) |
-//! | [`domain`] | pure rules: the registration checklist, the customer's setup values, roles |
+//! | [`groups`] | service and ticket groups: access, chat, mentions, members |
+//! | [`invitations`] | Add People links: create, revoke, land, accept, scheduled expiry |
+//! | [`notify`] | the producer side of notifications: what goes on the SQS queue |
+//! | [`jobs`] | scheduled functions, named after their function in `template.yaml` |
+//! | [`domain`] | pure rules: the registration checklist, setup values, roles, chat and membership |
 //! | [`pages`] | server-rendered HTML (minijinja, autoescaped) |
 //! | [`web`] | request/response helpers shared by handlers |
 //! | [`handlers`] | one module per route, each the body of one Lambda function |
@@ -29,9 +33,13 @@ pub mod config;
 pub mod context;
 pub mod domain;
 pub mod error;
+pub mod groups;
 pub mod handlers;
 pub mod ids;
+pub mod invitations;
+pub mod jobs;
 pub mod lark;
+pub mod notify;
 pub mod orgs;
 pub mod pages;
 pub mod routes;

@@ -306,6 +306,7 @@ pub async fn activate(ctx: &AppContext, app_id: &AppId, by: &Staff) -> AppResult
         app_id: tenant.app_id.clone(),
         kind: GroupKind::Service,
         name: format!("{} · Enterprise Service", tenant.org_name),
+        msg_seq: 0,
         created_at: now,
     };
     let staff = ctx.store.all_staff(&ctx.settings.provider_app_id).await?;

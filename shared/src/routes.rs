@@ -78,6 +78,14 @@ routes! {
     CHECK_CUSTOMER = "CheckCustomerFunction", Json, handlers::check_customer::handle;
     ACTIVATE_CUSTOMER = "ActivateCustomerFunction", Json, handlers::activate_customer::handle;
     LOGOUT = "LogoutFunction", Page, handlers::logout::handle;
+    LIST_GROUPS = "ListGroupsFunction", Json, handlers::list_groups::handle;
+    LIST_MESSAGES = "ListMessagesFunction", Json, handlers::list_messages::handle;
+    POST_MESSAGE = "PostMessageFunction", Json, handlers::post_message::handle;
+    LIST_MEMBERS = "ListMembersFunction", Json, handlers::list_members::handle;
+    REMOVE_MEMBER = "RemoveMemberFunction", Json, handlers::remove_member::handle;
+    LIST_INVITATIONS = "ListInvitationsFunction", Json, handlers::list_invitations::handle;
+    CREATE_INVITATION = "CreateInvitationFunction", Json, handlers::create_invitation::handle;
+    REVOKE_INVITATION = "RevokeInvitationFunction", Json, handlers::revoke_invitation::handle;
 }
 
 pub fn by_function(name: &str) -> Option<&'static Route> {

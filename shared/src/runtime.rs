@@ -16,3 +16,21 @@ pub async fn serve(route: &'static Route) -> Result<(), lambda_http::Error> {
     }))
     .await
 }
+
+/// The Lambda entry point of a scheduled function: whatever the schedule sends, run the job.
+pub async fn serve_job(job: &'static crate::jobs::Job) -> Result<(), lambda_runtime::Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let ctx = Arc::new(AppContext::from_env().await?);
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |_event: lambda_runtime::LambdaEvent<serde_json::Value>| {
+            let ctx = ctx.clone();
+            async move {
+                (job.run)(&ctx).await.map_err(|e| {
+                    e.log();
+                    lambda_runtime::Error::from(e.to_string())
+                })
+            }
+        },
+    ))
+    .await
+}

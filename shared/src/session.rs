@@ -50,6 +50,15 @@ pub struct OAuthState {
     pub exp: Epoch,
 }
 
+/// What an invitation link's `token` parameter carries (see `invitations`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationToken {
+    pub app_id: String,
+    pub group_id: String,
+    pub invitation_id: String,
+    pub exp: Epoch,
+}
+
 trait Expiring {
     fn app_id(&self) -> &str;
     fn exp(&self) -> Epoch;
@@ -65,6 +74,15 @@ impl Expiring for Session {
 }
 
 impl Expiring for OAuthState {
+    fn app_id(&self) -> &str {
+        &self.app_id
+    }
+    fn exp(&self) -> Epoch {
+        self.exp
+    }
+}
+
+impl Expiring for InvitationToken {
     fn app_id(&self) -> &str {
         &self.app_id
     }
@@ -141,9 +159,17 @@ impl Signer {
         self.verify("oauth-state", token, app_id, now)
     }
 
-    /// Signs arbitrary purpose-bound values (invitation tokens and the like).
-    pub fn sign_value<T: Serialize>(&self, purpose: &str, value: &T) -> String {
-        self.sign(purpose, value)
+    pub fn sign_invitation(&self, token: &InvitationToken) -> String {
+        self.sign("invitation", token)
+    }
+
+    pub fn verify_invitation(
+        &self,
+        token: &str,
+        app_id: &str,
+        now: Epoch,
+    ) -> Result<InvitationToken, TokenError> {
+        self.verify("invitation", token, app_id, now)
     }
 }
 

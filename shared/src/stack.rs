@@ -76,6 +76,53 @@ pub fn http_routes() -> Result<Vec<HttpRoute>, StackError> {
     Ok(routes)
 }
 
+/// A function the template runs on a schedule, and how often.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    pub function: String,
+    pub every: std::time::Duration,
+}
+
+/// Parses `rate(15 minutes)`-style expressions (the only kind the template uses).
+pub fn parse_rate(expr: &str) -> Option<std::time::Duration> {
+    let inner = expr.strip_prefix("rate(")?.strip_suffix(')')?;
+    let (n, unit) = inner.split_once(' ')?;
+    let n: u64 = n.parse().ok().filter(|n| *n > 0)?;
+    let secs = match unit {
+        "minute" | "minutes" => 60,
+        "hour" | "hours" => 3600,
+        "day" | "days" => 86_400,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_secs(n * secs))
+}
+
+/// Every `ScheduleV2` event of every function.
+pub fn schedules() -> Result<Vec<Schedule>, StackError> {
+    let doc = template()?;
+    let mut out = Vec::new();
+    for (function, props) in resources_of_type(&doc, "AWS::Serverless::Function") {
+        let Some(events) = props.get("Events").and_then(Value::as_mapping) else {
+            continue;
+        };
+        for event in events
+            .values()
+            .filter(|e| e.get("Type").and_then(Value::as_str) == Some("ScheduleV2"))
+        {
+            let p = event.get("Properties").cloned().unwrap_or(Value::Null);
+            let expr = text(&p, "ScheduleExpression")?;
+            let every = parse_rate(&expr).ok_or_else(|| {
+                StackError::Template(format!("{function}: unsupported schedule {expr}"))
+            })?;
+            out.push(Schedule {
+                function: function.clone(),
+                every,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// The table as declared in the template.
 #[derive(Debug, Clone)]
 pub struct TableDef {
@@ -368,6 +415,38 @@ mod tests {
                 handler.function
             );
         }
+    }
+
+    #[test]
+    fn every_scheduled_function_has_a_job_and_every_job_a_schedule() {
+        let schedules = schedules().unwrap();
+        for s in &schedules {
+            assert!(
+                crate::jobs::by_function(&s.function).is_some(),
+                "{} has no job",
+                s.function
+            );
+        }
+        for job in crate::jobs::ALL {
+            assert!(
+                schedules.iter().any(|s| s.function == job.function),
+                "{} has no schedule in template.yaml",
+                job.function
+            );
+        }
+        let expiry = schedules
+            .iter()
+            .find(|s| s.function == "InvitationExpiryFunction")
+            .unwrap();
+        assert_eq!(expiry.every.as_secs(), 15 * 60);
+    }
+
+    #[test]
+    fn rates_parse_and_nonsense_does_not() {
+        assert_eq!(parse_rate("rate(1 minute)").unwrap().as_secs(), 60);
+        assert_eq!(parse_rate("rate(2 hours)").unwrap().as_secs(), 7200);
+        assert!(parse_rate("rate(0 minutes)").is_none());
+        assert!(parse_rate("cron(0 * * * ? *)").is_none());
     }
 
     #[test]

@@ -121,6 +121,28 @@ pub fn redirect(location: &str, cookies: &[String]) -> Response<Body> {
     builder.body(Body::Empty).expect("static headers")
 }
 
+/// Sends the browser through Lark sign-in, coming back to the page it asked for.
+pub fn sign_in_first(app_id: &AppId, req: &Request) -> Response<Body> {
+    let here = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let login = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("return_to", here)
+        .finish();
+    redirect(&format!("/thirdparty/lark/{app_id}/login?{login}"), &[])
+}
+
+/// Fields of an HTML form post (`application/x-www-form-urlencoded`), size-limited.
+pub fn form_body(req: &Request) -> AppResult<HashMap<String, String>> {
+    let bytes = req.body().as_ref();
+    if bytes.len() > MAX_BODY {
+        return Err(AppError::TooLarge(MAX_BODY));
+    }
+    Ok(url::form_urlencoded::parse(bytes).into_owned().collect())
+}
+
 /// Parses a JSON body. Requiring `application/json` also keeps cross-site HTML forms out: a
 /// browser only sends that content type cross-origin after a CORS preflight we never allow.
 pub fn json_body<T: DeserializeOwned>(req: &Request) -> AppResult<T> {

@@ -70,6 +70,63 @@ impl TestStack {
     pub async fn open_id(&self, app_id: &str, user: &str) -> String {
         demo::open_id(&self.stack, app_id, user).await.unwrap()
     }
+
+    pub async fn tenant(&self, app_id: &str) -> tamlink::store::Tenant {
+        self.stack.ctx.store.tenant(app_id).await.unwrap().unwrap()
+    }
+
+    /// The service group of an active organisation.
+    pub async fn service_group(&self, app_id: &str) -> String {
+        self.tenant(app_id).await.service_group_id.unwrap()
+    }
+
+    /// Takes every notification waiting on the notification queue (each at most once).
+    pub async fn drain_queue(&self) -> Vec<Value> {
+        let ctx = &self.stack.ctx;
+        let mut out = Vec::new();
+        loop {
+            let got = ctx
+                .sqs
+                .receive_message()
+                .queue_url(&ctx.settings.queue_url)
+                .max_number_of_messages(10)
+                .visibility_timeout(600)
+                .send()
+                .await
+                .unwrap();
+            let messages = got.messages.unwrap_or_default();
+            if messages.is_empty() {
+                return out;
+            }
+            for m in messages {
+                out.push(serde_json::from_str(m.body().unwrap()).unwrap());
+            }
+        }
+    }
+
+    /// Registers and activates another customer organisation, served by the TAM and the given
+    /// engineers (user ids of the sandbox).
+    pub async fn activate_other_org(&self, app_id: &str, org_name: &str, engineers: &[&str]) {
+        let tara = self.browser();
+        tara.sign_in(PROVIDER_APP_ID, "tara").await;
+        let mut engineer_ids = Vec::new();
+        for e in engineers {
+            engineer_ids.push(self.open_id(PROVIDER_APP_ID, e).await);
+        }
+        let mut reg = registration(org_name, app_id, secret(app_id));
+        reg["engineers"] = serde_json::json!(engineer_ids);
+        let (status, body) = tara.register_customer(&reg).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let (status, body) = tara.activate_customer(app_id).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
+    /// Makes an organisation invitation-only (colleagues no longer join at sign-in).
+    pub async fn make_invite_only(&self, app_id: &str) {
+        let mut tenant = self.tenant(app_id).await;
+        tenant.auto_join = false;
+        self.stack.ctx.store.save_tenant(&tenant).await.unwrap();
+    }
 }
 
 pub struct Browser {
@@ -234,6 +291,79 @@ impl Browser {
             status,
             serde_json::from_str(&text).unwrap_or(Value::String(text)),
         )
+    }
+
+    pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Posts an HTML form as a browser would; returns the page it ends on.
+    pub async fn post_form(&self, path_or_url: &str, fields: &[(&str, &str)]) -> Page {
+        let url = if path_or_url.starts_with("http") {
+            path_or_url.to_owned()
+        } else {
+            format!("{}{path_or_url}", self.base)
+        };
+        Page::from(
+            self.client
+                .post(url)
+                .header("accept", "text/html")
+                .form(fields)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn messages(&self, app_id: &str, group: &str, query: &str) -> (StatusCode, Value) {
+        self.get_json(&format!(
+            "/lark/{app_id}/api/groups/{group}/messages{query}"
+        ))
+        .await
+    }
+
+    pub async fn post_message(
+        &self,
+        app_id: &str,
+        group: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        self.post_json(&format!("/lark/{app_id}/api/groups/{group}/messages"), body)
+            .await
+    }
+
+    pub async fn say_raw(&self, app_id: &str, group: &str, text: &str) -> (StatusCode, Value) {
+        self.post_message(app_id, group, &serde_json::json!({ "text": text }))
+            .await
+    }
+
+    pub async fn say(&self, app_id: &str, group: &str, text: &str) -> Value {
+        let (status, body) = self
+            .post_message(app_id, group, &serde_json::json!({ "text": text }))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+
+    pub async fn members(&self, app_id: &str, group: &str) -> (StatusCode, Value) {
+        self.get_json(&format!("/lark/{app_id}/api/groups/{group}/members"))
+            .await
+    }
+
+    pub async fn create_invitation(&self, app_id: &str, group: &str) -> (StatusCode, Value) {
+        self.post_json(
+            &format!("/lark/{app_id}/api/groups/{group}/invitations"),
+            &Value::Null,
+        )
+        .await
     }
 
     pub async fn register_customer(&self, body: &Value) -> (StatusCode, Value) {

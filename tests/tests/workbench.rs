@@ -99,8 +99,8 @@ async fn unknown_apps_bad_ids_and_unknown_routes_get_readable_4xx_pages() {
             "/lark/{CUSTOMER_APP_ID}/person/inviteToGroup?token=x"
         ))
         .await;
-    assert_eq!(invite.status, StatusCode::NOT_FOUND);
-    invite.assert_contains("Invitation links are not enabled");
+    assert_eq!(invite.status, StatusCode::BAD_REQUEST);
+    invite.assert_contains("This invitation link is not valid");
     let nowhere = b
         .client
         .get(format!("{}/nowhere", t.base()))

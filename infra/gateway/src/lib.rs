@@ -5,3 +5,4 @@
 pub mod demo;
 pub mod gateway;
 pub mod local;
+pub mod scheduler;

@@ -48,6 +48,9 @@ pub struct Options {
     pub clock: Arc<dyn Clock>,
     pub seed: PathBuf,
     pub log_dir: PathBuf,
+    /// Run the template's schedules, at most this far apart; `None` leaves them to the caller
+    /// (`LocalStack::run_job`), which is what tests with a manual clock want.
+    pub schedules: Option<Duration>,
 }
 
 impl Options {
@@ -60,6 +63,7 @@ impl Options {
             clock,
             seed: root.join("infra/sandbox/seed.json"),
             log_dir: root.join("target/stack-logs"),
+            schedules: None,
         }
     }
 }
@@ -71,12 +75,14 @@ pub struct LocalStack {
     pub moto_url: String,
     pub resources: LocalResources,
     children: Vec<Child>,
-    server: tokio::task::JoinHandle<()>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for LocalStack {
     fn drop(&mut self) {
-        self.server.abort();
+        for task in &self.tasks {
+            task.abort();
+        }
         for child in &mut self.children {
             let _ = child.start_kill();
         }
@@ -185,15 +191,14 @@ impl LocalStack {
         let moto_url = format!("http://127.0.0.1:{moto_port}");
         let sandbox_url = format!("http://127.0.0.1:{sandbox_port}");
 
+        let moto_script = repo_root().join("infra/moto_server.py");
         let moto_args = [
-            "-m",
-            "moto.server",
-            "-H",
-            "127.0.0.1",
-            "-p",
-            &moto_port.to_string(),
-        ]
-        .map(String::from);
+            moto_script.display().to_string(),
+            "-H".into(),
+            "127.0.0.1".into(),
+            "-p".into(),
+            moto_port.to_string(),
+        ];
         let (mut moto, moto_log) = spawn("moto", &moto_args, &opts.log_dir, moto_port)?;
         let sandbox_script = repo_root().join("infra/sandbox/lark_sandbox.py");
         let sandbox_args = [
@@ -245,7 +250,11 @@ impl LocalStack {
             .to_owned();
         settings.kms_key_id = resources.kms_key_id.clone();
         let ctx = Arc::new(AppContext::build(settings, opts.clock).await);
-        let server = crate::gateway::spawn(ctx.clone(), listener).map_err(StackError::Setup)?;
+        let mut tasks =
+            vec![crate::gateway::spawn(ctx.clone(), listener).map_err(StackError::Setup)?];
+        if let Some(cap) = opts.schedules {
+            tasks.extend(crate::scheduler::spawn(ctx.clone(), cap).map_err(StackError::Setup)?);
+        }
         Ok(Self {
             ctx,
             base_url,
@@ -253,8 +262,18 @@ impl LocalStack {
             moto_url,
             resources,
             children: vec![moto, sandbox],
-            server,
+            tasks,
         })
+    }
+
+    /// Runs a scheduled function now, as its schedule would.
+    pub async fn run_job(
+        &self,
+        function: &str,
+    ) -> Result<serde_json::Value, tamlink::error::AppError> {
+        let job = tamlink::jobs::by_function(function)
+            .ok_or_else(|| tamlink::error::AppError::NotFound(format!("no job {function}")))?;
+        (job.run)(&self.ctx).await
     }
 
     /// Environment for a process (the admin CLI) that should talk to this stack.

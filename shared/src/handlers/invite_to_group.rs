@@ -1,14 +1,57 @@
-//! `GET/POST /lark/{appId}/person/inviteToGroup`: invitation landing. Invitations arrive with the
-//! groups feature; until then the link explains itself instead of failing.
+//! `GET/POST /lark/{appId}/person/inviteToGroup?token=…`: the Add People link. GET shows which
+//! group and who invited (signing in first when needed); POST joins.
 
+use http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
+use minijinja::context;
 
+use crate::clock::format_utc;
 use crate::context::AppContext;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::groups::Actor;
+use crate::invitations::{self, ValidLink};
+use crate::web;
 
-pub async fn handle(_ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
-    crate::web::app_id(&req)?;
-    Err(AppError::NotFound(
-        "Invitation links are not enabled on this deployment yet. Ask your TAM to add you to the group.".into(),
-    ))
+pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
+    let app_id = web::app_id(&req)?;
+    let token = if req.method() == Method::POST {
+        web::form_body(&req)?.remove("token")
+    } else {
+        web::query(&req).remove("token")
+    };
+    let link = invitations::check_link(ctx, app_id.as_str(), token.as_deref()).await?;
+    if web::session(ctx, &req, &app_id).is_none() {
+        return Ok(web::sign_in_first(&app_id, &req));
+    }
+    let actor = Actor::from_request(ctx, &req).await?;
+    let open_group = format!("/lark/{app_id}/workbench?group={}", link.group.id);
+    if req.method() == Method::POST {
+        invitations::accept(ctx, &actor, &link).await?;
+        return Ok(web::redirect(&open_group, &[]));
+    }
+    if invitations::already_member(ctx, &actor, &link).await? {
+        return Ok(crate::pages::message_page(
+            StatusCode::OK,
+            "You are already in this group",
+            &format!("You are already a member of {}.", link.group.name),
+            Some((&open_group, "Open the group")),
+            &[],
+        ));
+    }
+    landing(&actor, &link, token.unwrap_or_default())
+}
+
+fn landing(actor: &Actor, link: &ValidLink, token: String) -> AppResult<Response<Body>> {
+    let inv = &link.invitation;
+    let body = crate::pages::render(
+        "invitation.html",
+        context! {
+            user => context! { app_id => actor.app_id.as_str(), name => &actor.name, avatar => &actor.avatar },
+            group => &link.group,
+            inviter => &inv.created_by,
+            expires => format_utc(inv.expires_at),
+            token,
+        },
+    )?;
+    Ok(web::html(StatusCode::OK, body))
 }

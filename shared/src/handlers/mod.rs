@@ -2,12 +2,20 @@
 
 pub mod activate_customer;
 pub mod check_customer;
+pub mod create_invitation;
 pub mod entry;
 pub mod invite_to_group;
+pub mod list_groups;
+pub mod list_invitations;
+pub mod list_members;
+pub mod list_messages;
 pub mod login;
 pub mod logout;
 pub mod oauth_callback;
+pub mod post_message;
 pub mod register_customer;
+pub mod remove_member;
+pub mod revoke_invitation;
 pub mod setup_guide;
 pub mod workbench;
 
@@ -18,6 +26,15 @@ use crate::error::{AppError, AppResult};
 use crate::ids::AppId;
 use crate::session::Session;
 use crate::store::Staff;
+
+/// Who is asking, and about which group: what every `/api/groups/{groupId}/...` route starts with.
+pub(crate) async fn group_request(
+    ctx: &AppContext,
+    req: &Request,
+) -> AppResult<(crate::groups::Actor, String)> {
+    let actor = crate::groups::Actor::from_request(ctx, req).await?;
+    Ok((actor, crate::web::path_param(req, "groupId")?))
+}
 
 /// The signed-in staff member behind a provider-app JSON route.
 pub(crate) async fn require_staff(

@@ -142,45 +142,42 @@ async fn ensure_staff(ctx: &AppContext, app_id: &AppId, user: &UserInfo) -> AppR
     Ok(())
 }
 
-/// Records the colleague and, where the organisation allows it, joins them to the service group.
+/// Records the colleague and, where the organisation allows it, joins them to the service group
+/// the first time they sign in after activation. Someone who left is not pulled back in.
 async fn welcome_colleague(ctx: &AppContext, tenant: &Tenant, user: &UserInfo) -> AppResult<()> {
     let now = ctx.now();
-    let first_seen = ctx
-        .store
-        .person(&tenant.app_id, &user.open_id)
-        .await?
-        .map_or(now, |p| p.first_seen);
-    let person = Person {
+    let known = ctx.store.person(&tenant.app_id, &user.open_id).await?;
+    let mut person = Person {
         app_id: tenant.app_id.clone(),
         open_id: user.open_id.clone(),
         union_id: user.union_id.clone(),
         name: user.name.clone(),
         avatar: user.avatar_url.clone(),
-        first_seen,
+        first_seen: known.as_ref().map_or(now, |p| p.first_seen),
         last_seen: now,
+        auto_joined: known.as_ref().is_some_and(|p| p.auto_joined),
     };
-    ctx.store.save_person(&person).await?;
-    let Some(group_id) = tenant
-        .service_group_id
-        .as_deref()
-        .filter(|_| tenant.status == TenantStatus::Active && tenant.auto_join)
-    else {
-        return Ok(());
-    };
-    let member = Member {
-        group_id: group_id.to_owned(),
-        side: Side::Colleague,
-        app_id: tenant.app_id.clone(),
-        open_id: user.open_id.clone(),
-        name: user.name.clone(),
-        avatar: user.avatar_url.clone(),
-        role: None,
-        added_by: user.open_id.clone(),
-        added_at: now,
-        via: JoinedVia::SignIn,
-    };
-    match ctx.store.add_member(&member).await {
-        Ok(()) | Err(crate::store::StoreError::ConditionFailed) => Ok(()),
-        Err(e) => Err(e.into()),
+    let join = tenant.service_group_id.as_deref().filter(|_| {
+        tenant.status == TenantStatus::Active && tenant.auto_join && !person.auto_joined
+    });
+    if let Some(group_id) = join {
+        let member = Member {
+            group_id: group_id.to_owned(),
+            side: Side::Colleague,
+            app_id: tenant.app_id.clone(),
+            open_id: user.open_id.clone(),
+            name: user.name.clone(),
+            avatar: user.avatar_url.clone(),
+            role: None,
+            added_by: user.open_id.clone(),
+            added_at: now,
+            via: JoinedVia::SignIn,
+        };
+        match ctx.store.add_member(&member).await {
+            Ok(()) | Err(crate::store::StoreError::ConditionFailed) => person.auto_joined = true,
+            Err(e) => return Err(e.into()),
+        }
     }
+    ctx.store.save_person(&person).await?;
+    Ok(())
 }

@@ -19,18 +19,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let app_id = web::app_id(&req)?;
     let tenant = crate::orgs::load(ctx, &app_id).await?;
     let Some(session) = web::session(ctx, &req, &app_id) else {
-        let here = req
-            .uri()
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or("/");
-        let login = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("return_to", here)
-            .finish();
-        return Ok(web::redirect(
-            &format!("/thirdparty/lark/{app_id}/login?{login}"),
-            &[],
-        ));
+        return Ok(web::sign_in_first(&app_id, &req));
     };
     if session.tenant_key != tenant.tenant_key {
         return Err(AppError::Forbidden(

@@ -20,6 +20,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("workbench.html", include_str!("workbench.html")),
     ("console.html", include_str!("console.html")),
     ("setup.html", include_str!("setup.html")),
+    ("invitation.html", include_str!("invitation.html")),
 ];
 
 fn env() -> &'static Environment<'static> {

@@ -12,34 +12,34 @@ use super::model::*;
 use super::StoreError;
 use crate::clock::Epoch;
 
-type Item = HashMap<String, AttributeValue>;
+pub(super) type Item = HashMap<String, AttributeValue>;
 
 #[derive(Clone)]
 pub struct Store {
-    db: Client,
-    table: String,
+    pub(super) db: Client,
+    pub(super) table: String,
 }
 
 /// Key attributes stored beside an entity's own fields.
 #[derive(Serialize)]
-struct Keyed<'a, T> {
-    pk: String,
-    sk: String,
+pub(super) struct Keyed<'a, T> {
+    pub(super) pk: String,
+    pub(super) sk: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    gsi1pk: Option<String>,
+    pub(super) gsi1pk: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    gsi1sk: Option<String>,
+    pub(super) gsi1sk: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    ttl: Option<Epoch>,
+    pub(super) ttl: Option<Epoch>,
     #[serde(flatten)]
-    entity: &'a T,
+    pub(super) entity: &'a T,
 }
 
-fn s(v: impl Into<String>) -> AttributeValue {
+pub(super) fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }
 
-fn dynamo_err<E, R>(e: SdkError<E, R>) -> StoreError
+pub(super) fn dynamo_err<E, R>(e: SdkError<E, R>) -> StoreError
 where
     E: std::error::Error + 'static,
     R: std::fmt::Debug,
@@ -47,20 +47,32 @@ where
     StoreError::Dynamo(DisplayErrorContext(e).to_string())
 }
 
-fn decode<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
+/// A failed condition on a single-item write is `ConditionFailed`; anything else is a failure.
+pub(super) fn write_err<E, R>(e: SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + aws_sdk_dynamodb::error::ProvideErrorMetadata + 'static,
+    R: std::fmt::Debug,
+{
+    if e.as_service_error()
+        .and_then(|se| se.code())
+        .is_some_and(|c| c == "ConditionalCheckFailedException")
+    {
+        StoreError::ConditionFailed
+    } else {
+        dynamo_err(e)
+    }
+}
+
+pub(super) fn decode<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
     serde_dynamo::from_item(item).map_err(|e| StoreError::Decode(e.to_string()))
 }
 
-fn encode<T: Serialize>(keyed: &Keyed<'_, T>) -> Result<Item, StoreError> {
+pub(super) fn encode<T: Serialize>(keyed: &Keyed<'_, T>) -> Result<Item, StoreError> {
     serde_dynamo::to_item(keyed).map_err(|e| StoreError::Decode(e.to_string()))
 }
 
 fn tenant_key(app_id: &str) -> (String, String) {
     (format!("APP#{app_id}"), "TENANT".into())
-}
-
-fn member_sk(app_id: &str, open_id: &str) -> String {
-    format!("MEMBER#{app_id}#{open_id}")
 }
 
 impl Store {
@@ -73,7 +85,7 @@ impl Store {
 
     // ----- generic helpers -----------------------------------------------------------------------
 
-    async fn get<T: DeserializeOwned>(
+    pub(super) async fn get<T: DeserializeOwned>(
         &self,
         pk: String,
         sk: String,
@@ -91,7 +103,7 @@ impl Store {
         out.item.map(decode).transpose()
     }
 
-    async fn put<T: Serialize>(
+    pub(super) async fn put<T: Serialize>(
         &self,
         keyed: Keyed<'_, T>,
         only_if_new: bool,
@@ -104,19 +116,11 @@ impl Store {
         if only_if_new {
             req = req.condition_expression("attribute_not_exists(pk)");
         }
-        req.send().await.map_err(|e| {
-            if e.as_service_error()
-                .is_some_and(|se| se.is_conditional_check_failed_exception())
-            {
-                StoreError::ConditionFailed
-            } else {
-                dynamo_err(e)
-            }
-        })?;
+        req.send().await.map_err(write_err)?;
         Ok(())
     }
 
-    async fn query_prefix<T: DeserializeOwned>(
+    pub(super) async fn query_prefix<T: DeserializeOwned>(
         &self,
         pk: String,
         sk_prefix: &str,
@@ -145,7 +149,10 @@ impl Store {
         }
     }
 
-    async fn query_index<T: DeserializeOwned>(&self, gsi1pk: String) -> Result<Vec<T>, StoreError> {
+    pub(super) async fn query_index<T: DeserializeOwned>(
+        &self,
+        gsi1pk: String,
+    ) -> Result<Vec<T>, StoreError> {
         let mut out = Vec::new();
         let mut start: Option<Item> = None;
         loop {
@@ -222,6 +229,11 @@ impl Store {
         for m in members {
             writes.push(self.put_item(Self::keyed_member(m), None)?);
         }
+        self.transact(writes).await
+    }
+
+    /// Runs writes as one transaction; a failed condition anywhere is `ConditionFailed`.
+    pub(super) async fn transact(&self, writes: Vec<TransactWriteItem>) -> Result<(), StoreError> {
         self.db
             .transact_write_items()
             .set_transact_items(Some(writes))
@@ -239,7 +251,7 @@ impl Store {
         Ok(())
     }
 
-    fn put_item<T: Serialize>(
+    pub(super) fn put_item<T: Serialize>(
         &self,
         keyed: Keyed<'_, T>,
         condition: Option<&str>,
@@ -306,58 +318,6 @@ impl Store {
 
     pub async fn people(&self, app_id: &str) -> Result<Vec<Person>, StoreError> {
         self.query_prefix(format!("APP#{app_id}"), "PERSON#").await
-    }
-
-    // ----- groups --------------------------------------------------------------------------------
-
-    fn keyed_group(group: &Group) -> Keyed<'_, Group> {
-        let kind = match group.kind {
-            GroupKind::Service => "service",
-            GroupKind::Ticket => "ticket",
-        };
-        Keyed {
-            pk: format!("GROUP#{}", group.id),
-            sk: "META".into(),
-            gsi1pk: Some(format!("GROUPS#{}", group.app_id)),
-            gsi1sk: Some(format!("{kind}#{}", group.id)),
-            ttl: None,
-            entity: group,
-        }
-    }
-
-    fn keyed_member(member: &Member) -> Keyed<'_, Member> {
-        Keyed {
-            pk: format!("GROUP#{}", member.group_id),
-            sk: member_sk(&member.app_id, &member.open_id),
-            gsi1pk: Some(format!("MEMBER#{}#{}", member.app_id, member.open_id)),
-            gsi1sk: Some(format!("GROUP#{}", member.group_id)),
-            ttl: None,
-            entity: member,
-        }
-    }
-
-    pub async fn group(&self, id: &str) -> Result<Option<Group>, StoreError> {
-        self.get(format!("GROUP#{id}"), "META".into()).await
-    }
-
-    pub async fn members(&self, group_id: &str) -> Result<Vec<Member>, StoreError> {
-        self.query_prefix(format!("GROUP#{group_id}"), "MEMBER#")
-            .await
-    }
-
-    pub async fn member(
-        &self,
-        group_id: &str,
-        app_id: &str,
-        open_id: &str,
-    ) -> Result<Option<Member>, StoreError> {
-        self.get(format!("GROUP#{group_id}"), member_sk(app_id, open_id))
-            .await
-    }
-
-    /// Adds a member once: a second add of the same person is `ConditionFailed`, not a duplicate.
-    pub async fn add_member(&self, member: &Member) -> Result<(), StoreError> {
-        self.put(Self::keyed_member(member), true).await
     }
 
     // ----- sign-in attempts ----------------------------------------------------------------------

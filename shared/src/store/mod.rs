@@ -9,12 +9,20 @@
 //! | colleague (person of a customer org) | `APP#{app}` | `PERSON#{open_id}` | |
 //! | group | `GROUP#{id}` | `META` | `GROUPS#{app}` / `{kind}#{id}` |
 //! | group member | `GROUP#{id}` | `MEMBER#{app}#{open_id}` | `MEMBER#{app}#{open_id}` / `GROUP#{id}` |
+//! | chat message | `GROUP#{id}` | `MSG#{seq:012}` | |
+//! | composer idempotency key | `GROUP#{id}` | `CLIENTMSG#{client id}` | |
+//! | invitation link | `GROUP#{id}` | `INVITE#{id}` | `INVEXP#{expiry hour}` / `{expires_at}#…` while active |
+//! | scheduled job's progress | `JOB#{name}` | `STATE` | |
 //! | sign-in attempt | `LOGIN#{nonce}` | `LOGIN` | |
 
 mod dynamo;
+mod groups;
+mod invitations;
 mod model;
 
 pub use dynamo::Store;
+pub use groups::{MessagePage, Posted, MESSAGE_PAGE};
+pub use invitations::expiry_hour;
 pub use model::*;
 
 #[derive(Debug, thiserror::Error)]

@@ -70,6 +70,10 @@ pub struct Person {
     pub avatar: String,
     pub first_seen: Epoch,
     pub last_seen: Epoch,
+    /// Set once the person was joined to the service group at sign-in, so someone who leaves
+    /// is not pulled back in by their next sign-in.
+    #[serde(default)]
+    pub auto_joined: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +91,10 @@ pub struct Group {
     pub kind: GroupKind,
     pub name: String,
     pub created_at: Epoch,
+    /// The sequence number of the group's latest message; 0 before the first. Only the store's
+    /// conditional updates change it, never a whole-item put.
+    #[serde(default)]
+    pub msg_seq: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,6 +128,76 @@ pub struct Member {
     pub added_by: String,
     pub added_at: Epoch,
     pub via: JoinedVia,
+}
+
+/// Who did something, as shown beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    pub app_id: String,
+    pub open_id: String,
+    pub name: String,
+    pub avatar: String,
+    pub side: Side,
+}
+
+/// A person a message mentions: always a member of the message's group when it was posted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    pub app_id: String,
+    pub open_id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageKind {
+    /// Typed by a member.
+    User,
+    /// Written by tamlink (someone joined, a ticket changed...).
+    System,
+}
+
+/// One message of a group's chat. `seq` orders the chat: 1, 2, 3... per group, no reordering.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Message {
+    pub group_id: String,
+    pub seq: u64,
+    pub id: String,
+    pub kind: MessageKind,
+    pub author: Option<Author>,
+    /// Stored exactly as typed; escaped wherever it is shown.
+    pub text: String,
+    #[serde(default)]
+    pub mentions: Vec<Mention>,
+    /// The composer's idempotency key, so a retried post is not stored twice.
+    pub client_id: Option<String>,
+    pub created_at: Epoch,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InvitationStatus {
+    Active,
+    Revoked,
+    Expired,
+}
+
+/// An Add People link to one group, valid 24 hours.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Invitation {
+    pub id: String,
+    pub group_id: String,
+    /// The customer app whose colleagues may join with it.
+    pub app_id: String,
+    pub created_by: Author,
+    pub created_at: Epoch,
+    pub expires_at: Epoch,
+    pub status: InvitationStatus,
+    pub ended_by: Option<String>,
+    pub ended_at: Option<Epoch>,
+    /// How many people joined with it.
+    #[serde(default)]
+    pub accepted: u32,
 }
 
 /// A sign-in in progress: created by the login route, consumed once by the callback.

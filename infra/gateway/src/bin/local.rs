@@ -23,6 +23,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     opts.gateway_port = port("TAMLINK_PORT", 3000);
     opts.moto_port = port("TAMLINK_MOTO_PORT", 0);
     opts.sandbox_port = port("TAMLINK_SANDBOX_PORT", 8765);
+    // Scheduled functions run at least once a minute locally (15 minutes in AWS).
+    opts.schedules = Some(std::time::Duration::from_secs(u64::from(port(
+        "TAMLINK_SCHEDULE_SECONDS",
+        60,
+    ))));
     let stack = LocalStack::start(opts).await?;
     demo::seed(&stack).await?;
     let base = &stack.base_url;

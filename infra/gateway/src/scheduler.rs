@@ -1,0 +1,36 @@
+//! What EventBridge Scheduler does in AWS: runs each scheduled function of `template.yaml` on its
+//! rate. Locally the rate may be capped (a developer does not wait 15 minutes to see a link
+//! expire); the job is the same `tamlink::jobs` entry the Lambda binary runs.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tamlink::context::AppContext;
+use tamlink::jobs;
+use tamlink::stack;
+
+/// Starts one timer per schedule; each waits a full period before its first run.
+pub fn spawn(
+    ctx: Arc<AppContext>,
+    cap: Duration,
+) -> Result<Vec<tokio::task::JoinHandle<()>>, String> {
+    let mut tasks = Vec::new();
+    for schedule in stack::schedules().map_err(|e| e.to_string())? {
+        let job = jobs::by_function(&schedule.function)
+            .ok_or_else(|| format!("no job for {}", schedule.function))?;
+        let period = schedule.every.min(cap);
+        let ctx = ctx.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut timer = tokio::time::interval(period);
+            timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            timer.tick().await;
+            loop {
+                timer.tick().await;
+                if let Err(e) = (job.run)(&ctx).await {
+                    e.log();
+                }
+            }
+        }));
+    }
+    Ok(tasks)
+}

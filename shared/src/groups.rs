@@ -1,0 +1,510 @@
+//! Groups as people use them: who is asking (`Actor`), whether they may open a group, reading
+//! and posting chat, the member list and leaving or removing. One model serves the service group
+//! and ticket groups.
+//!
+//! Authorization: only members read or write a group. Another organisation's group, or one that
+//! does not exist, is the same 404. Staff must also still serve the group's organisation.
+
+use lambda_http::Request;
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Epoch;
+use crate::context::AppContext;
+use crate::domain::chat::{self, MentionRef, Remover};
+use crate::error::{AppError, AppResult};
+use crate::ids::{AppId, GroupId};
+use crate::notify::{self, Notification, NotificationKind, Recipient};
+use crate::store::{
+    Author, Group, Member, Mention, Message, MessageKind, MessagePage, Posted, Side, Staff, Tenant,
+};
+use crate::web;
+
+/// The signed-in person behind a request, through the app in the path.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub app_id: AppId,
+    pub open_id: String,
+    pub name: String,
+    pub avatar: String,
+    pub side: Side,
+    /// Set when the person signed in through the provider app.
+    pub staff: Option<Staff>,
+}
+
+impl Actor {
+    pub async fn from_request(ctx: &AppContext, req: &Request) -> AppResult<Self> {
+        let app_id = web::app_id(req)?;
+        let session = web::require_session(ctx, req, &app_id)?;
+        let staff = if app_id.as_str() == ctx.settings.provider_app_id {
+            Some(
+                ctx.store
+                    .staff(app_id.as_str(), &session.open_id)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::Forbidden(
+                            "You are not registered as staff of this deployment.".into(),
+                        )
+                    })?,
+            )
+        } else {
+            None
+        };
+        Ok(Self {
+            side: if staff.is_some() {
+                Side::Service
+            } else {
+                Side::Colleague
+            },
+            app_id,
+            open_id: session.open_id,
+            name: session.name,
+            avatar: session.avatar,
+            staff,
+        })
+    }
+
+    pub fn author(&self) -> Author {
+        Author {
+            app_id: self.app_id.to_string(),
+            open_id: self.open_id.clone(),
+            name: self.name.clone(),
+            avatar: self.avatar.clone(),
+            side: self.side,
+        }
+    }
+
+    fn is(&self, app_id: &str, open_id: &str) -> bool {
+        self.app_id.as_str() == app_id && self.open_id == open_id
+    }
+}
+
+/// A group the actor may use, with their membership of it.
+#[derive(Debug)]
+pub struct OpenGroup {
+    pub group: Group,
+    pub me: Member,
+    /// The organisation, loaded when a rule needed it (staff access, management).
+    pub org: Option<Tenant>,
+}
+
+fn not_found(group_id: &str) -> AppError {
+    AppError::NotFound(format!(
+        "Group {group_id} does not exist or you are not a member of it."
+    ))
+}
+
+/// Opens a group for the actor: one request for a colleague, two more for staff (who must
+/// still serve the organisation).
+pub async fn open(ctx: &AppContext, actor: &Actor, group_id: &str) -> AppResult<OpenGroup> {
+    let id = GroupId::parse(group_id)?;
+    let (group, me) = ctx
+        .store
+        .group_and_member(id.as_str(), actor.app_id.as_str(), &actor.open_id)
+        .await?;
+    let (Some(group), Some(me)) = (group, me) else {
+        return Err(not_found(group_id));
+    };
+    let org = match &actor.staff {
+        Some(staff) => {
+            let org = ctx
+                .store
+                .tenant(&group.app_id)
+                .await?
+                .filter(|t| crate::orgs::serves(staff, t))
+                .ok_or_else(|| not_found(group_id))?;
+            Some(org)
+        }
+        None if group.app_id != actor.app_id.as_str() => return Err(not_found(group_id)),
+        None => None,
+    };
+    Ok(OpenGroup { group, me, org })
+}
+
+/// The groups the actor belongs to, service group first.
+pub async fn mine(ctx: &AppContext, actor: &Actor) -> AppResult<Vec<Group>> {
+    let ids: Vec<String> = ctx
+        .store
+        .memberships(actor.app_id.as_str(), &actor.open_id)
+        .await?
+        .into_iter()
+        .map(|m| m.group_id)
+        .collect();
+    let mut groups = ctx.store.groups(&ids).await?;
+    if let Some(staff) = &actor.staff {
+        let orgs = ctx.store.tenants().await?;
+        groups.retain(|g| {
+            orgs.iter()
+                .any(|t| t.app_id == g.app_id && crate::orgs::serves(staff, t))
+        });
+    }
+    groups.sort_by_key(|g| (g.kind as u8, g.created_at));
+    Ok(groups)
+}
+
+// ----- chat ------------------------------------------------------------------------------------
+
+/// What a composer sends.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewMessage {
+    pub text: String,
+    #[serde(default)]
+    pub mentions: Vec<MentionRef>,
+    /// Any unique string per message typed (the composer makes one); a retry reuses it.
+    pub client_id: Option<String>,
+}
+
+/// A message as the workbench shows it.
+#[derive(Debug, Serialize)]
+pub struct MessageView {
+    pub seq: u64,
+    pub id: String,
+    pub kind: MessageKind,
+    pub author: Option<Author>,
+    pub text: String,
+    pub mentions: Vec<Mention>,
+    pub created_at: Epoch,
+}
+
+impl From<Message> for MessageView {
+    fn from(m: Message) -> Self {
+        Self {
+            seq: m.seq,
+            id: m.id,
+            kind: m.kind,
+            author: m.author,
+            text: m.text,
+            mentions: m.mentions,
+            created_at: m.created_at,
+        }
+    }
+}
+
+fn validate_client_id(id: &Option<String>) -> AppResult<()> {
+    match id {
+        Some(id)
+            if id.is_empty()
+                || id.len() > 64
+                || !id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+        {
+            Err(AppError::BadRequest(
+                "client_id must be 1-64 letters, digits, '-' or '_'.".into(),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn new_message_id() -> String {
+    ulid::Ulid::new().to_string().to_lowercase()
+}
+
+/// Posts a member's message and queues one notification per mentioned member. Returns the
+/// message and whether it is new (false: a retry of a post already stored).
+pub async fn post(
+    ctx: &AppContext,
+    actor: &Actor,
+    group_id: &str,
+    input: NewMessage,
+) -> AppResult<(MessageView, bool)> {
+    chat::validate_text(&input.text)?;
+    validate_client_id(&input.client_id)?;
+    let open = open(ctx, actor, group_id).await?;
+    let mentions = if input.mentions.is_empty() {
+        Vec::new()
+    } else {
+        let members = ctx.store.members(&open.group.id).await?;
+        chat::resolve_mentions(
+            &input.mentions,
+            &members,
+            (actor.app_id.as_str(), &actor.open_id),
+        )?
+    };
+    let draft = Message {
+        group_id: open.group.id.clone(),
+        seq: 0,
+        id: new_message_id(),
+        kind: MessageKind::User,
+        author: Some(actor.author()),
+        text: input.text,
+        mentions,
+        client_id: input.client_id,
+        created_at: ctx.now(),
+    };
+    let (message, is_new) = match ctx
+        .store
+        .append_message(&open.group, &draft, ctx.now())
+        .await?
+    {
+        Posted::New(m) => (m, true),
+        Posted::Duplicate(m) => (m, false),
+    };
+    if !message.mentions.is_empty() {
+        let org_name = match &open.org {
+            Some(org) => org.org_name.clone(),
+            None => {
+                crate::orgs::load(ctx, &AppId::parse(&open.group.app_id)?)
+                    .await?
+                    .org_name
+            }
+        };
+        notify::enqueue(
+            ctx,
+            &mention_notifications(ctx, &open.group, &org_name, &message),
+        )
+        .await?;
+    }
+    Ok((message.into(), is_new))
+}
+
+fn mention_notifications(
+    ctx: &AppContext,
+    group: &Group,
+    org_name: &str,
+    message: &Message,
+) -> Vec<Notification> {
+    let author = message.author.as_ref().map(|a| a.name.clone());
+    message
+        .mentions
+        .iter()
+        .map(|m| Notification {
+            id: format!("mention.{}.{}.{}", message.id, m.app_id, m.open_id),
+            kind: NotificationKind::Mention,
+            recipient: Recipient {
+                app_id: m.app_id.clone(),
+                open_id: m.open_id.clone(),
+                name: m.name.clone(),
+            },
+            org_app_id: group.app_id.clone(),
+            org_name: org_name.to_owned(),
+            group_id: Some(group.id.clone()),
+            group_name: Some(group.name.clone()),
+            title: format!(
+                "{} mentioned you in {}",
+                author.as_deref().unwrap_or("Someone"),
+                group.name
+            ),
+            actor: author.clone(),
+            excerpt: chat::excerpt(&message.text),
+            link: notify::group_link(&ctx.settings.base_url, &m.app_id, &group.id),
+            created_at: message.created_at,
+        })
+        .collect()
+}
+
+/// Writes a line from tamlink itself into a group's chat (joins, leaves, ticket events).
+pub async fn post_system(ctx: &AppContext, group: &Group, text: String) -> AppResult<()> {
+    let draft = Message {
+        group_id: group.id.clone(),
+        seq: 0,
+        id: new_message_id(),
+        kind: MessageKind::System,
+        author: None,
+        text,
+        mentions: Vec::new(),
+        client_id: None,
+        created_at: ctx.now(),
+    };
+    ctx.store.append_message(group, &draft, ctx.now()).await?;
+    Ok(())
+}
+
+/// Which part of the chat a reader asks for.
+#[derive(Debug, Clone, Copy)]
+pub enum Window {
+    /// The newest page.
+    Latest,
+    /// Everything after this number (polling for what is new).
+    After(u64),
+    /// The page before this number (scrolling back).
+    Before(u64),
+}
+
+impl Window {
+    pub fn from_query(q: &std::collections::HashMap<String, String>) -> AppResult<Self> {
+        let number = |key: &str| -> AppResult<Option<u64>> {
+            q.get(key)
+                .map(|v| {
+                    v.parse::<u64>().map_err(|_| {
+                        AppError::BadRequest(format!("{key} must be a message number."))
+                    })
+                })
+                .transpose()
+        };
+        match (number("after")?, number("before")?) {
+            (Some(_), Some(_)) => Err(AppError::BadRequest(
+                "Ask for messages after or before a number, not both.".into(),
+            )),
+            (Some(a), None) => Ok(Self::After(a)),
+            (None, Some(b)) => Ok(Self::Before(b)),
+            (None, None) => Ok(Self::Latest),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChatPage {
+    pub group: GroupView,
+    pub messages: Vec<MessageView>,
+    /// Pass as `after` to get only what is newer.
+    pub cursor: u64,
+    /// More messages exist in the direction read.
+    pub more: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GroupView {
+    pub id: String,
+    pub name: String,
+    pub kind: crate::store::GroupKind,
+    pub app_id: String,
+}
+
+impl From<&Group> for GroupView {
+    fn from(g: &Group) -> Self {
+        Self {
+            id: g.id.clone(),
+            name: g.name.clone(),
+            kind: g.kind,
+            app_id: g.app_id.clone(),
+        }
+    }
+}
+
+/// A page of chat: two DynamoDB requests for a colleague (membership, one query).
+pub async fn read(
+    ctx: &AppContext,
+    actor: &Actor,
+    group_id: &str,
+    window: Window,
+) -> AppResult<ChatPage> {
+    let open = open(ctx, actor, group_id).await?;
+    let MessagePage { messages, more } = match window {
+        Window::Latest => ctx.store.messages_before(&open.group.id, None).await?,
+        Window::Before(b) => ctx.store.messages_before(&open.group.id, Some(b)).await?,
+        Window::After(a) => ctx.store.messages_after(&open.group.id, a).await?,
+    };
+    let cursor = match window {
+        Window::After(a) => messages.last().map_or(a, |m| m.seq),
+        _ => messages.last().map_or(0, |m| m.seq),
+    };
+    Ok(ChatPage {
+        group: (&open.group).into(),
+        messages: messages.into_iter().map(Into::into).collect(),
+        cursor,
+        more,
+    })
+}
+
+// ----- members ---------------------------------------------------------------------------------
+
+#[derive(Debug, Serialize)]
+pub struct MemberView {
+    pub app_id: String,
+    pub open_id: String,
+    pub name: String,
+    pub avatar: String,
+    pub role: Option<crate::domain::roles::StaffRole>,
+    pub via: crate::store::JoinedVia,
+    pub added_at: Epoch,
+    pub me: bool,
+    /// Whether the reader may remove this member (or leave, when it is them).
+    pub removable: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MemberList {
+    pub group: GroupView,
+    pub colleagues: Vec<MemberView>,
+    pub service_team: Vec<MemberView>,
+}
+
+fn manages_org(actor: &Actor, org: Option<&Tenant>) -> bool {
+    match (&actor.staff, org) {
+        (Some(staff), Some(org)) => {
+            staff.role.can_manage_customers() && crate::orgs::serves(staff, org)
+        }
+        _ => false,
+    }
+}
+
+fn remover<'a>(actor: &'a Actor, open: &OpenGroup) -> Remover<'a> {
+    Remover {
+        app_id: actor.app_id.as_str(),
+        open_id: &actor.open_id,
+        side: actor.side,
+        manages_org: manages_org(actor, open.org.as_ref()),
+    }
+}
+
+pub async fn members(ctx: &AppContext, actor: &Actor, group_id: &str) -> AppResult<MemberList> {
+    let open = open(ctx, actor, group_id).await?;
+    let by = remover(actor, &open);
+    let (mut colleagues, mut service_team) = (Vec::new(), Vec::new());
+    for m in ctx.store.members(&open.group.id).await? {
+        let view = MemberView {
+            me: actor.is(&m.app_id, &m.open_id),
+            removable: chat::may_remove(by, &m).is_ok(),
+            app_id: m.app_id.clone(),
+            open_id: m.open_id.clone(),
+            name: m.name.clone(),
+            avatar: m.avatar.clone(),
+            role: m.role,
+            via: m.via,
+            added_at: m.added_at,
+        };
+        match m.side {
+            Side::Colleague => colleagues.push(view),
+            Side::Service => service_team.push(view),
+        }
+    }
+    colleagues.sort_by(|a, b| a.name.cmp(&b.name));
+    service_team.sort_by_key(|m| (m.role.map(|r| r as u8), m.name.clone()));
+    Ok(MemberList {
+        group: (&open.group).into(),
+        colleagues,
+        service_team,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveRequest {
+    pub app_id: String,
+    pub open_id: String,
+}
+
+/// Leaves the group (when the target is the actor) or removes a colleague, by the rules of
+/// `domain::chat::may_remove`, and says so in the chat.
+pub async fn remove(
+    ctx: &AppContext,
+    actor: &Actor,
+    group_id: &str,
+    target: RemoveRequest,
+) -> AppResult<()> {
+    let open = open(ctx, actor, group_id).await?;
+    let member = ctx
+        .store
+        .member(&open.group.id, &target.app_id, &target.open_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That person is not a member of this group.".into()))?;
+    chat::may_remove(remover(actor, &open), &member)?;
+    match ctx
+        .store
+        .remove_member(&open.group.id, &member.app_id, &member.open_id)
+        .await
+    {
+        Ok(()) => {}
+        // Removed by someone else a moment ago: the outcome the caller wanted.
+        Err(crate::store::StoreError::ConditionFailed) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    }
+    let line = if actor.is(&member.app_id, &member.open_id) {
+        format!("{} left the group.", member.name)
+    } else {
+        format!("{} removed {} from the group.", actor.name, member.name)
+    };
+    post_system(ctx, &open.group, line).await
+}

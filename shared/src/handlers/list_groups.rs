@@ -1,0 +1,21 @@
+//! `GET /lark/{appId}/api/groups`: the groups the signed-in person belongs to.
+
+use http::StatusCode;
+use lambda_http::{Body, Request, Response};
+
+use crate::context::AppContext;
+use crate::error::AppResult;
+use crate::groups::{self, Actor, GroupView};
+
+pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
+    let actor = Actor::from_request(ctx, &req).await?;
+    let groups: Vec<GroupView> = groups::mine(ctx, &actor)
+        .await?
+        .iter()
+        .map(Into::into)
+        .collect();
+    Ok(crate::web::json(
+        StatusCode::OK,
+        &serde_json::json!({ "groups": groups }),
+    ))
+}

@@ -1,0 +1,346 @@
+//! Add People: 24-hour invitation links to one group, for colleagues of the group's own
+//! organisation.
+//!
+//! A link carries a signed token naming the app, the group, the invitation and its expiry. The
+//! signature makes it unforgeable, the 128-bit invitation id makes it unguessable, and the stored
+//! invitation makes it revocable. Expiry is checked at every use, whether or not the scheduled
+//! expiry has marked the invitation yet.
+
+use serde::Serialize;
+
+use crate::clock::{format_utc, Epoch};
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult};
+use crate::groups::{self, Actor};
+pub use crate::session::InvitationToken;
+use crate::session::{random_token, TokenError};
+use crate::store::{
+    expiry_hour, Group, Invitation, InvitationStatus, JoinedVia, Member, Side, StoreError,
+    TenantKind,
+};
+
+pub const INVITATION_TTL: Epoch = 24 * 3600;
+/// Active links one group may have at a time.
+pub const MAX_ACTIVE_PER_GROUP: usize = 20;
+/// How far back the first run of the scheduled expiry looks.
+const FIRST_RUN_LOOKBACK_HOURS: i64 = 7 * 24;
+pub const EXPIRY_JOB: &str = "invitation-expiry";
+
+/// An invitation as members see it in the workbench.
+#[derive(Debug, Serialize)]
+pub struct InvitationView {
+    pub id: String,
+    pub url: String,
+    pub created_by: String,
+    pub created_at: Epoch,
+    pub expires_at: Epoch,
+    pub expires: String,
+    pub accepted: u32,
+}
+
+fn link(ctx: &AppContext, inv: &Invitation) -> String {
+    let token = ctx.signer.sign_invitation(&InvitationToken {
+        app_id: inv.app_id.clone(),
+        group_id: inv.group_id.clone(),
+        invitation_id: inv.id.clone(),
+        exp: inv.expires_at,
+    });
+    format!(
+        "{}/lark/{}/person/inviteToGroup?token={token}",
+        ctx.settings.base_url, inv.app_id
+    )
+}
+
+fn view(ctx: &AppContext, inv: &Invitation) -> InvitationView {
+    InvitationView {
+        id: inv.id.clone(),
+        url: link(ctx, inv),
+        created_by: inv.created_by.name.clone(),
+        created_at: inv.created_at,
+        expires_at: inv.expires_at,
+        expires: format_utc(inv.expires_at),
+        accepted: inv.accepted,
+    }
+}
+
+fn is_usable(inv: &Invitation, now: Epoch) -> bool {
+    inv.status == InvitationStatus::Active && now < inv.expires_at
+}
+
+/// Active links of a group, newest first.
+pub async fn list(
+    ctx: &AppContext,
+    actor: &Actor,
+    group_id: &str,
+) -> AppResult<Vec<InvitationView>> {
+    let open = groups::open(ctx, actor, group_id).await?;
+    let now = ctx.now();
+    let mut active: Vec<Invitation> = ctx
+        .store
+        .invitations(&open.group.id)
+        .await?
+        .into_iter()
+        .filter(|i| is_usable(i, now))
+        .collect();
+    active.sort_by_key(|i| std::cmp::Reverse(i.created_at));
+    Ok(active.iter().map(|i| view(ctx, i)).collect())
+}
+
+/// Makes a new link to the group. Any member may; the link admits colleagues of the group's
+/// organisation only.
+pub async fn create(ctx: &AppContext, actor: &Actor, group_id: &str) -> AppResult<InvitationView> {
+    let open = groups::open(ctx, actor, group_id).await?;
+    let now = ctx.now();
+    let active = ctx
+        .store
+        .invitations(&open.group.id)
+        .await?
+        .into_iter()
+        .filter(|i| is_usable(i, now))
+        .count();
+    if active >= MAX_ACTIVE_PER_GROUP {
+        return Err(AppError::Conflict(format!(
+            "This group already has {MAX_ACTIVE_PER_GROUP} active links; revoke one first."
+        )));
+    }
+    let inv = Invitation {
+        id: random_token(),
+        group_id: open.group.id.clone(),
+        app_id: open.group.app_id.clone(),
+        created_by: actor.author(),
+        created_at: now,
+        expires_at: now + INVITATION_TTL,
+        status: InvitationStatus::Active,
+        ended_by: None,
+        ended_at: None,
+        accepted: 0,
+    };
+    ctx.store.create_invitation(&inv).await?;
+    Ok(view(ctx, &inv))
+}
+
+/// Revokes an active link of a group the actor belongs to.
+pub async fn revoke(
+    ctx: &AppContext,
+    actor: &Actor,
+    group_id: &str,
+    invitation_id: &str,
+) -> AppResult<()> {
+    let open = groups::open(ctx, actor, group_id).await?;
+    let inv = ctx
+        .store
+        .invitation(&open.group.id, invitation_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This group has no such invitation link.".into()))?;
+    match ctx
+        .store
+        .end_invitation(&inv, InvitationStatus::Revoked, &actor.name, ctx.now())
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(StoreError::ConditionFailed) => Err(AppError::Conflict(
+            "This link has already been revoked or has expired.".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ----- the landing page ------------------------------------------------------------------------
+
+/// A link that checked out: the invitation and the group it opens.
+#[derive(Debug)]
+pub struct ValidLink {
+    pub invitation: Invitation,
+    pub group: Group,
+}
+
+/// Checks a link's token and invitation before anyone signs in: tampered, foreign, expired and
+/// revoked links each get their own answer.
+pub async fn check_link(
+    ctx: &AppContext,
+    app_id: &str,
+    token: Option<&str>,
+) -> AppResult<ValidLink> {
+    let token = token.filter(|t| !t.is_empty()).ok_or_else(|| {
+        AppError::BadRequest(
+            "This invitation link is incomplete. Copy the whole link from the message you received."
+                .into(),
+        )
+    })?;
+    let now = ctx.now();
+    let claims = ctx
+        .signer
+        .verify_invitation(token, app_id, now)
+        .map_err(|e| match e {
+            TokenError::Malformed | TokenError::BadSignature => AppError::BadRequest(
+                "This invitation link is not valid: it was changed or copied incompletely. Ask for a new one."
+                    .into(),
+            ),
+            TokenError::WrongApp => AppError::Forbidden(
+                "This invitation belongs to another organisation's app. Open it from the Lark app it was made for."
+                    .into(),
+            ),
+            TokenError::Expired => expired(),
+        })?;
+    let invitation = ctx
+        .store
+        .invitation(&claims.group_id, &claims.invitation_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This invitation no longer exists.".into()))?;
+    ensure_usable(&invitation, now)?;
+    let group = ctx
+        .store
+        .group(&invitation.group_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound("The group of this invitation no longer exists.".into())
+        })?;
+    Ok(ValidLink { invitation, group })
+}
+
+fn expired() -> AppError {
+    AppError::Gone(
+        "This invitation link has expired: links work for 24 hours. Ask a member of the group for a new one."
+            .into(),
+    )
+}
+
+fn ensure_usable(inv: &Invitation, now: Epoch) -> AppResult<()> {
+    match inv.status {
+        InvitationStatus::Revoked => Err(AppError::Gone(format!(
+            "This invitation link was revoked by {}. Ask a member of the group for a new one.",
+            inv.ended_by.as_deref().unwrap_or("a member of the group")
+        ))),
+        InvitationStatus::Expired => Err(expired()),
+        InvitationStatus::Active if now >= inv.expires_at => Err(expired()),
+        InvitationStatus::Active => Ok(()),
+    }
+}
+
+/// Only colleagues of the group's own organisation may join with a link.
+async fn ensure_colleague(ctx: &AppContext, actor: &Actor, link: &ValidLink) -> AppResult<()> {
+    let org = ctx
+        .store
+        .tenant(&link.group.app_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This organisation is not registered.".into()))?;
+    if actor.side != Side::Colleague
+        || org.kind != TenantKind::Customer
+        || actor.app_id.as_str() != link.group.app_id
+    {
+        return Err(AppError::Forbidden(
+            "Invitation links are for colleagues of the organisation. Service team members are added from the staff console."
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the actor already belongs to the link's group.
+pub async fn already_member(ctx: &AppContext, actor: &Actor, link: &ValidLink) -> AppResult<bool> {
+    ensure_colleague(ctx, actor, link).await?;
+    Ok(ctx
+        .store
+        .member(&link.group.id, actor.app_id.as_str(), &actor.open_id)
+        .await?
+        .is_some())
+}
+
+/// Joins the actor to the group. Accepting twice, or after joining another way, is harmless.
+pub async fn accept(ctx: &AppContext, actor: &Actor, link: &ValidLink) -> AppResult<()> {
+    if already_member(ctx, actor, link).await? {
+        return Ok(());
+    }
+    let now = ctx.now();
+    let inv = &link.invitation;
+    let member = Member {
+        group_id: link.group.id.clone(),
+        side: Side::Colleague,
+        app_id: actor.app_id.to_string(),
+        open_id: actor.open_id.clone(),
+        name: actor.name.clone(),
+        avatar: actor.avatar.clone(),
+        role: None,
+        added_by: inv.created_by.open_id.clone(),
+        added_at: now,
+        via: JoinedVia::Invitation,
+    };
+    match ctx.store.accept_invitation(inv, &member, now).await {
+        Ok(()) => {}
+        Err(StoreError::ConditionFailed) => {
+            // Either they joined a moment ago (a double click), or the link ended meanwhile.
+            if ctx
+                .store
+                .member(&link.group.id, actor.app_id.as_str(), &actor.open_id)
+                .await?
+                .is_some()
+            {
+                return Ok(());
+            }
+            let fresh = ctx
+                .store
+                .invitation(&inv.group_id, &inv.id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("This invitation no longer exists.".into()))?;
+            ensure_usable(&fresh, now)?;
+            return Err(AppError::Conflict("Please try joining again.".into()));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    groups::post_system(
+        ctx,
+        &link.group,
+        format!(
+            "{} joined with {}'s invitation link.",
+            actor.name, inv.created_by.name
+        ),
+    )
+    .await
+}
+
+// ----- scheduled expiry ------------------------------------------------------------------------
+
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct ExpiryReport {
+    /// Hourly buckets read (one query each).
+    pub buckets: usize,
+    pub expired: usize,
+}
+
+/// Marks every active invitation past its expiry as expired. It reads the hourly buckets from
+/// where the last run finished up to now (the current hour is read again next time, for links
+/// that expire later in it), never the whole table.
+pub async fn expire_due(ctx: &AppContext) -> AppResult<ExpiryReport> {
+    let now = ctx.now();
+    let this_hour = expiry_hour(now);
+    let from = ctx
+        .store
+        .job_done_through(EXPIRY_JOB)
+        .await?
+        .unwrap_or(this_hour - FIRST_RUN_LOOKBACK_HOURS);
+    let mut report = ExpiryReport::default();
+    for hour in from..=this_hour {
+        report.buckets += 1;
+        for inv in ctx.store.due_invitations(hour, now).await? {
+            match ctx
+                .store
+                .end_invitation(&inv, InvitationStatus::Expired, "schedule", now)
+                .await
+            {
+                Ok(()) => report.expired += 1,
+                // Revoked (or expired by an overlapping run) meanwhile.
+                Err(StoreError::ConditionFailed) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    ctx.store
+        .save_job_done_through(EXPIRY_JOB, this_hour)
+        .await?;
+    tracing::info!(
+        buckets = report.buckets,
+        expired = report.expired,
+        "invitation expiry ran"
+    );
+    Ok(report)
+}

@@ -1,0 +1,35 @@
+//! Scheduled functions. Each runs on an EventBridge schedule in AWS (see `template.yaml`) and on
+//! a timer in the local gateway, through the same `run`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::context::AppContext;
+use crate::error::AppResult;
+
+type JobFuture<'a> = Pin<Box<dyn Future<Output = AppResult<serde_json::Value>> + Send + 'a>>;
+pub type JobFn = for<'a> fn(&'a AppContext) -> JobFuture<'a>;
+
+pub struct Job {
+    /// The function's logical id in `template.yaml`.
+    pub function: &'static str,
+    pub run: JobFn,
+}
+
+fn expire_invitations(ctx: &AppContext) -> JobFuture<'_> {
+    Box::pin(async move {
+        let report = crate::invitations::expire_due(ctx).await?;
+        Ok(serde_json::to_value(report).expect("report serializes"))
+    })
+}
+
+pub static INVITATION_EXPIRY: Job = Job {
+    function: "InvitationExpiryFunction",
+    run: expire_invitations,
+};
+
+pub static ALL: &[&Job] = &[&INVITATION_EXPIRY];
+
+pub fn by_function(name: &str) -> Option<&'static Job> {
+    ALL.iter().copied().find(|j| j.function == name)
+}

@@ -1,0 +1,388 @@
+//! Groups, their members and their chat. A group's items share its partition (`GROUP#{id}`), so
+//! a page of chat or the member list is one query that never touches another group.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem, Update};
+
+use super::dynamo::{decode, dynamo_err, s, write_err, Item, Keyed};
+use super::model::*;
+use super::{Store, StoreError};
+use crate::clock::Epoch;
+
+/// The most messages one read returns.
+pub const MESSAGE_PAGE: i32 = 50;
+/// How long a composer's idempotency key is remembered.
+const CLIENT_ID_TTL: Epoch = 24 * 3600;
+/// Posting retries this often when other posts to the same group win the race for a number.
+const POST_ATTEMPTS: usize = 8;
+/// Twelve digits of message numbers per group: far beyond any chat.
+const MAX_SEQ: u64 = 999_999_999_999;
+
+fn n(v: u64) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+fn group_pk(id: &str) -> String {
+    format!("GROUP#{id}")
+}
+
+fn member_sk(app_id: &str, open_id: &str) -> String {
+    format!("MEMBER#{app_id}#{open_id}")
+}
+
+fn message_sk(seq: u64) -> String {
+    format!("MSG#{seq:012}")
+}
+
+fn client_sk(client_id: &str) -> String {
+    format!("CLIENTMSG#{client_id}")
+}
+
+/// The outcome of posting: a new message, or the one an earlier try with the same client id
+/// already stored.
+#[derive(Debug)]
+pub enum Posted {
+    New(Message),
+    Duplicate(Message),
+}
+
+/// A page of chat, oldest first.
+#[derive(Debug)]
+pub struct MessagePage {
+    pub messages: Vec<Message>,
+    /// More messages exist beyond this page in the direction read.
+    pub more: bool,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ClientMarker {
+    seq: u64,
+}
+
+impl Store {
+    pub(super) fn keyed_group(group: &Group) -> Keyed<'_, Group> {
+        let kind = match group.kind {
+            GroupKind::Service => "service",
+            GroupKind::Ticket => "ticket",
+        };
+        Keyed {
+            pk: group_pk(&group.id),
+            sk: "META".into(),
+            gsi1pk: Some(format!("GROUPS#{}", group.app_id)),
+            gsi1sk: Some(format!("{kind}#{}", group.id)),
+            ttl: None,
+            entity: group,
+        }
+    }
+
+    pub(super) fn keyed_member(member: &Member) -> Keyed<'_, Member> {
+        Keyed {
+            pk: group_pk(&member.group_id),
+            sk: member_sk(&member.app_id, &member.open_id),
+            gsi1pk: Some(format!("MEMBER#{}#{}", member.app_id, member.open_id)),
+            gsi1sk: Some(format!("GROUP#{}", member.group_id)),
+            ttl: None,
+            entity: member,
+        }
+    }
+
+    pub async fn group(&self, id: &str) -> Result<Option<Group>, StoreError> {
+        self.get(group_pk(id), "META".into()).await
+    }
+
+    /// Items by key in as few requests as DynamoDB allows (100 keys each); missing keys are
+    /// simply absent from the result.
+    async fn batch_items(&self, keys: Vec<(String, String)>) -> Result<Vec<Item>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in keys.chunks(100) {
+            let mut request = KeysAndAttributes::builder().consistent_read(true);
+            for (pk, sk) in chunk {
+                request = request.keys(Item::from([
+                    ("pk".to_owned(), s(pk.clone())),
+                    ("sk".to_owned(), s(sk.clone())),
+                ]));
+            }
+            let request = request
+                .build()
+                .map_err(|e| StoreError::Decode(e.to_string()))?;
+            let mut pending = Some(HashMap::from([(self.table.clone(), request)]));
+            while let Some(request) = pending.take().filter(|r| !r.is_empty()) {
+                let page = self
+                    .db
+                    .batch_get_item()
+                    .set_request_items(Some(request))
+                    .send()
+                    .await
+                    .map_err(dynamo_err)?;
+                out.extend(
+                    page.responses
+                        .and_then(|mut r| r.remove(&self.table))
+                        .unwrap_or_default(),
+                );
+                pending = page.unprocessed_keys;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Several groups by id (ids that do not exist are left out).
+    pub async fn groups(&self, ids: &[String]) -> Result<Vec<Group>, StoreError> {
+        let keys = ids
+            .iter()
+            .map(|id| (group_pk(id), "META".to_owned()))
+            .collect();
+        self.batch_items(keys)
+            .await?
+            .into_iter()
+            .map(decode)
+            .collect()
+    }
+
+    /// A group and one person's membership of it, in one request: what every group route
+    /// checks first.
+    pub async fn group_and_member(
+        &self,
+        group_id: &str,
+        app_id: &str,
+        open_id: &str,
+    ) -> Result<(Option<Group>, Option<Member>), StoreError> {
+        let keys = vec![
+            (group_pk(group_id), "META".to_owned()),
+            (group_pk(group_id), member_sk(app_id, open_id)),
+        ];
+        let (mut group, mut member) = (None, None);
+        for item in self.batch_items(keys).await? {
+            match item.get("sk") {
+                Some(AttributeValue::S(sk)) if sk == "META" => group = Some(decode(item)?),
+                _ => member = Some(decode(item)?),
+            }
+        }
+        Ok((group, member))
+    }
+
+    /// Every group's membership of one person (through their app).
+    pub async fn memberships(
+        &self,
+        app_id: &str,
+        open_id: &str,
+    ) -> Result<Vec<Member>, StoreError> {
+        self.query_index(format!("MEMBER#{app_id}#{open_id}")).await
+    }
+
+    pub async fn members(&self, group_id: &str) -> Result<Vec<Member>, StoreError> {
+        self.query_prefix(group_pk(group_id), "MEMBER#").await
+    }
+
+    pub async fn member(
+        &self,
+        group_id: &str,
+        app_id: &str,
+        open_id: &str,
+    ) -> Result<Option<Member>, StoreError> {
+        self.get(group_pk(group_id), member_sk(app_id, open_id))
+            .await
+    }
+
+    /// Adds a member once: a second add of the same person is `ConditionFailed`, not a duplicate.
+    pub async fn add_member(&self, member: &Member) -> Result<(), StoreError> {
+        self.put(Self::keyed_member(member), true).await
+    }
+
+    /// Removes a membership; `ConditionFailed` if the person was not a member.
+    pub async fn remove_member(
+        &self,
+        group_id: &str,
+        app_id: &str,
+        open_id: &str,
+    ) -> Result<(), StoreError> {
+        self.db
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(group_pk(group_id)))
+            .key("sk", s(member_sk(app_id, open_id)))
+            .condition_expression("attribute_exists(pk)")
+            .send()
+            .await
+            .map_err(write_err)?;
+        Ok(())
+    }
+
+    // ----- chat ----------------------------------------------------------------------------------
+
+    /// Appends a message as the group's next number. The number, the message and the client id
+    /// land in one transaction, so readers never see message n+1 before n, and a retried post
+    /// with the same client id returns the first one instead of storing a second.
+    ///
+    /// `group` is the group as the caller last read it; on a lost race it is read again.
+    pub async fn append_message(
+        &self,
+        group: &Group,
+        draft: &Message,
+        now: Epoch,
+    ) -> Result<Posted, StoreError> {
+        let mut last_seq = group.msg_seq;
+        for _ in 0..POST_ATTEMPTS {
+            let mut message = draft.clone();
+            message.seq = last_seq + 1;
+            match self
+                .transact(self.append_writes(&message, last_seq, now)?)
+                .await
+            {
+                Ok(()) => return Ok(Posted::New(message)),
+                Err(StoreError::ConditionFailed) => {}
+                Err(e) => return Err(e),
+            }
+            if let Some(earlier) = self.message_by_client_id(draft).await? {
+                return Ok(Posted::Duplicate(earlier));
+            }
+            last_seq = self
+                .group(&group.id)
+                .await?
+                .ok_or(StoreError::ConditionFailed)?
+                .msg_seq;
+        }
+        Err(StoreError::Dynamo(
+            "too many concurrent posts to one group; try again".into(),
+        ))
+    }
+
+    fn append_writes(
+        &self,
+        message: &Message,
+        last_seq: u64,
+        now: Epoch,
+    ) -> Result<Vec<TransactWriteItem>, StoreError> {
+        let bump = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(group_pk(&message.group_id)))
+            .key("sk", s("META"))
+            .update_expression("SET msg_seq = :next")
+            .condition_expression(
+                "attribute_exists(pk) AND (msg_seq = :last OR (attribute_not_exists(msg_seq) AND :last = :zero))",
+            )
+            .expression_attribute_values(":next", n(message.seq))
+            .expression_attribute_values(":last", n(last_seq))
+            .expression_attribute_values(":zero", n(0))
+            .build()
+            .map_err(|e| StoreError::Decode(e.to_string()))?;
+        let mut writes = vec![
+            TransactWriteItem::builder().update(bump).build(),
+            self.put_item(
+                Keyed {
+                    pk: group_pk(&message.group_id),
+                    sk: message_sk(message.seq),
+                    gsi1pk: None,
+                    gsi1sk: None,
+                    ttl: None,
+                    entity: message,
+                },
+                Some("attribute_not_exists(pk)"),
+            )?,
+        ];
+        if let Some(client_id) = &message.client_id {
+            writes.push(self.put_item(
+                Keyed {
+                    pk: group_pk(&message.group_id),
+                    sk: client_sk(client_id),
+                    gsi1pk: None,
+                    gsi1sk: None,
+                    ttl: Some(now + CLIENT_ID_TTL),
+                    entity: &ClientMarker { seq: message.seq },
+                },
+                Some("attribute_not_exists(pk)"),
+            )?);
+        }
+        Ok(writes)
+    }
+
+    async fn message_by_client_id(&self, draft: &Message) -> Result<Option<Message>, StoreError> {
+        let Some(client_id) = &draft.client_id else {
+            return Ok(None);
+        };
+        let marker: Option<ClientMarker> = self
+            .get(group_pk(&draft.group_id), client_sk(client_id))
+            .await?;
+        match marker {
+            Some(m) => self.get(group_pk(&draft.group_id), message_sk(m.seq)).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Messages numbered after `after`, oldest first: what a reader has not seen yet.
+    pub async fn messages_after(
+        &self,
+        group_id: &str,
+        after: u64,
+    ) -> Result<MessagePage, StoreError> {
+        self.message_query(
+            group_id,
+            "pk = :pk AND sk BETWEEN :lo AND :hi",
+            message_sk(after.saturating_add(1)),
+            true,
+        )
+        .await
+    }
+
+    /// The newest messages before `before` (or the newest of all), returned oldest first.
+    pub async fn messages_before(
+        &self,
+        group_id: &str,
+        before: Option<u64>,
+    ) -> Result<MessagePage, StoreError> {
+        let hi = match before {
+            Some(b) => message_sk(b.saturating_sub(1)),
+            None => message_sk(MAX_SEQ),
+        };
+        let mut page = self
+            .message_query(group_id, "pk = :pk AND sk BETWEEN :lo AND :hi", hi, false)
+            .await?;
+        page.messages.reverse();
+        Ok(page)
+    }
+
+    /// One query over the group's `MSG#` range: ascending from `bound`, or descending to it.
+    async fn message_query(
+        &self,
+        group_id: &str,
+        condition: &str,
+        bound: String,
+        ascending: bool,
+    ) -> Result<MessagePage, StoreError> {
+        let (lo, hi) = if ascending {
+            (bound, message_sk(MAX_SEQ))
+        } else {
+            (message_sk(1), bound)
+        };
+        if lo > hi {
+            return Ok(MessagePage {
+                messages: Vec::new(),
+                more: false,
+            });
+        }
+        let out = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression(condition)
+            .expression_attribute_values(":pk", s(group_pk(group_id)))
+            .expression_attribute_values(":lo", s(lo))
+            .expression_attribute_values(":hi", s(hi))
+            .scan_index_forward(ascending)
+            .limit(MESSAGE_PAGE)
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(dynamo_err)?;
+        let messages = out
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(decode)
+            .collect::<Result<Vec<Message>, _>>()?;
+        Ok(MessagePage {
+            more: out.last_evaluated_key.is_some_and(|k| !k.is_empty()),
+            messages,
+        })
+    }
+}

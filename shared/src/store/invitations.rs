@@ -1,0 +1,182 @@
+//! Invitation links. An invitation lives in its group's partition; while it is active it also
+//! sits in an hourly expiry bucket of `gsi1` (`INVEXP#{hour}`), so the scheduled expiry reads
+//! only the buckets that came due. Ending an invitation removes it from the index (sparse).
+
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+
+use super::dynamo::{decode, dynamo_err, s, write_err, Keyed};
+use super::model::*;
+use super::{Store, StoreError};
+use crate::clock::Epoch;
+
+/// Ended invitations stay readable (for "this link was revoked") this long before TTL clean-up.
+const KEEP_ENDED: Epoch = 30 * 24 * 3600;
+
+pub fn expiry_hour(at: Epoch) -> i64 {
+    at.div_euclid(3600)
+}
+
+fn bucket(hour: i64) -> String {
+    format!("INVEXP#{hour}")
+}
+
+fn due_key(expires_at: Epoch) -> String {
+    format!("{expires_at:012}")
+}
+
+fn invitation_sk(id: &str) -> String {
+    format!("INVITE#{id}")
+}
+
+fn status_value(status: InvitationStatus) -> AttributeValue {
+    s(match status {
+        InvitationStatus::Active => "active",
+        InvitationStatus::Revoked => "revoked",
+        InvitationStatus::Expired => "expired",
+    })
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct JobState {
+    done_through_hour: i64,
+}
+
+impl Store {
+    pub async fn create_invitation(&self, inv: &Invitation) -> Result<(), StoreError> {
+        let keyed = Keyed {
+            pk: format!("GROUP#{}", inv.group_id),
+            sk: invitation_sk(&inv.id),
+            gsi1pk: Some(bucket(expiry_hour(inv.expires_at))),
+            gsi1sk: Some(format!(
+                "{}#{}#{}",
+                due_key(inv.expires_at),
+                inv.group_id,
+                inv.id
+            )),
+            ttl: Some(inv.expires_at + KEEP_ENDED),
+            entity: inv,
+        };
+        self.put(keyed, true).await
+    }
+
+    pub async fn invitation(
+        &self,
+        group_id: &str,
+        id: &str,
+    ) -> Result<Option<Invitation>, StoreError> {
+        self.get(format!("GROUP#{group_id}"), invitation_sk(id))
+            .await
+    }
+
+    pub async fn invitations(&self, group_id: &str) -> Result<Vec<Invitation>, StoreError> {
+        self.query_prefix(format!("GROUP#{group_id}"), "INVITE#")
+            .await
+    }
+
+    /// Revokes or expires an active invitation; `ConditionFailed` if it had already ended.
+    pub async fn end_invitation(
+        &self,
+        inv: &Invitation,
+        status: InvitationStatus,
+        by: &str,
+        at: Epoch,
+    ) -> Result<(), StoreError> {
+        self.db
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("GROUP#{}", inv.group_id)))
+            .key("sk", s(invitation_sk(&inv.id)))
+            .update_expression(
+                "SET #st = :st, ended_by = :by, ended_at = :at REMOVE gsi1pk, gsi1sk",
+            )
+            .condition_expression("#st = :active")
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":st", status_value(status))
+            .expression_attribute_values(":active", status_value(InvitationStatus::Active))
+            .expression_attribute_values(":by", s(by))
+            .expression_attribute_values(":at", AttributeValue::N(at.to_string()))
+            .send()
+            .await
+            .map_err(write_err)?;
+        Ok(())
+    }
+
+    /// Joins `member` with the invitation in one transaction: the membership lands only while
+    /// the invitation is active and unexpired, and only once. `ConditionFailed` otherwise.
+    pub async fn accept_invitation(
+        &self,
+        inv: &Invitation,
+        member: &Member,
+        now: Epoch,
+    ) -> Result<(), StoreError> {
+        let count = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(format!("GROUP#{}", inv.group_id)))
+            .key("sk", s(invitation_sk(&inv.id)))
+            .update_expression("ADD accepted :one")
+            .condition_expression("#st = :active AND expires_at > :now")
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":active", status_value(InvitationStatus::Active))
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+            .build()
+            .map_err(|e| StoreError::Decode(e.to_string()))?;
+        let writes = vec![
+            self.put_item(Self::keyed_member(member), Some("attribute_not_exists(pk)"))?,
+            TransactWriteItem::builder().update(count).build(),
+        ];
+        self.transact(writes).await
+    }
+
+    /// Active invitations of one expiry hour that are past due at `now`.
+    pub async fn due_invitations(
+        &self,
+        hour: i64,
+        now: Epoch,
+    ) -> Result<Vec<Invitation>, StoreError> {
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .db
+                .query()
+                .table_name(&self.table)
+                .index_name("gsi1")
+                .key_condition_expression("gsi1pk = :b AND gsi1sk < :due")
+                .expression_attribute_values(":b", s(bucket(hour)))
+                // Every key of a due invitation sorts below `{now+1}`; `#` sorts below digits.
+                .expression_attribute_values(":due", s(due_key(now + 1)))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(dynamo_err)?;
+            for item in page.items.unwrap_or_default() {
+                out.push(decode(item)?);
+            }
+            match page.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// The last expiry hour a scheduled job finished, if it ever ran.
+    pub async fn job_done_through(&self, job: &str) -> Result<Option<i64>, StoreError> {
+        let state: Option<JobState> = self.get(format!("JOB#{job}"), "STATE".into()).await?;
+        Ok(state.map(|s| s.done_through_hour))
+    }
+
+    pub async fn save_job_done_through(&self, job: &str, hour: i64) -> Result<(), StoreError> {
+        let keyed = Keyed {
+            pk: format!("JOB#{job}"),
+            sk: "STATE".into(),
+            gsi1pk: None,
+            gsi1sk: None,
+            ttl: None,
+            entity: &JobState {
+                done_through_hour: hour,
+            },
+        };
+        self.put(keyed, false).await
+    }
+}

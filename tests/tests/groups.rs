@@ -1,0 +1,405 @@
+//! Journeys 7 and 8: chat in a group between colleagues and the service team, @mentions that
+//! queue a notification, the member list, leaving and removing, and who may see what.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tamlink_tests::*;
+
+fn texts(page: &Value) -> Vec<String> {
+    page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn colleagues_and_staff_chat_and_a_cursor_returns_only_what_is_new() {
+    let t = TestStack::demo().await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.browser();
+    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let tara = t.browser();
+    tara.sign_in(PROVIDER_APP_ID, "tara").await;
+
+    let first = ana
+        .say(CUSTOMER_APP_ID, &group, "Hello <b>team</b> & welcome")
+        .await;
+    assert_eq!(first["seq"], 1);
+    assert_eq!(first["author"]["name"], "Ana Ortiz");
+    assert_eq!(first["author"]["side"], "colleague");
+
+    // Tara reads the same group through the provider's app and answers.
+    let (status, page) = tara.messages(PROVIDER_APP_ID, &group, "").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(
+        texts(&page),
+        ["Hello <b>team</b> & welcome"],
+        "stored exactly as typed"
+    );
+    let reply = tara
+        .say(PROVIDER_APP_ID, &group, "Hi Ana, Tara here.")
+        .await;
+    assert_eq!(reply["author"]["side"], "service");
+
+    // Ana polls with her cursor and gets only the reply; polling again gets nothing.
+    let (_, page) = ana.messages(CUSTOMER_APP_ID, &group, "?after=1").await;
+    assert_eq!(texts(&page), ["Hi Ana, Tara here."]);
+    let cursor = page["cursor"].as_u64().unwrap();
+    assert_eq!(cursor, 2);
+    let (_, page) = ana
+        .messages(CUSTOMER_APP_ID, &group, &format!("?after={cursor}"))
+        .await;
+    assert!(texts(&page).is_empty());
+    assert_eq!(
+        page["cursor"], 2,
+        "the cursor stays put when nothing is new"
+    );
+}
+
+#[tokio::test]
+async fn long_histories_are_read_a_page_at_a_time_newest_last() {
+    let t = TestStack::demo().await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.browser();
+    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+    for i in 1..=60 {
+        ana.say(CUSTOMER_APP_ID, &group, &format!("message {i}"))
+            .await;
+    }
+    let (_, latest) = ana.messages(CUSTOMER_APP_ID, &group, "").await;
+    let latest_texts = texts(&latest);
+    assert_eq!(latest_texts.len(), 50);
+    assert_eq!(latest_texts.first().unwrap(), "message 11");
+    assert_eq!(latest_texts.last().unwrap(), "message 60", "newest last");
+    assert_eq!(latest["more"], true);
+    assert_eq!(latest["cursor"], 60);
+
+    let (_, older) = ana.messages(CUSTOMER_APP_ID, &group, "?before=11").await;
+    assert_eq!(texts(&older).len(), 10);
+    assert_eq!(texts(&older)[0], "message 1");
+    assert_eq!(older["more"], false);
+
+    let (_, after) = ana.messages(CUSTOMER_APP_ID, &group, "?after=5").await;
+    assert_eq!(texts(&after).len(), 50, "a poll returns at most one page");
+    assert_eq!(after["more"], true);
+    assert_eq!(texts(&after)[0], "message 6");
+}
+
+#[tokio::test]
+async fn concurrent_posts_get_distinct_numbers_and_a_retried_post_is_stored_once() {
+    let t = TestStack::demo().await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.browser();
+    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let tara = t.browser();
+    tara.sign_in(PROVIDER_APP_ID, "tara").await;
+
+    let posts = (0..12).map(|i| {
+        let (who, app) = if i % 2 == 0 {
+            (&ana, CUSTOMER_APP_ID)
+        } else {
+            (&tara, PROVIDER_APP_ID)
+        };
+        let group = group.clone();
+        async move { who.say(app, &group, &format!("burst {i}")).await }
+    });
+    let mut seqs: Vec<u64> = futures::future::join_all(posts)
+        .await
+        .iter()
+        .map(|m| m["seq"].as_u64().unwrap())
+        .collect();
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=12).collect::<Vec<_>>());
+
+    let body = json!({"text": "sent once, retried once", "client_id": "c-123"});
+    let (status, first) = ana.post_message(CUSTOMER_APP_ID, &group, &body).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, again) = ana.post_message(CUSTOMER_APP_ID, &group, &body).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(first["seq"], again["seq"]);
+    let (_, page) = ana.messages(CUSTOMER_APP_ID, &group, "?after=12").await;
+    assert_eq!(texts(&page), ["sent once, retried once"]);
+}
+
+#[tokio::test]
+async fn a_mention_queues_exactly_one_notification_for_that_member() {
+    let t = TestStack::demo().await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.browser();
+    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let tara_id = t.open_id(PROVIDER_APP_ID, "tara").await;
+
+    let (status, msg) = ana
+        .post_message(
+            CUSTOMER_APP_ID,
+            &group,
+            &json!({
+                "text": "@Tara Lin our robots stopped reporting telemetry",
+                "mentions": [
+                    {"app_id": PROVIDER_APP_ID, "open_id": tara_id},
+                    {"app_id": PROVIDER_APP_ID, "open_id": tara_id}
+                ]
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{msg}");
+    assert_eq!(msg["mentions"][0]["name"], "Tara Lin");
+
+    let queued = t.drain_queue().await;
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    let n = &queued[0];
+    assert_eq!(n["kind"], "mention");
+    assert_eq!(
+        n["recipient"]["app_id"], PROVIDER_APP_ID,
+        "staff are reached through the provider app"
+    );
+    assert_eq!(n["recipient"]["open_id"], tara_id.as_str());
+    assert_eq!(n["org_name"], "Acme Robotics");
+    assert_eq!(n["actor"], "Ana Ortiz");
+    assert_eq!(n["group_id"], group.as_str());
+    assert!(n["excerpt"].as_str().unwrap().contains("telemetry"));
+    assert_eq!(
+        n["link"],
+        format!(
+            "{}/lark/{PROVIDER_APP_ID}/workbench?group={group}",
+            t.base()
+        )
+    );
+    // Nothing was sent to Lark by the producer.
+    let sent = t.sandbox_get("/_sandbox/messages").await;
+    assert_eq!(sent["messages"].as_array().map_or(0, Vec::len), 0, "{sent}");
+}
+
+#[tokio::test]
+async fn mentioning_someone_outside_the_group_is_refused_and_nothing_is_stored_or_queued() {
+    let t = TestStack::demo().await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.browser();
+    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let mo = t.open_id(PROVIDER_APP_ID, "mo").await; // the manager is not in Acme's group
+    let (status, body) = ana
+        .post_message(
+            CUSTOMER_APP_ID,
+            &group,
+            &json!({"text": "@Mo hi", "mentions": [{"app_id": PROVIDER_APP_ID, "open_id": mo}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("only mention members"),
+        "{body}"
+    );
+    let (_, page) = ana.messages(CUSTOMER_APP_ID, &group, "").await;
+    assert!(texts(&page).is_empty());
+    assert!(t.drain_queue().await.is_empty());
+}
+
+#[tokio::test]
+async fn bad_messages_get_readable_4xx_answers() {
+    let t = TestStack::demo().await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.browser();
+    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let cases = [
+        (
+            json!({"text": "   "}),
+            StatusCode::BAD_REQUEST,
+            "Write a message",
+        ),
+        (
+            json!({"text": "x".repeat(4001)}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "at most 4000",
+        ),
+        (
+            json!({"words": "hi"}),
+            StatusCode::BAD_REQUEST,
+            "not valid JSON",
+        ),
+        (
+            json!({"text": "hi", "client_id": "no spaces please"}),
+            StatusCode::BAD_REQUEST,
+            "client_id",
+        ),
+    ];
+    for (body, status, says) in cases {
+        let (got, answer) = ana.post_message(CUSTOMER_APP_ID, &group, &body).await;
+        assert_eq!(got, status, "{body} -> {answer}");
+        assert!(
+            answer["message"].as_str().unwrap().contains(says),
+            "{answer}"
+        );
+    }
+    let raw = ana
+        .client
+        .post(format!(
+            "{}/lark/{CUSTOMER_APP_ID}/api/groups/{group}/messages",
+            t.base()
+        ))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), StatusCode::BAD_REQUEST);
+    let (status, _) = ana.say_raw(CUSTOMER_APP_ID, "g_doesnotexist", "hi").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = ana.messages(CUSTOMER_APP_ID, "not-a-group", "").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = ana.messages(CUSTOMER_APP_ID, &group, "?after=abc").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (_, page) = ana.messages(CUSTOMER_APP_ID, &group, "").await;
+    assert!(texts(&page).is_empty(), "nothing half-written");
+}
+
+#[tokio::test]
+async fn only_members_read_or_post_and_other_orgs_see_404() {
+    let t = TestStack::demo().await;
+    t.activate_other_org(OTHER_CUSTOMER_APP_ID, "Initech", &["erin"])
+        .await;
+    let acme = t.service_group(CUSTOMER_APP_ID).await;
+    let initech = t.service_group(OTHER_CUSTOMER_APP_ID).await;
+
+    // No session at all.
+    let (status, _) = t.browser().messages(CUSTOMER_APP_ID, &acme, "").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Ivy of Initech, through her own app, asks for Acme's group: it does not exist for her.
+    let ivy = t.browser();
+    ivy.sign_in(OTHER_CUSTOMER_APP_ID, "ivy").await;
+    let (status, _) = ivy.messages(OTHER_CUSTOMER_APP_ID, &acme, "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = ivy.say_raw(OTHER_CUSTOMER_APP_ID, &acme, "hello?").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Her session does not open Acme's app either.
+    let (status, _) = ivy.messages(CUSTOMER_APP_ID, &acme, "").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Her own group works.
+    ivy.say(OTHER_CUSTOMER_APP_ID, &initech, "Initech here")
+        .await;
+
+    // Eli serves Acme but not Initech; Mo (manager) is in neither group.
+    let eli = t.browser();
+    eli.sign_in(PROVIDER_APP_ID, "eli").await;
+    let (status, _) = eli.messages(PROVIDER_APP_ID, &initech, "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = eli.messages(PROVIDER_APP_ID, &acme, "").await;
+    assert_eq!(status, StatusCode::OK);
+    let mo = t.browser();
+    mo.sign_in(PROVIDER_APP_ID, "mo").await;
+    let (status, _) = mo.say_raw(PROVIDER_APP_ID, &acme, "hi").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Each sees only their own groups in the list.
+    let (_, mine) = eli
+        .get_json(&format!("/lark/{PROVIDER_APP_ID}/api/groups"))
+        .await;
+    let ids: Vec<&str> = mine["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [acme.as_str()]);
+    let (_, mine) = ivy
+        .get_json(&format!("/lark/{OTHER_CUSTOMER_APP_ID}/api/groups"))
+        .await;
+    assert_eq!(mine["groups"][0]["id"], initech.as_str());
+    assert_eq!(mine["groups"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn member_management_splits_sides_and_follows_the_removal_rules() {
+    let t = TestStack::demo().await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.browser();
+    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let ben = t.browser();
+    ben.sign_in(CUSTOMER_APP_ID, "ben").await;
+    let tara = t.browser();
+    tara.sign_in(PROVIDER_APP_ID, "tara").await;
+
+    let (status, list) = ana.members(CUSTOMER_APP_ID, &group).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let names = |side: &str| -> Vec<String> {
+        list[side]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names("colleagues"), ["Ana Ortiz", "Ben Brooks"]);
+    assert_eq!(
+        names("service_team"),
+        ["Tara Lin", "Eli Novak", "Erin Park"]
+    );
+    assert!(list["colleagues"][0]["avatar"]
+        .as_str()
+        .unwrap()
+        .starts_with("http"));
+    assert_eq!(list["colleagues"][0]["me"], true);
+    assert_eq!(list["colleagues"][0]["removable"], true, "Ana may leave");
+    assert_eq!(
+        list["colleagues"][1]["removable"], false,
+        "but not remove Ben"
+    );
+    assert_eq!(list["service_team"][0]["removable"], false);
+
+    let ben_id = t.open_id(CUSTOMER_APP_ID, "ben").await;
+    let tara_id = t.open_id(PROVIDER_APP_ID, "tara").await;
+    let remove = |who: &str, app: &str| json!({"app_id": app, "open_id": who});
+    let path = format!("/lark/{CUSTOMER_APP_ID}/api/groups/{group}/members/remove");
+    let (status, body) = ana
+        .post_json(&path, &remove(&ben_id, CUSTOMER_APP_ID))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = ana
+        .post_json(&path, &remove(&tara_id, PROVIDER_APP_ID))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+
+    // The TAM removes Ben; Ben can no longer read the group, and the chat says what happened.
+    let (status, body) = tara
+        .post_json(
+            &format!("/lark/{PROVIDER_APP_ID}/api/groups/{group}/members/remove"),
+            &remove(&ben_id, CUSTOMER_APP_ID),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = ben.messages(CUSTOMER_APP_ID, &group, "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Signing in again (a new browser) does not pull him back in.
+    let ben_again = t.browser();
+    ben_again.sign_in(CUSTOMER_APP_ID, "ben").await;
+    let (status, _) = ben_again.messages(CUSTOMER_APP_ID, &group, "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Ana leaves on her own.
+    let ana_id = t.open_id(CUSTOMER_APP_ID, "ana").await;
+    let (_, before) = tara.messages(PROVIDER_APP_ID, &group, "").await;
+    let (status, _) = ana
+        .post_json(&path, &remove(&ana_id, CUSTOMER_APP_ID))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, page) = tara.messages(PROVIDER_APP_ID, &group, "").await;
+    assert_eq!(
+        texts(&before),
+        ["Tara Lin removed Ben Brooks from the group."]
+    );
+    assert_eq!(
+        texts(&page),
+        [
+            "Tara Lin removed Ben Brooks from the group.",
+            "Ana Ortiz left the group."
+        ]
+    );
+    assert_eq!(page["messages"][1]["kind"], "system");
+    let (status, _) = ana.members(CUSTOMER_APP_ID, &group).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
