@@ -29,6 +29,16 @@ impl TestStack {
         Self { stack, clock }
     }
 
+    /// The demo, with the template's schedules run by the gateway at most `every` apart.
+    pub async fn demo_with_schedules(every: std::time::Duration) -> Self {
+        let clock = ManualClock::starting_now();
+        let mut opts = Options::ephemeral(Arc::new(clock.clone()));
+        opts.schedules = Some(every);
+        let stack = LocalStack::start(opts).await.expect("local stack starts");
+        demo::seed(&stack).await.expect("demo seeded");
+        Self { stack, clock }
+    }
+
     /// The provider app and its staff (Tara TAM, Eli and Erin engineers, Mo manager).
     pub async fn with_provider() -> Self {
         let s = Self::empty().await;
