@@ -1,5 +1,5 @@
 # Thin aliases for ./run, which is the interface (and works without make).
-.PHONY: dev test lint build
+.PHONY: dev test lint build deploy
 dev:
 	./run dev
 test:
@@ -8,3 +8,5 @@ lint:
 	./run lint
 build:
 	./run build
+deploy:
+	./run deploy

@@ -10,9 +10,10 @@ use crate::clock::format_utc;
 use crate::context::AppContext;
 use crate::domain::checklist::all_blocking_passed;
 use crate::error::{AppError, AppResult};
+use crate::groups::{self, Actor};
 use crate::pages::TenantView;
 use crate::session::Session;
-use crate::store::{Side, Staff, Tenant, TenantKind};
+use crate::store::{Group, Side, Staff, Tenant, TenantKind};
 use crate::web;
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
@@ -26,36 +27,64 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
             "Your session belongs to another organisation.".into(),
         ));
     }
+    let actor = Actor::from_request(ctx, &req).await?;
+    let requested = web::query(&req).remove("group");
     let body = match tenant.kind {
-        TenantKind::Customer => customer_workbench(ctx, &tenant, &session).await?,
-        TenantKind::Provider => staff_console(ctx, &session).await?,
+        TenantKind::Customer => {
+            customer_workbench(ctx, &tenant, &session, &actor, requested).await?
+        }
+        TenantKind::Provider => staff_console(ctx, &session, &actor, requested).await?,
     };
     Ok(web::html(StatusCode::OK, body))
+}
+
+/// The group to show: the one asked for (which must be the reader's), else the service group
+/// when the reader is in it.
+async fn selected_group(
+    ctx: &AppContext,
+    actor: &Actor,
+    requested: Option<String>,
+    fallback: Option<&str>,
+) -> AppResult<Option<Group>> {
+    if let Some(id) = requested {
+        return Ok(Some(groups::open(ctx, actor, &id).await?.group));
+    }
+    let Some(id) = fallback else {
+        return Ok(None);
+    };
+    match groups::open(ctx, actor, id).await {
+        Ok(open) => Ok(Some(open.group)),
+        Err(AppError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 async fn customer_workbench(
     ctx: &AppContext,
     tenant: &Tenant,
     session: &Session,
+    actor: &Actor,
+    requested: Option<String>,
 ) -> AppResult<String> {
-    let members = match &tenant.service_group_id {
+    let group = selected_group(ctx, actor, requested, tenant.service_group_id.as_deref()).await?;
+    let shown = group
+        .as_ref()
+        .map(|g| g.id.as_str())
+        .or(tenant.service_group_id.as_deref());
+    let members = match shown {
         Some(id) => ctx.store.members(id).await?,
         None => Vec::new(),
     };
     let (colleagues, service_team): (Vec<_>, Vec<_>) =
         members.into_iter().partition(|m| m.side == Side::Colleague);
-    let group = match &tenant.service_group_id {
-        Some(id) => ctx.store.group(id).await?,
-        None => None,
-    };
-    let is_member = colleagues.iter().any(|m| m.open_id == session.open_id);
     crate::pages::render(
         "workbench.html",
         context! {
             org => TenantView::new(ctx, tenant),
             user => session,
+            app_id => &tenant.app_id,
+            groups => groups::mine(ctx, actor).await?,
             group,
-            is_member,
             colleagues,
             service_team,
             tickets => Vec::<()>::new(),
@@ -63,14 +92,17 @@ async fn customer_workbench(
     )
 }
 
-async fn staff_console(ctx: &AppContext, session: &Session) -> AppResult<String> {
-    let staff: Staff = ctx
-        .store
-        .staff(&ctx.settings.provider_app_id, &session.open_id)
-        .await?
-        .ok_or_else(|| {
-            AppError::Forbidden("You are not registered as staff of this deployment.".into())
-        })?;
+async fn staff_console(
+    ctx: &AppContext,
+    session: &Session,
+    actor: &Actor,
+    requested: Option<String>,
+) -> AppResult<String> {
+    let staff: &Staff = actor.staff.as_ref().ok_or_else(|| {
+        AppError::Forbidden("You are not registered as staff of this deployment.".into())
+    })?;
+    let group = selected_group(ctx, actor, requested, None).await?;
+    let my_groups = groups::mine(ctx, actor).await?;
     let everyone = ctx.store.all_staff(&ctx.settings.provider_app_id).await?;
     let name_of = |open_id: &str| {
         everyone
@@ -80,7 +112,7 @@ async fn staff_console(ctx: &AppContext, session: &Session) -> AppResult<String>
     };
     let mut orgs = Vec::new();
     for tenant in ctx.store.tenants().await? {
-        if tenant.kind != TenantKind::Customer || !crate::orgs::serves(&staff, &tenant) {
+        if tenant.kind != TenantKind::Customer || !crate::orgs::serves(staff, &tenant) {
             continue;
         }
         let members = match &tenant.service_group_id {
@@ -94,6 +126,7 @@ async fn staff_console(ctx: &AppContext, session: &Session) -> AppResult<String>
             tam => tenant.tam.as_deref().map(name_of),
             engineers => tenant.engineers.iter().map(|e| name_of(e)).collect::<Vec<_>>(),
             members,
+            group_id => my_groups.iter().find(|g| Some(&g.id) == tenant.service_group_id.as_ref()).map(|g| &g.id),
         });
     }
     orgs.sort_by_key(|o| {
@@ -106,6 +139,9 @@ async fn staff_console(ctx: &AppContext, session: &Session) -> AppResult<String>
         "console.html",
         context! {
             user => session,
+            app_id => &ctx.settings.provider_app_id,
+            groups => &my_groups,
+            group,
             staff,
             role_label => staff.role.label(),
             can_manage => staff.role.can_manage_customers(),

@@ -21,6 +21,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("console.html", include_str!("console.html")),
     ("setup.html", include_str!("setup.html")),
     ("invitation.html", include_str!("invitation.html")),
+    ("group_panel.html", include_str!("group_panel.html")),
+    ("groups_nav.html", include_str!("groups_nav.html")),
 ];
 
 fn env() -> &'static Environment<'static> {

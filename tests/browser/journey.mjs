@@ -1,0 +1,149 @@
+// The README's first command, seen through a real browser: `tamlink-local` with its demo data,
+// a headless Chromium signing in on the sandbox's Lark page, chatting with an @mention between a
+// colleague (desktop width) and the TAM (Lark's mobile width), and Add People.
+//
+// Usage: node journey.mjs   (after `cargo build -p tamlink-gateway --bin tamlink-local`)
+// Screenshots land in target/browser/.
+
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const shots = path.join(root, "target/browser");
+mkdirSync(shots, { recursive: true });
+const CUSTOMER = "cli_acmerobotics01";
+const PROVIDER = "cli_nimbusprovider01";
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+
+/** Starts the local stack and resolves with its base URL once it says it is running. */
+async function startStack() {
+  const [gateway, sandbox] = [await freePort(), await freePort()];
+  const child = spawn(path.join(root, "target/debug/tamlink-local"), [], {
+    cwd: root,
+    env: { ...process.env, TAMLINK_PORT: String(gateway), TAMLINK_SANDBOX_PORT: String(sandbox), RUST_LOG: "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const base = await new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`stack did not start:\n${out}`)), 90_000);
+    child.stdout.on("data", chunk => {
+      out += chunk;
+      if (out.includes("tamlink is running")) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${gateway}`);
+      }
+    });
+    child.on("exit", code => reject(new Error(`tamlink-local exited with ${code}:\n${out}`)));
+  });
+  return { base, child };
+}
+
+async function signIn(browser, base, app, person, width) {
+  const context = await browser.newContext({ viewport: { width, height: 860 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", e => errors.push(e.message));
+  page.on("response", r => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
+  await page.goto(`${base}/lark/${app}/workbench`);
+  assert.match(page.url(), /\/open-apis\/authen\/v1\/authorize/, "the workbench sends a stranger to Lark");
+  await page.getByRole("button", { name: new RegExp(person) }).click();
+  await page.waitForURL(`${base}/lark/${app}/workbench**`);
+  return { page, errors };
+}
+
+async function main() {
+  const { base, child } = await startStack();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    // Ana, at desktop width, lands in her workbench with the service group's chat.
+    const ana = await signIn(browser, base, CUSTOMER, "Ana Ortiz", 1280);
+    await ana.page.getByText("Acme Robotics").first().waitFor();
+    await ana.page.locator("#chat").waitFor();
+    await ana.page.locator("#members-open", { hasText: "Members (4)" }).waitFor();
+
+    // She types @Ta, picks Tara from the menu, and sends a message with markup in it.
+    const composer = ana.page.locator("#composer-text");
+    await composer.click();
+    await composer.pressSequentially("@Ta");
+    const option = ana.page.locator("#mention-menu li", { hasText: "Tara Lin" });
+    await option.waitFor();
+    await composer.press("Enter");
+    assert.equal(await composer.inputValue(), "@Tara Lin ");
+    await composer.pressSequentially("robots stopped reporting <b>since 9am</b>");
+    await composer.press("Enter");
+    const sent = ana.page.locator("#messages .msg.mine").last();
+    await sent.waitFor();
+    assert.equal(await sent.locator(".mention").textContent(), "@Tara Lin");
+    assert.match(await sent.locator(".text").textContent(), /<b>since 9am<\/b>/, "markup is shown as typed");
+    assert.equal(await sent.locator(".text b").count(), 0, "markup never becomes elements");
+    assert.equal(await composer.inputValue(), "", "the composer clears after sending");
+    await ana.page.screenshot({ path: path.join(shots, "workbench-chat.png"), fullPage: true });
+
+    // Tara, at Lark's mobile width, opens the group from the console and answers.
+    const tara = await signIn(browser, base, PROVIDER, "Tara Lin", 390);
+    await tara.page.getByRole("link", { name: "Open service group" }).click();
+    await tara.page.locator("#messages .msg", { hasText: "robots stopped reporting" }).waitFor();
+    const wide = await tara.page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 390, `no sideways scrolling on mobile (page is ${wide}px wide)`);
+    await tara.page.locator("#composer-text").fill("On it, Ana. Checking the telemetry pipeline.");
+    await tara.page.locator("#send").click();
+    await tara.page.locator("#messages .msg.mine", { hasText: "On it, Ana" }).waitFor();
+    await tara.page.screenshot({ path: path.join(shots, "console-chat-mobile.png"), fullPage: true });
+
+    // Ana's page picks the answer up by polling, without a reload.
+    await ana.page.locator("#messages .msg:not(.mine)", { hasText: "On it, Ana" }).waitFor({ timeout: 15_000 });
+
+    // Group Member Management: colleagues and service team, and Ana may leave.
+    await ana.page.locator("#members-open").click();
+    await ana.page.locator("#member-service li", { hasText: "Tara Lin" }).waitFor();
+    assert.equal(await ana.page.locator("#member-service li").count(), 3);
+    await ana.page.locator("#member-colleagues li", { hasText: "Ana Ortiz (you)" }).getByRole("button", { name: "Leave" }).waitFor();
+    await ana.page.locator("#members-dialog [data-close]").click();
+
+    // Add People: a 24-hour link to this group, listed as active.
+    await ana.page.locator("#add-people").click();
+    await ana.page.locator("#invite-create").click();
+    const url = ana.page.locator("#invite-url");
+    await ana.page.waitForFunction(() => document.getElementById("invite-url").value !== "");
+    assert.match(await url.inputValue(), new RegExp(`^${base}/lark/${CUSTOMER}/person/inviteToGroup\\?token=`));
+    await ana.page.locator("#invite-list li", { hasText: "By Ana Ortiz" }).waitFor();
+    await ana.page.screenshot({ path: path.join(shots, "add-people.png") });
+    const link = await url.inputValue();
+
+    // Ben opens the link: Lark sign-in, then the landing page (he joined at sign-in already).
+    const benContext = await browser.newContext({ viewport: { width: 390, height: 860 } });
+    const ben = await benContext.newPage();
+    await ben.goto(link);
+    await ben.getByRole("button", { name: /Ben Brooks/ }).click();
+    await ben.getByText("You are already in this group").waitFor();
+
+    assert.deepEqual(ana.errors, [], "no script errors on Ana's page");
+    assert.deepEqual(tara.errors, [], "no script errors on Tara's page");
+    console.log(`browser journey passed; screenshots in ${shots}`);
+  } finally {
+    await browser.close();
+    child.kill("SIGTERM");
+  }
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});
