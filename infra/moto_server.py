@@ -7,10 +7,16 @@ those guarantees (chat numbering, one DM per person per window, ticket numbers),
 serializes DynamoDB requests here. SQS and KMS stay concurrent, so a long poll never blocks the
 table.
 
+It also counts DynamoDB requests by operation, so tests and benchmarks can measure what an
+action costs: GET /_tamlink/dynamodb-requests returns {"total": n, "by_operation": {...}};
+DELETE returns them and starts counting afresh.
+
 Usage: python infra/moto_server.py -H 127.0.0.1 -p PORT
 """
 
 import argparse
+import collections
+import json
 import os
 import signal
 import sys
@@ -24,12 +30,26 @@ from moto.moto_server.werkzeug_app import (
 )
 
 _dynamodb = threading.Lock()
+_counts = collections.Counter()
+
+
+def _counts_endpoint(environ, start_response):
+    with _dynamodb:
+        body = json.dumps({"total": sum(_counts.values()), "by_operation": dict(_counts)}).encode()
+        if environ["REQUEST_METHOD"] == "DELETE":
+            _counts.clear()
+    start_response("200 OK", [("Content-Type", "application/json")])
+    return [body]
 
 
 def serialize_dynamodb(app):
     def wrapped(environ, start_response):
-        if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+        if environ.get("PATH_INFO") == "/_tamlink/dynamodb-requests":
+            return _counts_endpoint(environ, start_response)
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith("DynamoDB_"):
             with _dynamodb:
+                _counts[target.split(".", 1)[-1]] += 1
                 # Consume the whole response inside the lock: the write happens while it is built.
                 body = list(app(environ, start_response))
             return body

@@ -442,6 +442,22 @@ mod tests {
     }
 
     #[test]
+    fn every_json_route_is_described_in_openapi_yaml() {
+        let doc: Value = serde_yaml::from_str(include_str!("../../openapi.yaml")).unwrap();
+        let paths = doc.get("Paths").or_else(|| doc.get("paths")).unwrap();
+        for r in http_routes().unwrap() {
+            if !r.path.contains("/api/") {
+                continue;
+            }
+            let described = paths
+                .get(r.path.as_str())
+                .and_then(|p| p.get(r.method.to_lowercase().as_str()))
+                .is_some();
+            assert!(described, "{} {} is not in openapi.yaml", r.method, r.path);
+        }
+    }
+
+    #[test]
     fn rates_parse_and_nonsense_does_not() {
         assert_eq!(parse_rate("rate(1 minute)").unwrap().as_secs(), 60);
         assert_eq!(parse_rate("rate(2 hours)").unwrap().as_secs(), 7200);

@@ -90,6 +90,24 @@ impl TestStack {
         self.tenant(app_id).await.service_group_id.unwrap()
     }
 
+    /// DynamoDB requests made since the last call (as moto counted them), by operation.
+    pub async fn dynamodb_requests(&self) -> (u64, Value) {
+        let url = format!("{}/_tamlink/dynamodb-requests", self.stack.moto_url);
+        let client = reqwest::Client::new();
+        let counts: Value = client
+            .delete(url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        (
+            counts["total"].as_u64().unwrap(),
+            counts["by_operation"].clone(),
+        )
+    }
+
     /// Takes every notification waiting on the notification queue (each at most once).
     pub async fn drain_queue(&self) -> Vec<Value> {
         let ctx = &self.stack.ctx;

@@ -403,3 +403,41 @@ async fn member_management_splits_sides_and_follows_the_removal_rules() {
     let (status, _) = ana.members(CUSTOMER_APP_ID, &group).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn chat_reads_and_posts_stay_within_their_dynamodb_request_budget() {
+    let t = TestStack::demo().await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.browser();
+    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let tara_id = t.open_id(PROVIDER_APP_ID, "tara").await;
+    for i in 0..30 {
+        ana.say(CUSTOMER_APP_ID, &group, &format!("history {i}"))
+            .await;
+    }
+
+    t.dynamodb_requests().await;
+    ana.messages(CUSTOMER_APP_ID, &group, "?after=29").await;
+    let (poll, ops) = t.dynamodb_requests().await;
+    assert_eq!(
+        poll, 2,
+        "a colleague's poll: membership and group in one batch, one query: {ops}"
+    );
+    ana.messages(CUSTOMER_APP_ID, &group, "").await;
+    let (page, ops) = t.dynamodb_requests().await;
+    assert_eq!(
+        page, 2,
+        "the latest page is one query however long the history: {ops}"
+    );
+
+    ana.say(CUSTOMER_APP_ID, &group, "plain").await;
+    let (post, ops) = t.dynamodb_requests().await;
+    assert_eq!(post, 2, "a post: membership batch, one transaction: {ops}");
+    let mention = json!({"text": "@Tara Lin hi", "mentions": [{"app_id": PROVIDER_APP_ID, "open_id": tara_id}]});
+    ana.post_message(CUSTOMER_APP_ID, &group, &mention).await;
+    let (with_mention, ops) = t.dynamodb_requests().await;
+    assert_eq!(
+        with_mention, 4,
+        "plus the member list and the org's name: {ops}"
+    );
+}
