@@ -63,6 +63,13 @@ impl TestStack {
         Browser::new(self, Policy::limited(10))
     }
 
+    /// A browser in which `user` has signed in to `app_id` through Lark.
+    pub async fn signed_in(&self, app_id: &str, user: &str) -> Browser {
+        let b = self.browser();
+        b.sign_in(app_id, user).await;
+        b
+    }
+
     /// A browser that stops at every redirect, to look at each hop.
     pub fn step_browser(&self) -> Browser {
         Browser::new(self, Policy::none())
@@ -135,8 +142,7 @@ impl TestStack {
     /// Registers and activates another customer organisation, served by the TAM and the given
     /// engineers (user ids of the sandbox).
     pub async fn activate_other_org(&self, app_id: &str, org_name: &str, engineers: &[&str]) {
-        let tara = self.browser();
-        tara.sign_in(PROVIDER_APP_ID, "tara").await;
+        let tara = self.signed_in(PROVIDER_APP_ID, "tara").await;
         let mut engineer_ids = Vec::new();
         for e in engineers {
             engineer_ids.push(self.open_id(PROVIDER_APP_ID, e).await);

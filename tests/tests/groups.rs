@@ -18,10 +18,8 @@ fn texts(page: &Value) -> Vec<String> {
 async fn colleagues_and_staff_chat_and_a_cursor_returns_only_what_is_new() {
     let t = TestStack::demo().await;
     let group = t.service_group(CUSTOMER_APP_ID).await;
-    let ana = t.browser();
-    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
-    let tara = t.browser();
-    tara.sign_in(PROVIDER_APP_ID, "tara").await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
 
     let first = ana
         .say(CUSTOMER_APP_ID, &group, "Hello <b>team</b> & welcome")
@@ -62,8 +60,7 @@ async fn colleagues_and_staff_chat_and_a_cursor_returns_only_what_is_new() {
 async fn long_histories_are_read_a_page_at_a_time_newest_last() {
     let t = TestStack::demo().await;
     let group = t.service_group(CUSTOMER_APP_ID).await;
-    let ana = t.browser();
-    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
     for i in 1..=60 {
         ana.say(CUSTOMER_APP_ID, &group, &format!("message {i}"))
             .await;
@@ -91,10 +88,8 @@ async fn long_histories_are_read_a_page_at_a_time_newest_last() {
 async fn concurrent_posts_get_distinct_numbers_and_a_retried_post_is_stored_once() {
     let t = TestStack::demo().await;
     let group = t.service_group(CUSTOMER_APP_ID).await;
-    let ana = t.browser();
-    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
-    let tara = t.browser();
-    tara.sign_in(PROVIDER_APP_ID, "tara").await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
 
     let posts = (0..12).map(|i| {
         let (who, app) = if i % 2 == 0 {
@@ -127,8 +122,7 @@ async fn concurrent_posts_get_distinct_numbers_and_a_retried_post_is_stored_once
 async fn a_mention_queues_exactly_one_notification_for_that_member() {
     let t = TestStack::demo().await;
     let group = t.service_group(CUSTOMER_APP_ID).await;
-    let ana = t.browser();
-    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
     let tara_id = t.open_id(PROVIDER_APP_ID, "tara").await;
 
     let (status, msg) = ana
@@ -176,8 +170,7 @@ async fn a_mention_queues_exactly_one_notification_for_that_member() {
 async fn mentioning_someone_outside_the_group_is_refused_and_nothing_is_stored_or_queued() {
     let t = TestStack::demo().await;
     let group = t.service_group(CUSTOMER_APP_ID).await;
-    let ana = t.browser();
-    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
     let mo = t.open_id(PROVIDER_APP_ID, "mo").await; // the manager is not in Acme's group
     let (status, body) = ana
         .post_message(
@@ -203,8 +196,7 @@ async fn mentioning_someone_outside_the_group_is_refused_and_nothing_is_stored_o
 async fn bad_messages_get_readable_4xx_answers() {
     let t = TestStack::demo().await;
     let group = t.service_group(CUSTOMER_APP_ID).await;
-    let ana = t.browser();
-    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
     let cases = [
         (
             json!({"text": "   "}),
@@ -270,8 +262,7 @@ async fn only_members_read_or_post_and_other_orgs_see_404() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // Ivy of Initech, through her own app, asks for Acme's group: it does not exist for her.
-    let ivy = t.browser();
-    ivy.sign_in(OTHER_CUSTOMER_APP_ID, "ivy").await;
+    let ivy = t.signed_in(OTHER_CUSTOMER_APP_ID, "ivy").await;
     let (status, _) = ivy.messages(OTHER_CUSTOMER_APP_ID, &acme, "").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = ivy.say_raw(OTHER_CUSTOMER_APP_ID, &acme, "hello?").await;
@@ -284,14 +275,12 @@ async fn only_members_read_or_post_and_other_orgs_see_404() {
         .await;
 
     // Eli serves Acme but not Initech; Mo (manager) is in neither group.
-    let eli = t.browser();
-    eli.sign_in(PROVIDER_APP_ID, "eli").await;
+    let eli = t.signed_in(PROVIDER_APP_ID, "eli").await;
     let (status, _) = eli.messages(PROVIDER_APP_ID, &initech, "").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = eli.messages(PROVIDER_APP_ID, &acme, "").await;
     assert_eq!(status, StatusCode::OK);
-    let mo = t.browser();
-    mo.sign_in(PROVIDER_APP_ID, "mo").await;
+    let mo = t.signed_in(PROVIDER_APP_ID, "mo").await;
     let (status, _) = mo.say_raw(PROVIDER_APP_ID, &acme, "hi").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
@@ -317,12 +306,9 @@ async fn only_members_read_or_post_and_other_orgs_see_404() {
 async fn member_management_splits_sides_and_follows_the_removal_rules() {
     let t = TestStack::demo().await;
     let group = t.service_group(CUSTOMER_APP_ID).await;
-    let ana = t.browser();
-    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
-    let ben = t.browser();
-    ben.sign_in(CUSTOMER_APP_ID, "ben").await;
-    let tara = t.browser();
-    tara.sign_in(PROVIDER_APP_ID, "tara").await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let ben = t.signed_in(CUSTOMER_APP_ID, "ben").await;
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
 
     let (status, list) = ana.members(CUSTOMER_APP_ID, &group).await;
     assert_eq!(status, StatusCode::OK, "{list}");
@@ -375,8 +361,7 @@ async fn member_management_splits_sides_and_follows_the_removal_rules() {
     let (status, _) = ben.messages(CUSTOMER_APP_ID, &group, "").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // Signing in again (a new browser) does not pull him back in.
-    let ben_again = t.browser();
-    ben_again.sign_in(CUSTOMER_APP_ID, "ben").await;
+    let ben_again = t.signed_in(CUSTOMER_APP_ID, "ben").await;
     let (status, _) = ben_again.messages(CUSTOMER_APP_ID, &group, "").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
@@ -408,8 +393,7 @@ async fn member_management_splits_sides_and_follows_the_removal_rules() {
 async fn chat_reads_and_posts_stay_within_their_dynamodb_request_budget() {
     let t = TestStack::demo().await;
     let group = t.service_group(CUSTOMER_APP_ID).await;
-    let ana = t.browser();
-    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
     let tara_id = t.open_id(PROVIDER_APP_ID, "tara").await;
     for i in 0..30 {
         ana.say(CUSTOMER_APP_ID, &group, &format!("history {i}"))

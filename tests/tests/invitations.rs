@@ -10,8 +10,7 @@ const DAY: i64 = 24 * 3600;
 
 /// Acme is invitation-only; Ana (a member) makes a link to the service group.
 async fn acme_with_link(t: &TestStack) -> (Browser, String, Value) {
-    let ana = t.browser();
-    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
     t.make_invite_only(CUSTOMER_APP_ID).await;
     let group = t.service_group(CUSTOMER_APP_ID).await;
     let (status, link) = ana.create_invitation(CUSTOMER_APP_ID, &group).await;
@@ -130,8 +129,7 @@ async fn links_expire_after_exactly_24_hours_at_use_and_by_the_schedule() {
     let (ana, group, link) = acme_with_link(&t).await;
     // A day later sessions have lapsed too (12 hours): Ben signs in afresh.
     t.clock.advance(DAY - 1);
-    let ben = t.browser();
-    ben.sign_in(CUSTOMER_APP_ID, "ben").await;
+    let ben = t.signed_in(CUSTOMER_APP_ID, "ben").await;
     ben.get_url(&url(&link))
         .await
         .assert_contains("Join the group");
@@ -168,8 +166,7 @@ async fn links_expire_after_exactly_24_hours_at_use_and_by_the_schedule() {
         "reads only the hours since last run: {again}"
     );
     drop(ana);
-    let ana = t.browser();
-    ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
     let (_, links) = ana
         .get_json(&format!(
             "/lark/{CUSTOMER_APP_ID}/api/groups/{group}/invitations"
@@ -185,8 +182,7 @@ async fn the_local_gateway_runs_the_expiry_schedule_by_itself() {
     let t = TestStack::demo_with_schedules(std::time::Duration::from_millis(300)).await;
     let (_ana, group, link) = acme_with_link(&t).await;
     let fresh = {
-        let ana = t.browser();
-        ana.sign_in(CUSTOMER_APP_ID, "ana").await;
+        let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
         ana.create_invitation(CUSTOMER_APP_ID, &group).await.1
     };
     t.clock.advance(DAY + 60);
@@ -214,8 +210,7 @@ async fn revoked_links_are_refused_with_who_revoked_them() {
     // Someone outside the group cannot revoke it.
     t.activate_other_org(OTHER_CUSTOMER_APP_ID, "Initech", &[])
         .await;
-    let ivy = t.browser();
-    ivy.sign_in(OTHER_CUSTOMER_APP_ID, "ivy").await;
+    let ivy = t.signed_in(OTHER_CUSTOMER_APP_ID, "ivy").await;
     let (status, _) = ivy
         .post_json(
             &format!("/lark/{OTHER_CUSTOMER_APP_ID}/api/groups/{group}/invitations/{id}/revoke"),
@@ -228,8 +223,7 @@ async fn revoked_links_are_refused_with_who_revoked_them() {
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = ana.post_json(&revoke, &Value::Null).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    let ben = t.browser();
-    ben.sign_in(CUSTOMER_APP_ID, "ben").await;
+    let ben = t.signed_in(CUSTOMER_APP_ID, "ben").await;
     let page = ben.get_url(&url(&link)).await;
     assert_eq!(page.status, StatusCode::GONE);
     page.assert_contains("revoked by Ana Ortiz");
@@ -288,8 +282,7 @@ async fn tampered_foreign_and_staff_uses_of_a_link_each_get_their_own_refusal() 
     foreign.assert_contains("another organisation");
 
     // Staff through the provider app cannot use a customer's link.
-    let tara = t.browser();
-    tara.sign_in(PROVIDER_APP_ID, "tara").await;
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
     let staff = tara
         .get(&format!(
             "/lark/{PROVIDER_APP_ID}/person/inviteToGroup?token={token}"
@@ -311,16 +304,14 @@ async fn tampered_foreign_and_staff_uses_of_a_link_each_get_their_own_refusal() 
 async fn staff_members_can_make_links_for_their_customers_and_strangers_cannot() {
     let t = TestStack::demo().await;
     let group = t.service_group(CUSTOMER_APP_ID).await;
-    let tara = t.browser();
-    tara.sign_in(PROVIDER_APP_ID, "tara").await;
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
     let (status, link) = tara.create_invitation(PROVIDER_APP_ID, &group).await;
     assert_eq!(status, StatusCode::CREATED, "{link}");
     assert!(
         url(&link).contains(&format!("/lark/{CUSTOMER_APP_ID}/person/inviteToGroup")),
         "links always open the customer's app"
     );
-    let mo = t.browser();
-    mo.sign_in(PROVIDER_APP_ID, "mo").await;
+    let mo = t.signed_in(PROVIDER_APP_ID, "mo").await;
     let (status, _) = mo.create_invitation(PROVIDER_APP_ID, &group).await;
     assert_eq!(
         status,

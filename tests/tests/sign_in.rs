@@ -198,8 +198,7 @@ async fn return_to_never_leaves_the_app() {
 #[tokio::test]
 async fn sessions_expire_and_do_not_carry_over_to_another_app() {
     let t = TestStack::demo().await;
-    let b = t.browser();
-    b.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let b = t.signed_in(CUSTOMER_APP_ID, "ana").await;
 
     // A valid Acme session presented as the provider app's session is worthless.
     let acme_session = b

@@ -56,8 +56,7 @@ async fn workbench_shows_org_identity_service_group_participants_and_tickets() {
 #[tokio::test]
 async fn names_from_lark_are_escaped_on_the_page() {
     let t = TestStack::with_provider().await;
-    let tara = t.browser();
-    tara.sign_in(PROVIDER_APP_ID, "tara").await;
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
     let name = "<img src=x onerror=alert(1)> Acme";
     let (status, body) = tara
         .register_customer(&registration(
@@ -120,8 +119,7 @@ async fn unknown_apps_bad_ids_and_unknown_routes_get_readable_4xx_pages() {
 #[tokio::test]
 async fn signing_out_ends_the_session() {
     let t = TestStack::demo().await;
-    let b = t.browser();
-    b.sign_in(CUSTOMER_APP_ID, "ana").await;
+    let b = t.signed_in(CUSTOMER_APP_ID, "ana").await;
     let resp = b
         .client
         .post(format!(

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use serde::de::DeserializeOwned;
@@ -120,21 +121,17 @@ impl Store {
         Ok(())
     }
 
-    pub(super) async fn query_prefix<T: DeserializeOwned>(
+    /// Every item a query matches, following DynamoDB's pages. `query` is the request without
+    /// its start key.
+    pub(super) async fn query_all<T: DeserializeOwned>(
         &self,
-        pk: String,
-        sk_prefix: &str,
+        query: QueryFluentBuilder,
     ) -> Result<Vec<T>, StoreError> {
         let mut out = Vec::new();
         let mut start: Option<Item> = None;
         loop {
-            let page = self
-                .db
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
-                .expression_attribute_values(":pk", s(pk.clone()))
-                .expression_attribute_values(":p", s(sk_prefix))
+            let page = query
+                .clone()
                 .set_exclusive_start_key(start.take())
                 .send()
                 .await
@@ -149,32 +146,33 @@ impl Store {
         }
     }
 
+    pub(super) async fn query_prefix<T: DeserializeOwned>(
+        &self,
+        pk: String,
+        sk_prefix: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        let query = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":p", s(sk_prefix));
+        self.query_all(query).await
+    }
+
     pub(super) async fn query_index<T: DeserializeOwned>(
         &self,
         gsi1pk: String,
     ) -> Result<Vec<T>, StoreError> {
-        let mut out = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let page = self
-                .db
-                .query()
-                .table_name(&self.table)
-                .index_name("gsi1")
-                .key_condition_expression("gsi1pk = :pk")
-                .expression_attribute_values(":pk", s(gsi1pk.clone()))
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(dynamo_err)?;
-            for item in page.items.unwrap_or_default() {
-                out.push(decode(item)?);
-            }
-            match page.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => return Ok(out),
-            }
-        }
+        let query = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi1")
+            .key_condition_expression("gsi1pk = :pk")
+            .expression_attribute_values(":pk", s(gsi1pk));
+        self.query_all(query).await
     }
 
     // ----- tenants -------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
-use super::dynamo::{decode, dynamo_err, s, write_err, Keyed};
+use super::dynamo::{s, write_err, Keyed};
 use super::model::*;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
@@ -134,30 +134,16 @@ impl Store {
         hour: i64,
         now: Epoch,
     ) -> Result<Vec<Invitation>, StoreError> {
-        let mut out = Vec::new();
-        let mut start = None;
-        loop {
-            let page = self
-                .db
-                .query()
-                .table_name(&self.table)
-                .index_name("gsi1")
-                .key_condition_expression("gsi1pk = :b AND gsi1sk < :due")
-                .expression_attribute_values(":b", s(bucket(hour)))
-                // Every key of a due invitation sorts below `{now+1}`; `#` sorts below digits.
-                .expression_attribute_values(":due", s(due_key(now + 1)))
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(dynamo_err)?;
-            for item in page.items.unwrap_or_default() {
-                out.push(decode(item)?);
-            }
-            match page.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => return Ok(out),
-            }
-        }
+        let query = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi1")
+            .key_condition_expression("gsi1pk = :b AND gsi1sk < :due")
+            .expression_attribute_values(":b", s(bucket(hour)))
+            // Every key of a due invitation sorts below `{now+1}`; `#` sorts below digits.
+            .expression_attribute_values(":due", s(due_key(now + 1)));
+        self.query_all(query).await
     }
 
     /// The last expiry hour a scheduled job finished, if it ever ran.
