@@ -20,6 +20,8 @@ pub struct Settings {
     pub signing_key: SecretString,
     /// The provider's own Lark app: its users are staff.
     pub provider_app_id: String,
+    /// First retry delay of a failed Lark send, doubling per attempt (`NOTIFIER_RETRY_BASE_SECONDS`).
+    pub retry_base_seconds: u64,
 }
 
 /// A string that never prints itself.
@@ -105,6 +107,13 @@ impl Settings {
             aws_region: get("AWS_REGION").unwrap_or_else(|| "us-east-1".into()),
             signing_key: SecretString::new(signing_key),
             provider_app_id: required("PROVIDER_APP_ID")?,
+            retry_base_seconds: match get("NOTIFIER_RETRY_BASE_SECONDS") {
+                Some(v) => v.parse().map_err(|_| ConfigError {
+                    name: "NOTIFIER_RETRY_BASE_SECONDS",
+                    why: "not a whole number",
+                })?,
+                None => 10,
+            },
         })
     }
 

@@ -272,6 +272,7 @@ fn mention_notifications(
         .map(|m| Notification {
             id: format!("mention.{}.{}.{}", message.id, m.app_id, m.open_id),
             kind: NotificationKind::Mention,
+            urgent: false,
             recipient: Recipient {
                 app_id: m.app_id.clone(),
                 open_id: m.open_id.clone(),

@@ -28,7 +28,16 @@ pub static INVITATION_EXPIRY: Job = Job {
     run: expire_invitations,
 };
 
-pub static ALL: &[&Job] = &[&INVITATION_EXPIRY];
+fn sweep_digests(ctx: &AppContext) -> JobFuture<'_> {
+    Box::pin(crate::notifier::sweep_due_digests(ctx))
+}
+
+pub static DIGEST_SWEEP: Job = Job {
+    function: "DigestSweepFunction",
+    run: sweep_digests,
+};
+
+pub static ALL: &[&Job] = &[&INVITATION_EXPIRY, &DIGEST_SWEEP];
 
 pub fn by_function(name: &str) -> Option<&'static Job> {
     ALL.iter().copied().find(|j| j.function == name)

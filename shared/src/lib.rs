@@ -18,6 +18,7 @@
 //! | [`groups`] | service and ticket groups: access, chat, mentions, members |
 //! | [`invitations`] | Add People links: create, revoke, land, accept, scheduled expiry |
 //! | [`notify`] | the producer side of notifications: what goes on the SQS queue |
+//! | [`notifier`] | the SQS-driven sender: one DM per person per window, digests, cards, retries |
 //! | [`jobs`] | scheduled functions, named after their function in `template.yaml` |
 //! | [`domain`] | pure rules: the registration checklist, setup values, roles, chat and membership |
 //! | [`pages`] | server-rendered HTML (minijinja, autoescaped) |
@@ -39,6 +40,7 @@ pub mod ids;
 pub mod invitations;
 pub mod jobs;
 pub mod lark;
+pub mod notifier;
 pub mod notify;
 pub mod orgs;
 pub mod pages;

@@ -33,6 +33,9 @@ pub struct Recipient {
 pub struct Notification {
     pub id: String,
     pub kind: NotificationKind,
+    /// Emergency pages: sent at once, outside the person's 10-minute window.
+    #[serde(default)]
+    pub urgent: bool,
     pub recipient: Recipient,
     /// The customer organisation the event belongs to (its app id) and its name.
     pub org_app_id: String,
@@ -56,14 +59,23 @@ pub fn group_link(base_url: &str, app_id: &str, group_id: &str) -> String {
 /// Puts the notifications on the queue. Fails as a whole if any entry was refused, so the
 /// caller reports a retryable error; a retry enqueues the same ids, which the notifier collapses.
 pub async fn enqueue(ctx: &AppContext, notifications: &[Notification]) -> AppResult<()> {
-    for chunk in notifications.chunks(SQS_BATCH) {
+    let bodies: Vec<String> = notifications
+        .iter()
+        .map(|n| serde_json::to_string(n).expect("notifications serialize"))
+        .collect();
+    send_bodies(ctx, &bodies).await
+}
+
+/// Sends raw queue messages, ten per request.
+pub async fn send_bodies(ctx: &AppContext, bodies: &[String]) -> AppResult<()> {
+    for chunk in bodies.chunks(SQS_BATCH) {
         let entries = chunk
             .iter()
             .enumerate()
-            .map(|(i, n)| {
+            .map(|(i, body)| {
                 SendMessageBatchRequestEntry::builder()
                     .id(i.to_string())
-                    .message_body(serde_json::to_string(n).expect("notifications serialize"))
+                    .message_body(body)
                     .build()
                     .map_err(|e| AppError::Internal(e.to_string()))
             })
@@ -83,7 +95,7 @@ pub async fn enqueue(ctx: &AppContext, notifications: &[Notification]) -> AppRes
             })?;
         if !out.failed.is_empty() {
             return Err(AppError::Unavailable(format!(
-                "{} notifications were not queued",
+                "{} queue messages were refused",
                 out.failed.len()
             )));
         }

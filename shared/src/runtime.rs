@@ -34,3 +34,20 @@ pub async fn serve_job(job: &'static crate::jobs::Job) -> Result<(), lambda_runt
     ))
     .await
 }
+
+/// The Lambda entry point of the notifier: SQS batches in, partial batch failures out.
+pub async fn serve_notifier() -> Result<(), lambda_runtime::Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let ctx = Arc::new(AppContext::from_env().await?);
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |event: lambda_runtime::LambdaEvent<aws_lambda_events::event::sqs::SqsEvent>| {
+            let ctx = ctx.clone();
+            async move {
+                Ok::<_, std::convert::Infallible>(
+                    crate::notifier::handle(&ctx, event.payload).await,
+                )
+            }
+        },
+    ))
+    .await
+}

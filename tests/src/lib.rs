@@ -97,6 +97,40 @@ impl TestStack {
         self.tenant(app_id).await.service_group_id.unwrap()
     }
 
+    /// What the bots sent `user` (a sandbox user id) through `app_id`, oldest first.
+    pub async fn dms(&self, app_id: &str, user: &str) -> Vec<Value> {
+        let v = self
+            .sandbox_get(&format!(
+                "/_sandbox/messages?app_id={app_id}&recipient={user}"
+            ))
+            .await;
+        v["messages"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub async fn sandbox_post(&self, path: &str, body: &Value) -> Value {
+        reqwest::Client::new()
+            .post(format!("{}{path}", self.stack.sandbox_url))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Runs the notifier until the queue is empty (retries included).
+    pub async fn deliver(&self) -> usize {
+        self.stack.deliver().await.unwrap()
+    }
+
+    /// Lets `seconds` pass, then runs the digest sweep and the notifier, as AWS would.
+    pub async fn after(&self, seconds: i64) -> usize {
+        self.clock.advance(seconds);
+        self.stack.run_job("DigestSweepFunction").await.unwrap();
+        self.deliver().await
+    }
+
     /// DynamoDB requests made since the last call (as moto counted them), by operation.
     pub async fn dynamodb_requests(&self) -> (u64, Value) {
         let url = format!("{}/_tamlink/dynamodb-requests", self.stack.moto_url);

@@ -5,4 +5,5 @@
 pub mod demo;
 pub mod gateway;
 pub mod local;
+pub mod poller;
 pub mod scheduler;

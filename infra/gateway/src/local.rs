@@ -51,6 +51,11 @@ pub struct Options {
     /// Run the template's schedules, at most this far apart; `None` leaves them to the caller
     /// (`LocalStack::run_job`), which is what tests with a manual clock want.
     pub schedules: Option<Duration>,
+    /// Poll the notification queue and run the notifier, as the SQS event source does in AWS.
+    /// Off in tests, which drive the notifier themselves (`LocalStack::deliver`).
+    pub notifier: bool,
+    /// The notifier's first retry delay (tests: 0, so a retry needs no waiting).
+    pub retry_base_seconds: u64,
 }
 
 impl Options {
@@ -64,6 +69,8 @@ impl Options {
             seed: root.join("infra/sandbox/seed.json"),
             log_dir: root.join("target/stack-logs"),
             schedules: None,
+            notifier: false,
+            retry_base_seconds: 0,
         }
     }
 }
@@ -238,6 +245,7 @@ impl LocalStack {
             aws_region: "us-east-1".into(),
             signing_key: SecretString::new(random_key()),
             provider_app_id: PROVIDER_APP_ID.into(),
+            retry_base_seconds: opts.retry_base_seconds,
         };
         let aws = aws_sdk_config(&settings).await;
         let resources = stack::bootstrap(&aws, "tamlink")
@@ -252,6 +260,9 @@ impl LocalStack {
         let ctx = Arc::new(AppContext::build(settings, opts.clock).await);
         let mut tasks =
             vec![crate::gateway::spawn(ctx.clone(), listener).map_err(StackError::Setup)?];
+        if opts.notifier {
+            tasks.push(crate::poller::spawn(ctx.clone()));
+        }
         if let Some(cap) = opts.schedules {
             tasks.extend(crate::scheduler::spawn(ctx.clone(), cap).map_err(StackError::Setup)?);
         }
@@ -264,6 +275,12 @@ impl LocalStack {
             children: vec![moto, sandbox],
             tasks,
         })
+    }
+
+    /// Runs the notifier on everything on the queue, retries included, as the SQS event source
+    /// would; returns how many messages it handled.
+    pub async fn deliver(&self) -> Result<usize, String> {
+        crate::poller::drain(&self.ctx, Duration::from_secs(60)).await
     }
 
     /// Runs a scheduled function now, as its schedule would.

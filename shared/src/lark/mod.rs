@@ -53,7 +53,8 @@ impl LarkError {
             .is_some_and(|c| BAD_CREDENTIAL_CODES.contains(&c))
     }
 
-    fn is_token_invalid(&self) -> bool {
+    /// Lark says the tenant token is invalid or expired: fetch a fresh one and retry once.
+    pub fn is_token_invalid(&self) -> bool {
         self.code()
             .is_some_and(|c| TOKEN_INVALID_CODES.contains(&c))
     }
@@ -142,8 +143,76 @@ impl LarkClient {
         Ok(cached.token)
     }
 
-    fn forget_token(&self, app_id: &str) {
+    pub fn forget_token(&self, app_id: &str) {
         self.tokens.lock().expect("token cache").remove(app_id);
+    }
+
+    /// The in-process token of an app while it has ≥ 30 minutes left.
+    pub fn cached_token(&self, app_id: &str) -> Option<(String, Epoch)> {
+        let now = self.clock.now();
+        self.tokens
+            .lock()
+            .expect("token cache")
+            .get(app_id)
+            .filter(|c| c.expires_at - now >= REFRESH_BELOW)
+            .map(|c| (c.token.clone(), c.expires_at))
+    }
+
+    /// Adopts a token another invocation fetched (kept in DynamoDB), if it is fresh enough.
+    pub fn adopt_token(&self, app_id: &str, token: &str, expires_at: Epoch) -> bool {
+        if expires_at - self.clock.now() < REFRESH_BELOW {
+            return false;
+        }
+        self.tokens.lock().expect("token cache").insert(
+            app_id.to_owned(),
+            CachedToken {
+                token: token.to_owned(),
+                expires_at,
+            },
+        );
+        true
+    }
+
+    /// Fetches a new tenant token (ignoring the cache) and caches it; returns it with its expiry.
+    pub async fn refresh_tenant_token(
+        &self,
+        creds: Credentials<'_>,
+    ) -> Result<(String, Epoch), LarkError> {
+        self.forget_token(creds.app_id);
+        let token = self.fetch_tenant_token(creds).await?;
+        let expires_at = self
+            .tokens
+            .lock()
+            .expect("token cache")
+            .get(creds.app_id)
+            .map_or(0, |c| c.expires_at);
+        Ok((token, expires_at))
+    }
+
+    // ----- messages (§5) ------------------------------------------------------------------------
+
+    /// Sends an interactive card to a person by open_id. `uuid` (≤ 50 chars) makes a repeated
+    /// send within an hour a no-op at Lark, so a retry after a crash never doubles the DM.
+    pub async fn send_card(
+        &self,
+        token: &str,
+        open_id: &str,
+        card: &Value,
+        uuid: &str,
+    ) -> Result<SentMessage, LarkError> {
+        let body = json!({
+            "receive_id": open_id,
+            "msg_type": "interactive",
+            "content": card.to_string(),
+            "uuid": uuid,
+        });
+        self.send_data(
+            self.http
+                .post(self.url("/open-apis/im/v1/messages?receive_id_type=open_id"))
+                .bearer_auth(token)
+                .json(&body),
+        )
+        .await
     }
 
     /// Runs a call with the app's tenant token; if Lark says the token is invalid or expired,

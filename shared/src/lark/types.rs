@@ -112,3 +112,9 @@ pub struct ScopeGrant {
     pub scope_name: String,
     pub grant_status: i64,
 }
+
+/// The part of a created message the notifier keeps.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct SentMessage {
+    pub message_id: String,
+}

@@ -155,9 +155,15 @@ impl Store {
             .db
             .query()
             .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
-            .expression_attribute_values(":pk", s(pk))
-            .expression_attribute_values(":p", s(sk_prefix));
+            .expression_attribute_values(":pk", s(pk));
+        // DynamoDB refuses an empty prefix: no prefix means the whole partition.
+        let query = if sk_prefix.is_empty() {
+            query.key_condition_expression("pk = :pk")
+        } else {
+            query
+                .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
+                .expression_attribute_values(":p", s(sk_prefix))
+        };
         self.query_all(query).await
     }
 

@@ -19,11 +19,16 @@ mod dynamo;
 mod groups;
 mod invitations;
 mod model;
+mod notifier;
 
 pub use dynamo::Store;
 pub use groups::{MessagePage, Posted, MESSAGE_PAGE};
 pub use invitations::expiry_hour;
 pub use model::*;
+pub use notifier::{
+    due_minute, Claim, NotifRecord, NotifState, PendingItem, PersonKey, Snapshot, StoredToken,
+    Undeliverable, Window,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -28,6 +28,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "TAMLINK_SCHEDULE_SECONDS",
         60,
     ))));
+    opts.notifier = true;
+    opts.retry_base_seconds = 10;
     let stack = LocalStack::start(opts).await?;
     demo::seed(&stack).await?;
     let base = &stack.base_url;

@@ -1,0 +1,137 @@
+//! What the SQS event source mapping does in AWS: receives batches from the notification queue,
+//! hands them to the notifier as the same `SqsEvent`, and deletes what the notifier did not report
+//! as failed (partial batch failure). Failed messages stay, to be offered again.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use aws_sdk_sqs::types::{
+    DeleteMessageBatchRequestEntry, MessageSystemAttributeName, QueueAttributeName,
+};
+use tamlink::context::AppContext;
+
+/// Receives one batch (waiting up to `wait` seconds for one) and runs the notifier on it.
+/// Returns how many messages it handed over.
+pub async fn poll_once(ctx: &AppContext, wait: i32) -> Result<usize, String> {
+    let queue = &ctx.settings.queue_url;
+    let got = ctx
+        .sqs
+        .receive_message()
+        .queue_url(queue)
+        .max_number_of_messages(10)
+        .wait_time_seconds(wait)
+        .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
+        .send()
+        .await
+        .map_err(|e| aws_sdk_sqs::error::DisplayErrorContext(e).to_string())?;
+    let messages = got.messages.unwrap_or_default();
+    if messages.is_empty() {
+        return Ok(0);
+    }
+    let mut event = SqsEvent::default();
+    for m in &messages {
+        let mut record = SqsMessage::default();
+        record.message_id = m.message_id.clone();
+        record.receipt_handle = m.receipt_handle.clone();
+        record.body = m.body.clone();
+        record.attributes = m
+            .attributes
+            .as_ref()
+            .map(|a| {
+                a.iter()
+                    .map(|(k, v)| (k.as_str().to_owned(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_else(HashMap::new);
+        event.records.push(record);
+    }
+    let response = tamlink::notifier::handle(ctx, event).await;
+    let failed: Vec<String> = response
+        .batch_item_failures
+        .into_iter()
+        .map(|f| f.item_identifier)
+        .collect();
+    let done: Vec<DeleteMessageBatchRequestEntry> = messages
+        .iter()
+        .filter(|m| !failed.contains(m.message_id.as_ref().unwrap_or(&String::new())))
+        .enumerate()
+        .filter_map(|(i, m)| {
+            DeleteMessageBatchRequestEntry::builder()
+                .id(i.to_string())
+                .receipt_handle(m.receipt_handle.clone()?)
+                .build()
+                .ok()
+        })
+        .collect();
+    if !done.is_empty() {
+        ctx.sqs
+            .delete_message_batch()
+            .queue_url(queue)
+            .set_entries(Some(done))
+            .send()
+            .await
+            .map_err(|e| aws_sdk_sqs::error::DisplayErrorContext(e).to_string())?;
+    }
+    Ok(messages.len())
+}
+
+/// Messages waiting or in flight (being retried later) on the queue.
+pub async fn queue_depth(ctx: &AppContext) -> Result<(u64, u64), String> {
+    let attrs = ctx
+        .sqs
+        .get_queue_attributes()
+        .queue_url(&ctx.settings.queue_url)
+        .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
+        .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
+        .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesDelayed)
+        .send()
+        .await
+        .map_err(|e| aws_sdk_sqs::error::DisplayErrorContext(e).to_string())?
+        .attributes
+        .unwrap_or_default();
+    let get = |name: QueueAttributeName| -> u64 {
+        attrs.get(&name).and_then(|v| v.parse().ok()).unwrap_or(0)
+    };
+    Ok((
+        get(QueueAttributeName::ApproximateNumberOfMessages),
+        get(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
+            + get(QueueAttributeName::ApproximateNumberOfMessagesDelayed),
+    ))
+}
+
+/// Runs the notifier until the queue is empty, waiting out retries, for at most `limit`.
+pub async fn drain(ctx: &AppContext, limit: Duration) -> Result<usize, String> {
+    let started = Instant::now();
+    let mut handled = 0;
+    loop {
+        let n = poll_once(ctx, 0).await?;
+        handled += n;
+        if n > 0 {
+            continue;
+        }
+        let (visible, hidden) = queue_depth(ctx).await?;
+        if visible == 0 && hidden == 0 {
+            return Ok(handled);
+        }
+        if started.elapsed() > limit {
+            return Err(format!(
+                "queue not drained after {limit:?}: {visible} visible, {hidden} waiting"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The long-running poller of the local stack.
+pub fn spawn(ctx: Arc<AppContext>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = poll_once(&ctx, 5).await {
+                tracing::error!(error = %e, "notifier poll failed");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    })
+}

@@ -1,0 +1,168 @@
+//! Lark interactive cards (JSON 2.0, lark-api.md §6.1). Text that people typed goes into
+//! `plain_text` only, never markdown, so nobody can smuggle formatting or `<at>` tags into a card.
+//! A digest summarises when it would grow past Lark's 30 KB card limit.
+
+use serde_json::{json, Value};
+
+use crate::notify::{Notification, NotificationKind};
+
+/// Lark refuses cards over 30 KB; stay well below it.
+pub const CARD_BUDGET_BYTES: usize = 24 * 1024;
+/// Lines a digest lists before it summarises the rest.
+pub const DIGEST_LINES: usize = 20;
+
+fn plain(text: &str) -> Value {
+    json!({"tag": "plain_text", "content": text})
+}
+
+fn text_block(text: &str) -> Value {
+    json!({"tag": "div", "text": plain(text)})
+}
+
+fn button(label: &str, url: &str) -> Value {
+    json!({
+        "tag": "button",
+        "type": "primary",
+        "text": plain(label),
+        "behaviors": [{"type": "open_url", "default_url": url}]
+    })
+}
+
+fn colour(kind: NotificationKind) -> &'static str {
+    match kind {
+        NotificationKind::Mention => "blue",
+    }
+}
+
+fn card(title: &str, subtitle: &str, template: &str, elements: Vec<Value>) -> Value {
+    json!({
+        "schema": "2.0",
+        "config": {"update_multi": true, "summary": {"content": title}},
+        "header": {"title": plain(title), "subtitle": plain(subtitle), "template": template},
+        "body": {"elements": elements}
+    })
+}
+
+fn context_line(n: &Notification) -> String {
+    match &n.group_name {
+        Some(group) if !group.contains(&n.org_name) => format!("{} · {group}", n.org_name),
+        Some(group) => group.clone(),
+        None => n.org_name.clone(),
+    }
+}
+
+/// The card for one notification: title, where it happened, the excerpt and a way back.
+pub fn single(n: &Notification) -> Value {
+    let mut elements = Vec::new();
+    if !n.excerpt.is_empty() {
+        elements.push(text_block(&format!("“{}”", n.excerpt)));
+    }
+    elements.push(button("Open in tamlink", &n.link));
+    card(&n.title, &context_line(n), colour(n.kind), elements)
+}
+
+/// One card for everything that waited while the window was closed, oldest first. Lists the
+/// first lines and counts the rest, so 1 or 1,000 items fit the same card.
+pub fn digest(items: &[Notification]) -> Value {
+    if let [only] = items {
+        return single(only);
+    }
+    let title = format!("{} updates while you were away", items.len());
+    let mut elements = Vec::new();
+    let mut used = 0usize;
+    let mut listed = 0usize;
+    for n in items.iter().take(DIGEST_LINES) {
+        let line = format!("• {} — {}: “{}”", context_line(n), n.title, n.excerpt);
+        used += line.len();
+        if used > CARD_BUDGET_BYTES / 2 {
+            break;
+        }
+        elements.push(text_block(&line));
+        listed += 1;
+    }
+    if listed < items.len() {
+        elements.push(text_block(&format!(
+            "…and {} more. Open tamlink to see everything.",
+            items.len() - listed
+        )));
+    }
+    let latest = items.last().map_or("", |n| n.link.as_str());
+    elements.push(button("Open the latest", latest));
+    let orgs: std::collections::BTreeSet<&str> =
+        items.iter().map(|n| n.org_name.as_str()).collect();
+    let subtitle = orgs.into_iter().collect::<Vec<_>>().join(", ");
+    card(&title, &subtitle, "wathet", elements)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notify::Recipient;
+
+    fn mention(i: usize, excerpt: &str) -> Notification {
+        Notification {
+            id: format!("n{i}"),
+            kind: NotificationKind::Mention,
+            urgent: false,
+            recipient: Recipient {
+                app_id: "cli_a".into(),
+                open_id: "ou_a".into(),
+                name: "Tara".into(),
+            },
+            org_app_id: "cli_c".into(),
+            org_name: "Acme Robotics".into(),
+            group_id: Some("g_1".into()),
+            group_name: Some("Acme Robotics · Enterprise Service".into()),
+            actor: Some("Ana".into()),
+            title: format!("Ana mentioned you ({i})"),
+            excerpt: excerpt.into(),
+            link: format!("https://support.example.com/lark/cli_a/workbench?group=g_1#{i}"),
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn a_single_card_is_schema_2_with_title_context_excerpt_and_link() {
+        let c = single(&mention(1, "robots are down"));
+        assert_eq!(c["schema"], "2.0");
+        assert_eq!(c["config"]["update_multi"], true);
+        assert_eq!(c["header"]["title"]["content"], "Ana mentioned you (1)");
+        assert_eq!(
+            c["header"]["subtitle"]["content"],
+            "Acme Robotics · Enterprise Service"
+        );
+        assert_eq!(c["header"]["template"], "blue");
+        let body = c["body"]["elements"].to_string();
+        assert!(body.contains("robots are down"));
+        assert!(body.contains("https://support.example.com/lark/cli_a/workbench?group=g_1#1"));
+    }
+
+    #[test]
+    fn typed_text_stays_plain_text() {
+        let c = single(&mention(1, "**bold** <at id=all></at>"));
+        let block = &c["body"]["elements"][0];
+        assert_eq!(block["tag"], "div");
+        assert_eq!(block["text"]["tag"], "plain_text");
+    }
+
+    #[test]
+    fn a_digest_of_200_long_items_stays_under_the_card_limit_and_counts_the_rest() {
+        let items: Vec<_> = (0..200).map(|i| mention(i, &"x".repeat(140))).collect();
+        let c = digest(&items);
+        let size = c.to_string().len();
+        assert!(size < CARD_BUDGET_BYTES, "{size} bytes");
+        assert_eq!(
+            c["header"]["title"]["content"],
+            "200 updates while you were away"
+        );
+        let body = c["body"]["elements"].to_string();
+        assert!(body.contains("…and 180 more"), "{body}");
+        assert!(body.contains("#199"), "links to the latest");
+    }
+
+    #[test]
+    fn a_digest_of_one_is_just_that_card() {
+        let one = vec![mention(7, "hi")];
+        assert_eq!(digest(&one), single(&one[0]));
+    }
+}

@@ -1,0 +1,457 @@
+//! The notifier: the only part of tamlink that sends Lark messages. It takes the SQS queue's
+//! messages in batches and reports the ones to retry (partial batch failure).
+//!
+//! For each notification, per person (app + open_id):
+//! 1. one read: the notification's record (dedupe), the person's window, the app's token;
+//! 2. if the window is free, one transaction takes it, records the claim and counts the call,
+//!    then the card is sent with a `uuid` derived from the notification id;
+//!    otherwise one transaction puts the notification aside for the window's digest;
+//! 3. a digest is sent when the window ends: the digest sweep (a schedule) queues a `flush` for
+//!    each person whose digest is due, and the flush takes the next window for one card that
+//!    carries everything that waited.
+//!
+//! A failed send gives the window back and asks SQS to redeliver later (after Lark's rate-limit
+//! reset, or with doubling backoff); a recipient Lark refuses for good is recorded for the TAM and
+//! not retried. A redelivered message whose send may already have happened is sent again with the
+//! same `uuid`, which Lark drops, so nobody gets a second DM.
+
+pub mod cards;
+pub mod rules;
+
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::clock::Epoch;
+use crate::context::AppContext;
+use crate::error::{AppError, AppResult};
+use crate::ids::AppId;
+use crate::lark::{Credentials, LarkError, SentMessage};
+use crate::notify::Notification;
+use crate::store::{Claim, NotifState, PendingItem, PersonKey, StoreError, StoredToken};
+use rules::{classify, Failure, WINDOW_SECONDS};
+
+/// Attempts at a decision when other invocations keep winning the same person's window.
+const ATTEMPTS: usize = 6;
+/// How far back the first run of the digest sweep looks, in minutes.
+const SWEEP_FIRST_LOOKBACK: i64 = 120;
+pub const SWEEP_JOB: &str = "digest-sweep";
+
+/// "Send this person the digest of what waited for them."
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Flush {
+    pub app_id: String,
+    pub open_id: String,
+}
+
+/// A queue message: a notification from a producer, or a flush from the digest sweep.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Envelope {
+    Flush { flush: Flush },
+    Notification(Box<Notification>),
+}
+
+/// What became of one queue message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    Done,
+    /// Leave it on the queue and offer it again after this many seconds.
+    RetryIn(u64),
+}
+
+/// The Lambda handler body: every message of the batch, one by one; the ones to retry are
+/// reported back and made visible again after their delay.
+pub async fn handle(ctx: &AppContext, event: SqsEvent) -> SqsBatchResponse {
+    let mut failures = Vec::new();
+    for message in event.records {
+        let receives = message
+            .attributes
+            .get("ApproximateReceiveCount")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
+        let outcome = match process(ctx, message.body.as_deref().unwrap_or_default()).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                e.log();
+                Handled::RetryIn(rules::backoff(ctx.settings.retry_base_seconds, receives))
+            }
+        };
+        if let Handled::RetryIn(delay) = outcome {
+            retry_later(ctx, &message, delay).await;
+            let mut failure = BatchItemFailure::default();
+            failure.item_identifier = message.message_id.clone().unwrap_or_default();
+            failures.push(failure);
+        }
+    }
+    let mut response = SqsBatchResponse::default();
+    response.batch_item_failures = failures;
+    response
+}
+
+/// Sets when SQS offers the message again; if that fails, the queue's visibility timeout applies.
+async fn retry_later(ctx: &AppContext, message: &SqsMessage, delay: u64) {
+    let Some(receipt) = &message.receipt_handle else {
+        return;
+    };
+    let result = ctx
+        .sqs
+        .change_message_visibility()
+        .queue_url(&ctx.settings.queue_url)
+        .receipt_handle(receipt)
+        .visibility_timeout(i32::try_from(delay.min(43_200)).unwrap_or(900))
+        .send()
+        .await;
+    if let Err(e) = result {
+        tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(e), "could not set the retry delay");
+    }
+}
+
+async fn process(ctx: &AppContext, body: &str) -> AppResult<Handled> {
+    let envelope: Envelope = serde_json::from_str(body).map_err(|e| {
+        AppError::Internal(format!(
+            "unreadable queue message ({e}); it will go to the DLQ"
+        ))
+    })?;
+    match envelope {
+        Envelope::Flush { flush } => process_flush(ctx, &flush).await,
+        Envelope::Notification(n) => process_notification(ctx, &n).await,
+    }
+}
+
+fn person_of(n: &Notification) -> PersonKey<'_> {
+    PersonKey {
+        app_id: &n.recipient.app_id,
+        open_id: &n.recipient.open_id,
+    }
+}
+
+// ----- one notification --------------------------------------------------------------------------
+
+async fn process_notification(ctx: &AppContext, n: &Notification) -> AppResult<Handled> {
+    let person = person_of(n);
+    for _ in 0..ATTEMPTS {
+        let now = ctx.now();
+        let month = rules::month_of(now);
+        let snap = ctx.store.notifier_snapshot(Some(&n.id), person).await?;
+        let delivery = Delivery {
+            person,
+            holder: &n.id,
+            notifications: std::slice::from_ref(n),
+            card: cards::single(n),
+            token: snap.token.clone(),
+            month: &month,
+            is_digest: false,
+        };
+        match snap.notif.map(|r| r.state) {
+            Some(NotifState::Pending | NotifState::Undeliverable) => return Ok(Handled::Done),
+            // Taken before: the send may or may not have happened. While the window is still
+            // its own, sending again with the same uuid is safe (Lark drops the repeat).
+            Some(NotifState::Claimed) if n.urgent || snap.window.holder == n.id => {
+                return deliver(ctx, delivery).await
+            }
+            Some(NotifState::Claimed) => return Ok(Handled::Done),
+            Some(NotifState::Released) | None => {}
+        }
+        let window = &snap.window;
+        let free = window.until <= now && window.digest_due.is_none();
+        if n.urgent || free {
+            let claim = Claim {
+                person,
+                holder: &n.id,
+                until: now + WINDOW_SECONDS,
+                now,
+                notif_id: Some(&n.id),
+                digest: None,
+                month: &month,
+                bypass: n.urgent,
+            };
+            match ctx.store.claim_window(&claim).await {
+                Ok(()) => return deliver(ctx, delivery).await,
+                Err(StoreError::ConditionFailed) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        match ctx.store.put_aside(person, n, window, now).await {
+            Ok(()) => {
+                if window.until <= now {
+                    // The window is over and a digest is already due: send it now.
+                    queue_flushes(
+                        ctx,
+                        &[(person.app_id.to_owned(), person.open_id.to_owned())],
+                    )
+                    .await?;
+                }
+                return Ok(Handled::Done);
+            }
+            Err(StoreError::ConditionFailed) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Handled::RetryIn(1))
+}
+
+// ----- digests -----------------------------------------------------------------------------------
+
+fn digest_holder(person: PersonKey<'_>, due: Epoch) -> String {
+    format!("digest:{}:{}:{due}", person.app_id, person.open_id)
+}
+
+async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
+    let person = PersonKey {
+        app_id: &f.app_id,
+        open_id: &f.open_id,
+    };
+    for _ in 0..ATTEMPTS {
+        let now = ctx.now();
+        let month = rules::month_of(now);
+        let snap = ctx.store.notifier_snapshot(None, person).await?;
+        let w = &snap.window;
+        if w.holder.starts_with("digest:") && w.until > now {
+            // A digest took this window; if its notifications are still here, it may not have
+            // gone out. Sending again with the same uuid is safe.
+            let items = ctx.store.pending(person, Some(w.digest_upto)).await?;
+            if items.is_empty() {
+                return Ok(Handled::Done);
+            }
+            return send_digest(ctx, person, &w.holder, items, snap.token.clone(), &month).await;
+        }
+        let Some(due) = w.digest_due else {
+            return Ok(Handled::Done);
+        };
+        if w.until > now {
+            return Ok(Handled::Done); // not yet: the sweep comes back when it is due
+        }
+        let items = ctx.store.pending(person, None).await?;
+        let Some(last) = items.last() else {
+            ctx.store.clear_digest(person, w.pending_seq).await?;
+            return Ok(Handled::Done);
+        };
+        let holder = digest_holder(person, due);
+        let claim = Claim {
+            person,
+            holder: &holder,
+            until: now + WINDOW_SECONDS,
+            now,
+            notif_id: None,
+            digest: Some((w.pending_seq, last.seq)),
+            month: &month,
+            bypass: false,
+        };
+        match ctx.store.claim_window(&claim).await {
+            Ok(()) => {
+                return send_digest(ctx, person, &holder, items, snap.token.clone(), &month).await
+            }
+            Err(StoreError::ConditionFailed) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Handled::RetryIn(1))
+}
+
+async fn send_digest(
+    ctx: &AppContext,
+    person: PersonKey<'_>,
+    holder: &str,
+    items: Vec<PendingItem>,
+    token: Option<StoredToken>,
+    month: &str,
+) -> AppResult<Handled> {
+    let seqs: Vec<i64> = items.iter().map(|i| i.seq).collect();
+    let notifications: Vec<Notification> = items.into_iter().map(|i| i.notification).collect();
+    let outcome = deliver(
+        ctx,
+        Delivery {
+            person,
+            holder,
+            card: cards::digest(&notifications),
+            notifications: &notifications,
+            token,
+            month,
+            is_digest: true,
+        },
+    )
+    .await?;
+    if outcome == Handled::Done {
+        ctx.store.drop_pending(person, &seqs).await?;
+    }
+    Ok(outcome)
+}
+
+/// The scheduled sweep: queues a flush for everyone whose digest is due. Reads one index bucket
+/// per minute since its last run, never the table.
+pub async fn sweep_due_digests(ctx: &AppContext) -> AppResult<Value> {
+    let now = ctx.now();
+    let this_minute = crate::store::due_minute(now);
+    let from = ctx
+        .store
+        .job_done_through(SWEEP_JOB)
+        .await?
+        .unwrap_or(this_minute - SWEEP_FIRST_LOOKBACK);
+    let mut due = Vec::new();
+    for minute in from..=this_minute {
+        due.extend(ctx.store.due_digests(minute, now).await?);
+    }
+    due.sort();
+    due.dedup();
+    queue_flushes(ctx, &due).await?;
+    ctx.store
+        .save_job_done_through(SWEEP_JOB, this_minute)
+        .await?;
+    Ok(serde_json::json!({"minutes": this_minute - from + 1, "flushes": due.len()}))
+}
+
+async fn queue_flushes(ctx: &AppContext, people: &[(String, String)]) -> AppResult<()> {
+    let bodies: Vec<String> = people
+        .iter()
+        .map(|(app_id, open_id)| {
+            serde_json::json!({"flush": Flush { app_id: app_id.clone(), open_id: open_id.clone() }})
+                .to_string()
+        })
+        .collect();
+    crate::notify::send_bodies(ctx, &bodies).await
+}
+
+// ----- sending -----------------------------------------------------------------------------------
+
+struct Delivery<'a> {
+    person: PersonKey<'a>,
+    /// Who took the window: the notification id, or the digest's holder.
+    holder: &'a str,
+    notifications: &'a [Notification],
+    card: Value,
+    token: Option<StoredToken>,
+    month: &'a str,
+    is_digest: bool,
+}
+
+enum SendError {
+    Lark(LarkError),
+    Other(AppError),
+}
+
+impl From<AppError> for SendError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Lark(l) => SendError::Lark(l),
+            other => SendError::Other(other),
+        }
+    }
+}
+
+/// Sends the card and settles the outcome: a failure worth retrying gives the window back.
+async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Handled> {
+    let uuid = rules::lark_uuid(d.holder);
+    let failure = match send(ctx, &d, &uuid).await {
+        Ok(sent) => {
+            tracing::info!(
+                app_id = d.person.app_id,
+                items = d.notifications.len(),
+                message_id = %sent.message_id,
+                "DM sent"
+            );
+            return Ok(Handled::Done);
+        }
+        Err(SendError::Lark(e)) => classify(&e),
+        Err(SendError::Other(e)) => {
+            e.log();
+            Failure::Transient
+        }
+    };
+    let now = ctx.now();
+    let notif_id = (!d.is_digest).then_some(d.holder);
+    let urgent = d.notifications.iter().any(|n| n.urgent);
+    match failure {
+        Failure::Undeliverable { code, reason } => {
+            tracing::warn!(app_id = d.person.app_id, ?code, %reason, "recipient undeliverable");
+            for n in d.notifications {
+                ctx.store
+                    .record_undeliverable(n, code, &reason, now)
+                    .await?;
+            }
+            if !urgent {
+                // Nobody received anything: the person's window stays open for others.
+                ctx.store
+                    .release_window(d.person, d.holder, None, false, d.month, now)
+                    .await?;
+            }
+            Ok(Handled::Done)
+        }
+        retry => {
+            if !urgent {
+                ctx.store
+                    .release_window(d.person, d.holder, notif_id, d.is_digest, d.month, now)
+                    .await?;
+            }
+            Ok(Handled::RetryIn(match retry {
+                Failure::RateLimited(secs) => secs,
+                Failure::QuotaExhausted => 900,
+                _ => rules::backoff(ctx.settings.retry_base_seconds, 1),
+            }))
+        }
+    }
+}
+
+async fn send(ctx: &AppContext, d: &Delivery<'_>, uuid: &str) -> Result<SentMessage, SendError> {
+    let app_id = d.person.app_id;
+    let token = token_for(ctx, app_id, d.token.as_ref()).await?;
+    match ctx
+        .lark
+        .send_card(&token, d.person.open_id, &d.card, uuid)
+        .await
+    {
+        Err(e) if e.is_token_invalid() => {
+            ctx.lark.forget_token(app_id);
+            ctx.store
+                .forget_token(app_id, &token)
+                .await
+                .map_err(AppError::from)?;
+            let token = fresh_token(ctx, app_id).await?;
+            ctx.lark
+                .send_card(&token, d.person.open_id, &d.card, uuid)
+                .await
+                .map_err(SendError::Lark)
+        }
+        other => other.map_err(SendError::Lark),
+    }
+}
+
+/// The app's tenant token: this instance's, else the one another invocation stored, else a new
+/// one from Lark (stored for everyone).
+async fn token_for(
+    ctx: &AppContext,
+    app_id: &str,
+    stored: Option<&StoredToken>,
+) -> AppResult<String> {
+    if let Some((token, _)) = ctx.lark.cached_token(app_id) {
+        return Ok(token);
+    }
+    if let Some(s) = stored {
+        if ctx.lark.adopt_token(app_id, &s.token, s.expires_at) {
+            return Ok(s.token.clone());
+        }
+    }
+    fresh_token(ctx, app_id).await
+}
+
+async fn fresh_token(ctx: &AppContext, app_id: &str) -> AppResult<String> {
+    let tenant = crate::orgs::load(ctx, &AppId::parse(app_id)?).await?;
+    let secret = crate::orgs::app_secret(ctx, &tenant).await?;
+    let (token, expires_at) = ctx
+        .lark
+        .refresh_tenant_token(Credentials {
+            app_id,
+            app_secret: &secret,
+        })
+        .await?;
+    ctx.store
+        .save_token(
+            app_id,
+            &StoredToken {
+                token: token.clone(),
+                expires_at,
+            },
+        )
+        .await?;
+    Ok(token)
+}

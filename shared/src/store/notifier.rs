@@ -1,0 +1,612 @@
+//! What the notifier keeps: each person's DM window, the notifications waiting for the window to
+//! end, one record per notification id (dedupe), calls per app and month, and tenant tokens.
+//!
+//! | item | pk | sk | gsi1 |
+//! |---|---|---|---|
+//! | a person's window | `DM#{app}#{open_id}` | `WINDOW` | `DIGESTDUE#{minute}` / `{due}#{app}#{open_id}` while a digest waits |
+//! | a waiting notification | `DM#{app}#{open_id}` | `PENDING#{seq:012}` | |
+//! | a notification seen | `NOTIF#{id}` | `NOTIF` | |
+//! | calls to Lark this month | `USAGE#{app}` | `MONTH#{yyyy-mm}` | |
+//! | tenant token | `TOKEN#{app}` | `TOKEN` | |
+//! | undeliverable notification | `UNDELIVERABLE#{org app}` | `{at:012}#{id}` | |
+//!
+//! Every decision is a conditional write, so concurrent notifier invocations cannot both take a
+//! window or both send a digest.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Delete, DeleteRequest, KeysAndAttributes, Put, TransactWriteItem, Update,
+    WriteRequest,
+};
+use serde::{Deserialize, Serialize};
+
+use super::dynamo::{decode, dynamo_err, encode, s, Item, Keyed};
+use super::{Store, StoreError};
+use crate::clock::Epoch;
+use crate::notify::Notification;
+
+const NOTIF_TTL: Epoch = 14 * 24 * 3600;
+const USAGE_TTL: Epoch = 400 * 24 * 3600;
+
+fn n(v: i64) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+fn person_pk(app_id: &str, open_id: &str) -> String {
+    format!("DM#{app_id}#{open_id}")
+}
+
+fn due_bucket(minute: i64) -> String {
+    format!("DIGESTDUE#{minute}")
+}
+
+pub fn due_minute(at: Epoch) -> i64 {
+    at.div_euclid(60)
+}
+
+/// A person's DM window as stored.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Window {
+    /// No other DM before this moment (0: never sent).
+    #[serde(default)]
+    pub until: Epoch,
+    /// The notification or digest that took the current window.
+    #[serde(default)]
+    pub holder: String,
+    /// When a digest of waiting notifications is due (set while any wait).
+    pub digest_due: Option<Epoch>,
+    /// How many notifications were ever put aside for a digest; waiting ones are numbered by it.
+    #[serde(default)]
+    pub pending_seq: i64,
+    /// The highest waiting number the held digest covers.
+    #[serde(default)]
+    pub digest_upto: i64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum NotifState {
+    /// Took a window (or bypassed it); its send may be repeated with the same uuid.
+    Claimed,
+    /// Put aside for a digest.
+    Pending,
+    /// Its send failed in a way worth retrying; the window it took was given back.
+    Released,
+    /// Lark refused the recipient for good.
+    Undeliverable,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NotifRecord {
+    pub state: NotifState,
+    pub at: Epoch,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingItem {
+    pub seq: i64,
+    pub notification: Notification,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredToken {
+    pub token: String,
+    pub expires_at: Epoch,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Undeliverable {
+    pub notification: Notification,
+    pub code: Option<i64>,
+    pub reason: String,
+    pub at: Epoch,
+}
+
+/// What the notifier reads before deciding, in one request.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub notif: Option<NotifRecord>,
+    pub window: Window,
+    pub token: Option<StoredToken>,
+}
+
+/// Who is being notified, through which app.
+#[derive(Debug, Clone, Copy)]
+pub struct PersonKey<'a> {
+    pub app_id: &'a str,
+    pub open_id: &'a str,
+}
+
+/// Taking a window: for one notification, or for a digest of waiting ones.
+pub struct Claim<'a> {
+    pub person: PersonKey<'a>,
+    pub holder: &'a str,
+    pub until: Epoch,
+    pub now: Epoch,
+    /// The notification whose record becomes `Claimed` (none for a digest).
+    pub notif_id: Option<&'a str>,
+    /// For a digest: the waiting count it saw, and the highest number it covers.
+    pub digest: Option<(i64, i64)>,
+    /// The month whose call count grows by one (counted when the call is made).
+    pub month: &'a str,
+    /// Bypasses the window (emergency pages): records the claim and counts the call only.
+    pub bypass: bool,
+}
+
+fn notif_key(id: &str) -> (String, String) {
+    (format!("NOTIF#{id}"), "NOTIF".into())
+}
+
+fn usage_key(app_id: &str, month: &str) -> (String, String) {
+    (format!("USAGE#{app_id}"), format!("MONTH#{month}"))
+}
+
+fn key_item(pk: String, sk: String) -> Item {
+    Item::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
+}
+
+fn update(
+    table: &str,
+    (pk, sk): (String, String),
+) -> aws_sdk_dynamodb::types::builders::UpdateBuilder {
+    Update::builder()
+        .table_name(table)
+        .key("pk", s(pk))
+        .key("sk", s(sk))
+}
+
+fn built<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, StoreError> {
+    r.map_err(|e| StoreError::Decode(e.to_string()))
+}
+
+impl Store {
+    /// The notification's record, the person's window and the app's stored token, in one request.
+    pub async fn notifier_snapshot(
+        &self,
+        notif_id: Option<&str>,
+        person: PersonKey<'_>,
+    ) -> Result<Snapshot, StoreError> {
+        let mut keys = vec![
+            key_item(person_pk(person.app_id, person.open_id), "WINDOW".into()),
+            key_item(format!("TOKEN#{}", person.app_id), "TOKEN".into()),
+        ];
+        if let Some(id) = notif_id {
+            let (pk, sk) = notif_key(id);
+            keys.push(key_item(pk, sk));
+        }
+        let request = built(
+            KeysAndAttributes::builder()
+                .set_keys(Some(keys))
+                .consistent_read(true)
+                .build(),
+        )?;
+        let out = self
+            .db
+            .batch_get_item()
+            .request_items(&self.table, request)
+            .send()
+            .await
+            .map_err(dynamo_err)?;
+        if out.unprocessed_keys.as_ref().is_some_and(|u| !u.is_empty()) {
+            return Err(StoreError::Dynamo("batch read throttled; retry".into()));
+        }
+        let mut snap = Snapshot::default();
+        for item in out
+            .responses
+            .and_then(|mut r| r.remove(&self.table))
+            .unwrap_or_default()
+        {
+            let pk = match item.get("pk") {
+                Some(AttributeValue::S(pk)) => pk.clone(),
+                _ => continue,
+            };
+            if pk.starts_with("DM#") {
+                snap.window = decode(item)?;
+            } else if pk.starts_with("TOKEN#") {
+                snap.token = Some(decode(item)?);
+            } else {
+                snap.notif = Some(decode(item)?);
+            }
+        }
+        Ok(snap)
+    }
+
+    fn claim_notif_put(
+        &self,
+        id: &str,
+        state: NotifState,
+        now: Epoch,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let (pk, sk) = notif_key(id);
+        let record = NotifRecord { state, at: now };
+        let put = built(
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(encode(&Keyed {
+                    pk,
+                    sk,
+                    gsi1pk: None,
+                    gsi1sk: None,
+                    ttl: Some(now + NOTIF_TTL),
+                    entity: &record,
+                })?))
+                .condition_expression("attribute_not_exists(pk) OR #st = :released")
+                .expression_attribute_names("#st", "state")
+                .expression_attribute_values(":released", s("released"))
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    fn count_call(
+        &self,
+        app_id: &str,
+        month: &str,
+        delta: i64,
+        now: Epoch,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let up = built(
+            update(&self.table, usage_key(app_id, month))
+                .update_expression("ADD calls :d SET #ttl = :ttl")
+                .expression_attribute_names("#ttl", "ttl")
+                .expression_attribute_values(":d", n(delta))
+                .expression_attribute_values(":ttl", n(now + USAGE_TTL))
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().update(up).build())
+    }
+
+    /// Takes the person's window (unless bypassing it), records the claim and counts the call,
+    /// atomically. `ConditionFailed`: someone else holds the window, or the notification was
+    /// already handled.
+    pub async fn claim_window(&self, c: &Claim<'_>) -> Result<(), StoreError> {
+        let mut writes = Vec::new();
+        if !c.bypass {
+            let mut up = update(
+                &self.table,
+                (
+                    person_pk(c.person.app_id, c.person.open_id),
+                    "WINDOW".into(),
+                ),
+            )
+            .expression_attribute_values(":now", n(c.now))
+            .expression_attribute_values(":until", n(c.until))
+            .expression_attribute_values(":holder", s(c.holder));
+            let free = "(attribute_not_exists(#until) OR #until <= :now)";
+            up = up.expression_attribute_names("#until", "until");
+            up = match c.digest {
+                Some((seen, upto)) => up
+                    .update_expression(
+                        "SET #until = :until, holder = :holder, digest_upto = :upto REMOVE digest_due, gsi1pk, gsi1sk",
+                    )
+                    .condition_expression(format!("{free} AND pending_seq = :seen"))
+                    .expression_attribute_values(":seen", n(seen))
+                    .expression_attribute_values(":upto", n(upto)),
+                None => up
+                    .update_expression("SET #until = :until, holder = :holder")
+                    .condition_expression(format!("{free} AND attribute_not_exists(digest_due)")),
+            };
+            writes.push(
+                TransactWriteItem::builder()
+                    .update(built(up.build())?)
+                    .build(),
+            );
+        }
+        if let Some(id) = c.notif_id {
+            writes.push(self.claim_notif_put(id, NotifState::Claimed, c.now)?);
+        }
+        writes.push(self.count_call(c.person.app_id, c.month, 1, c.now)?);
+        self.transact(writes).await
+    }
+
+    /// Gives a window back after a send that will be retried, and uncounts the call (Lark does
+    /// not count failed calls). Only the holder can release it.
+    /// With `digest_again`, a digest's waiting notifications become due again at once, so its
+    /// retry finds them; `retry_notif` marks a notification to be taken afresh on its retry.
+    pub async fn release_window(
+        &self,
+        person: PersonKey<'_>,
+        holder: &str,
+        retry_notif: Option<&str>,
+        digest_again: bool,
+        month: &str,
+        now: Epoch,
+    ) -> Result<(), StoreError> {
+        let notif_id = retry_notif;
+        let mut up = update(
+            &self.table,
+            (person_pk(person.app_id, person.open_id), "WINDOW".into()),
+        )
+        .condition_expression("holder = :holder")
+        .expression_attribute_names("#until", "until")
+        .expression_attribute_values(":zero", n(0))
+        .expression_attribute_values(":none", s(""))
+        .expression_attribute_values(":holder", s(holder));
+        up = if digest_again {
+            up.update_expression(
+                "SET #until = :zero, holder = :none, digest_due = :now, gsi1pk = :bucket, gsi1sk = :dkey",
+            )
+            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":bucket", s(due_bucket(due_minute(now))))
+            .expression_attribute_values(":dkey", s(format!("{now:012}#{}#{}", person.app_id, person.open_id)))
+        } else {
+            up.update_expression("SET #until = :zero, holder = :none")
+        };
+        let mut writes = vec![TransactWriteItem::builder()
+            .update(built(up.build())?)
+            .build()];
+        if let Some(id) = notif_id {
+            writes.push(self.set_notif_state(id, NotifState::Released, now)?);
+        }
+        writes.push(self.count_call(person.app_id, month, -1, now)?);
+        match self.transact(writes).await {
+            // The window moved on already (it expired and was taken): nothing to give back.
+            Err(StoreError::ConditionFailed) => Ok(()),
+            other => other,
+        }
+    }
+
+    fn set_notif_state(
+        &self,
+        id: &str,
+        state: NotifState,
+        now: Epoch,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let (pk, sk) = notif_key(id);
+        let record = NotifRecord { state, at: now };
+        let put = built(
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(encode(&Keyed {
+                    pk,
+                    sk,
+                    gsi1pk: None,
+                    gsi1sk: None,
+                    ttl: Some(now + NOTIF_TTL),
+                    entity: &record,
+                })?))
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Puts a notification aside for the digest at the end of the person's current window (or
+    /// for the digest already due). `ConditionFailed` if the window ended meanwhile (take it
+    /// instead), someone else put one aside first, or the notification was already handled.
+    pub async fn put_aside(
+        &self,
+        person: PersonKey<'_>,
+        notification: &Notification,
+        window: &Window,
+        now: Epoch,
+    ) -> Result<(), StoreError> {
+        let seq = window.pending_seq + 1;
+        let due = window.digest_due.unwrap_or(window.until).max(window.until);
+        let pk = person_pk(person.app_id, person.open_id);
+        let bump = built(
+            update(&self.table, (pk.clone(), "WINDOW".into()))
+                .update_expression(
+                    "SET pending_seq = :seq, digest_due = if_not_exists(digest_due, :due), gsi1pk = if_not_exists(gsi1pk, :bucket), gsi1sk = if_not_exists(gsi1sk, :dkey)",
+                )
+                .condition_expression(
+                    "(#until > :now OR attribute_exists(digest_due)) AND (pending_seq = :prev OR (attribute_not_exists(pending_seq) AND :prev = :zero))",
+                )
+                .expression_attribute_names("#until", "until")
+                .expression_attribute_values(":seq", n(seq))
+                .expression_attribute_values(":prev", n(window.pending_seq))
+                .expression_attribute_values(":zero", n(0))
+                .expression_attribute_values(":now", n(now))
+                .expression_attribute_values(":due", n(due))
+                .expression_attribute_values(":bucket", s(due_bucket(due_minute(due))))
+                .expression_attribute_values(
+                    ":dkey",
+                    s(format!("{due:012}#{}#{}", person.app_id, person.open_id)),
+                )
+                .build(),
+        )?;
+        let item = PendingItem {
+            seq,
+            notification: notification.clone(),
+        };
+        let pending = built(
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(encode(&Keyed {
+                    pk,
+                    sk: format!("PENDING#{seq:012}"),
+                    gsi1pk: None,
+                    gsi1sk: None,
+                    ttl: None,
+                    entity: &item,
+                })?))
+                .build(),
+        )?;
+        self.transact(vec![
+            TransactWriteItem::builder().update(bump).build(),
+            TransactWriteItem::builder().put(pending).build(),
+            self.claim_notif_put(&notification.id, NotifState::Pending, now)?,
+        ])
+        .await
+    }
+
+    /// Notifications waiting for a person's digest, oldest first (up to `upto` when given).
+    pub async fn pending(
+        &self,
+        person: PersonKey<'_>,
+        upto: Option<i64>,
+    ) -> Result<Vec<PendingItem>, StoreError> {
+        let hi = format!("PENDING#{:012}", upto.unwrap_or(999_999_999_999));
+        let query = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND sk BETWEEN :lo AND :hi")
+            .expression_attribute_values(":pk", s(person_pk(person.app_id, person.open_id)))
+            .expression_attribute_values(":lo", s("PENDING#"))
+            .expression_attribute_values(":hi", s(hi))
+            .consistent_read(true);
+        self.query_all(query).await
+    }
+
+    /// Deletes waiting notifications once their digest was sent (25 per request).
+    pub async fn drop_pending(
+        &self,
+        person: PersonKey<'_>,
+        seqs: &[i64],
+    ) -> Result<(), StoreError> {
+        let pk = person_pk(person.app_id, person.open_id);
+        for chunk in seqs.chunks(25) {
+            let mut requests: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|seq| {
+                    let key = key_item(pk.clone(), format!("PENDING#{seq:012}"));
+                    built(DeleteRequest::builder().set_key(Some(key)).build())
+                        .map(|d| WriteRequest::builder().delete_request(d).build())
+                })
+                .collect::<Result<_, _>>()?;
+            while !requests.is_empty() {
+                let out = self
+                    .db
+                    .batch_write_item()
+                    .request_items(&self.table, requests)
+                    .send()
+                    .await
+                    .map_err(dynamo_err)?;
+                requests = out
+                    .unprocessed_items
+                    .and_then(|mut u| u.remove(&self.table))
+                    .unwrap_or_default();
+            }
+        }
+        Ok(())
+    }
+
+    /// Clears a digest that found nothing to send (only if nothing was added since it looked).
+    pub async fn clear_digest(&self, person: PersonKey<'_>, seen: i64) -> Result<(), StoreError> {
+        let up = update(
+            &self.table,
+            (person_pk(person.app_id, person.open_id), "WINDOW".into()),
+        )
+        .update_expression("REMOVE digest_due, gsi1pk, gsi1sk")
+        .condition_expression(
+            "pending_seq = :seen OR (attribute_not_exists(pending_seq) AND :seen = :zero)",
+        )
+        .expression_attribute_values(":seen", n(seen))
+        .expression_attribute_values(":zero", n(0));
+        let del = TransactWriteItem::builder()
+            .update(built(up.build())?)
+            .build();
+        match self.transact(vec![del]).await {
+            Err(StoreError::ConditionFailed) => Ok(()),
+            other => other,
+        }
+    }
+
+    /// People whose digest falls due in this minute, at or before `now`.
+    pub async fn due_digests(
+        &self,
+        minute: i64,
+        now: Epoch,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let query = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi1")
+            .key_condition_expression("gsi1pk = :b AND gsi1sk < :due")
+            .expression_attribute_values(":b", s(due_bucket(minute)))
+            .expression_attribute_values(":due", s(format!("{:012}", now + 1)));
+        let items: Vec<HashMap<String, serde_json::Value>> = self.query_all(query).await?;
+        Ok(items
+            .into_iter()
+            .filter_map(|i| {
+                let pk = i.get("pk")?.as_str()?;
+                let (app, open) = pk.strip_prefix("DM#")?.split_once('#')?;
+                Some((app.to_owned(), open.to_owned()))
+            })
+            .collect())
+    }
+
+    /// Marks a notification undeliverable and keeps it for the TAM's console.
+    pub async fn record_undeliverable(
+        &self,
+        notification: &Notification,
+        code: Option<i64>,
+        reason: &str,
+        now: Epoch,
+    ) -> Result<(), StoreError> {
+        let record = Undeliverable {
+            notification: notification.clone(),
+            code,
+            reason: reason.to_owned(),
+            at: now,
+        };
+        let put = built(
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(encode(&Keyed {
+                    pk: format!("UNDELIVERABLE#{}", notification.org_app_id),
+                    sk: format!("{now:012}#{}", notification.id),
+                    gsi1pk: None,
+                    gsi1sk: None,
+                    ttl: Some(now + 90 * 24 * 3600),
+                    entity: &record,
+                })?))
+                .build(),
+        )?;
+        self.transact(vec![
+            TransactWriteItem::builder().put(put).build(),
+            self.set_notif_state(&notification.id, NotifState::Undeliverable, now)?,
+        ])
+        .await
+    }
+
+    pub async fn undeliverable(&self, org_app_id: &str) -> Result<Vec<Undeliverable>, StoreError> {
+        self.query_prefix(format!("UNDELIVERABLE#{org_app_id}"), "")
+            .await
+    }
+
+    pub async fn calls_this_month(&self, app_id: &str, month: &str) -> Result<i64, StoreError> {
+        #[derive(Deserialize)]
+        struct Usage {
+            #[serde(default)]
+            calls: i64,
+        }
+        let (pk, sk) = usage_key(app_id, month);
+        Ok(self.get::<Usage>(pk, sk).await?.map_or(0, |u| u.calls))
+    }
+
+    pub async fn save_token(&self, app_id: &str, token: &StoredToken) -> Result<(), StoreError> {
+        let keyed = Keyed {
+            pk: format!("TOKEN#{app_id}"),
+            sk: "TOKEN".into(),
+            gsi1pk: None,
+            gsi1sk: None,
+            ttl: Some(token.expires_at),
+            entity: token,
+        };
+        self.put(keyed, false).await
+    }
+
+    /// Removes a stored token Lark called invalid, unless another invocation replaced it already.
+    pub async fn forget_token(&self, app_id: &str, token: &str) -> Result<(), StoreError> {
+        let del = built(
+            Delete::builder()
+                .table_name(&self.table)
+                .key("pk", s(format!("TOKEN#{app_id}")))
+                .key("sk", s("TOKEN"))
+                .condition_expression("#t = :t")
+                .expression_attribute_names("#t", "token")
+                .expression_attribute_values(":t", s(token))
+                .build(),
+        )?;
+        match self
+            .transact(vec![TransactWriteItem::builder().delete(del).build()])
+            .await
+        {
+            Err(StoreError::ConditionFailed) => Ok(()),
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! The notifier against moto's queue and table and the Lark sandbox: one DM per person per
+//! 10 minutes with a digest for the rest, exactly once through races, redeliveries, rate limits,
+//! outages and token expiry, and undeliverable recipients recorded instead of retried.
+
+use std::sync::Arc;
+
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use serde_json::{json, Value};
+use tamlink::context::AppContext;
+use tamlink::notify::{Notification, NotificationKind, Recipient};
+use tamlink_tests::*;
+
+const WINDOW: i64 = 600;
+
+fn title(dm: &Value) -> String {
+    dm["content"]["header"]["title"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Ana posts `count` messages in the service group, each mentioning the given staff members.
+async fn mentions(t: &TestStack, staff: &[&str], count: usize) {
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let mut refs = Vec::new();
+    for s in staff {
+        refs.push(
+            json!({"app_id": PROVIDER_APP_ID, "open_id": t.open_id(PROVIDER_APP_ID, s).await}),
+        );
+    }
+    for i in 0..count {
+        let (status, body) = ana
+            .post_message(
+                CUSTOMER_APP_ID,
+                &group,
+                &json!({"text": format!("update {i} on the telemetry outage"), "mentions": refs}),
+            )
+            .await;
+        assert_eq!(status.as_u16(), 201, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn fifty_mentions_in_ten_minutes_make_one_dm_and_one_digest_of_the_other_49() {
+    let t = TestStack::demo().await;
+    mentions(&t, &["tara"], 50).await;
+    t.dynamodb_requests().await;
+    assert_eq!(t.deliver().await, 50);
+    let (requests, ops) = t.dynamodb_requests().await;
+    println!("notifier: {requests} DynamoDB requests for 50 queue messages: {ops}");
+    // Two per message (one read, one transaction), plus fetching and storing the first token.
+    assert!(
+        requests <= 2 * 50 + 3,
+        "{requests} DynamoDB requests for 50 messages: {ops}"
+    );
+
+    let dms = t.dms(PROVIDER_APP_ID, "tara").await;
+    assert_eq!(dms.len(), 1, "one immediate DM");
+    assert_eq!(
+        title(&dms[0]),
+        "Ana Ortiz mentioned you in Acme Robotics · Enterprise Service"
+    );
+    assert!(dms[0]["content"]
+        .to_string()
+        .contains("update 0 on the telemetry outage"));
+
+    // Nine minutes on, still nothing more.
+    t.after(WINDOW - 60).await;
+    assert_eq!(t.dms(PROVIDER_APP_ID, "tara").await.len(), 1);
+
+    // When the window ends, one digest carries the other 49.
+    t.after(60).await;
+    let dms = t.dms(PROVIDER_APP_ID, "tara").await;
+    assert_eq!(dms.len(), 2, "{dms:#?}");
+    assert_eq!(title(&dms[1]), "49 updates while you were away");
+    let digest = dms[1]["content"].to_string();
+    assert!(
+        digest.contains("update 1 on") && digest.contains("…and 29 more"),
+        "{digest}"
+    );
+    assert!((dms[1]["at"].as_f64().unwrap() - dms[0]["at"].as_f64().unwrap()) >= 0.0);
+
+    // Nothing else, however often the sweep and the notifier run.
+    t.after(WINDOW).await;
+    t.after(WINDOW).await;
+    assert_eq!(t.dms(PROVIDER_APP_ID, "tara").await.len(), 2);
+    // Nobody else was messaged.
+    let all = t.sandbox_get("/_sandbox/messages").await;
+    assert_eq!(all["messages"].as_array().unwrap().len(), 2);
+}
+
+fn notification(t: &TestStack, i: usize, recipient: (&str, &str)) -> Notification {
+    Notification {
+        id: format!("test.{i}.{}", recipient.1),
+        kind: NotificationKind::Mention,
+        urgent: false,
+        recipient: Recipient {
+            app_id: recipient.0.into(),
+            open_id: recipient.1.into(),
+            name: "someone".into(),
+        },
+        org_app_id: CUSTOMER_APP_ID.into(),
+        org_name: "Acme Robotics".into(),
+        group_id: None,
+        group_name: None,
+        actor: Some("Ana Ortiz".into()),
+        title: format!("Ana Ortiz mentioned you ({i})"),
+        excerpt: format!("message {i}"),
+        link: format!("{}/lark/{}/workbench", t.base(), recipient.0),
+        created_at: t.stack.ctx.now(),
+    }
+}
+
+fn event(notifications: &[Notification]) -> SqsEvent {
+    let mut event = SqsEvent::default();
+    for (i, n) in notifications.iter().enumerate() {
+        let mut m = SqsMessage::default();
+        m.message_id = Some(format!("m{i}-{}", n.id));
+        m.body = Some(serde_json::to_string(n).unwrap());
+        event.records.push(m);
+    }
+    event
+}
+
+#[tokio::test]
+async fn two_notifier_invocations_racing_for_one_person_send_one_dm() {
+    let t = TestStack::demo().await;
+    let tara = t.open_id(PROVIDER_APP_ID, "tara").await;
+    let batch: Vec<Notification> = (0..10)
+        .map(|i| notification(&t, i, (PROVIDER_APP_ID, &tara)))
+        .collect();
+    // A second instance of the function: its own Lark client and token cache, same table.
+    let other = AppContext::build(t.stack.ctx.settings.clone(), Arc::new(t.clock.clone())).await;
+    let (a, b) = tokio::join!(
+        tamlink::notifier::handle(&t.stack.ctx, event(&batch[..5])),
+        tamlink::notifier::handle(&other, event(&batch[5..])),
+    );
+    assert!(a.batch_item_failures.is_empty() && b.batch_item_failures.is_empty());
+    assert_eq!(t.dms(PROVIDER_APP_ID, "tara").await.len(), 1);
+    t.after(WINDOW).await;
+    let dms = t.dms(PROVIDER_APP_ID, "tara").await;
+    assert_eq!(dms.len(), 2);
+    assert_eq!(title(&dms[1]), "9 updates while you were away");
+}
+
+#[tokio::test]
+async fn a_redelivered_message_is_not_sent_twice() {
+    let t = TestStack::demo().await;
+    let tara = t.open_id(PROVIDER_APP_ID, "tara").await;
+    let first = notification(&t, 1, (PROVIDER_APP_ID, &tara));
+    let second = notification(&t, 2, (PROVIDER_APP_ID, &tara));
+    // The function sent both (one DM, one put aside) but crashed before SQS deleted them.
+    tamlink::notifier::handle(&t.stack.ctx, event(&[first.clone(), second.clone()])).await;
+    // SQS offers them again.
+    let again = tamlink::notifier::handle(&t.stack.ctx, event(&[first, second])).await;
+    assert!(again.batch_item_failures.is_empty());
+    assert_eq!(t.dms(PROVIDER_APP_ID, "tara").await.len(), 1);
+    // The repeat really reached Lark with the same uuid, and Lark dropped it.
+    let calls = t.sandbox_get("/_sandbox/calls").await;
+    let sends = calls["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "message")
+        .count();
+    assert_eq!(sends, 2, "{calls}");
+    t.after(WINDOW).await;
+    let dms = t.dms(PROVIDER_APP_ID, "tara").await;
+    assert_eq!(dms.len(), 2);
+    assert_eq!(
+        title(&dms[1]),
+        "Ana Ortiz mentioned you (2)",
+        "a digest of one is that card"
+    );
+}
+
+#[tokio::test]
+async fn rate_limits_and_outages_are_ridden_out_and_everyone_gets_exactly_one_dm() {
+    let t = TestStack::demo().await;
+    let path = "/open-apis/im/v1/messages";
+    t.sandbox_post(
+        "/_sandbox/faults",
+        &json!({"kind": "rate_limit", "count": 3, "path": path, "reset_seconds": 1}),
+    )
+    .await;
+    t.sandbox_post(
+        "/_sandbox/faults",
+        &json!({"kind": "server_error", "count": 3, "path": path, "status": 503}),
+    )
+    .await;
+    mentions(&t, &["tara", "eli", "erin"], 1).await;
+    t.deliver().await;
+    for who in ["tara", "eli", "erin"] {
+        let dms = t.dms(PROVIDER_APP_ID, who).await;
+        assert_eq!(dms.len(), 1, "{who}: {dms:#?}");
+    }
+    let calls = t.sandbox_get("/_sandbox/calls").await;
+    let statuses: Vec<u64> = calls["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "message")
+        .map(|c| c["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        3,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 503).count(),
+        3,
+        "{statuses:?}"
+    );
+    // Failed calls do not count against the month (as Lark counts them).
+    let month = tamlink::notifier::rules::month_of(t.stack.ctx.now());
+    let counted = t
+        .stack
+        .ctx
+        .store
+        .calls_this_month(PROVIDER_APP_ID, &month)
+        .await
+        .unwrap();
+    assert_eq!(counted, 3);
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refreshed_once_and_nothing_is_lost() {
+    let t = TestStack::demo().await;
+    mentions(&t, &["tara"], 1).await;
+    t.deliver().await;
+    t.sandbox_post("/_sandbox/tokens/expire", &json!({})).await;
+    mentions(&t, &["eli"], 1).await;
+    t.deliver().await;
+    assert_eq!(t.dms(PROVIDER_APP_ID, "eli").await.len(), 1);
+    let calls = t.sandbox_get("/_sandbox/calls").await;
+    let kinds: Vec<String> = calls["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{} {}", c["kind"].as_str().unwrap_or(""), c["code"]))
+        .collect();
+    let expired = kinds.iter().filter(|k| k.contains("99991663")).count();
+    assert_eq!(expired, 1, "{kinds:?}");
+
+    // Another instance starts cold and uses the token stored in DynamoDB: no token call.
+    let tokens_before = token_calls(&t).await;
+    let other = AppContext::build(t.stack.ctx.settings.clone(), Arc::new(t.clock.clone())).await;
+    let erin = t.open_id(PROVIDER_APP_ID, "erin").await;
+    let n = notification(&t, 9, (PROVIDER_APP_ID, &erin));
+    tamlink::notifier::handle(&other, event(&[n])).await;
+    assert_eq!(t.dms(PROVIDER_APP_ID, "erin").await.len(), 1);
+    assert_eq!(
+        token_calls(&t).await,
+        tokens_before,
+        "the stored token was reused"
+    );
+}
+
+async fn token_calls(t: &TestStack) -> usize {
+    let calls = t.sandbox_get("/_sandbox/calls").await;
+    calls["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            c["path"]
+                .as_str()
+                .unwrap_or("")
+                .contains("tenant_access_token")
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn an_unreachable_recipient_is_recorded_for_the_tam_and_not_retried() {
+    let t = TestStack::demo().await;
+    // Cara is outside the Acme app's availability range.
+    let cara = t.open_id(CUSTOMER_APP_ID, "cara").await;
+    let n = notification(&t, 1, (CUSTOMER_APP_ID, &cara));
+    let m = notification(&t, 2, (CUSTOMER_APP_ID, &cara));
+    tamlink::notify::enqueue(&t.stack.ctx, &[n, m])
+        .await
+        .unwrap();
+    assert_eq!(t.deliver().await, 2, "each tried once, none retried");
+    let recorded = t
+        .stack
+        .ctx
+        .store
+        .undeliverable(CUSTOMER_APP_ID)
+        .await
+        .unwrap();
+    assert_eq!(
+        recorded.len(),
+        2,
+        "the window was not spent on a DM nobody got"
+    );
+    assert_eq!(recorded[0].code, Some(230013));
+    assert!(t.dms(CUSTOMER_APP_ID, "cara").await.is_empty());
+}
