@@ -19,6 +19,8 @@ const SQS_BATCH: usize = 10;
 pub enum NotificationKind {
     /// Someone @mentioned the recipient in a group.
     Mention,
+    /// An organisation's Lark API share is running low or spent (to its TAM).
+    Budget,
 }
 
 /// Who gets the DM: colleagues through their org's app, staff through the provider app.

@@ -159,6 +159,7 @@ async fn register(
         created_by: by.to_owned(),
         service_group_id: None,
         auto_join: true,
+        plan: Default::default(),
     };
     apply_tenant_info(&mut tenant, verification.tenant);
     Ok((tenant, v))

@@ -78,6 +78,7 @@ routes! {
     CHECK_CUSTOMER = "CheckCustomerFunction", Json, handlers::check_customer::handle;
     ACTIVATE_CUSTOMER = "ActivateCustomerFunction", Json, handlers::activate_customer::handle;
     LOGOUT = "LogoutFunction", Page, handlers::logout::handle;
+    SET_PLAN = "SetPlanFunction", Json, handlers::set_plan::handle;
     LIST_GROUPS = "ListGroupsFunction", Json, handlers::list_groups::handle;
     LIST_MESSAGES = "ListMessagesFunction", Json, handlers::list_messages::handle;
     POST_MESSAGE = "PostMessageFunction", Json, handlers::post_message::handle;

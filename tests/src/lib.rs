@@ -23,9 +23,7 @@ impl TestStack {
     /// An empty stack: tables and queues exist, nothing is registered.
     pub async fn empty() -> Self {
         let clock = ManualClock::starting_now();
-        let stack = LocalStack::start(Options::ephemeral(Arc::new(clock.clone())))
-            .await
-            .expect("local stack starts");
+        let stack = start(Options::ephemeral(Arc::new(clock.clone()))).await;
         Self { stack, clock }
     }
 
@@ -34,7 +32,7 @@ impl TestStack {
         let clock = ManualClock::starting_now();
         let mut opts = Options::ephemeral(Arc::new(clock.clone()));
         opts.schedules = Some(every);
-        let stack = LocalStack::start(opts).await.expect("local stack starts");
+        let stack = start(opts).await;
         demo::seed(&stack).await.expect("demo seeded");
         Self { stack, clock }
     }
@@ -195,6 +193,22 @@ impl TestStack {
         tenant.auto_join = false;
         self.stack.ctx.store.save_tenant(&tenant).await.unwrap();
     }
+}
+
+/// Starts a stack on free ports. Many tests start stacks at once, and a port the OS called free
+/// can be taken before the child binds it; a second try with new ports settles that.
+async fn start(opts: Options) -> LocalStack {
+    let mut last = None;
+    for _ in 0..3 {
+        match LocalStack::start(opts.clone()).await {
+            Ok(stack) => return stack,
+            Err(e) => {
+                eprintln!("local stack did not start, trying again: {e}");
+                last = Some(e);
+            }
+        }
+    }
+    panic!("local stack did not start: {}", last.unwrap());
 }
 
 pub struct Browser {

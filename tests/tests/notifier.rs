@@ -299,3 +299,153 @@ async fn an_unreachable_recipient_is_recorded_for_the_tam_and_not_retried() {
     assert_eq!(recorded[0].code, Some(230013));
     assert!(t.dms(CUSTOMER_APP_ID, "cara").await.is_empty());
 }
+
+/// Tara (TAM) mentions Ana in the service group.
+async fn tara_mentions_ana(t: &TestStack, tara: &Browser, text: &str) {
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.open_id(CUSTOMER_APP_ID, "ana").await;
+    let (status, body) = tara
+        .post_message(
+            PROVIDER_APP_ID,
+            &group,
+            &json!({"text": text, "mentions": [{"app_id": CUSTOMER_APP_ID, "open_id": ana}]}),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 201, "{body}");
+}
+
+#[tokio::test]
+async fn the_window_widens_as_the_share_runs_low_the_tam_is_warned_once_and_a_spent_share_holds() {
+    let t = TestStack::demo().await;
+    // Ana signs in so she is in the service group.
+    t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    // A tiny free plan: 8 calls, tamlink's share 50% -> 4 calls this month.
+    let (status, body) = tara
+        .post_json(
+            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/plan"),
+            &json!({"kind": "free", "monthly_calls": 8, "share_percent": 50}),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 200, "{body}");
+    assert_eq!(body["plan"]["share_percent"], 50);
+
+    tara_mentions_ana(&t, &tara, "one").await;
+    t.deliver().await; // call 1
+    t.clock.advance(WINDOW + 60);
+    tara_mentions_ana(&t, &tara, "two").await;
+    t.deliver().await; // call 2: half the share used
+    t.clock.advance(WINDOW + 60);
+    tara_mentions_ana(&t, &tara, "three").await;
+    t.deliver().await; // call 3: three quarters used -> Tara is warned; the window is now 30 min
+    assert_eq!(t.dms(CUSTOMER_APP_ID, "ana").await.len(), 3);
+    let warnings = t.dms(PROVIDER_APP_ID, "tara").await;
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        title(&warnings[0]).contains("has used 75% of its Lark API share"),
+        "{}",
+        title(&warnings[0])
+    );
+
+    // Eleven minutes later the window (now 30 minutes) is still closed: this one waits.
+    t.clock.advance(WINDOW + 60);
+    tara_mentions_ana(&t, &tara, "four").await;
+    t.deliver().await;
+    assert_eq!(
+        t.dms(CUSTOMER_APP_ID, "ana").await.len(),
+        3,
+        "the window widened"
+    );
+    // At the end of the 30 minutes it goes out (call 4): the share is spent, Tara hears once more.
+    t.after(20 * 60).await;
+    let dms = t.dms(CUSTOMER_APP_ID, "ana").await;
+    assert_eq!(dms.len(), 4);
+    assert!(dms[3]["content"].to_string().contains("four"));
+    t.deliver().await;
+    let warnings = t.dms(PROVIDER_APP_ID, "tara").await;
+    assert_eq!(warnings.len(), 2);
+    assert!(
+        title(&warnings[1]).contains("is spent"),
+        "{}",
+        title(&warnings[1])
+    );
+
+    // Spent: ordinary notifications wait for the 1st, however long we wait this month.
+    t.clock.advance(3 * 3600);
+    tara_mentions_ana(&t, &tara, "five").await;
+    t.deliver().await;
+    t.after(3 * 3600).await;
+    assert_eq!(t.dms(CUSTOMER_APP_ID, "ana").await.len(), 4, "held");
+    let console = tara
+        .get(&format!("/lark/{PROVIDER_APP_ID}/workbench"))
+        .await;
+    console
+        .assert_contains("4 calls of 4")
+        .assert_contains("held until the 1st");
+
+    // On the 1st the held notification goes out, and nobody was warned twice.
+    let now = t.stack.ctx.now();
+    let next = tamlink::notifier::budget::next_month_start(now);
+    t.after(next - now + 60).await;
+    let dms = t.dms(CUSTOMER_APP_ID, "ana").await;
+    assert_eq!(dms.len(), 5, "{dms:#?}");
+    assert!(dms[4]["content"].to_string().contains("five"));
+    assert_eq!(t.dms(PROVIDER_APP_ID, "tara").await.len(), 2);
+}
+
+#[tokio::test]
+async fn when_lark_says_the_quota_is_spent_ordinary_notifications_wait_and_pages_keep_trying() {
+    let t = TestStack::demo().await;
+    t.sandbox_post(
+        "/_sandbox/faults",
+        &json!({"kind": "quota", "path": "/open-apis/im/v1/messages"}),
+    )
+    .await;
+    mentions(&t, &["tara"], 1).await;
+    t.deliver().await;
+    assert!(t.dms(PROVIDER_APP_ID, "tara").await.is_empty());
+    let month = tamlink::notifier::rules::month_of(t.stack.ctx.now());
+    let usage = t
+        .stack
+        .ctx
+        .store
+        .usage(PROVIDER_APP_ID, &month)
+        .await
+        .unwrap();
+    assert!(usage.exhausted);
+    assert_eq!(usage.calls, 0, "refused calls are not counted");
+
+    // An emergency page is still attempted, and retried rather than held.
+    let eli = t.open_id(PROVIDER_APP_ID, "eli").await;
+    let mut page = notification(&t, 1, (PROVIDER_APP_ID, &eli));
+    page.urgent = true;
+    let answer = tamlink::notifier::handle(&t.stack.ctx, event(&[page.clone()])).await;
+    assert_eq!(
+        answer.batch_item_failures.len(),
+        1,
+        "left on the queue to retry"
+    );
+    let calls = t.sandbox_get("/_sandbox/calls").await;
+    let refused = calls["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["code"] == 99991403)
+        .count();
+    assert_eq!(
+        refused, 2,
+        "Tara's notification and Eli's page both reached Lark: {calls}"
+    );
+
+    // Lark lets calls through again (say the tenant upgraded): the page goes out on its retry,
+    // while ordinary notifications keep waiting for the 1st.
+    reqwest::Client::new()
+        .delete(format!("{}/_sandbox/faults", t.stack.sandbox_url))
+        .send()
+        .await
+        .unwrap();
+    tamlink::notifier::handle(&t.stack.ctx, event(&[page])).await;
+    assert_eq!(t.dms(PROVIDER_APP_ID, "eli").await.len(), 1);
+    t.after(3600).await;
+    assert!(t.dms(PROVIDER_APP_ID, "tara").await.is_empty());
+}

@@ -40,6 +40,7 @@ pub fn repo_root() -> PathBuf {
         })
 }
 
+#[derive(Clone)]
 pub struct Options {
     /// 0 picks free ports.
     pub gateway_port: u16,

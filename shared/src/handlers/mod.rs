@@ -16,6 +16,7 @@ pub mod post_message;
 pub mod register_customer;
 pub mod remove_member;
 pub mod revoke_invitation;
+pub mod set_plan;
 pub mod setup_guide;
 pub mod workbench;
 

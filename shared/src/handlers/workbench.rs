@@ -38,6 +38,32 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     Ok(web::html(StatusCode::OK, body))
 }
 
+/// An organisation's Lark API use this month, as the console shows it.
+async fn budget_view(ctx: &AppContext, tenant: &Tenant) -> AppResult<minijinja::Value> {
+    use crate::notifier::budget::{projected, step, Step};
+    let now = ctx.now();
+    let month = crate::notifier::rules::month_of(now);
+    let usage = ctx.store.usage(&tenant.app_id, &month).await?;
+    let step = step(&tenant.plan, usage.calls, usage.exhausted);
+    let pace = match step {
+        Step::Normal => "sent as they come: at most one DM per person every 10 minutes",
+        Step::Half => "grouped: at most one DM per person every 30 minutes",
+        Step::ThreeQuarters => "grouped: at most one DM per person every 2 hours",
+        Step::Nearly => "grouped: at most one DM per person every 8 hours",
+        Step::Hold => "held until the 1st; emergency pages still go out",
+    };
+    Ok(context! {
+        month,
+        calls => usage.calls,
+        allowance => tenant.plan.allowance(),
+        projected => projected(usage.calls, now),
+        step => step.name(),
+        held => step == Step::Hold,
+        exhausted => usage.exhausted,
+        pace,
+    })
+}
+
 /// The group to show: the one asked for (which must be the reader's), else the service group
 /// when the reader is in it.
 async fn selected_group(
@@ -119,8 +145,18 @@ async fn staff_console(
             Some(id) => ctx.store.members(id).await?.len(),
             None => 0,
         };
+        let budget = budget_view(ctx, &tenant).await?;
+        let undeliverable = ctx.store.undeliverable(&tenant.app_id).await?;
         orgs.push(context! {
             view => TenantView::new(ctx, &tenant),
+            budget,
+            undeliverable => undeliverable.iter().rev().take(10).map(|u| context! {
+                to => &u.notification.recipient.name,
+                title => &u.notification.title,
+                reason => &u.reason,
+                at => format_utc(u.at),
+            }).collect::<Vec<_>>(),
+            undeliverable_count => undeliverable.len(),
             ready => all_blocking_passed(&tenant.checklist),
             checked_at => format_utc(tenant.checked_at),
             tam => tenant.tam.as_deref().map(name_of),

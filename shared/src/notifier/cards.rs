@@ -31,6 +31,7 @@ fn button(label: &str, url: &str) -> Value {
 fn colour(kind: NotificationKind) -> &'static str {
     match kind {
         NotificationKind::Mention => "blue",
+        NotificationKind::Budget => "orange",
     }
 }
 

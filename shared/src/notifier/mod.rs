@@ -15,6 +15,7 @@
 //! not retried. A redelivered message whose send may already have happened is sent again with the
 //! same `uuid`, which Lark drops, so nobody gets a second DM.
 
+pub mod budget;
 pub mod cards;
 pub mod rules;
 
@@ -28,13 +29,17 @@ use crate::error::{AppError, AppResult};
 use crate::ids::AppId;
 use crate::lark::{Credentials, LarkError, SentMessage};
 use crate::notify::Notification;
-use crate::store::{Claim, NotifState, PendingItem, PersonKey, StoreError, StoredToken};
+use crate::store::{
+    Claim, NotifState, PendingItem, PersonKey, Snapshot, StoreError, StoredToken, Tenant,
+    TenantKind,
+};
+use budget::{Plan, Step};
 use rules::{classify, Failure, WINDOW_SECONDS};
 
 /// Attempts at a decision when other invocations keep winning the same person's window.
-const ATTEMPTS: usize = 6;
-/// How far back the first run of the digest sweep looks, in minutes.
-const SWEEP_FIRST_LOOKBACK: i64 = 120;
+const ATTEMPTS: u64 = 10;
+/// How far back the first run of the digest sweep looks, in hours.
+const SWEEP_FIRST_LOOKBACK: i64 = 48;
 pub const SWEEP_JOB: &str = "digest-sweep";
 
 /// "Send this person the digest of what waited for them."
@@ -130,20 +135,27 @@ fn person_of(n: &Notification) -> PersonKey<'_> {
 
 async fn process_notification(ctx: &AppContext, n: &Notification) -> AppResult<Handled> {
     let person = person_of(n);
-    for _ in 0..ATTEMPTS {
+    for attempt in 0..ATTEMPTS {
+        crate::store::pause_before_retry(attempt).await;
         let now = ctx.now();
         let month = rules::month_of(now);
-        let snap = ctx.store.notifier_snapshot(Some(&n.id), person).await?;
+        let snap = ctx
+            .store
+            .notifier_snapshot(Some(&n.id), person, &month)
+            .await?;
+        let plan = snap.tenant.as_ref().map(|t| t.plan).unwrap_or_default();
+        let step = budget::step(&plan, snap.usage.calls, snap.usage.exhausted);
         let delivery = Delivery {
             person,
             holder: &n.id,
             notifications: std::slice::from_ref(n),
             card: cards::single(n),
             token: snap.token.clone(),
+            tenant: snap.tenant.as_ref(),
             month: &month,
             is_digest: false,
         };
-        match snap.notif.map(|r| r.state) {
+        match snap.notif.as_ref().map(|r| r.state) {
             Some(NotifState::Pending | NotifState::Undeliverable) => return Ok(Handled::Done),
             // Taken before: the send may or may not have happened. While the window is still
             // its own, sending again with the same uuid is safe (Lark drops the repeat).
@@ -155,11 +167,12 @@ async fn process_notification(ctx: &AppContext, n: &Notification) -> AppResult<H
         }
         let window = &snap.window;
         let free = window.until <= now && window.digest_due.is_none();
-        if n.urgent || free {
+        let hold = (step == Step::Hold).then(|| budget::next_month_start(now));
+        if n.urgent || (free && hold.is_none()) {
             let claim = Claim {
                 person,
                 holder: &n.id,
-                until: now + WINDOW_SECONDS,
+                until: now + step.window_seconds().unwrap_or(WINDOW_SECONDS),
                 now,
                 notif_id: Some(&n.id),
                 digest: None,
@@ -167,14 +180,17 @@ async fn process_notification(ctx: &AppContext, n: &Notification) -> AppResult<H
                 bypass: n.urgent,
             };
             match ctx.store.claim_window(&claim).await {
-                Ok(()) => return deliver(ctx, delivery).await,
+                Ok(()) => {
+                    warn_on_new_step(ctx, &snap, &plan, &month).await?;
+                    return deliver(ctx, delivery).await;
+                }
                 Err(StoreError::ConditionFailed) => continue,
                 Err(e) => return Err(e.into()),
             }
         }
-        match ctx.store.put_aside(person, n, window, now).await {
+        match ctx.store.put_aside(person, n, window, hold, now).await {
             Ok(()) => {
-                if window.until <= now {
+                if window.until <= now && hold.is_none() {
                     // The window is over and a digest is already due: send it now.
                     queue_flushes(
                         ctx,
@@ -202,10 +218,13 @@ async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
         app_id: &f.app_id,
         open_id: &f.open_id,
     };
-    for _ in 0..ATTEMPTS {
+    for attempt in 0..ATTEMPTS {
+        crate::store::pause_before_retry(attempt).await;
         let now = ctx.now();
         let month = rules::month_of(now);
-        let snap = ctx.store.notifier_snapshot(None, person).await?;
+        let snap = ctx.store.notifier_snapshot(None, person, &month).await?;
+        let plan = snap.tenant.as_ref().map(|t| t.plan).unwrap_or_default();
+        let step = budget::step(&plan, snap.usage.calls, snap.usage.exhausted);
         let w = &snap.window;
         if w.holder.starts_with("digest:") && w.until > now {
             // A digest took this window; if its notifications are still here, it may not have
@@ -214,13 +233,20 @@ async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
             if items.is_empty() {
                 return Ok(Handled::Done);
             }
-            return send_digest(ctx, person, &w.holder, items, snap.token.clone(), &month).await;
+            return send_digest(ctx, person, &w.holder, items, &snap, &month).await;
         }
         let Some(due) = w.digest_due else {
             return Ok(Handled::Done);
         };
         if w.until > now {
             return Ok(Handled::Done); // not yet: the sweep comes back when it is due
+        }
+        if step == Step::Hold {
+            // The month's calls are spent: everything waits for the 1st.
+            ctx.store
+                .postpone_digest(person, budget::next_month_start(now).max(due))
+                .await?;
+            return Ok(Handled::Done);
         }
         let items = ctx.store.pending(person, None).await?;
         let Some(last) = items.last() else {
@@ -231,7 +257,7 @@ async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
         let claim = Claim {
             person,
             holder: &holder,
-            until: now + WINDOW_SECONDS,
+            until: now + step.window_seconds().unwrap_or(WINDOW_SECONDS),
             now,
             notif_id: None,
             digest: Some((w.pending_seq, last.seq)),
@@ -240,7 +266,8 @@ async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
         };
         match ctx.store.claim_window(&claim).await {
             Ok(()) => {
-                return send_digest(ctx, person, &holder, items, snap.token.clone(), &month).await
+                warn_on_new_step(ctx, &snap, &plan, &month).await?;
+                return send_digest(ctx, person, &holder, items, &snap, &month).await;
             }
             Err(StoreError::ConditionFailed) => continue,
             Err(e) => return Err(e.into()),
@@ -254,7 +281,7 @@ async fn send_digest(
     person: PersonKey<'_>,
     holder: &str,
     items: Vec<PendingItem>,
-    token: Option<StoredToken>,
+    snap: &Snapshot,
     month: &str,
 ) -> AppResult<Handled> {
     let seqs: Vec<i64> = items.iter().map(|i| i.seq).collect();
@@ -266,7 +293,8 @@ async fn send_digest(
             holder,
             card: cards::digest(&notifications),
             notifications: &notifications,
-            token,
+            token: snap.token.clone(),
+            tenant: snap.tenant.as_ref(),
             month,
             is_digest: true,
         },
@@ -278,27 +306,27 @@ async fn send_digest(
     Ok(outcome)
 }
 
-/// The scheduled sweep: queues a flush for everyone whose digest is due. Reads one index bucket
-/// per minute since its last run, never the table.
+/// The scheduled sweep (every minute): queues a flush for everyone whose digest is due. Reads
+/// one index bucket per hour since its last run (usually just this hour's), never the table.
 pub async fn sweep_due_digests(ctx: &AppContext) -> AppResult<Value> {
     let now = ctx.now();
-    let this_minute = crate::store::due_minute(now);
+    let this_hour = crate::store::due_hour(now);
     let from = ctx
         .store
         .job_done_through(SWEEP_JOB)
         .await?
-        .unwrap_or(this_minute - SWEEP_FIRST_LOOKBACK);
+        .unwrap_or(this_hour - SWEEP_FIRST_LOOKBACK);
     let mut due = Vec::new();
-    for minute in from..=this_minute {
-        due.extend(ctx.store.due_digests(minute, now).await?);
+    for hour in from..=this_hour {
+        due.extend(ctx.store.due_digests(hour, now).await?);
     }
     due.sort();
     due.dedup();
     queue_flushes(ctx, &due).await?;
     ctx.store
-        .save_job_done_through(SWEEP_JOB, this_minute)
+        .save_job_done_through(SWEEP_JOB, this_hour)
         .await?;
-    Ok(serde_json::json!({"minutes": this_minute - from + 1, "flushes": due.len()}))
+    Ok(serde_json::json!({"hours": this_hour - from + 1, "flushes": due.len()}))
 }
 
 async fn queue_flushes(ctx: &AppContext, people: &[(String, String)]) -> AppResult<()> {
@@ -312,6 +340,67 @@ async fn queue_flushes(ctx: &AppContext, people: &[(String, String)]) -> AppResu
     crate::notify::send_bodies(ctx, &bodies).await
 }
 
+// ----- the budget --------------------------------------------------------------------------------
+
+/// After a counted call: if it moved the app onto a step the TAM should hear about, tell them.
+async fn warn_on_new_step(
+    ctx: &AppContext,
+    snap: &Snapshot,
+    plan: &Plan,
+    month: &str,
+) -> AppResult<()> {
+    let before = budget::step(plan, snap.usage.calls, snap.usage.exhausted);
+    let after = budget::step(plan, snap.usage.calls + 1, snap.usage.exhausted);
+    match &snap.tenant {
+        Some(tenant) if after > before && after.warns() => {
+            warn_tam(ctx, tenant, after, month).await
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Queues one card to the organisation's TAM (through the provider app) per step and month; the
+/// id makes a second warning for the same step a duplicate the notifier drops.
+async fn warn_tam(ctx: &AppContext, tenant: &Tenant, step: Step, month: &str) -> AppResult<()> {
+    let (TenantKind::Customer, Some(tam)) = (tenant.kind, &tenant.tam) else {
+        tracing::warn!(app_id = %tenant.app_id, step = step.name(), "Lark API budget step reached");
+        return Ok(());
+    };
+    let allowance = tenant.plan.allowance().unwrap_or_default();
+    let (title, excerpt) = if step == Step::Hold {
+        (
+            format!("{}'s Lark API share for {month} is spent", tenant.org_name),
+            "Notifications to this organisation now wait until the 1st and arrive as one digest; emergency pages still go out. Raise the share or record a paid plan in the staff console.".to_owned(),
+        )
+    } else {
+        (
+            format!("{} has used 75% of its Lark API share for {month}", tenant.org_name),
+            format!("{allowance} calls this month. Notifications now wait up to 2 hours and arrive as digests, to make the rest last."),
+        )
+    };
+    let provider = &ctx.settings.provider_app_id;
+    let warning = Notification {
+        id: format!("budget.{}.{month}.{}", tenant.app_id, step.name()),
+        kind: crate::notify::NotificationKind::Budget,
+        urgent: false,
+        recipient: crate::notify::Recipient {
+            app_id: provider.clone(),
+            open_id: tam.clone(),
+            name: String::new(),
+        },
+        org_app_id: tenant.app_id.clone(),
+        org_name: tenant.org_name.clone(),
+        group_id: None,
+        group_name: None,
+        actor: None,
+        title,
+        excerpt,
+        link: format!("{}/lark/{provider}/workbench", ctx.settings.base_url),
+        created_at: ctx.now(),
+    };
+    crate::notify::enqueue(ctx, &[warning]).await
+}
+
 // ----- sending -----------------------------------------------------------------------------------
 
 struct Delivery<'a> {
@@ -321,6 +410,8 @@ struct Delivery<'a> {
     notifications: &'a [Notification],
     card: Value,
     token: Option<StoredToken>,
+    /// The recipient's app, whose TAM hears when its budget runs out.
+    tenant: Option<&'a Tenant>,
     month: &'a str,
     is_digest: bool,
 }
@@ -378,6 +469,14 @@ async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Handled> {
             Ok(Handled::Done)
         }
         retry => {
+            if retry == Failure::QuotaExhausted {
+                ctx.store
+                    .mark_exhausted(d.person.app_id, d.month, now)
+                    .await?;
+                if let Some(tenant) = d.tenant {
+                    warn_tam(ctx, tenant, Step::Hold, d.month).await?;
+                }
+            }
             if !urgent {
                 ctx.store
                     .release_window(d.person, d.holder, notif_id, d.is_digest, d.month, now)
@@ -385,7 +484,8 @@ async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Handled> {
             }
             Ok(Handled::RetryIn(match retry {
                 Failure::RateLimited(secs) => secs,
-                Failure::QuotaExhausted => 900,
+                // Ordinary notifications are held on their next try; pages keep trying.
+                Failure::QuotaExhausted if !urgent => 0,
                 _ => rules::backoff(ctx.settings.retry_base_seconds, 1),
             }))
         }

@@ -80,6 +80,7 @@ pub struct TenantView {
     pub checklist: Vec<CheckItem>,
     pub service_group_id: Option<String>,
     pub setup: SetupValues,
+    pub plan: crate::notifier::budget::Plan,
 }
 
 impl TenantView {
@@ -96,6 +97,7 @@ impl TenantView {
             checklist: t.checklist.clone(),
             service_group_id: t.service_group_id.clone(),
             setup: setup_values(&ctx.settings.base_url, &t.app_id),
+            plan: t.plan,
         }
     }
 }

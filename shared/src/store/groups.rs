@@ -14,8 +14,9 @@ use crate::clock::Epoch;
 pub const MESSAGE_PAGE: i32 = 50;
 /// How long a composer's idempotency key is remembered.
 const CLIENT_ID_TTL: Epoch = 24 * 3600;
-/// Posting retries this often when other posts to the same group win the race for a number.
-const POST_ATTEMPTS: usize = 8;
+/// Posting retries this often when other posts to the same group win the race for a number,
+/// waiting a little longer (with jitter) each time so a burst of writers spreads out.
+const POST_ATTEMPTS: u64 = 20;
 /// Twelve digits of message numbers per group: far beyond any chat.
 const MAX_SEQ: u64 = 999_999_999_999;
 
@@ -222,7 +223,8 @@ impl Store {
         now: Epoch,
     ) -> Result<Posted, StoreError> {
         let mut last_seq = group.msg_seq;
-        for _ in 0..POST_ATTEMPTS {
+        for attempt in 0..POST_ATTEMPTS {
+            super::pause_before_retry(attempt).await;
             let mut message = draft.clone();
             message.seq = last_seq + 1;
             match self

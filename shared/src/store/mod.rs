@@ -26,8 +26,8 @@ pub use groups::{MessagePage, Posted, MESSAGE_PAGE};
 pub use invitations::expiry_hour;
 pub use model::*;
 pub use notifier::{
-    due_minute, Claim, NotifRecord, NotifState, PendingItem, PersonKey, Snapshot, StoredToken,
-    Undeliverable, Window,
+    due_hour, Claim, NotifRecord, NotifState, PendingItem, PersonKey, Snapshot, StoredToken,
+    Undeliverable, Usage, Window,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -38,4 +38,13 @@ pub enum StoreError {
     ConditionFailed,
     #[error("stored item could not be read: {0}")]
     Decode(String),
+}
+
+/// After losing a conditional write to another writer: wait a little longer (with jitter) each
+/// attempt, so a burst of writers spreads out instead of colliding again. No wait before the first.
+pub async fn pause_before_retry(attempt: u64) {
+    if attempt > 0 {
+        let jitter = rand::random::<u64>() % (5 * attempt.min(10));
+        tokio::time::sleep(std::time::Duration::from_millis(jitter + 1)).await;
+    }
 }

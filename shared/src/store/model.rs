@@ -48,6 +48,9 @@ pub struct Tenant {
     pub service_group_id: Option<String>,
     /// Colleagues who sign in join the service group (off: invitation only).
     pub auto_join: bool,
+    /// The organisation's Lark plan and tamlink's share of its monthly API calls.
+    #[serde(default)]
+    pub plan: crate::notifier::budget::Plan,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

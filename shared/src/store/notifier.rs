@@ -3,7 +3,7 @@
 //!
 //! | item | pk | sk | gsi1 |
 //! |---|---|---|---|
-//! | a person's window | `DM#{app}#{open_id}` | `WINDOW` | `DIGESTDUE#{minute}` / `{due}#{app}#{open_id}` while a digest waits |
+//! | a person's window | `DM#{app}#{open_id}` | `WINDOW` | `DIGESTDUE#{hour}` / `{due}#{app}#{open_id}` while a digest waits |
 //! | a waiting notification | `DM#{app}#{open_id}` | `PENDING#{seq:012}` | |
 //! | a notification seen | `NOTIF#{id}` | `NOTIF` | |
 //! | calls to Lark this month | `USAGE#{app}` | `MONTH#{yyyy-mm}` | |
@@ -37,12 +37,12 @@ fn person_pk(app_id: &str, open_id: &str) -> String {
     format!("DM#{app_id}#{open_id}")
 }
 
-fn due_bucket(minute: i64) -> String {
-    format!("DIGESTDUE#{minute}")
+fn due_bucket(hour: i64) -> String {
+    format!("DIGESTDUE#{hour}")
 }
 
-pub fn due_minute(at: Epoch) -> i64 {
-    at.div_euclid(60)
+pub fn due_hour(at: Epoch) -> i64 {
+    at.div_euclid(3600)
 }
 
 /// A person's DM window as stored.
@@ -103,12 +103,25 @@ pub struct Undeliverable {
     pub at: Epoch,
 }
 
+/// An app's counted calls this month.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Usage {
+    #[serde(default)]
+    pub calls: i64,
+    /// Lark answered 99991403: the tenant's monthly quota is spent.
+    #[serde(default)]
+    pub exhausted: bool,
+}
+
 /// What the notifier reads before deciding, in one request.
 #[derive(Debug, Default)]
 pub struct Snapshot {
     pub notif: Option<NotifRecord>,
     pub window: Window,
     pub token: Option<StoredToken>,
+    pub usage: Usage,
+    /// The recipient's app (its plan, its TAM).
+    pub tenant: Option<super::Tenant>,
 }
 
 /// Who is being notified, through which app.
@@ -161,15 +174,20 @@ fn built<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, StoreError> {
 }
 
 impl Store {
-    /// The notification's record, the person's window and the app's stored token, in one request.
+    /// The notification's record, the person's window, the app's stored token, its calls this
+    /// month and its tenant (plan), in one request.
     pub async fn notifier_snapshot(
         &self,
         notif_id: Option<&str>,
         person: PersonKey<'_>,
+        month: &str,
     ) -> Result<Snapshot, StoreError> {
+        let (usage_pk, usage_sk) = usage_key(person.app_id, month);
         let mut keys = vec![
             key_item(person_pk(person.app_id, person.open_id), "WINDOW".into()),
             key_item(format!("TOKEN#{}", person.app_id), "TOKEN".into()),
+            key_item(usage_pk, usage_sk),
+            key_item(format!("APP#{}", person.app_id), "TENANT".into()),
         ];
         if let Some(id) = notif_id {
             let (pk, sk) = notif_key(id);
@@ -205,6 +223,10 @@ impl Store {
                 snap.window = decode(item)?;
             } else if pk.starts_with("TOKEN#") {
                 snap.token = Some(decode(item)?);
+            } else if pk.starts_with("USAGE#") {
+                snap.usage = decode(item)?;
+            } else if pk.starts_with("APP#") {
+                snap.tenant = Some(decode(item)?);
             } else {
                 snap.notif = Some(decode(item)?);
             }
@@ -328,7 +350,7 @@ impl Store {
                 "SET #until = :zero, holder = :none, digest_due = :now, gsi1pk = :bucket, gsi1sk = :dkey",
             )
             .expression_attribute_values(":now", n(now))
-            .expression_attribute_values(":bucket", s(due_bucket(due_minute(now))))
+            .expression_attribute_values(":bucket", s(due_bucket(due_hour(now))))
             .expression_attribute_values(":dkey", s(format!("{now:012}#{}#{}", person.app_id, person.open_id)))
         } else {
             up.update_expression("SET #until = :zero, holder = :none")
@@ -374,15 +396,19 @@ impl Store {
     /// Puts a notification aside for the digest at the end of the person's current window (or
     /// for the digest already due). `ConditionFailed` if the window ended meanwhile (take it
     /// instead), someone else put one aside first, or the notification was already handled.
+    ///
+    /// `hold_until` keeps it until then whatever the window (the month's budget is spent).
     pub async fn put_aside(
         &self,
         person: PersonKey<'_>,
         notification: &Notification,
         window: &Window,
+        hold_until: Option<Epoch>,
         now: Epoch,
     ) -> Result<(), StoreError> {
         let seq = window.pending_seq + 1;
-        let due = window.digest_due.unwrap_or(window.until).max(window.until);
+        let due = hold_until
+            .unwrap_or_else(|| window.digest_due.unwrap_or(window.until).max(window.until));
         let pk = person_pk(person.app_id, person.open_id);
         let bump = built(
             update(&self.table, (pk.clone(), "WINDOW".into()))
@@ -390,15 +416,17 @@ impl Store {
                     "SET pending_seq = :seq, digest_due = if_not_exists(digest_due, :due), gsi1pk = if_not_exists(gsi1pk, :bucket), gsi1sk = if_not_exists(gsi1sk, :dkey)",
                 )
                 .condition_expression(
-                    "(#until > :now OR attribute_exists(digest_due)) AND (pending_seq = :prev OR (attribute_not_exists(pending_seq) AND :prev = :zero))",
+                    "(#until > :now OR attribute_exists(digest_due) OR :hold = :yes) AND (pending_seq = :prev OR (attribute_not_exists(pending_seq) AND :prev = :zero))",
                 )
+                .expression_attribute_values(":hold", AttributeValue::Bool(hold_until.is_some()))
+                .expression_attribute_values(":yes", AttributeValue::Bool(true))
                 .expression_attribute_names("#until", "until")
                 .expression_attribute_values(":seq", n(seq))
                 .expression_attribute_values(":prev", n(window.pending_seq))
                 .expression_attribute_values(":zero", n(0))
                 .expression_attribute_values(":now", n(now))
                 .expression_attribute_values(":due", n(due))
-                .expression_attribute_values(":bucket", s(due_bucket(due_minute(due))))
+                .expression_attribute_values(":bucket", s(due_bucket(due_hour(due))))
                 .expression_attribute_values(
                     ":dkey",
                     s(format!("{due:012}#{}#{}", person.app_id, person.open_id)),
@@ -428,6 +456,53 @@ impl Store {
             self.claim_notif_put(&notification.id, NotifState::Pending, now)?,
         ])
         .await
+    }
+
+    /// Moves a person's waiting digest to `due` (the budget is spent until then).
+    pub async fn postpone_digest(
+        &self,
+        person: PersonKey<'_>,
+        due: Epoch,
+    ) -> Result<(), StoreError> {
+        let up = update(
+            &self.table,
+            (person_pk(person.app_id, person.open_id), "WINDOW".into()),
+        )
+        .update_expression("SET digest_due = :due, gsi1pk = :bucket, gsi1sk = :dkey")
+        .condition_expression("attribute_exists(digest_due)")
+        .expression_attribute_values(":due", n(due))
+        .expression_attribute_values(":bucket", s(due_bucket(due_hour(due))))
+        .expression_attribute_values(
+            ":dkey",
+            s(format!("{due:012}#{}#{}", person.app_id, person.open_id)),
+        );
+        match self
+            .transact(vec![TransactWriteItem::builder()
+                .update(built(up.build())?)
+                .build()])
+            .await
+        {
+            Err(StoreError::ConditionFailed) => Ok(()),
+            other => other,
+        }
+    }
+
+    /// Remembers that Lark refused a call for the month's quota.
+    pub async fn mark_exhausted(
+        &self,
+        app_id: &str,
+        month: &str,
+        now: Epoch,
+    ) -> Result<(), StoreError> {
+        let up = update(&self.table, usage_key(app_id, month))
+            .update_expression("SET exhausted = :yes, #ttl = :ttl")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .expression_attribute_values(":ttl", n(now + USAGE_TTL));
+        self.transact(vec![TransactWriteItem::builder()
+            .update(built(up.build())?)
+            .build()])
+            .await
     }
 
     /// Notifications waiting for a person's digest, oldest first (up to `upto` when given).
@@ -503,10 +578,10 @@ impl Store {
         }
     }
 
-    /// People whose digest falls due in this minute, at or before `now`.
+    /// People whose digest falls due in this hour, at or before `now`.
     pub async fn due_digests(
         &self,
-        minute: i64,
+        hour: i64,
         now: Epoch,
     ) -> Result<Vec<(String, String)>, StoreError> {
         let query = self
@@ -515,7 +590,7 @@ impl Store {
             .table_name(&self.table)
             .index_name("gsi1")
             .key_condition_expression("gsi1pk = :b AND gsi1sk < :due")
-            .expression_attribute_values(":b", s(due_bucket(minute)))
+            .expression_attribute_values(":b", s(due_bucket(hour)))
             .expression_attribute_values(":due", s(format!("{:012}", now + 1)));
         let items: Vec<HashMap<String, serde_json::Value>> = self.query_all(query).await?;
         Ok(items
@@ -567,14 +642,13 @@ impl Store {
             .await
     }
 
-    pub async fn calls_this_month(&self, app_id: &str, month: &str) -> Result<i64, StoreError> {
-        #[derive(Deserialize)]
-        struct Usage {
-            #[serde(default)]
-            calls: i64,
-        }
+    pub async fn usage(&self, app_id: &str, month: &str) -> Result<Usage, StoreError> {
         let (pk, sk) = usage_key(app_id, month);
-        Ok(self.get::<Usage>(pk, sk).await?.map_or(0, |u| u.calls))
+        Ok(self.get::<Usage>(pk, sk).await?.unwrap_or_default())
+    }
+
+    pub async fn calls_this_month(&self, app_id: &str, month: &str) -> Result<i64, StoreError> {
+        Ok(self.usage(app_id, month).await?.calls)
     }
 
     pub async fn save_token(&self, app_id: &str, token: &StoredToken) -> Result<(), StoreError> {
