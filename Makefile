@@ -1,5 +1,5 @@
 # Thin aliases for ./run, which is the interface (and works without make).
-.PHONY: dev test lint build deploy
+.PHONY: dev test lint build deploy bench
 dev:
 	./run dev
 test:
@@ -10,3 +10,5 @@ build:
 	./run build
 deploy:
 	./run deploy
+bench:
+	./run bench

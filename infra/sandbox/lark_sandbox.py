@@ -69,6 +69,7 @@ class Sandbox:
     def reset_all(self):
         with self.lock:
             self.clock_offset = 0.0
+            self.frozen_at = None  # a fixed "now" (benchmarks), or None for the running clock
             self.tenants = {t["tenant_key"]: dict(t) for t in self.seed["tenants"]}
             self.apps = {}
             for a in self.seed["apps"]:
@@ -100,6 +101,8 @@ class Sandbox:
             self.rate_user = defaultdict(deque)
 
     def now(self) -> float:
+        if self.frozen_at is not None:
+            return self.frozen_at
         return time.time() + self.clock_offset
 
     def month(self) -> str:
@@ -651,6 +654,21 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
                 users.append(entry)
             return jsonify({"users": users})
 
+    @app.post("/_sandbox/users")
+    def add_users():
+        """Adds test users (benchmarks need hundreds): {"users": [{"user_id", "tenant_key", "name"}]}."""
+        body = request.get_json(force=True, silent=True) or {}
+        users = body.get("users")
+        if not isinstance(users, list) or not all(isinstance(u, dict) and u.get("user_id") and u.get("tenant_key") for u in users):
+            return jsonify({"message": "send users: [{user_id, tenant_key, name}]"}), 400
+        with sb.lock:
+            for u in users:
+                if u["tenant_key"] not in sb.tenants:
+                    return jsonify({"message": f"no tenant {u['tenant_key']}"}), 400
+                sb.users[u["user_id"]] = {"user_id": u["user_id"], "tenant_key": u["tenant_key"],
+                                          "name": u.get("name", u["user_id"]), "title": u.get("title", "")}
+            return jsonify({"users": len(sb.users)})
+
     @app.get("/_sandbox/apps")
     def inspect_apps():
         with sb.lock:
@@ -678,7 +696,14 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
     def advance_clock():
         body = request.get_json(force=True, silent=True) or {}
         with sb.lock:
-            sb.clock_offset += float(body.get("advance_seconds", 0))
+            if "set" in body:
+                # Freeze the clock at this moment (null unfreezes): benchmarks stamp what the bots
+                # sent with their own simulated time.
+                sb.frozen_at = None if body["set"] is None else float(body["set"])
+            elif sb.frozen_at is not None:
+                sb.frozen_at += float(body.get("advance_seconds", 0))
+            else:
+                sb.clock_offset += float(body.get("advance_seconds", 0))
             return jsonify({"now": sb.now()})
 
     @app.post("/_sandbox/tokens/expire")

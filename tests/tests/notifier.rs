@@ -449,3 +449,33 @@ async fn when_lark_says_the_quota_is_spent_ordinary_notifications_wait_and_pages
     t.after(3600).await;
     assert!(t.dms(PROVIDER_APP_ID, "tara").await.is_empty());
 }
+
+#[tokio::test]
+async fn a_digest_that_fails_to_send_keeps_everything_and_goes_out_on_retry() {
+    let t = TestStack::demo().await;
+    mentions(&t, &["tara"], 3).await;
+    t.deliver().await;
+    assert_eq!(t.dms(PROVIDER_APP_ID, "tara").await.len(), 1);
+    t.sandbox_post(
+        "/_sandbox/faults",
+        &json!({"kind": "server_error", "count": 2, "path": "/open-apis/im/v1/messages"}),
+    )
+    .await;
+    // While the digest is being retried, one more arrives; it joins the same digest.
+    t.clock.advance(WINDOW);
+    t.stack.run_job("DigestSweepFunction").await.unwrap();
+    mentions(&t, &["tara"], 1).await;
+    t.deliver().await;
+    let dms = t.dms(PROVIDER_APP_ID, "tara").await;
+    assert_eq!(dms.len(), 2, "{dms:#?}");
+    assert_eq!(title(&dms[1]), "3 updates while you were away");
+    let month = tamlink::notifier::rules::month_of(t.stack.ctx.now());
+    let counted = t
+        .stack
+        .ctx
+        .store
+        .calls_this_month(PROVIDER_APP_ID, &month)
+        .await
+        .unwrap();
+    assert_eq!(counted, 2, "the failed attempts were not counted");
+}

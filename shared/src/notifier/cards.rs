@@ -8,8 +8,7 @@ use crate::notify::{Notification, NotificationKind};
 
 /// Lark refuses cards over 30 KB; stay well below it.
 pub const CARD_BUDGET_BYTES: usize = 24 * 1024;
-/// Lines a digest lists before it summarises the rest.
-pub const DIGEST_LINES: usize = 20;
+pub use crate::store::DIGEST_LINES;
 
 fn plain(text: &str) -> Value {
     json!({"tag": "plain_text", "content": text})
@@ -62,17 +61,17 @@ pub fn single(n: &Notification) -> Value {
     card(&n.title, &context_line(n), colour(n.kind), elements)
 }
 
-/// One card for everything that waited while the window was closed, oldest first. Lists the
-/// first lines and counts the rest, so 1 or 1,000 items fit the same card.
-pub fn digest(items: &[Notification]) -> Value {
-    if let [only] = items {
+/// One card for everything that waited while the window was closed, oldest first: the first
+/// lines in full, then a count of the rest, so 1 or 1,000 items fit the same card.
+pub fn digest(lines: &[Notification], more: usize, latest: Option<&Notification>) -> Value {
+    if let ([only], 0) = (lines, more) {
         return single(only);
     }
-    let title = format!("{} updates while you were away", items.len());
+    let title = format!("{} updates while you were away", lines.len() + more);
     let mut elements = Vec::new();
     let mut used = 0usize;
     let mut listed = 0usize;
-    for n in items.iter().take(DIGEST_LINES) {
+    for n in lines.iter().take(DIGEST_LINES) {
         let line = format!("• {} — {}: “{}”", context_line(n), n.title, n.excerpt);
         used += line.len();
         if used > CARD_BUDGET_BYTES / 2 {
@@ -81,16 +80,22 @@ pub fn digest(items: &[Notification]) -> Value {
         elements.push(text_block(&line));
         listed += 1;
     }
-    if listed < items.len() {
+    let rest = lines.len() + more - listed;
+    if rest > 0 {
         elements.push(text_block(&format!(
-            "…and {} more. Open tamlink to see everything.",
-            items.len() - listed
+            "…and {rest} more. Open tamlink to see everything."
         )));
     }
-    let latest = items.last().map_or("", |n| n.link.as_str());
-    elements.push(button("Open the latest", latest));
-    let orgs: std::collections::BTreeSet<&str> =
-        items.iter().map(|n| n.org_name.as_str()).collect();
+    let newest = latest.or(lines.last());
+    elements.push(button(
+        "Open the latest",
+        newest.map_or("", |n| n.link.as_str()),
+    ));
+    let orgs: std::collections::BTreeSet<&str> = lines
+        .iter()
+        .chain(latest)
+        .map(|n| n.org_name.as_str())
+        .collect();
     let subtitle = orgs.into_iter().collect::<Vec<_>>().join(", ");
     card(&title, &subtitle, "wathet", elements)
 }
@@ -148,8 +153,8 @@ mod tests {
 
     #[test]
     fn a_digest_of_200_long_items_stays_under_the_card_limit_and_counts_the_rest() {
-        let items: Vec<_> = (0..200).map(|i| mention(i, &"x".repeat(140))).collect();
-        let c = digest(&items);
+        let items: Vec<_> = (0..20).map(|i| mention(i, &"x".repeat(140))).collect();
+        let c = digest(&items, 180, Some(&mention(199, "latest")));
         let size = c.to_string().len();
         assert!(size < CARD_BUDGET_BYTES, "{size} bytes");
         assert_eq!(
@@ -164,6 +169,11 @@ mod tests {
     #[test]
     fn a_digest_of_one_is_just_that_card() {
         let one = vec![mention(7, "hi")];
-        assert_eq!(digest(&one), single(&one[0]));
+        assert_eq!(digest(&one, 0, None), single(&one[0]));
+        let c = digest(&one, 2, Some(&mention(9, "x")));
+        assert_eq!(
+            c["header"]["title"]["content"],
+            "3 updates while you were away"
+        );
     }
 }

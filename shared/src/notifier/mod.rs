@@ -17,6 +17,7 @@
 
 pub mod budget;
 pub mod cards;
+pub mod pace;
 pub mod rules;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
@@ -30,17 +31,16 @@ use crate::ids::AppId;
 use crate::lark::{Credentials, LarkError, SentMessage};
 use crate::notify::Notification;
 use crate::store::{
-    Claim, NotifState, PendingItem, PersonKey, Snapshot, StoreError, StoredToken, Tenant,
-    TenantKind,
+    Claim, NotifState, PersonKey, Snapshot, StoreError, StoredToken, Tenant, TenantKind,
 };
 use budget::{Plan, Step};
 use rules::{classify, Failure, WINDOW_SECONDS};
 
 /// Attempts at a decision when other invocations keep winning the same person's window.
 const ATTEMPTS: u64 = 10;
-/// How far back the first run of the digest sweep looks, in hours.
-const SWEEP_FIRST_LOOKBACK: i64 = 48;
-pub const SWEEP_JOB: &str = "digest-sweep";
+/// A redelivered flush sends its digest again only this soon after the window was taken: Lark
+/// drops a repeated `uuid` for an hour, and SQS redelivers within minutes.
+const RESEND_WITHIN: Epoch = 50 * 60;
 
 /// "Send this person the digest of what waited for them."
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -226,14 +226,14 @@ async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
         let plan = snap.tenant.as_ref().map(|t| t.plan).unwrap_or_default();
         let step = budget::step(&plan, snap.usage.calls, snap.usage.exhausted);
         let w = &snap.window;
-        if w.holder.starts_with("digest:") && w.until > now {
-            // A digest took this window; if its notifications are still here, it may not have
-            // gone out. Sending again with the same uuid is safe.
-            let items = ctx.store.pending(person, Some(w.digest_upto)).await?;
-            if items.is_empty() {
+        if w.holder.starts_with("digest:") && w.until > now && now - w.claimed_at < RESEND_WITHIN {
+            // A redelivered flush: the digest holding this window may never have gone out.
+            // Sending it again with the same uuid is safe; Lark drops a repeat within the hour.
+            if w.sending.is_empty() {
                 return Ok(Handled::Done);
             }
-            return send_digest(ctx, person, &w.holder, items, &snap, &month).await;
+            let digest = Digest::of(&w.sending, w.sending_more, w.sending_last.as_ref());
+            return send_digest(ctx, person, &w.holder, digest, &snap, &month).await;
         }
         let Some(due) = w.digest_due else {
             return Ok(Handled::Done);
@@ -248,11 +248,10 @@ async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
                 .await?;
             return Ok(Handled::Done);
         }
-        let items = ctx.store.pending(person, None).await?;
-        let Some(last) = items.last() else {
+        if w.pending.is_empty() {
             ctx.store.clear_digest(person, w.pending_seq).await?;
             return Ok(Handled::Done);
-        };
+        }
         let holder = digest_holder(person, due);
         let claim = Claim {
             person,
@@ -260,14 +259,15 @@ async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
             until: now + step.window_seconds().unwrap_or(WINDOW_SECONDS),
             now,
             notif_id: None,
-            digest: Some((w.pending_seq, last.seq)),
+            digest: Some(w.pending_seq),
             month: &month,
             bypass: false,
         };
         match ctx.store.claim_window(&claim).await {
             Ok(()) => {
                 warn_on_new_step(ctx, &snap, &plan, &month).await?;
-                return send_digest(ctx, person, &holder, items, &snap, &month).await;
+                let digest = Digest::of(&w.pending, w.pending_more, w.pending_last.as_ref());
+                return send_digest(ctx, person, &holder, digest, &snap, &month).await;
             }
             Err(StoreError::ConditionFailed) => continue,
             Err(e) => return Err(e.into()),
@@ -276,57 +276,61 @@ async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
     Ok(Handled::RetryIn(1))
 }
 
+/// What one digest card carries: the first lines whole, how many more, and the latest of those.
+struct Digest {
+    lines: Vec<Notification>,
+    more: usize,
+    latest: Option<Notification>,
+}
+
+impl Digest {
+    fn of(lines: &[Notification], more: i64, latest: Option<&Notification>) -> Self {
+        Self {
+            lines: lines.to_vec(),
+            more: usize::try_from(more).unwrap_or(0),
+            latest: latest.cloned(),
+        }
+    }
+}
+
 async fn send_digest(
     ctx: &AppContext,
     person: PersonKey<'_>,
     holder: &str,
-    items: Vec<PendingItem>,
+    digest: Digest,
     snap: &Snapshot,
     month: &str,
 ) -> AppResult<Handled> {
-    let seqs: Vec<i64> = items.iter().map(|i| i.seq).collect();
-    let notifications: Vec<Notification> = items.into_iter().map(|i| i.notification).collect();
-    let outcome = deliver(
+    deliver(
         ctx,
         Delivery {
             person,
             holder,
-            card: cards::digest(&notifications),
-            notifications: &notifications,
+            card: cards::digest(&digest.lines, digest.more, digest.latest.as_ref()),
+            notifications: &digest.lines,
             token: snap.token.clone(),
             tenant: snap.tenant.as_ref(),
             month,
             is_digest: true,
         },
     )
-    .await?;
-    if outcome == Handled::Done {
-        ctx.store.drop_pending(person, &seqs).await?;
-    }
-    Ok(outcome)
+    .await
 }
 
 /// The scheduled sweep (every minute): queues a flush for everyone whose digest is due. Reads
-/// one index bucket per hour since its last run (usually just this hour's), never the table.
+/// the index buckets of this hour and the last one — two queries, never the table — so a sweep
+/// that missed up to an hour of runs still finds everything.
 pub async fn sweep_due_digests(ctx: &AppContext) -> AppResult<Value> {
     let now = ctx.now();
     let this_hour = crate::store::due_hour(now);
-    let from = ctx
-        .store
-        .job_done_through(SWEEP_JOB)
-        .await?
-        .unwrap_or(this_hour - SWEEP_FIRST_LOOKBACK);
     let mut due = Vec::new();
-    for hour in from..=this_hour {
+    for hour in [this_hour - 1, this_hour] {
         due.extend(ctx.store.due_digests(hour, now).await?);
     }
     due.sort();
     due.dedup();
     queue_flushes(ctx, &due).await?;
-    ctx.store
-        .save_job_done_through(SWEEP_JOB, this_hour)
-        .await?;
-    Ok(serde_json::json!({"hours": this_hour - from + 1, "flushes": due.len()}))
+    Ok(serde_json::json!({"flushes": due.len()}))
 }
 
 async fn queue_flushes(ctx: &AppContext, people: &[(String, String)]) -> AppResult<()> {

@@ -26,8 +26,8 @@ pub use groups::{MessagePage, Posted, MESSAGE_PAGE};
 pub use invitations::expiry_hour;
 pub use model::*;
 pub use notifier::{
-    due_hour, Claim, NotifRecord, NotifState, PendingItem, PersonKey, Snapshot, StoredToken,
-    Undeliverable, Usage, Window,
+    due_hour, Claim, NotifRecord, NotifState, PersonKey, Snapshot, StoredToken, Undeliverable,
+    Usage, Window, DIGEST_LINES,
 };
 
 #[derive(Debug, thiserror::Error)]

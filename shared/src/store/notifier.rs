@@ -4,11 +4,13 @@
 //! | item | pk | sk | gsi1 |
 //! |---|---|---|---|
 //! | a person's window | `DM#{app}#{open_id}` | `WINDOW` | `DIGESTDUE#{hour}` / `{due}#{app}#{open_id}` while a digest waits |
-//! | a waiting notification | `DM#{app}#{open_id}` | `PENDING#{seq:012}` | |
 //! | a notification seen | `NOTIF#{id}` | `NOTIF` | |
 //! | calls to Lark this month | `USAGE#{app}` | `MONTH#{yyyy-mm}` | |
 //! | tenant token | `TOKEN#{app}` | `TOKEN` | |
 //! | undeliverable notification | `UNDELIVERABLE#{org app}` | `{at:012}#{id}` | |
+//!
+//! What waits for a digest lives in the window item itself (the first lines whole, the rest
+//! counted), so a digest costs one read and one transaction, like a single notification.
 //!
 //! Every decision is a conditional write, so concurrent notifier invocations cannot both take a
 //! window or both send a digest.
@@ -16,8 +18,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{
-    AttributeValue, Delete, DeleteRequest, KeysAndAttributes, Put, TransactWriteItem, Update,
-    WriteRequest,
+    AttributeValue, Delete, KeysAndAttributes, Put, TransactWriteItem, Update,
 };
 use serde::{Deserialize, Serialize};
 
@@ -56,13 +57,31 @@ pub struct Window {
     pub holder: String,
     /// When a digest of waiting notifications is due (set while any wait).
     pub digest_due: Option<Epoch>,
-    /// How many notifications were ever put aside for a digest; waiting ones are numbered by it.
+    /// How many notifications were ever put aside: the version every put-aside and digest
+    /// conditions on, so none slips between a read and a write.
     #[serde(default)]
     pub pending_seq: i64,
-    /// The highest waiting number the held digest covers.
+    /// What waits for the digest: the first `DIGEST_LINES` in full (what the card lists)...
     #[serde(default)]
-    pub digest_upto: i64,
+    pub pending: Vec<Notification>,
+    /// ...and how many more (the card counts them; the latest one's link is `pending_last`).
+    #[serde(default)]
+    pub pending_more: i64,
+    pub pending_last: Option<Notification>,
+    /// What the digest holding the window carries, kept so a redelivered flush can send it again
+    /// (with the same uuid) if the first send never happened.
+    #[serde(default)]
+    pub sending: Vec<Notification>,
+    #[serde(default)]
+    pub sending_more: i64,
+    pub sending_last: Option<Notification>,
+    /// When the current holder took the window.
+    #[serde(default)]
+    pub claimed_at: Epoch,
 }
+
+/// Notifications a digest lists in full; beyond that it counts them (see `notifier::cards`).
+pub const DIGEST_LINES: usize = 20;
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -81,12 +100,6 @@ pub enum NotifState {
 pub struct NotifRecord {
     pub state: NotifState,
     pub at: Epoch,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PendingItem {
-    pub seq: i64,
-    pub notification: Notification,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -139,8 +152,8 @@ pub struct Claim<'a> {
     pub now: Epoch,
     /// The notification whose record becomes `Claimed` (none for a digest).
     pub notif_id: Option<&'a str>,
-    /// For a digest: the waiting count it saw, and the highest number it covers.
-    pub digest: Option<(i64, i64)>,
+    /// For a digest: the `pending_seq` it saw (nothing may have been added since).
+    pub digest: Option<i64>,
     /// The month whose call count grows by one (counted when the call is made).
     pub month: &'a str,
     /// Bypasses the window (emergency pages): records the claim and counts the call only.
@@ -298,15 +311,17 @@ impl Store {
             let free = "(attribute_not_exists(#until) OR #until <= :now)";
             up = up.expression_attribute_names("#until", "until");
             up = match c.digest {
-                Some((seen, upto)) => up
+                Some(seen) => up
                     .update_expression(
-                        "SET #until = :until, holder = :holder, digest_upto = :upto REMOVE digest_due, gsi1pk, gsi1sk",
+                        "SET #until = :until, holder = :holder, claimed_at = :now, sending = if_not_exists(pending, :empty), sending_more = if_not_exists(pending_more, :zero), sending_last = if_not_exists(pending_last, :null) REMOVE pending, pending_more, pending_last, digest_due, gsi1pk, gsi1sk",
                     )
                     .condition_expression(format!("{free} AND pending_seq = :seen"))
                     .expression_attribute_values(":seen", n(seen))
-                    .expression_attribute_values(":upto", n(upto)),
+                    .expression_attribute_values(":empty", AttributeValue::L(vec![]))
+                    .expression_attribute_values(":zero", n(0))
+                    .expression_attribute_values(":null", AttributeValue::Null(true)),
                 None => up
-                    .update_expression("SET #until = :until, holder = :holder")
+                    .update_expression("SET #until = :until, holder = :holder, claimed_at = :now")
                     .condition_expression(format!("{free} AND attribute_not_exists(digest_due)")),
             };
             writes.push(
@@ -346,9 +361,12 @@ impl Store {
         .expression_attribute_values(":none", s(""))
         .expression_attribute_values(":holder", s(holder));
         up = if digest_again {
+            // What the digest carried waits again, ahead of anything put aside since.
             up.update_expression(
-                "SET #until = :zero, holder = :none, digest_due = :now, gsi1pk = :bucket, gsi1sk = :dkey",
+                "SET #until = :zero, holder = :none, digest_due = :now, gsi1pk = :bucket, gsi1sk = :dkey, pending = list_append(if_not_exists(sending, :empty), if_not_exists(pending, :empty)), pending_more = if_not_exists(pending_more, :zero) + if_not_exists(sending_more, :zero), pending_last = if_not_exists(pending_last, :null) REMOVE sending, sending_more, sending_last",
             )
+            .expression_attribute_values(":empty", AttributeValue::L(vec![]))
+            .expression_attribute_values(":null", AttributeValue::Null(true))
             .expression_attribute_values(":now", n(now))
             .expression_attribute_values(":bucket", s(due_bucket(due_hour(now))))
             .expression_attribute_values(":dkey", s(format!("{now:012}#{}#{}", person.app_id, person.open_id)))
@@ -410,49 +428,46 @@ impl Store {
         let due = hold_until
             .unwrap_or_else(|| window.digest_due.unwrap_or(window.until).max(window.until));
         let pk = person_pk(person.app_id, person.open_id);
-        let bump = built(
-            update(&self.table, (pk.clone(), "WINDOW".into()))
-                .update_expression(
-                    "SET pending_seq = :seq, digest_due = if_not_exists(digest_due, :due), gsi1pk = if_not_exists(gsi1pk, :bucket), gsi1sk = if_not_exists(gsi1sk, :dkey)",
-                )
-                .condition_expression(
-                    "(#until > :now OR attribute_exists(digest_due) OR :hold = :yes) AND (pending_seq = :prev OR (attribute_not_exists(pending_seq) AND :prev = :zero))",
-                )
-                .expression_attribute_values(":hold", AttributeValue::Bool(hold_until.is_some()))
-                .expression_attribute_values(":yes", AttributeValue::Bool(true))
-                .expression_attribute_names("#until", "until")
-                .expression_attribute_values(":seq", n(seq))
-                .expression_attribute_values(":prev", n(window.pending_seq))
-                .expression_attribute_values(":zero", n(0))
-                .expression_attribute_values(":now", n(now))
-                .expression_attribute_values(":due", n(due))
-                .expression_attribute_values(":bucket", s(due_bucket(due_hour(due))))
-                .expression_attribute_values(
-                    ":dkey",
-                    s(format!("{due:012}#{}#{}", person.app_id, person.open_id)),
-                )
-                .build(),
-        )?;
-        let item = PendingItem {
-            seq,
-            notification: notification.clone(),
+        let item = serde_dynamo::to_attribute_value::<_, AttributeValue>(notification)
+            .map_err(|e| StoreError::Decode(e.to_string()))?;
+        // The first lines are kept whole for the card; the rest are counted, with the latest kept
+        // for the card's link.
+        let keep = if window.pending.len() < DIGEST_LINES {
+            "pending = list_append(if_not_exists(pending, :empty), :item)"
+        } else {
+            "pending_more = if_not_exists(pending_more, :zero) + :one, pending_last = :last"
         };
-        let pending = built(
-            Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(encode(&Keyed {
-                    pk,
-                    sk: format!("PENDING#{seq:012}"),
-                    gsi1pk: None,
-                    gsi1sk: None,
-                    ttl: None,
-                    entity: &item,
-                })?))
-                .build(),
-        )?;
+        let mut bump = update(&self.table, (pk, "WINDOW".into()))
+            .update_expression(format!(
+                "SET pending_seq = :seq, {keep}, digest_due = if_not_exists(digest_due, :due), gsi1pk = if_not_exists(gsi1pk, :bucket), gsi1sk = if_not_exists(gsi1sk, :dkey)"
+            ))
+            .condition_expression(
+                "(#until > :now OR attribute_exists(digest_due) OR :hold = :yes) AND (pending_seq = :prev OR (attribute_not_exists(pending_seq) AND :prev = :zero))",
+            )
+            .expression_attribute_values(":hold", AttributeValue::Bool(hold_until.is_some()))
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .expression_attribute_names("#until", "until")
+            .expression_attribute_values(":seq", n(seq))
+            .expression_attribute_values(":prev", n(window.pending_seq))
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":due", n(due))
+            .expression_attribute_values(":bucket", s(due_bucket(due_hour(due))))
+            .expression_attribute_values(
+                ":dkey",
+                s(format!("{due:012}#{}#{}", person.app_id, person.open_id)),
+            );
+        bump = if window.pending.len() < DIGEST_LINES {
+            bump.expression_attribute_values(":empty", AttributeValue::L(vec![]))
+                .expression_attribute_values(":item", AttributeValue::L(vec![item]))
+        } else {
+            bump.expression_attribute_values(":one", n(1))
+                .expression_attribute_values(":last", item)
+        };
         self.transact(vec![
-            TransactWriteItem::builder().update(bump).build(),
-            TransactWriteItem::builder().put(pending).build(),
+            TransactWriteItem::builder()
+                .update(built(bump.build())?)
+                .build(),
             self.claim_notif_put(&notification.id, NotifState::Pending, now)?,
         ])
         .await
@@ -503,58 +518,6 @@ impl Store {
             .update(built(up.build())?)
             .build()])
             .await
-    }
-
-    /// Notifications waiting for a person's digest, oldest first (up to `upto` when given).
-    pub async fn pending(
-        &self,
-        person: PersonKey<'_>,
-        upto: Option<i64>,
-    ) -> Result<Vec<PendingItem>, StoreError> {
-        let hi = format!("PENDING#{:012}", upto.unwrap_or(999_999_999_999));
-        let query = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND sk BETWEEN :lo AND :hi")
-            .expression_attribute_values(":pk", s(person_pk(person.app_id, person.open_id)))
-            .expression_attribute_values(":lo", s("PENDING#"))
-            .expression_attribute_values(":hi", s(hi))
-            .consistent_read(true);
-        self.query_all(query).await
-    }
-
-    /// Deletes waiting notifications once their digest was sent (25 per request).
-    pub async fn drop_pending(
-        &self,
-        person: PersonKey<'_>,
-        seqs: &[i64],
-    ) -> Result<(), StoreError> {
-        let pk = person_pk(person.app_id, person.open_id);
-        for chunk in seqs.chunks(25) {
-            let mut requests: Vec<WriteRequest> = chunk
-                .iter()
-                .map(|seq| {
-                    let key = key_item(pk.clone(), format!("PENDING#{seq:012}"));
-                    built(DeleteRequest::builder().set_key(Some(key)).build())
-                        .map(|d| WriteRequest::builder().delete_request(d).build())
-                })
-                .collect::<Result<_, _>>()?;
-            while !requests.is_empty() {
-                let out = self
-                    .db
-                    .batch_write_item()
-                    .request_items(&self.table, requests)
-                    .send()
-                    .await
-                    .map_err(dynamo_err)?;
-                requests = out
-                    .unprocessed_items
-                    .and_then(|mut u| u.remove(&self.table))
-                    .unwrap_or_default();
-            }
-        }
-        Ok(())
     }
 
     /// Clears a digest that found nothing to send (only if nothing was added since it looked).
