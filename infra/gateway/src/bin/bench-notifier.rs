@@ -92,7 +92,7 @@ fn events_this_minute(rng: &mut StdRng, minute: i64) -> (usize, bool) {
     let base = if (9..18).contains(&hour) { 3.0 } else { 0.4 };
     let mut n = 0;
     let mut p = rng.gen::<f64>();
-    let l = (-base as f64).exp();
+    let l = (-base).exp();
     while p > l {
         n += 1;
         p *= rng.gen::<f64>();
