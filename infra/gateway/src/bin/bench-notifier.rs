@@ -89,7 +89,7 @@ fn pick<'a>(rng: &mut StdRng, people: &'a [Person], total: f64) -> &'a Person {
 /// (an incident) that mentions the same few people many times.
 fn events_this_minute(rng: &mut StdRng, minute: i64) -> (usize, bool) {
     let hour = minute / 60;
-    let base = if (9..18).contains(&hour) { 3.0 } else { 0.4 };
+    let base: f64 = if (9..18).contains(&hour) { 3.0 } else { 0.4 };
     let mut n = 0;
     let mut p = rng.gen::<f64>();
     let l = (-base).exp();
