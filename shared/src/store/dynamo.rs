@@ -181,6 +181,24 @@ impl Store {
         self.query_all(query).await
     }
 
+    /// Items of a time-bucketed `gsi1` partition whose sort key starts with a due time at or
+    /// before `now` (sort keys are `{due:012}#…`; `#` sorts below every digit).
+    pub(super) async fn due_in_bucket<T: DeserializeOwned>(
+        &self,
+        bucket: String,
+        now: Epoch,
+    ) -> Result<Vec<T>, StoreError> {
+        let query = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi1")
+            .key_condition_expression("gsi1pk = :b AND gsi1sk < :due")
+            .expression_attribute_values(":b", s(bucket))
+            .expression_attribute_values(":due", s(format!("{:012}", now + 1)));
+        self.query_all(query).await
+    }
+
     // ----- tenants -------------------------------------------------------------------------------
 
     fn keyed_tenant(tenant: &Tenant) -> Keyed<'_, Tenant> {

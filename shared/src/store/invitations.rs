@@ -134,16 +134,7 @@ impl Store {
         hour: i64,
         now: Epoch,
     ) -> Result<Vec<Invitation>, StoreError> {
-        let query = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .index_name("gsi1")
-            .key_condition_expression("gsi1pk = :b AND gsi1sk < :due")
-            .expression_attribute_values(":b", s(bucket(hour)))
-            // Every key of a due invitation sorts below `{now+1}`; `#` sorts below digits.
-            .expression_attribute_values(":due", s(due_key(now + 1)));
-        self.query_all(query).await
+        self.due_in_bucket(bucket(hour), now).await
     }
 
     /// The last expiry hour a scheduled job finished, if it ever ran.

@@ -247,31 +247,36 @@ impl Store {
         Ok(snap)
     }
 
-    fn claim_notif_put(
+    /// The notification's record in a transaction. `first` writes it only if the notification
+    /// is new or was released for a retry, so a notification is claimed or put aside once.
+    fn notif_put(
         &self,
         id: &str,
         state: NotifState,
         now: Epoch,
+        first: bool,
     ) -> Result<TransactWriteItem, StoreError> {
         let (pk, sk) = notif_key(id);
         let record = NotifRecord { state, at: now };
-        let put = built(
-            Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(encode(&Keyed {
-                    pk,
-                    sk,
-                    gsi1pk: None,
-                    gsi1sk: None,
-                    ttl: Some(now + NOTIF_TTL),
-                    entity: &record,
-                })?))
+        let mut put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(encode(&Keyed {
+                pk,
+                sk,
+                gsi1pk: None,
+                gsi1sk: None,
+                ttl: Some(now + NOTIF_TTL),
+                entity: &record,
+            })?));
+        if first {
+            put = put
                 .condition_expression("attribute_not_exists(pk) OR #st = :released")
                 .expression_attribute_names("#st", "state")
-                .expression_attribute_values(":released", s("released"))
-                .build(),
-        )?;
-        Ok(TransactWriteItem::builder().put(put).build())
+                .expression_attribute_values(":released", s("released"));
+        }
+        Ok(TransactWriteItem::builder()
+            .put(built(put.build())?)
+            .build())
     }
 
     fn count_call(
@@ -331,7 +336,7 @@ impl Store {
             );
         }
         if let Some(id) = c.notif_id {
-            writes.push(self.claim_notif_put(id, NotifState::Claimed, c.now)?);
+            writes.push(self.notif_put(id, NotifState::Claimed, c.now, true)?);
         }
         writes.push(self.count_call(c.person.app_id, c.month, 1, c.now)?);
         self.transact(writes).await
@@ -377,7 +382,7 @@ impl Store {
             .update(built(up.build())?)
             .build()];
         if let Some(id) = notif_id {
-            writes.push(self.set_notif_state(id, NotifState::Released, now)?);
+            writes.push(self.notif_put(id, NotifState::Released, now, false)?);
         }
         writes.push(self.count_call(person.app_id, month, -1, now)?);
         match self.transact(writes).await {
@@ -385,30 +390,6 @@ impl Store {
             Err(StoreError::ConditionFailed) => Ok(()),
             other => other,
         }
-    }
-
-    fn set_notif_state(
-        &self,
-        id: &str,
-        state: NotifState,
-        now: Epoch,
-    ) -> Result<TransactWriteItem, StoreError> {
-        let (pk, sk) = notif_key(id);
-        let record = NotifRecord { state, at: now };
-        let put = built(
-            Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(encode(&Keyed {
-                    pk,
-                    sk,
-                    gsi1pk: None,
-                    gsi1sk: None,
-                    ttl: Some(now + NOTIF_TTL),
-                    entity: &record,
-                })?))
-                .build(),
-        )?;
-        Ok(TransactWriteItem::builder().put(put).build())
     }
 
     /// Puts a notification aside for the digest at the end of the person's current window (or
@@ -468,7 +449,7 @@ impl Store {
             TransactWriteItem::builder()
                 .update(built(bump.build())?)
                 .build(),
-            self.claim_notif_put(&notification.id, NotifState::Pending, now)?,
+            self.notif_put(&notification.id, NotifState::Pending, now, true)?,
         ])
         .await
     }
@@ -547,15 +528,8 @@ impl Store {
         hour: i64,
         now: Epoch,
     ) -> Result<Vec<(String, String)>, StoreError> {
-        let query = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .index_name("gsi1")
-            .key_condition_expression("gsi1pk = :b AND gsi1sk < :due")
-            .expression_attribute_values(":b", s(due_bucket(hour)))
-            .expression_attribute_values(":due", s(format!("{:012}", now + 1)));
-        let items: Vec<HashMap<String, serde_json::Value>> = self.query_all(query).await?;
+        let items: Vec<HashMap<String, serde_json::Value>> =
+            self.due_in_bucket(due_bucket(hour), now).await?;
         Ok(items
             .into_iter()
             .filter_map(|i| {
@@ -595,7 +569,7 @@ impl Store {
         )?;
         self.transact(vec![
             TransactWriteItem::builder().put(put).build(),
-            self.set_notif_state(&notification.id, NotifState::Undeliverable, now)?,
+            self.notif_put(&notification.id, NotifState::Undeliverable, now, false)?,
         ])
         .await
     }
