@@ -47,6 +47,19 @@ async fn sync_sandbox_clock(stack: &LocalStack, clock: &ManualClock) {
     .await;
 }
 
+/// DynamoDB requests moto counted since the last call (and a fresh count from here).
+async fn dynamo_requests(stack: &LocalStack) -> u64 {
+    let counts: Value = reqwest::Client::new()
+        .delete(format!("{}/_tamlink/dynamodb-requests", stack.moto_url))
+        .send()
+        .await
+        .expect("moto answers")
+        .json()
+        .await
+        .expect("moto JSON");
+    counts["total"].as_u64().unwrap_or(0)
+}
+
 async fn people(stack: &LocalStack, count: usize) -> Vec<Person> {
     let users: Vec<Value> = (0..count)
         .map(|i| json!({"user_id": format!("bench{i:03}"), "tenant_key": "tk_acme", "name": format!("Colleague {i}")}))
@@ -126,6 +139,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let mut sent_to: HashMap<String, usize> = HashMap::new();
     let (mut events, mut sqs_messages, mut bursts) = (0usize, 0usize, 0usize);
+    let (mut handler_requests, mut sweep_requests) = (0u64, 0u64);
     for minute in 0..MINUTES {
         let (n, burst) = events_this_minute(&mut rng, minute);
         bursts += usize::from(burst);
@@ -163,16 +177,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
             .collect();
         tamlink::notify::enqueue(&stack.ctx, &batch).await?;
+        dynamo_requests(&stack).await;
         sqs_messages += stack.deliver().await?;
+        handler_requests += dynamo_requests(&stack).await;
         stack.run_job("DigestSweepFunction").await?;
+        sweep_requests += dynamo_requests(&stack).await;
         sqs_messages += stack.deliver().await?;
+        handler_requests += dynamo_requests(&stack).await;
         clock.advance(60);
         sync_sandbox_clock(&stack, &clock).await;
     }
     // Let the last windows end so everything that waited is delivered.
     for _ in 0..30 {
+        dynamo_requests(&stack).await;
         stack.run_job("DigestSweepFunction").await?;
+        sweep_requests += dynamo_requests(&stack).await;
         sqs_messages += stack.deliver().await?;
+        handler_requests += dynamo_requests(&stack).await;
         clock.advance(60);
         sync_sandbox_clock(&stack, &clock).await;
     }
@@ -245,7 +266,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?
         .expect("acme");
     let step = tamlink::notifier::budget::step(&tenant.plan, usage.calls, usage.exhausted);
-    let dynamo_total = dynamo["total"].as_u64().unwrap_or(0);
 
     println!("tamlink notifier benchmark: one synthetic day, {count} people, seed {seed}");
     println!("  events (mentions)                     {events} ({bursts} bursts)");
