@@ -199,10 +199,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let elapsed = started.elapsed();
 
-    let dynamo: Value = reqwest::get(format!("{}/_tamlink/dynamodb-requests", stack.moto_url))
-        .await?
-        .json()
-        .await?;
     let messages = sandbox(
         &stack,
         reqwest::Method::GET,
