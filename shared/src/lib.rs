@@ -16,6 +16,7 @@
 //! | [`store`] | DynamoDB access, one method per access pattern |
 //! | [`orgs`] | registering, verifying and activating organisations (the use cases) |
 //! | [`groups`] | service and ticket groups: access, chat, mentions, members |
+//! | [`tickets`] | tickets: creation with fair assignment, the lifecycle, what each person sees |
 //! | [`invitations`] | Add People links: create, revoke, land, accept, scheduled expiry |
 //! | [`notify`] | the producer side of notifications: what goes on the SQS queue |
 //! | [`notifier`] | the SQS-driven sender: one DM per person per window, digests, cards, retries |
@@ -50,4 +51,5 @@ pub mod secrets;
 pub mod session;
 pub mod stack;
 pub mod store;
+pub mod tickets;
 pub mod web;

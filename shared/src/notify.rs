@@ -21,6 +21,10 @@ pub enum NotificationKind {
     Mention,
     /// An organisation's Lark API share is running low or spent (to its TAM).
     Budget,
+    /// A ticket was assigned to the recipient.
+    TicketAssigned,
+    /// A ticket the recipient opened or works on changed.
+    TicketUpdated,
 }
 
 /// Who gets the DM: colleagues through their org's app, staff through the provider app.

@@ -160,6 +160,8 @@ async fn register(
         service_group_id: None,
         auto_join: true,
         plan: Default::default(),
+        ticket_seq: 0,
+        last_assigned: None,
     };
     apply_tenant_info(&mut tenant, verification.tenant);
     Ok((tenant, v))
@@ -308,6 +310,7 @@ pub async fn activate(ctx: &AppContext, app_id: &AppId, by: &Staff) -> AppResult
         kind: GroupKind::Service,
         name: format!("{} · Enterprise Service", tenant.org_name),
         msg_seq: 0,
+        ticket: None,
         created_at: now,
     };
     let staff = ctx.store.all_staff(&ctx.settings.provider_app_id).await?;

@@ -79,6 +79,9 @@ routes! {
     ACTIVATE_CUSTOMER = "ActivateCustomerFunction", Json, handlers::activate_customer::handle;
     LOGOUT = "LogoutFunction", Page, handlers::logout::handle;
     SET_PLAN = "SetPlanFunction", Json, handlers::set_plan::handle;
+    CREATE_TICKET = "CreateTicketFunction", Json, handlers::create_ticket::handle;
+    LIST_TICKETS = "ListTicketsFunction", Json, handlers::list_tickets::handle;
+    MOVE_TICKET = "MoveTicketFunction", Json, handlers::move_ticket::handle;
     LIST_GROUPS = "ListGroupsFunction", Json, handlers::list_groups::handle;
     LIST_MESSAGES = "ListMessagesFunction", Json, handlers::list_messages::handle;
     POST_MESSAGE = "PostMessageFunction", Json, handlers::post_message::handle;

@@ -127,6 +127,22 @@ async function main() {
     await ana.page.screenshot({ path: path.join(shots, "add-people.png") });
     const link = await url.inputValue();
 
+    // Create Ticket: Ana opens one and lands in its ticket group, with an engineer on it.
+    await ana.page.locator("#invite-dialog [data-close]").click();
+    await ana.page.locator("#create-ticket").click();
+    await ana.page.locator("#t-title").fill("Robots stopped reporting <script>alert(1)</script>");
+    await ana.page.locator("#t-severity").selectOption("sev2");
+    await ana.page.locator("#t-description").fill("Since 09:12, hall B.");
+    await ana.page.getByRole("button", { name: "Open the ticket" }).click();
+    await ana.page.locator("#ticket-head").waitFor();
+    assert.equal(await ana.page.locator("#ticket-status").textContent(), "Assigned");
+    await ana.page.locator("#messages .msg.system", { hasText: "opened #1 (S2 · High)" }).waitFor();
+    assert.match(await ana.page.locator("#group-title").textContent(), /^#1 Robots stopped reporting <script>/);
+    await ana.page.screenshot({ path: path.join(shots, "ticket-group.png"), fullPage: true });
+    // Tara sees it among the open tickets of the console.
+    await tara.page.goto(`${base}/lark/${PROVIDER}/workbench`);
+    await tara.page.locator("#open-tickets tr", { hasText: "#1 Robots stopped reporting" }).waitFor();
+
     // Ben opens the link: Lark sign-in, then the landing page (he joined at sign-in already).
     const benContext = await browser.newContext({ viewport: { width: 390, height: 860 } });
     const ben = await benContext.newPage();

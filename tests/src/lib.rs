@@ -448,6 +448,25 @@ impl Browser {
         .await
     }
 
+    pub async fn open_ticket(&self, app_id: &str, body: &Value) -> (StatusCode, Value) {
+        self.post_json(&format!("/lark/{app_id}/api/tickets"), body)
+            .await
+    }
+
+    pub async fn move_ticket(&self, app_id: &str, id: &str, status: &str) -> (StatusCode, Value) {
+        self.post_json(
+            &format!("/lark/{app_id}/api/tickets/{id}/status"),
+            &serde_json::json!({ "status": status }),
+        )
+        .await
+    }
+
+    pub async fn tickets(&self, app_id: &str) -> Vec<Value> {
+        let (status, body) = self.get_json(&format!("/lark/{app_id}/api/tickets")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["tickets"].as_array().cloned().unwrap_or_default()
+    }
+
     pub async fn register_customer(&self, body: &Value) -> (StatusCode, Value) {
         self.post_json(&format!("/lark/{PROVIDER_APP_ID}/api/customers"), body)
             .await

@@ -68,6 +68,7 @@ pub async fn seed_provider(stack: &LocalStack) -> Result<Vec<Staff>, String> {
             role,
             on_duty: true,
             created_at: ctx.now(),
+            open_tickets: 0,
         };
         ctx.store
             .save_staff(PROVIDER_APP_ID, &s)

@@ -5,3 +5,4 @@ pub mod chat;
 pub mod checklist;
 pub mod roles;
 pub mod setup;
+pub mod tickets;

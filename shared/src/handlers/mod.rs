@@ -3,14 +3,17 @@
 pub mod activate_customer;
 pub mod check_customer;
 pub mod create_invitation;
+pub mod create_ticket;
 pub mod entry;
 pub mod invite_to_group;
 pub mod list_groups;
 pub mod list_invitations;
 pub mod list_members;
 pub mod list_messages;
+pub mod list_tickets;
 pub mod login;
 pub mod logout;
+pub mod move_ticket;
 pub mod oauth_callback;
 pub mod post_message;
 pub mod register_customer;

@@ -131,13 +131,19 @@ async fn identify(ctx: &AppContext, tenant: &Tenant, code: &str) -> AppResult<Us
 }
 
 async fn ensure_staff(ctx: &AppContext, app_id: &AppId, user: &UserInfo) -> AppResult<()> {
-    let mut staff = ctx.store.staff(app_id.as_str(), &user.open_id).await?.ok_or_else(|| {
+    let staff = ctx.store.staff(app_id.as_str(), &user.open_id).await?.ok_or_else(|| {
         AppError::Forbidden("You are not registered as staff of this deployment. Ask an administrator to add you.".into())
     })?;
     if staff.name != user.name || staff.avatar != user.avatar_url {
-        staff.name = user.name.clone();
-        staff.avatar = user.avatar_url.clone();
-        ctx.store.save_staff(app_id.as_str(), &staff).await?;
+        // Only the profile: a whole-item write could undo a concurrent change of their load.
+        ctx.store
+            .update_staff_profile(
+                app_id.as_str(),
+                &staff.open_id,
+                &user.name,
+                &user.avatar_url,
+            )
+            .await?;
     }
     Ok(())
 }

@@ -38,6 +38,38 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     Ok(web::html(StatusCode::OK, body))
 }
 
+/// The severities the Create Ticket form offers.
+const SEVERITIES: [(&str, &str); 4] = [
+    ("sev1", "S1 · Critical: business down or data at risk"),
+    (
+        "sev2",
+        "S2 · High: a major function impaired, no workaround",
+    ),
+    ("sev3", "S3 · Normal: impaired, with a workaround"),
+    ("sev4", "S4 · Low: a question or a minor issue"),
+];
+
+/// The ticket behind a ticket group, with the moves the reader may make.
+async fn ticket_of(
+    ctx: &AppContext,
+    actor: &Actor,
+    group: Option<&Group>,
+) -> AppResult<minijinja::Value> {
+    let Some(group) = group else {
+        return Ok(minijinja::Value::UNDEFINED);
+    };
+    Ok(match crate::tickets::for_group(ctx, actor, group).await? {
+        Some((ticket, moves)) => context! {
+            view => ticket,
+            moves => moves.iter().map(|m| context! {
+                status => m,
+                label => crate::domain::tickets::move_label(ticket.status, *m),
+            }).collect::<Vec<_>>(),
+        },
+        None => minijinja::Value::UNDEFINED,
+    })
+}
+
 /// An organisation's Lark API use this month, as the console shows it.
 async fn budget_view(ctx: &AppContext, tenant: &Tenant) -> AppResult<minijinja::Value> {
     use crate::notifier::budget::{projected, step, Step};
@@ -103,6 +135,7 @@ async fn customer_workbench(
     };
     let (colleagues, service_team): (Vec<_>, Vec<_>) =
         members.into_iter().partition(|m| m.side == Side::Colleague);
+    let ticket = ticket_of(ctx, actor, group.as_ref()).await?;
     crate::pages::render(
         "workbench.html",
         context! {
@@ -111,9 +144,11 @@ async fn customer_workbench(
             app_id => &tenant.app_id,
             groups => groups::mine(ctx, actor).await?,
             group,
+            ticket,
             colleagues,
             service_team,
-            tickets => Vec::<()>::new(),
+            tickets => crate::tickets::list(ctx, actor).await?,
+            severities => SEVERITIES,
         },
     )
 }
@@ -171,12 +206,15 @@ async fn staff_console(
             .map(|n| n.to_string())
             .unwrap_or_default()
     });
+    let ticket = ticket_of(ctx, actor, group.as_ref()).await?;
     crate::pages::render(
         "console.html",
         context! {
             user => session,
             app_id => &ctx.settings.provider_app_id,
             groups => &my_groups,
+            open_tickets => crate::tickets::list(ctx, actor).await?,
+            ticket,
             group,
             staff,
             role_label => staff.role.label(),

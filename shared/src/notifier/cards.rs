@@ -31,6 +31,8 @@ fn colour(kind: NotificationKind) -> &'static str {
     match kind {
         NotificationKind::Mention => "blue",
         NotificationKind::Budget => "orange",
+        NotificationKind::TicketAssigned => "turquoise",
+        NotificationKind::TicketUpdated => "indigo",
     }
 }
 

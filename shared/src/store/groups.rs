@@ -249,7 +249,9 @@ impl Store {
         ))
     }
 
-    fn append_writes(
+    /// The writes that append `message` as number `message.seq` after `last_seq`: for use in a
+    /// larger transaction (a ticket's creation or move posts into its groups atomically).
+    pub(super) fn append_writes(
         &self,
         message: &Message,
         last_seq: u64,
@@ -270,17 +272,7 @@ impl Store {
             .map_err(|e| StoreError::Decode(e.to_string()))?;
         let mut writes = vec![
             TransactWriteItem::builder().update(bump).build(),
-            self.put_item(
-                Keyed {
-                    pk: group_pk(&message.group_id),
-                    sk: message_sk(message.seq),
-                    gsi1pk: None,
-                    gsi1sk: None,
-                    ttl: None,
-                    entity: message,
-                },
-                Some("attribute_not_exists(pk)"),
-            )?,
+            self.message_put(message)?,
         ];
         if let Some(client_id) = &message.client_id {
             writes.push(self.put_item(
@@ -296,6 +288,21 @@ impl Store {
             )?);
         }
         Ok(writes)
+    }
+
+    /// Puts a message as its number (a new group's first message, or within `append_writes`).
+    pub(super) fn message_put(&self, message: &Message) -> Result<TransactWriteItem, StoreError> {
+        self.put_item(
+            Keyed {
+                pk: group_pk(&message.group_id),
+                sk: message_sk(message.seq),
+                gsi1pk: None,
+                gsi1sk: None,
+                ttl: None,
+                entity: message,
+            },
+            Some("attribute_not_exists(pk)"),
+        )
     }
 
     async fn message_by_client_id(&self, draft: &Message) -> Result<Option<Message>, StoreError> {

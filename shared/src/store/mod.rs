@@ -12,6 +12,7 @@
 //! | chat message | `GROUP#{id}` | `MSG#{seq:012}` | |
 //! | composer idempotency key | `GROUP#{id}` | `CLIENTMSG#{client id}` | |
 //! | invitation link | `GROUP#{id}` | `INVITE#{id}` | `INVEXP#{expiry hour}` / `{expires_at}#…` while active |
+//! | ticket | `APP#{app}` | `TICKET#{number:08}` | |
 //! | scheduled job's progress | `JOB#{name}` | `STATE` | |
 //! | sign-in attempt | `LOGIN#{nonce}` | `LOGIN` | |
 
@@ -20,6 +21,7 @@ mod groups;
 mod invitations;
 mod model;
 mod notifier;
+mod tickets;
 
 pub use dynamo::Store;
 pub use groups::{MessagePage, Posted, MESSAGE_PAGE};
@@ -29,6 +31,7 @@ pub use notifier::{
     due_hour, Claim, NotifRecord, NotifState, PersonKey, Snapshot, StoredToken, Undeliverable,
     Usage, Window, DIGEST_LINES,
 };
+pub use tickets::{NewTicket, TicketMove};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -51,6 +51,12 @@ pub struct Tenant {
     /// The organisation's Lark plan and tamlink's share of its monthly API calls.
     #[serde(default)]
     pub plan: crate::notifier::budget::Plan,
+    /// The last ticket number given out (numbers are per organisation: #1, #2, ...).
+    #[serde(default)]
+    pub ticket_seq: u64,
+    /// The engineer who got the last ticket, so ties go in turn.
+    #[serde(default)]
+    pub last_assigned: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -61,6 +67,9 @@ pub struct Staff {
     pub role: StaffRole,
     pub on_duty: bool,
     pub created_at: Epoch,
+    /// Open tickets assigned to them, over all organisations (fair assignment reads it).
+    #[serde(default)]
+    pub open_tickets: u32,
 }
 
 /// A person of a customer organisation who has signed in.
@@ -98,6 +107,9 @@ pub struct Group {
     /// conditional updates change it, never a whole-item put.
     #[serde(default)]
     pub msg_seq: u64,
+    /// For a ticket group, its ticket's number in the organisation.
+    #[serde(default)]
+    pub ticket: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,6 +213,43 @@ pub struct Invitation {
     /// How many people joined with it.
     #[serde(default)]
     pub accepted: u32,
+}
+
+/// One move of a ticket, kept on the ticket and shown in its group.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TicketChange {
+    pub at: Epoch,
+    pub by: String,
+    pub from: crate::domain::tickets::Status,
+    pub to: crate::domain::tickets::Status,
+}
+
+/// A support ticket of an organisation, with its own ticket group.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ticket {
+    pub app_id: String,
+    pub number: u64,
+    pub title: String,
+    pub description: String,
+    pub severity: crate::domain::tickets::Severity,
+    pub product: Option<String>,
+    pub category: Option<String>,
+    pub status: crate::domain::tickets::Status,
+    pub created_by: Author,
+    pub created_at: Epoch,
+    pub updated_at: Epoch,
+    /// The staff member working it (open_id in the provider app) and their name.
+    pub assignee: Option<String>,
+    pub assignee_name: Option<String>,
+    /// Nobody was on duty, so the TAM holds it.
+    #[serde(default)]
+    pub assigned_to_tam: bool,
+    pub group_id: String,
+    /// The first reply from the service team is due by then.
+    pub first_response_due: Epoch,
+    pub first_response_at: Option<Epoch>,
+    #[serde(default)]
+    pub history: Vec<TicketChange>,
 }
 
 /// A sign-in in progress: created by the login route, consumed once by the callback.

@@ -110,6 +110,7 @@ async fn run(cmd: &str, f: HashMap<String, String>) -> Result<(), String> {
                 role,
                 on_duty: !f.contains_key("off-duty"),
                 created_at: ctx.now(),
+                open_tickets: 0,
             };
             ctx.store
                 .save_staff(&ctx.settings.provider_app_id, &s)

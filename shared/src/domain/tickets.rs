@@ -1,0 +1,272 @@
+//! Rules of tickets: severities and their first-response SLA, the lifecycle and who may make
+//! which move, and fair assignment. Pure functions; `tickets` applies them and the store makes
+//! them atomic.
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Epoch;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Business down or data at risk.
+    Sev1,
+    /// A major function impaired, no workaround.
+    Sev2,
+    /// Impaired with a workaround.
+    Sev3,
+    /// Questions and minor issues.
+    Sev4,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Sev1 => "S1 · Critical",
+            Severity::Sev2 => "S2 · High",
+            Severity::Sev3 => "S3 · Normal",
+            Severity::Sev4 => "S4 · Low",
+        }
+    }
+
+    /// Default first-response target (the org's plan may set its own).
+    pub fn first_response_seconds(self) -> Epoch {
+        match self {
+            Severity::Sev1 => 30 * 60,
+            Severity::Sev2 => 2 * 3600,
+            Severity::Sev3 => 8 * 3600,
+            Severity::Sev4 => 24 * 3600,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Open,
+    Assigned,
+    InProgress,
+    WaitingOnCustomer,
+    Resolved,
+    Closed,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Open => "Open",
+            Status::Assigned => "Assigned",
+            Status::InProgress => "In progress",
+            Status::WaitingOnCustomer => "Waiting on customer",
+            Status::Resolved => "Resolved",
+            Status::Closed => "Closed",
+        }
+    }
+
+    /// Still needs the service team (counts toward an engineer's load).
+    pub fn is_open(self) -> bool {
+        !matches!(self, Status::Resolved | Status::Closed)
+    }
+}
+
+/// Who is asking to move a ticket, relative to that ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mover {
+    /// A colleague of the ticket's organisation.
+    Customer,
+    /// The engineer the ticket is assigned to.
+    Assignee,
+    /// The organisation's TAM.
+    Tam,
+    /// A manager or admin.
+    Manager,
+    /// Another engineer serving the organisation.
+    Engineer,
+}
+
+use Mover::*;
+use Status::*;
+
+/// Every allowed move and who may make it. Anything not listed is refused. (Open → Assigned
+/// happens at creation, by the assignment rule.)
+pub const TRANSITIONS: &[(Status, Status, &[Mover])] = &[
+    (Assigned, InProgress, &[Assignee, Tam, Manager]),
+    (
+        InProgress,
+        WaitingOnCustomer,
+        &[Assignee, Tam, Manager, Engineer],
+    ),
+    (
+        WaitingOnCustomer,
+        InProgress,
+        &[Customer, Assignee, Tam, Manager, Engineer],
+    ),
+    (InProgress, Resolved, &[Assignee, Tam, Manager]),
+    (WaitingOnCustomer, Resolved, &[Assignee, Tam, Manager]),
+    (Assigned, Resolved, &[Assignee, Tam, Manager]),
+    (Resolved, Closed, &[Customer, Tam, Manager]),
+    (Resolved, InProgress, &[Customer, Assignee, Tam, Manager]),
+    (Open, Closed, &[Customer, Tam, Manager]),
+    (Assigned, Closed, &[Customer, Tam, Manager]),
+    (InProgress, Closed, &[Customer, Tam, Manager]),
+    (WaitingOnCustomer, Closed, &[Customer, Tam, Manager]),
+];
+
+/// What a button making this move says.
+pub fn move_label(from: Status, to: Status) -> &'static str {
+    match (from, to) {
+        (Resolved, InProgress) => "Reopen",
+        (WaitingOnCustomer, InProgress) => "Back to the service team",
+        (_, InProgress) => "Start work",
+        (_, WaitingOnCustomer) => "Wait for the customer",
+        (_, Resolved) => "Mark resolved",
+        (_, Closed) => "Close the ticket",
+        (_, to) => to.label(),
+    }
+}
+
+/// Whether `who` may move a ticket from `from` to `to`; the error says why not.
+pub fn may_move(from: Status, to: Status, who: Mover) -> Result<(), String> {
+    if from == to {
+        return Err(format!(
+            "The ticket is already {}.",
+            from.label().to_lowercase()
+        ));
+    }
+    match TRANSITIONS.iter().find(|(f, t, _)| *f == from && *t == to) {
+        None => Err(format!(
+            "A ticket cannot go from {} to {}.",
+            from.label().to_lowercase(),
+            to.label().to_lowercase()
+        )),
+        Some((_, _, movers)) if movers.contains(&who) => Ok(()),
+        Some(_) => Err(format!(
+            "You cannot move a ticket from {} to {}.",
+            from.label().to_lowercase(),
+            to.label().to_lowercase()
+        )),
+    }
+}
+
+/// An engineer who could take a ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub open_id: String,
+    pub on_duty: bool,
+    /// Open tickets assigned to them now (all organisations).
+    pub load: u32,
+}
+
+/// Fair assignment: among on-duty candidates, the fewest open tickets; ties go in turn (the first
+/// after `last` in a fixed order). `None`: nobody is on duty.
+pub fn pick_engineer<'a>(candidates: &'a [Candidate], last: Option<&str>) -> Option<&'a Candidate> {
+    let mut on_duty: Vec<&Candidate> = candidates.iter().filter(|c| c.on_duty).collect();
+    on_duty.sort_by(|a, b| a.open_id.cmp(&b.open_id));
+    let least = on_duty.iter().map(|c| c.load).min()?;
+    let tied: Vec<&Candidate> = on_duty.into_iter().filter(|c| c.load == least).collect();
+    let after_last = last.and_then(|l| tied.iter().position(|c| c.open_id.as_str() > l));
+    Some(match (last, after_last) {
+        (Some(_), Some(i)) => tied[i],
+        _ => tied[0],
+    })
+}
+
+/// Validated text of a new ticket.
+pub fn validate_new(title: &str, description: &str) -> Result<(), String> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err("Give the ticket a title.".into());
+    }
+    if title.chars().count() > 200 {
+        return Err("The title can be at most 200 characters.".into());
+    }
+    if description.chars().count() > 20_000 {
+        return Err("The description can be at most 20,000 characters.".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(id: &str, on_duty: bool, load: u32) -> Candidate {
+        Candidate {
+            open_id: id.into(),
+            on_duty,
+            load,
+        }
+    }
+
+    #[test]
+    fn the_least_loaded_engineer_on_duty_is_picked() {
+        let team = [c("ou_a", true, 3), c("ou_b", true, 1), c("ou_c", false, 0)];
+        assert_eq!(pick_engineer(&team, None).unwrap().open_id, "ou_b");
+        let nobody = [c("ou_a", false, 0)];
+        assert!(pick_engineer(&nobody, None).is_none());
+        assert!(pick_engineer(&[], None).is_none());
+    }
+
+    #[test]
+    fn ties_go_in_turn() {
+        let team = [c("ou_b", true, 2), c("ou_a", true, 2), c("ou_c", true, 2)];
+        assert_eq!(pick_engineer(&team, None).unwrap().open_id, "ou_a");
+        assert_eq!(pick_engineer(&team, Some("ou_a")).unwrap().open_id, "ou_b");
+        assert_eq!(pick_engineer(&team, Some("ou_b")).unwrap().open_id, "ou_c");
+        assert_eq!(
+            pick_engineer(&team, Some("ou_c")).unwrap().open_id,
+            "ou_a",
+            "wraps around"
+        );
+        // The last one may no longer be a candidate.
+        assert_eq!(pick_engineer(&team, Some("ou_bb")).unwrap().open_id, "ou_c");
+    }
+
+    #[test]
+    fn the_lifecycle_table_decides_who_moves_what() {
+        assert!(may_move(Assigned, InProgress, Assignee).is_ok());
+        assert!(may_move(Assigned, InProgress, Customer).is_err());
+        assert!(may_move(InProgress, WaitingOnCustomer, Engineer).is_ok());
+        assert!(may_move(WaitingOnCustomer, InProgress, Customer).is_ok());
+        assert!(may_move(InProgress, Resolved, Customer).is_err());
+        assert!(may_move(Resolved, Closed, Customer).is_ok());
+        assert!(may_move(Resolved, InProgress, Customer).is_ok(), "reopen");
+        assert!(
+            may_move(Closed, InProgress, Manager).is_err(),
+            "closed is final"
+        );
+        assert!(may_move(Open, Resolved, Manager).is_err());
+        let same = may_move(Resolved, Resolved, Tam).unwrap_err();
+        assert!(same.contains("already resolved"), "{same}");
+    }
+
+    #[test]
+    fn every_open_status_can_be_closed_by_the_customer_and_closed_is_final() {
+        for s in [Open, Assigned, InProgress, WaitingOnCustomer, Resolved] {
+            assert!(may_move(s, Closed, Customer).is_ok(), "{s:?}");
+        }
+        assert!(TRANSITIONS.iter().all(|(f, _, _)| *f != Closed));
+    }
+
+    #[test]
+    fn sla_targets_tighten_with_severity() {
+        let s: Vec<_> = [
+            Severity::Sev1,
+            Severity::Sev2,
+            Severity::Sev3,
+            Severity::Sev4,
+        ]
+        .iter()
+        .map(|s| s.first_response_seconds())
+        .collect();
+        assert!(s.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn new_tickets_need_a_title_and_stay_within_limits() {
+        assert!(validate_new("Robots offline", "").is_ok());
+        assert!(validate_new("  ", "x").is_err());
+        assert!(validate_new(&"t".repeat(201), "").is_err());
+        assert!(validate_new("t", &"d".repeat(20_001)).is_err());
+    }
+}

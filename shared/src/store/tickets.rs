@@ -1,0 +1,210 @@
+//! Tickets. A ticket lives in its organisation's partition (`APP#{app}` / `TICKET#{number:08}`),
+//! so an organisation's tickets are one query. Creating and moving a ticket are single
+//! transactions that also post into its groups and keep the assignee's load, so numbers,
+//! assignments and audit lines can never disagree.
+
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+
+use super::dynamo::{s, Keyed};
+use super::model::*;
+use super::{Store, StoreError};
+use crate::clock::Epoch;
+
+fn n(v: i64) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+fn ticket_sk(number: u64) -> String {
+    format!("TICKET#{number:08}")
+}
+
+fn built<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, StoreError> {
+    r.map_err(|e| StoreError::Decode(e.to_string()))
+}
+
+/// Everything a new ticket writes, as read just before (the versions the writes condition on).
+pub struct NewTicket<'a> {
+    pub tenant: &'a Tenant,
+    pub ticket: &'a Ticket,
+    pub group: &'a Group,
+    pub members: &'a [Member],
+    /// The assigned engineer as read (their load is the condition), unless the TAM holds it.
+    pub engineer: Option<&'a Staff>,
+    pub provider_app: &'a str,
+    /// The ticket group's first line.
+    pub opening: &'a Message,
+    /// The line in the organisation's service group, with that group as read.
+    pub announcement: Option<(&'a Group, &'a Message)>,
+    pub now: Epoch,
+}
+
+/// A move of a ticket, as read just before.
+pub struct TicketMove<'a> {
+    pub ticket: &'a Ticket,
+    pub change: &'a TicketChange,
+    /// +1 or -1 to the assignee's load when the move opens or ends the ticket; 0 otherwise.
+    pub load_delta: i64,
+    pub provider_app: &'a str,
+    pub group: &'a Group,
+    pub line: &'a Message,
+    /// Set when this move is the service team's first response.
+    pub first_response_at: Option<Epoch>,
+    pub now: Epoch,
+}
+
+impl Store {
+    fn keyed_ticket(ticket: &Ticket) -> Keyed<'_, Ticket> {
+        Keyed {
+            pk: format!("APP#{}", ticket.app_id),
+            sk: ticket_sk(ticket.number),
+            gsi1pk: None,
+            gsi1sk: None,
+            ttl: None,
+            entity: ticket,
+        }
+    }
+
+    fn load_update(
+        &self,
+        provider_app: &str,
+        staff_open_id: &str,
+        delta: i64,
+        seen: Option<u32>,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let mut up = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(format!("APP#{provider_app}")))
+            .key("sk", s(format!("STAFF#{staff_open_id}")))
+            .update_expression("SET open_tickets = if_not_exists(open_tickets, :zero) + :d")
+            .expression_attribute_values(":d", n(delta))
+            .expression_attribute_values(":zero", n(0));
+        up = match seen {
+            // Assignment read this load to choose: nobody may have changed it since.
+            Some(seen) => up
+                .condition_expression(
+                    "open_tickets = :seen OR (attribute_not_exists(open_tickets) AND :seen = :zero)",
+                )
+                .expression_attribute_values(":seen", n(i64::from(seen))),
+            None => up.condition_expression("attribute_exists(pk)"),
+        };
+        Ok(TransactWriteItem::builder()
+            .update(built(up.build())?)
+            .build())
+    }
+
+    /// Creates a ticket atomically: the organisation's next number (conditioned on the number
+    /// read), the assignee's load (conditioned on the load read), the ticket, its group with its
+    /// members and first line, and the line in the service group. `ConditionFailed`: someone
+    /// else got there first; read again and retry.
+    pub async fn create_ticket(&self, t: &NewTicket<'_>) -> Result<(), StoreError> {
+        let prev = i64::try_from(t.tenant.ticket_seq).unwrap_or(i64::MAX);
+        let mut counter = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(format!("APP#{}", t.tenant.app_id)))
+            .key("sk", s("TENANT"))
+            .condition_expression(
+                "ticket_seq = :prev OR (attribute_not_exists(ticket_seq) AND :prev = :zero)",
+            )
+            .expression_attribute_values(":next", n(prev + 1))
+            .expression_attribute_values(":prev", n(prev))
+            .expression_attribute_values(":zero", n(0));
+        counter = match t.engineer {
+            Some(e) => counter
+                .update_expression("SET ticket_seq = :next, last_assigned = :eng")
+                .expression_attribute_values(":eng", s(e.open_id.clone())),
+            None => counter.update_expression("SET ticket_seq = :next"),
+        };
+        let mut writes = vec![TransactWriteItem::builder()
+            .update(built(counter.build())?)
+            .build()];
+        if let Some(e) = t.engineer {
+            writes.push(self.load_update(t.provider_app, &e.open_id, 1, Some(e.open_tickets))?);
+        }
+        writes.push(self.put_item(
+            Self::keyed_ticket(t.ticket),
+            Some("attribute_not_exists(pk)"),
+        )?);
+        writes.push(self.put_item(Self::keyed_group(t.group), Some("attribute_not_exists(pk)"))?);
+        for m in t.members {
+            writes.push(self.put_item(Self::keyed_member(m), None)?);
+        }
+        writes.push(self.message_put(t.opening)?);
+        if let Some((group, line)) = t.announcement {
+            writes.extend(self.append_writes(line, group.msg_seq, t.now)?);
+        }
+        self.transact(writes).await
+    }
+
+    pub async fn ticket(&self, app_id: &str, number: u64) -> Result<Option<Ticket>, StoreError> {
+        self.get(format!("APP#{app_id}"), ticket_sk(number)).await
+    }
+
+    /// All of an organisation's tickets, oldest first.
+    pub async fn tickets(&self, app_id: &str) -> Result<Vec<Ticket>, StoreError> {
+        self.query_prefix(format!("APP#{app_id}"), "TICKET#").await
+    }
+
+    /// Moves a ticket, conditioned on the status read; records the change, posts the audit line
+    /// and keeps the assignee's load. `ConditionFailed`: it moved meanwhile.
+    pub async fn move_ticket(&self, m: &TicketMove<'_>) -> Result<(), StoreError> {
+        let change = serde_dynamo::to_attribute_value::<_, AttributeValue>(m.change)
+            .map_err(|e| StoreError::Decode(e.to_string()))?;
+        let status = |st: crate::domain::tickets::Status| {
+            serde_dynamo::to_attribute_value::<_, AttributeValue>(st)
+                .map_err(|e| StoreError::Decode(e.to_string()))
+        };
+        let mut up = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(format!("APP#{}", m.ticket.app_id)))
+            .key("sk", s(ticket_sk(m.ticket.number)))
+            .condition_expression("#st = :from")
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":from", status(m.change.from)?)
+            .expression_attribute_values(":to", status(m.change.to)?)
+            .expression_attribute_values(":now", n(m.now))
+            .expression_attribute_values(":change", AttributeValue::L(vec![change]))
+            .expression_attribute_values(":empty", AttributeValue::L(vec![]));
+        let set = "SET #st = :to, updated_at = :now, history = list_append(if_not_exists(history, :empty), :change)";
+        up = match m.first_response_at {
+            Some(at) => up
+                .update_expression(format!(
+                    "{set}, first_response_at = if_not_exists(first_response_at, :first)"
+                ))
+                .expression_attribute_values(":first", n(at)),
+            None => up.update_expression(set),
+        };
+        let mut writes = vec![TransactWriteItem::builder()
+            .update(built(up.build())?)
+            .build()];
+        if let (Some(assignee), false, 1 | -1) =
+            (&m.ticket.assignee, m.ticket.assigned_to_tam, m.load_delta)
+        {
+            writes.push(self.load_update(m.provider_app, assignee, m.load_delta, None)?);
+        }
+        writes.extend(self.append_writes(m.line, m.group.msg_seq, m.now)?);
+        self.transact(writes).await
+    }
+
+    /// Changes a staff member's name and avatar only, leaving counters others update alone.
+    pub async fn update_staff_profile(
+        &self,
+        provider_app: &str,
+        open_id: &str,
+        name: &str,
+        avatar: &str,
+    ) -> Result<(), StoreError> {
+        let up = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(format!("APP#{provider_app}")))
+            .key("sk", s(format!("STAFF#{open_id}")))
+            .update_expression("SET #name = :name, avatar = :avatar")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#name", "name")
+            .expression_attribute_values(":name", s(name))
+            .expression_attribute_values(":avatar", s(avatar));
+        self.transact(vec![TransactWriteItem::builder()
+            .update(built(up.build())?)
+            .build()])
+            .await
+    }
+}

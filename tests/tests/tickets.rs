@@ -1,0 +1,347 @@
+//! Journeys 5 and 6 (the ticket part): Create Ticket with per-organisation numbers, a ticket
+//! group and fair assignment (also under concurrency), the lifecycle table, and refusals.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tamlink_tests::*;
+
+fn ticket(title: &str, severity: &str) -> Value {
+    json!({"title": title, "description": "Telemetry stopped at 09:12 for all robots in hall B.", "severity": severity, "product": "Fleet API"})
+}
+
+fn texts(page: &Value) -> Vec<String> {
+    page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_colleague_opens_a_ticket_and_lands_in_its_group_with_an_engineer_and_the_tam() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (status, first) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Robots offline", "sev2"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(first["number"], 1);
+    assert_eq!(first["id"], format!("{CUSTOMER_APP_ID}.1"));
+    assert_eq!(first["status"], "assigned");
+    assert_eq!(first["severity_label"], "S2 · High");
+    assert!(
+        first["sla"]
+            .as_str()
+            .unwrap()
+            .starts_with("Response due in 2h"),
+        "{first}"
+    );
+    let engineer = first["assignee"].as_str().unwrap().to_owned();
+    assert!(
+        engineer == "Eli Novak" || engineer == "Erin Park",
+        "{engineer}"
+    );
+
+    // The ticket group: Ana, the engineer and the TAM, with the opening line.
+    let group = first["group_id"].as_str().unwrap();
+    let (_, members) = ana.members(CUSTOMER_APP_ID, group).await;
+    let names = |side: &str| -> Vec<String> {
+        members[side]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names("colleagues"), ["Ana Ortiz"]);
+    let mut service = names("service_team");
+    service.sort();
+    let mut expected = vec!["Tara Lin".to_owned(), engineer.clone()];
+    expected.sort();
+    assert_eq!(service, expected);
+    let (_, chat) = ana.messages(CUSTOMER_APP_ID, group, "").await;
+    assert_eq!(
+        texts(&chat),
+        [format!(
+            "Ana Ortiz opened #1 (S2 · High): Robots offline. {engineer} is on it."
+        )]
+    );
+    // ...and the service group says so too.
+    let service_group = t.service_group(CUSTOMER_APP_ID).await;
+    let (_, chat) = ana.messages(CUSTOMER_APP_ID, &service_group, "").await;
+    assert!(
+        texts(&chat)[0].starts_with("Ana Ortiz opened ticket #1: Robots offline."),
+        "{chat}"
+    );
+
+    // The engineer is told it is theirs; Ana is told who is on it. Nobody else.
+    let queued = t.drain_queue().await;
+    let kinds: Vec<(String, String)> = queued
+        .iter()
+        .map(|n| {
+            (
+                n["kind"].as_str().unwrap().to_owned(),
+                n["recipient"]["app_id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(kinds.len(), 2, "{queued:#?}");
+    assert!(kinds.contains(&("ticket_assigned".into(), PROVIDER_APP_ID.into())));
+    assert!(kinds.contains(&("ticket_updated".into(), CUSTOMER_APP_ID.into())));
+
+    // The next ticket goes to the other engineer (equal load, in turn), and numbers go on.
+    let (_, second) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Dashboard slow", "sev3"))
+        .await;
+    assert_eq!(second["number"], 2);
+    assert_ne!(second["assignee"], first["assignee"]);
+    let list = ana.tickets(CUSTOMER_APP_ID).await;
+    let numbers: Vec<u64> = list.iter().map(|t| t["number"].as_u64().unwrap()).collect();
+    assert_eq!(numbers, [2, 1], "newest first");
+}
+
+#[tokio::test]
+async fn twenty_concurrent_creations_get_twenty_numbers_and_a_fair_split() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let ben = t.signed_in(CUSTOMER_APP_ID, "ben").await;
+    let opens = (0..20).map(|i| {
+        let who = if i % 2 == 0 { &ana } else { &ben };
+        async move {
+            who.open_ticket(CUSTOMER_APP_ID, &ticket(&format!("Issue {i}"), "sev3"))
+                .await
+        }
+    });
+    let results = futures::future::join_all(opens).await;
+    let mut numbers: Vec<u64> = results
+        .iter()
+        .map(|(status, body)| {
+            assert_eq!(*status, StatusCode::CREATED, "{body}");
+            body["number"].as_u64().unwrap()
+        })
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=20).collect::<Vec<_>>());
+    let per_engineer = |name: &str| {
+        results
+            .iter()
+            .filter(|(_, b)| b["assignee"] == name)
+            .count()
+    };
+    assert_eq!(per_engineer("Eli Novak"), 10);
+    assert_eq!(per_engineer("Erin Park"), 10);
+    // The loads the store keeps agree with the tickets.
+    let staff = t.stack.ctx.store.all_staff(PROVIDER_APP_ID).await.unwrap();
+    for s in staff
+        .iter()
+        .filter(|s| s.name == "Eli Novak" || s.name == "Erin Park")
+    {
+        assert_eq!(s.open_tickets, 10, "{}", s.name);
+    }
+    assert_eq!(t.tenant(CUSTOMER_APP_ID).await.ticket_seq, 20);
+}
+
+#[tokio::test]
+async fn with_nobody_on_duty_the_tam_holds_the_ticket_and_it_says_so() {
+    let t = TestStack::demo().await;
+    for mut s in t.stack.ctx.store.all_staff(PROVIDER_APP_ID).await.unwrap() {
+        s.on_duty = false;
+        t.stack
+            .ctx
+            .store
+            .save_staff(PROVIDER_APP_ID, &s)
+            .await
+            .unwrap();
+    }
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (status, body) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Weekend outage", "sev1"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["assignee"], "Tara Lin");
+    assert_eq!(body["assigned_to_tam"], true);
+    let (_, chat) = ana
+        .messages(CUSTOMER_APP_ID, body["group_id"].as_str().unwrap(), "")
+        .await;
+    assert!(
+        texts(&chat)[0].contains("No engineer is on duty, so Tara Lin (your TAM) holds it"),
+        "{chat}"
+    );
+}
+
+#[tokio::test]
+async fn the_lifecycle_follows_the_table_and_every_move_is_recorded() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (_, opened) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Robots offline", "sev2"))
+        .await;
+    let id = opened["id"].as_str().unwrap().to_owned();
+    let group = opened["group_id"].as_str().unwrap().to_owned();
+    let engineer_user = if opened["assignee"] == "Eli Novak" {
+        "eli"
+    } else {
+        "erin"
+    };
+    let engineer = t.signed_in(PROVIDER_APP_ID, engineer_user).await;
+    t.drain_queue().await;
+
+    // Customers cannot start work; the assignee can, and that is the first response.
+    let (status, body) = ana.move_ticket(CUSTOMER_APP_ID, &id, "in_progress").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = engineer
+        .move_ticket(PROVIDER_APP_ID, &id, "in_progress")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["sla"], "First response met");
+    let (status, body) = engineer
+        .move_ticket(PROVIDER_APP_ID, &id, "waiting_on_customer")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Ana answers: back to the engineer.
+    let (status, _) = ana.move_ticket(CUSTOMER_APP_ID, &id, "in_progress").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = ana.move_ticket(CUSTOMER_APP_ID, &id, "resolved").await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "only the service team resolves: {body}"
+    );
+    let (status, _) = engineer.move_ticket(PROVIDER_APP_ID, &id, "resolved").await;
+    assert_eq!(status, StatusCode::OK);
+    let staff = t.stack.ctx.store.all_staff(PROVIDER_APP_ID).await.unwrap();
+    let load = staff
+        .iter()
+        .find(|s| s.name == opened["assignee"])
+        .unwrap()
+        .open_tickets;
+    assert_eq!(load, 0, "a resolved ticket no longer counts");
+    let (status, body) = ana.move_ticket(CUSTOMER_APP_ID, &id, "closed").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = engineer
+        .move_ticket(PROVIDER_APP_ID, &id, "in_progress")
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "closed is final: {body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot go from closed"),
+        "{body}"
+    );
+
+    // Who moved it when, on the ticket and in its group.
+    let history = body_history(&ana, &id).await;
+    let moves: Vec<(String, String, String)> = history
+        .iter()
+        .map(|h| {
+            (
+                h["by"].as_str().unwrap().to_owned(),
+                h["from"].as_str().unwrap().to_owned(),
+                h["to"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let name = opened["assignee"].as_str().unwrap().to_owned();
+    assert_eq!(
+        moves,
+        [
+            (name.clone(), "assigned".into(), "in_progress".into()),
+            (
+                name.clone(),
+                "in_progress".into(),
+                "waiting_on_customer".into()
+            ),
+            (
+                "Ana Ortiz".into(),
+                "waiting_on_customer".into(),
+                "in_progress".into()
+            ),
+            (name.clone(), "in_progress".into(), "resolved".into()),
+            ("Ana Ortiz".into(), "resolved".into(), "closed".into()),
+        ]
+    );
+    let (_, chat) = ana.messages(CUSTOMER_APP_ID, &group, "").await;
+    let lines = texts(&chat);
+    assert_eq!(lines.len(), 6, "{lines:#?}");
+    assert_eq!(lines[5], "Ana Ortiz moved #1 from resolved to closed.");
+    // Each move told the other side (not the mover).
+    let queued = t.drain_queue().await;
+    assert_eq!(queued.len(), 5, "{queued:#?}");
+}
+
+async fn body_history(b: &Browser, id: &str) -> Vec<Value> {
+    let list = b.tickets(CUSTOMER_APP_ID).await;
+    list.into_iter().find(|t| t["id"] == id).unwrap()["history"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn bad_input_staff_creation_and_other_organisations_are_refused() {
+    let t = TestStack::demo().await;
+    t.activate_other_org(OTHER_CUSTOMER_APP_ID, "Initech", &[])
+        .await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let cases = [
+        (
+            json!({"title": "  ", "severity": "sev2"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"title": "x".repeat(201), "severity": "sev2"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"title": "ok", "severity": "sev9"}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (json!({"severity": "sev2"}), StatusCode::BAD_REQUEST),
+        (
+            json!({"title": "ok", "severity": "sev2", "owner": "me"}),
+            StatusCode::BAD_REQUEST,
+        ),
+    ];
+    for (body, want) in cases {
+        let (got, answer) = ana.open_ticket(CUSTOMER_APP_ID, &body).await;
+        assert_eq!(got, want, "{body} -> {answer}");
+    }
+    assert!(
+        ana.tickets(CUSTOMER_APP_ID).await.is_empty(),
+        "nothing half-written"
+    );
+    assert_eq!(
+        t.tenant(CUSTOMER_APP_ID).await.ticket_seq,
+        0,
+        "no number used up"
+    );
+
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let (status, _) = tara
+        .open_ticket(PROVIDER_APP_ID, &ticket("x", "sev3"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (_, opened) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Robots offline", "sev2"))
+        .await;
+    let id = opened["id"].as_str().unwrap();
+    let ivy = t.signed_in(OTHER_CUSTOMER_APP_ID, "ivy").await;
+    let (status, _) = ivy.move_ticket(OTHER_CUSTOMER_APP_ID, id, "closed").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(ivy.tickets(OTHER_CUSTOMER_APP_ID).await.is_empty());
+    let (status, _) = ivy
+        .messages(
+            OTHER_CUSTOMER_APP_ID,
+            opened["group_id"].as_str().unwrap(),
+            "",
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Staff see the open tickets of the organisations they serve.
+    let open = tara.tickets(PROVIDER_APP_ID).await;
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0]["id"], id);
+}
