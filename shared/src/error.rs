@@ -17,6 +17,9 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     Unprocessable(String),
+    /// Allowed again later (a reminder inside its cooldown); the message says when.
+    #[error("{0}")]
+    TooSoon(String),
     /// Something that existed and has ended: an expired or revoked link.
     #[error("{0}")]
     Gone(String),
@@ -45,6 +48,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Gone(_) => StatusCode::GONE,
+            AppError::TooSoon(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Lark(_) => StatusCode::BAD_GATEWAY,
             AppError::Store(_) | AppError::Secrets(_) | AppError::Unavailable(_) => {
@@ -65,6 +69,7 @@ impl AppError {
             StatusCode::NOT_FOUND => "Not found",
             StatusCode::CONFLICT => "Already done",
             StatusCode::GONE => "This link has ended",
+            StatusCode::TOO_MANY_REQUESTS => "Not yet",
             StatusCode::PAYLOAD_TOO_LARGE => "Too large",
             _ => "Temporarily unavailable",
         }

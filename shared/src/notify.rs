@@ -25,6 +25,8 @@ pub enum NotificationKind {
     TicketAssigned,
     /// A ticket the recipient opened or works on changed.
     TicketUpdated,
+    /// The customer pressed Reminder on a ticket.
+    Reminder,
 }
 
 /// Who gets the DM: colleagues through their org's app, staff through the provider app.

@@ -82,6 +82,7 @@ routes! {
     CREATE_TICKET = "CreateTicketFunction", Json, handlers::create_ticket::handle;
     LIST_TICKETS = "ListTicketsFunction", Json, handlers::list_tickets::handle;
     MOVE_TICKET = "MoveTicketFunction", Json, handlers::move_ticket::handle;
+    REMIND_TICKET = "RemindTicketFunction", Json, handlers::remind_ticket::handle;
     LIST_GROUPS = "ListGroupsFunction", Json, handlers::list_groups::handle;
     LIST_MESSAGES = "ListMessagesFunction", Json, handlers::list_messages::handle;
     POST_MESSAGE = "PostMessageFunction", Json, handlers::post_message::handle;

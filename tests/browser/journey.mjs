@@ -138,6 +138,10 @@ async function main() {
     assert.equal(await ana.page.locator("#ticket-status").textContent(), "Assigned");
     await ana.page.locator("#messages .msg.system", { hasText: "opened #1 (S2 · High)" }).waitFor();
     assert.match(await ana.page.locator("#group-title").textContent(), /^#1 Robots stopped reporting <script>/);
+    // Reminder: pressed once, then it waits out its 30 minutes.
+    await ana.page.locator("#ticket-remind").click();
+    await ana.page.locator("#messages .msg.system", { hasText: "sent reminder 1" }).waitFor();
+    assert.ok(await ana.page.locator("#ticket-remind").isDisabled(), "Reminder waits for its cooldown");
     await ana.page.screenshot({ path: path.join(shots, "ticket-group.png"), fullPage: true });
     // Tara sees it among the open tickets of the console.
     await tara.page.goto(`${base}/lark/${PROVIDER}/workbench`);

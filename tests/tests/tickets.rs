@@ -345,3 +345,106 @@ async fn bad_input_staff_creation_and_other_organisations_are_refused() {
     assert_eq!(open.len(), 1);
     assert_eq!(open[0]["id"], id);
 }
+
+#[tokio::test]
+async fn reminders_escalate_by_tier_wait_out_their_cooldown_and_a_double_click_counts_once() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (_, opened) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Robots offline", "sev2"))
+        .await;
+    let id = opened["id"].as_str().unwrap().to_owned();
+    let assignee = opened["assignee"].as_str().unwrap().to_owned();
+    t.drain_queue().await;
+    let remind = |b: &Browser| {
+        let path = format!("/lark/{CUSTOMER_APP_ID}/api/tickets/{id}/reminder");
+        let b = b.client.clone();
+        let base = t.base().to_owned();
+        async move {
+            let r = b
+                .post(format!("{base}{path}"))
+                .header("content-type", "application/json")
+                .body("{}")
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            (status, r.json::<Value>().await.unwrap())
+        }
+    };
+    let recipients = |queued: &[Value]| -> Vec<String> {
+        let mut r: Vec<String> = queued
+            .iter()
+            .map(|n| n["recipient"]["name"].as_str().unwrap().to_owned())
+            .collect();
+        r.sort();
+        r
+    };
+
+    // Two clicks at the same moment: one reminder, one refusal.
+    let (a, b) = tokio::join!(remind(&ana), remind(&ana));
+    let mut statuses = [a.0.as_u16(), b.0.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 429], "{a:?} {b:?}");
+    let first = if a.0 == StatusCode::OK { a.1 } else { b.1 };
+    assert_eq!(first["reminders"], 1);
+    assert_eq!(
+        recipients(&t.drain_queue().await),
+        [assignee.clone()],
+        "the 1st reaches the assignee"
+    );
+
+    // Inside the cooldown: refused, saying when.
+    t.clock.advance(29 * 60);
+    let (status, body) = remind(&ana).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("the next reminder is possible at"),
+        "{body}"
+    );
+
+    // Every 30 minutes the circle widens: + the TAM, then + the on-duty manager.
+    t.clock.advance(60);
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await; // sessions outlive this, but be explicit
+    let (status, _) = remind(&ana).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut want = vec![assignee.clone(), "Tara Lin".to_owned()];
+    want.sort();
+    assert_eq!(recipients(&t.drain_queue().await), want);
+    t.clock.advance(30 * 60);
+    let (status, body) = remind(&ana).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut want = vec![
+        assignee.clone(),
+        "Tara Lin".to_owned(),
+        "Mo Haddad".to_owned(),
+    ];
+    want.sort();
+    assert_eq!(recipients(&t.drain_queue().await), want);
+    assert_eq!(body["reminders"], 3);
+
+    // The ticket group shows each reminder; staff cannot press it; closed tickets refuse it.
+    let (_, chat) = ana
+        .messages(CUSTOMER_APP_ID, opened["group_id"].as_str().unwrap(), "")
+        .await;
+    let reminders = texts(&chat)
+        .iter()
+        .filter(|l| l.contains("sent reminder"))
+        .count();
+    assert_eq!(reminders, 3);
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let (status, _) = tara
+        .post_json(
+            &format!("/lark/{PROVIDER_APP_ID}/api/tickets/{id}/reminder"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    ana.move_ticket(CUSTOMER_APP_ID, &id, "closed").await;
+    t.clock.advance(30 * 60);
+    let (status, _) = remind(&ana).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}

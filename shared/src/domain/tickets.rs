@@ -148,6 +148,31 @@ pub fn may_move(from: Status, to: Status, who: Mover) -> Result<(), String> {
     }
 }
 
+/// Time between two reminders on one ticket.
+pub const REMINDER_COOLDOWN: Epoch = 30 * 60;
+
+/// Who the `nth` reminder (1-based) reaches: the assignee first; from the second also the TAM;
+/// from the third also the on-duty managers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReminderTier {
+    pub assignee: bool,
+    pub tam: bool,
+    pub managers: bool,
+}
+
+pub fn reminder_tier(nth: u32) -> ReminderTier {
+    ReminderTier {
+        assignee: true,
+        tam: nth >= 2,
+        managers: nth >= 3,
+    }
+}
+
+/// When the next reminder may be sent (now, if never or long enough ago).
+pub fn next_reminder_at(last: Option<Epoch>, now: Epoch) -> Epoch {
+    last.map_or(now, |l| (l + REMINDER_COOLDOWN).max(now))
+}
+
 /// An engineer who could take a ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
@@ -260,6 +285,40 @@ mod tests {
         .map(|s| s.first_response_seconds())
         .collect();
         assert!(s.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn reminders_escalate_in_tiers_and_wait_for_their_cooldown() {
+        assert_eq!(
+            reminder_tier(1),
+            ReminderTier {
+                assignee: true,
+                tam: false,
+                managers: false
+            }
+        );
+        assert_eq!(
+            reminder_tier(2),
+            ReminderTier {
+                assignee: true,
+                tam: true,
+                managers: false
+            }
+        );
+        assert_eq!(
+            reminder_tier(7),
+            ReminderTier {
+                assignee: true,
+                tam: true,
+                managers: true
+            }
+        );
+        assert_eq!(next_reminder_at(None, 100), 100);
+        assert_eq!(next_reminder_at(Some(100), 200), 100 + REMINDER_COOLDOWN);
+        assert_eq!(
+            next_reminder_at(Some(100), 100 + REMINDER_COOLDOWN + 5),
+            105 + REMINDER_COOLDOWN
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod move_ticket;
 pub mod oauth_callback;
 pub mod post_message;
 pub mod register_customer;
+pub mod remind_ticket;
 pub mod remove_member;
 pub mod revoke_invitation;
 pub mod set_plan;

@@ -60,6 +60,8 @@ async fn ticket_of(
     };
     Ok(match crate::tickets::for_group(ctx, actor, group).await? {
         Some((ticket, moves)) => context! {
+            can_remind => actor.side == Side::Colleague && ticket.status.is_open(),
+            remind_now => ticket.next_reminder_at <= ctx.now(),
             view => ticket,
             moves => moves.iter().map(|m| context! {
                 status => m,

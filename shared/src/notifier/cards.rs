@@ -33,6 +33,7 @@ fn colour(kind: NotificationKind) -> &'static str {
         NotificationKind::Budget => "orange",
         NotificationKind::TicketAssigned => "turquoise",
         NotificationKind::TicketUpdated => "indigo",
+        NotificationKind::Reminder => "orange",
     }
 }
 

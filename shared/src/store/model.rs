@@ -250,6 +250,10 @@ pub struct Ticket {
     pub first_response_at: Option<Epoch>,
     #[serde(default)]
     pub history: Vec<TicketChange>,
+    /// Reminders sent so far, and when the last one was.
+    #[serde(default)]
+    pub reminders: u32,
+    pub last_reminder_at: Option<Epoch>,
 }
 
 /// A sign-in in progress: created by the login route, consumed once by the callback.

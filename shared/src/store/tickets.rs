@@ -185,6 +185,43 @@ impl Store {
         self.transact(writes).await
     }
 
+    /// Counts a reminder, only if the ticket is still open, nobody counted one since `seen`, and
+    /// the cooldown is over; writes its line in the group. `ConditionFailed` otherwise.
+    pub async fn remind_ticket(
+        &self,
+        ticket: &Ticket,
+        cutoff: Epoch,
+        group: &Group,
+        line: &Message,
+        now: Epoch,
+    ) -> Result<(), StoreError> {
+        let up = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(format!("APP#{}", ticket.app_id)))
+            .key("sk", s(ticket_sk(ticket.number)))
+            .update_expression("SET reminders = :next, last_reminder_at = :now")
+            .condition_expression(
+                "(reminders = :seen OR (attribute_not_exists(reminders) AND :seen = :zero)) AND (attribute_not_exists(last_reminder_at) OR last_reminder_at = :null OR last_reminder_at <= :cutoff) AND #st = :status",
+            )
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":next", n(i64::from(ticket.reminders) + 1))
+            .expression_attribute_values(":seen", n(i64::from(ticket.reminders)))
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":null", AttributeValue::Null(true))
+            .expression_attribute_values(":cutoff", n(cutoff))
+            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(
+                ":status",
+                serde_dynamo::to_attribute_value::<_, AttributeValue>(ticket.status)
+                    .map_err(|e| StoreError::Decode(e.to_string()))?,
+            );
+        let mut writes = vec![TransactWriteItem::builder()
+            .update(built(up.build())?)
+            .build()];
+        writes.extend(self.append_writes(line, group.msg_seq, now)?);
+        self.transact(writes).await
+    }
+
     /// Changes a staff member's name and avatar only, leaving counters others update alone.
     pub async fn update_staff_profile(
         &self,
