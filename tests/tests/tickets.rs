@@ -390,7 +390,7 @@ async fn reminders_escalate_by_tier_wait_out_their_cooldown_and_a_double_click_c
     assert_eq!(first["reminders"], 1);
     assert_eq!(
         recipients(&t.drain_queue().await),
-        [assignee.clone()],
+        vec![assignee.clone()],
         "the 1st reaches the assignee"
     );
 
