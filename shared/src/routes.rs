@@ -83,6 +83,7 @@ routes! {
     LIST_TICKETS = "ListTicketsFunction", Json, handlers::list_tickets::handle;
     MOVE_TICKET = "MoveTicketFunction", Json, handlers::move_ticket::handle;
     REMIND_TICKET = "RemindTicketFunction", Json, handlers::remind_ticket::handle;
+    SET_DUTY = "SetDutyFunction", Json, handlers::set_duty::handle;
     LIST_GROUPS = "ListGroupsFunction", Json, handlers::list_groups::handle;
     LIST_MESSAGES = "ListMessagesFunction", Json, handlers::list_messages::handle;
     POST_MESSAGE = "PostMessageFunction", Json, handlers::post_message::handle;

@@ -222,6 +222,26 @@ impl Store {
         self.transact(writes).await
     }
 
+    /// Switches a staff member on or off duty (only that flag).
+    pub async fn set_on_duty(
+        &self,
+        provider_app: &str,
+        open_id: &str,
+        on_duty: bool,
+    ) -> Result<(), StoreError> {
+        let up = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(format!("APP#{provider_app}")))
+            .key("sk", s(format!("STAFF#{open_id}")))
+            .update_expression("SET on_duty = :on")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":on", AttributeValue::Bool(on_duty));
+        self.transact(vec![TransactWriteItem::builder()
+            .update(built(up.build())?)
+            .build()])
+            .await
+    }
+
     /// Changes a staff member's name and avatar only, leaving counters others update alone.
     pub async fn update_staff_profile(
         &self,
