@@ -37,7 +37,16 @@ pub static DIGEST_SWEEP: Job = Job {
     run: sweep_digests,
 };
 
-pub static ALL: &[&Job] = &[&INVITATION_EXPIRY, &DIGEST_SWEEP];
+fn check_sla(ctx: &AppContext) -> JobFuture<'_> {
+    Box::pin(crate::tickets::check_sla(ctx))
+}
+
+pub static SLA_CHECK: Job = Job {
+    function: "SlaCheckFunction",
+    run: check_sla,
+};
+
+pub static ALL: &[&Job] = &[&INVITATION_EXPIRY, &DIGEST_SWEEP, &SLA_CHECK];
 
 pub fn by_function(name: &str) -> Option<&'static Job> {
     ALL.iter().copied().find(|j| j.function == name)

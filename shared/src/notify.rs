@@ -27,6 +27,8 @@ pub enum NotificationKind {
     TicketUpdated,
     /// The customer pressed Reminder on a ticket.
     Reminder,
+    /// A ticket's first response is nearly due, or overdue.
+    Sla,
 }
 
 /// Who gets the DM: colleagues through their org's app, staff through the provider app.

@@ -448,3 +448,84 @@ async fn reminders_escalate_by_tier_wait_out_their_cooldown_and_a_double_click_c
     let (status, _) = remind(&ana).await;
     assert_eq!(status, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn the_sla_check_warns_then_reports_a_breach_once_each_unless_the_team_responded() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (_, late) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Data missing", "sev1"))
+        .await; // 30 min
+    let (_, answered) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Slow exports", "sev1"))
+        .await;
+    let engineer = if answered["assignee"] == "Eli Novak" {
+        "eli"
+    } else {
+        "erin"
+    };
+    let e = t.signed_in(PROVIDER_APP_ID, engineer).await;
+    let (status, _) = e
+        .move_ticket(
+            PROVIDER_APP_ID,
+            answered["id"].as_str().unwrap(),
+            "in_progress",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    t.drain_queue().await;
+    let sla = |queued: &[Value]| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = queued
+            .iter()
+            .filter(|n| n["kind"] == "sla")
+            .map(|n| {
+                (
+                    n["title"].as_str().unwrap().to_owned(),
+                    n["recipient"]["open_id"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+
+    t.clock.advance(10 * 60);
+    t.stack.run_job("SlaCheckFunction").await.unwrap();
+    assert!(
+        sla(&t.drain_queue().await).is_empty(),
+        "20 minutes left: quiet"
+    );
+
+    t.clock.advance(6 * 60);
+    let report = t.stack.run_job("SlaCheckFunction").await.unwrap();
+    assert_eq!(report["warned"], 1, "{report}");
+    let warnings = sla(&t.drain_queue().await);
+    assert_eq!(warnings.len(), 2, "the assignee and the TAM: {warnings:?}");
+    assert!(warnings
+        .iter()
+        .all(|(title, _)| title.starts_with("First response due soon on #1")));
+    t.stack.run_job("SlaCheckFunction").await.unwrap();
+    assert!(sla(&t.drain_queue().await).is_empty(), "once");
+
+    t.clock.advance(15 * 60);
+    let report = t.stack.run_job("SlaCheckFunction").await.unwrap();
+    assert_eq!(report["breached"], 1, "{report}");
+    let breaches = sla(&t.drain_queue().await);
+    assert_eq!(breaches.len(), 2);
+    assert!(breaches
+        .iter()
+        .all(|(title, _)| title.starts_with("SLA breached on #1")));
+    t.clock.advance(3600);
+    t.stack.run_job("SlaCheckFunction").await.unwrap();
+    assert!(
+        sla(&t.drain_queue().await).is_empty(),
+        "once, and never for the answered ticket"
+    );
+    let list = ana.tickets(CUSTOMER_APP_ID).await;
+    let late_view = list.iter().find(|x| x["id"] == late["id"]).unwrap();
+    assert_eq!(late_view["sla_breached"], true);
+    assert!(late_view["sla"]
+        .as_str()
+        .unwrap()
+        .starts_with("Response overdue since"));
+}

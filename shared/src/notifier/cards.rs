@@ -34,6 +34,7 @@ fn colour(kind: NotificationKind) -> &'static str {
         NotificationKind::TicketAssigned => "turquoise",
         NotificationKind::TicketUpdated => "indigo",
         NotificationKind::Reminder => "orange",
+        NotificationKind::Sla => "red",
     }
 }
 

@@ -254,6 +254,11 @@ pub struct Ticket {
     #[serde(default)]
     pub reminders: u32,
     pub last_reminder_at: Option<Epoch>,
+    /// The SLA check warned that the first response is nearly due / said it is overdue.
+    #[serde(default)]
+    pub sla_warned: bool,
+    #[serde(default)]
+    pub sla_breach_notified: bool,
 }
 
 /// A sign-in in progress: created by the login route, consumed once by the callback.

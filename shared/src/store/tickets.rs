@@ -18,6 +18,10 @@ fn ticket_sk(number: u64) -> String {
     format!("TICKET#{number:08}")
 }
 
+pub fn sla_bucket(hour: i64) -> String {
+    format!("SLADUE#{hour}")
+}
+
 fn built<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, StoreError> {
     r.map_err(|e| StoreError::Decode(e.to_string()))
 }
@@ -53,12 +57,14 @@ pub struct TicketMove<'a> {
 }
 
 impl Store {
+    /// A new ticket also waits in the SLA index (`SLADUE#{hour}`) until its first response.
     fn keyed_ticket(ticket: &Ticket) -> Keyed<'_, Ticket> {
+        let due = ticket.first_response_due;
         Keyed {
             pk: format!("APP#{}", ticket.app_id),
             sk: ticket_sk(ticket.number),
-            gsi1pk: None,
-            gsi1sk: None,
+            gsi1pk: Some(sla_bucket(due.div_euclid(3600))),
+            gsi1sk: Some(format!("{due:012}#{}#{:08}", ticket.app_id, ticket.number)),
             ttl: None,
             entity: ticket,
         }
@@ -165,13 +171,20 @@ impl Store {
             .expression_attribute_values(":change", AttributeValue::L(vec![change]))
             .expression_attribute_values(":empty", AttributeValue::L(vec![]));
         let set = "SET #st = :to, updated_at = :now, history = list_append(if_not_exists(history, :empty), :change)";
+        // A first response, or an end, takes the ticket out of the SLA index.
+        let leaves_sla = m.first_response_at.is_some() || !m.change.to.is_open();
+        let remove = if leaves_sla {
+            " REMOVE gsi1pk, gsi1sk"
+        } else {
+            ""
+        };
         up = match m.first_response_at {
             Some(at) => up
                 .update_expression(format!(
-                    "{set}, first_response_at = if_not_exists(first_response_at, :first)"
+                    "{set}, first_response_at = if_not_exists(first_response_at, :first){remove}"
                 ))
                 .expression_attribute_values(":first", n(at)),
-            None => up.update_expression(set),
+            None => up.update_expression(format!("{set}{remove}")),
         };
         let mut writes = vec![TransactWriteItem::builder()
             .update(built(up.build())?)
@@ -220,6 +233,42 @@ impl Store {
             .build()];
         writes.extend(self.append_writes(line, group.msg_seq, now)?);
         self.transact(writes).await
+    }
+
+    /// Tickets of one SLA hour whose first response is due by `until` and still missing.
+    pub async fn sla_due(&self, hour: i64, until: Epoch) -> Result<Vec<Ticket>, StoreError> {
+        self.due_in_bucket(sla_bucket(hour), until).await
+    }
+
+    /// Records that the SLA warning (`breach` false) or breach notice went out, once: `false` if
+    /// another run recorded it first. A breach also takes the ticket out of the SLA index.
+    pub async fn mark_sla_notice(&self, ticket: &Ticket, breach: bool) -> Result<bool, StoreError> {
+        let field = if breach {
+            "sla_breach_notified"
+        } else {
+            "sla_warned"
+        };
+        let remove = if breach { " REMOVE gsi1pk, gsi1sk" } else { "" };
+        let up = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(format!("APP#{}", ticket.app_id)))
+            .key("sk", s(ticket_sk(ticket.number)))
+            .update_expression(format!("SET {field} = :yes{remove}"))
+            .condition_expression(format!(
+                "attribute_exists(pk) AND (attribute_not_exists({field}) OR {field} = :no)"
+            ))
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .expression_attribute_values(":no", AttributeValue::Bool(false));
+        match self
+            .transact(vec![TransactWriteItem::builder()
+                .update(built(up.build())?)
+                .build()])
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// Switches a staff member on or off duty (only that flag).
