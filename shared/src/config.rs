@@ -22,6 +22,9 @@ pub struct Settings {
     pub provider_app_id: String,
     /// First retry delay of a failed Lark send, doubling per attempt (`NOTIFIER_RETRY_BASE_SECONDS`).
     pub retry_base_seconds: u64,
+    /// The provider's on-call channel: a Lark custom-bot webhook and its signing secret
+    /// (`ONCALL_WEBHOOK_URL`, `ONCALL_WEBHOOK_SECRET`); emergencies are posted there.
+    pub oncall_webhook: Option<(String, SecretString)>,
 }
 
 /// A string that never prints itself.
@@ -56,6 +59,10 @@ impl fmt::Debug for Settings {
             .field("aws_endpoint_url", &self.aws_endpoint_url)
             .field("provider_app_id", &self.provider_app_id)
             .field("signing_key", &self.signing_key)
+            .field(
+                "oncall_webhook",
+                &self.oncall_webhook.as_ref().map(|_| "[configured]"),
+            )
             .finish()
     }
 }
@@ -113,6 +120,17 @@ impl Settings {
                     why: "not a whole number",
                 })?,
                 None => 10,
+            },
+            oncall_webhook: match get("ONCALL_WEBHOOK_URL").filter(|v| !v.trim().is_empty()) {
+                Some(url) => {
+                    url::Url::parse(&url).map_err(|_| ConfigError {
+                        name: "ONCALL_WEBHOOK_URL",
+                        why: "not a URL",
+                    })?;
+                    let secret = get("ONCALL_WEBHOOK_SECRET").unwrap_or_default();
+                    Some((url, SecretString::new(secret)))
+                }
+                None => None,
             },
         })
     }

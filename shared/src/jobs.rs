@@ -46,7 +46,21 @@ pub static SLA_CHECK: Job = Job {
     run: check_sla,
 };
 
-pub static ALL: &[&Job] = &[&INVITATION_EXPIRY, &DIGEST_SWEEP, &SLA_CHECK];
+fn repage(ctx: &AppContext) -> JobFuture<'_> {
+    Box::pin(crate::tickets::repage_emergencies(ctx))
+}
+
+pub static EMERGENCY_REPAGE: Job = Job {
+    function: "EmergencyRepageFunction",
+    run: repage,
+};
+
+pub static ALL: &[&Job] = &[
+    &INVITATION_EXPIRY,
+    &DIGEST_SWEEP,
+    &SLA_CHECK,
+    &EMERGENCY_REPAGE,
+];
 
 pub fn by_function(name: &str) -> Option<&'static Job> {
     ALL.iter().copied().find(|j| j.function == name)

@@ -29,6 +29,23 @@ pub enum NotificationKind {
     Reminder,
     /// A ticket's first response is nearly due, or overdue.
     Sla,
+    /// An emergency page: sent at once, outside the window.
+    Emergency,
+}
+
+/// A post to the provider's on-call channel (a Lark group's custom bot), sent by the notifier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnCallPost {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub link: String,
+}
+
+/// Queues a post for the on-call channel.
+pub async fn enqueue_oncall(ctx: &AppContext, post: &OnCallPost) -> AppResult<()> {
+    let body = serde_json::json!({ "oncall": post }).to_string();
+    send_bodies(ctx, &[body]).await
 }
 
 /// Who gets the DM: colleagues through their org's app, staff through the provider app.

@@ -84,6 +84,8 @@ routes! {
     MOVE_TICKET = "MoveTicketFunction", Json, handlers::move_ticket::handle;
     REMIND_TICKET = "RemindTicketFunction", Json, handlers::remind_ticket::handle;
     SET_DUTY = "SetDutyFunction", Json, handlers::set_duty::handle;
+    DECLARE_EMERGENCY = "DeclareEmergencyFunction", Json, handlers::declare_emergency::handle;
+    ACKNOWLEDGE_EMERGENCY = "AcknowledgeEmergencyFunction", Json, handlers::acknowledge_emergency::handle;
     LIST_GROUPS = "ListGroupsFunction", Json, handlers::list_groups::handle;
     LIST_MESSAGES = "ListMessagesFunction", Json, handlers::list_messages::handle;
     POST_MESSAGE = "PostMessageFunction", Json, handlers::post_message::handle;

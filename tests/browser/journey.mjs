@@ -142,10 +142,20 @@ async function main() {
     await ana.page.locator("#ticket-remind").click();
     await ana.page.locator("#messages .msg.system", { hasText: "sent reminder 1" }).waitFor();
     assert.ok(await ana.page.locator("#ticket-remind").isDisabled(), "Reminder waits for its cooldown");
+    // Emergency: the reason and a confirmation, then the banner says the team is being paged.
+    await ana.page.locator("#ticket-emergency").click();
+    await ana.page.getByLabel("Business outage").check();
+    await ana.page.getByLabel("Yes, our business is affected right now.").check();
+    await ana.page.getByRole("button", { name: "Page the service team" }).click();
+    await ana.page.locator("#emergency-banner", { hasText: "has been paged 1 time" }).waitFor();
     await ana.page.screenshot({ path: path.join(shots, "ticket-group.png"), fullPage: true });
     // Tara sees it among the open tickets of the console.
     await tara.page.goto(`${base}/lark/${PROVIDER}/workbench`);
-    await tara.page.locator("#open-tickets tr", { hasText: "#1 Robots stopped reporting" }).waitFor();
+    await tara.page.locator("#open-tickets tr.emergency", { hasText: "#1 Robots stopped reporting" }).waitFor();
+    // She opens it and acknowledges.
+    await tara.page.locator("#open-tickets a", { hasText: "#1 Robots stopped reporting" }).click();
+    await tara.page.locator("#ticket-ack").click();
+    await tara.page.locator("#emergency-banner", { hasText: "Acknowledged by Tara Lin" }).waitFor();
 
     // Ben opens the link: Lark sign-in, then the landing page (he joined at sign-in already).
     const benContext = await browser.newContext({ viewport: { width: 390, height: 860 } });

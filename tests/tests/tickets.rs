@@ -529,3 +529,140 @@ async fn the_sla_check_warns_then_reports_a_breach_once_each_unless_the_team_res
         .unwrap()
         .starts_with("Response overdue since"));
 }
+
+#[tokio::test]
+async fn an_emergency_pages_everyone_at_once_tells_on_call_and_repages_until_acknowledged() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (_, opened) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Exports failing", "sev3"))
+        .await;
+    let id = opened["id"].as_str().unwrap().to_owned();
+    let assignee_user = if opened["assignee"] == "Eli Novak" {
+        "eli"
+    } else {
+        "erin"
+    };
+    t.deliver().await; // the assignee's "assigned" DM takes their 10-minute window
+    let path = format!("/lark/{CUSTOMER_APP_ID}/api/tickets/{id}/emergency");
+
+    let (status, _) = ana
+        .post_json(
+            &path,
+            &json!({"reason": "business_outage", "confirm": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, body) = ana
+        .post_json(
+            &path,
+            &json!({"reason": "business_outage", "confirm": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["severity"], "sev1");
+    assert_eq!(body["emergency_open"], true);
+    let (status, _) = ana
+        .post_json(&path, &json!({"reason": "data_loss", "confirm": true}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "one emergency per ticket");
+
+    // Paged at once, inside their windows: the assignee, the TAM and the on-duty manager.
+    t.deliver().await;
+    let paged = |who: &'static str| {
+        let t = &t;
+        async move {
+            t.dms(PROVIDER_APP_ID, who)
+                .await
+                .iter()
+                .filter(|m| {
+                    m["content"]["header"]["title"]["content"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains("EMERGENCY")
+                })
+                .count()
+        }
+    };
+    assert_eq!(paged(assignee_user).await, 1);
+    assert_eq!(paged("tara").await, 1);
+    assert_eq!(paged("mo").await, 1);
+    let hooks = t.sandbox_get("/_sandbox/webhooks").await;
+    let posts = hooks["posts"].as_array().unwrap();
+    assert_eq!(
+        posts.len(),
+        1,
+        "the on-call channel got it (and the signature was accepted)"
+    );
+    assert!(posts[0]["body"]["card"]["header"]["title"]["content"]
+        .as_str()
+        .unwrap()
+        .starts_with("EMERGENCY · Acme Robotics · #1"));
+
+    // Nobody acknowledges: 15 minutes later everyone is paged again.
+    t.clock.advance(15 * 60);
+    let report = t.stack.run_job("EmergencyRepageFunction").await.unwrap();
+    assert_eq!(report["repaged"], 1, "{report}");
+    t.deliver().await;
+    assert_eq!(paged(assignee_user).await, 2);
+    assert_eq!(paged("mo").await, 2);
+    assert_eq!(
+        t.sandbox_get("/_sandbox/webhooks").await["posts"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Only the service team acknowledges; then the pages stop.
+    let ack = format!("/lark/{PROVIDER_APP_ID}/api/tickets/{id}/acknowledge");
+    let (status, _) = ana
+        .post_json(
+            &format!("/lark/{CUSTOMER_APP_ID}/api/tickets/{id}/acknowledge"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let (status, body) = tara.post_json(&ack, &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["emergency_open"], false);
+    assert_eq!(body["emergency"]["acknowledged_by"], "Tara Lin");
+    let (status, _) = tara.post_json(&ack, &json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    t.clock.advance(15 * 60);
+    let report = t.stack.run_job("EmergencyRepageFunction").await.unwrap();
+    assert_eq!(report["repaged"], 0);
+    t.deliver().await;
+    assert_eq!(paged("mo").await, 2, "no more pages");
+    let (_, chat) = ana
+        .messages(CUSTOMER_APP_ID, opened["group_id"].as_str().unwrap(), "")
+        .await;
+    let lines = texts(&chat);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("declared an EMERGENCY on #1: business outage")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Tara Lin acknowledged the emergency on #1 after 15 min")),
+        "{lines:#?}"
+    );
+
+    // No emergency on a closed ticket.
+    let (_, other) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Old question", "sev4"))
+        .await;
+    let other_id = other["id"].as_str().unwrap();
+    ana.move_ticket(CUSTOMER_APP_ID, other_id, "closed").await;
+    let (status, _) = ana
+        .post_json(
+            &format!("/lark/{CUSTOMER_APP_ID}/api/tickets/{other_id}/emergency"),
+            &json!({"reason": "data_loss", "confirm": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}

@@ -247,6 +247,11 @@ impl LocalStack {
             signing_key: SecretString::new(random_key()),
             provider_app_id: PROVIDER_APP_ID.into(),
             retry_base_seconds: opts.retry_base_seconds,
+            // The sandbox's seeded on-call group bot (see infra/sandbox/seed.json).
+            oncall_webhook: Some((
+                format!("{sandbox_url}/open-apis/bot/v2/hook/oncall-nimbus"),
+                SecretString::new("sandbox-oncall-signing-secret"),
+            )),
         };
         let aws = aws_sdk_config(&settings).await;
         let resources = stack::bootstrap(&aws, "tamlink")
@@ -307,6 +312,13 @@ impl LocalStack {
             ("AWS_ENDPOINT_URL", self.moto_url.clone()),
             ("AWS_REGION", s.aws_region.clone()),
             ("PROVIDER_APP_ID", s.provider_app_id.clone()),
+            (
+                "ONCALL_WEBHOOK_URL",
+                s.oncall_webhook
+                    .as_ref()
+                    .map(|w| w.0.clone())
+                    .unwrap_or_default(),
+            ),
         ]
     }
 }

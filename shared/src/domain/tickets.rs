@@ -148,6 +148,27 @@ pub fn may_move(from: Status, to: Status, who: Mover) -> Result<(), String> {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmergencyReason {
+    DataLoss,
+    DataCorruption,
+    BusinessOutage,
+}
+
+impl EmergencyReason {
+    pub fn label(self) -> &'static str {
+        match self {
+            EmergencyReason::DataLoss => "data loss",
+            EmergencyReason::DataCorruption => "data corruption",
+            EmergencyReason::BusinessOutage => "business outage",
+        }
+    }
+}
+
+/// Pages repeat this long after the last one until someone acknowledges.
+pub const REPAGE_AFTER: Epoch = 15 * 60;
+
 /// Time between two reminders on one ticket.
 pub const REMINDER_COOLDOWN: Epoch = 30 * 60;
 

@@ -1,9 +1,11 @@
 //! One module per route; each `handle` is the whole body of one Lambda function.
 
+pub mod acknowledge_emergency;
 pub mod activate_customer;
 pub mod check_customer;
 pub mod create_invitation;
 pub mod create_ticket;
+pub mod declare_emergency;
 pub mod entry;
 pub mod invite_to_group;
 pub mod list_groups;

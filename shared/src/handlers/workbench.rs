@@ -61,6 +61,8 @@ async fn ticket_of(
     Ok(match crate::tickets::for_group(ctx, actor, group).await? {
         Some((ticket, moves)) => context! {
             can_remind => actor.side == Side::Colleague && ticket.status.is_open(),
+            can_declare => actor.side == Side::Colleague && ticket.status.is_open() && ticket.emergency.is_none(),
+            can_acknowledge => actor.staff.is_some() && ticket.emergency_open,
             remind_now => ticket.next_reminder_at <= ctx.now(),
             view => ticket,
             moves => moves.iter().map(|m| context! {

@@ -189,6 +189,63 @@ impl LarkClient {
         Ok((token, expires_at))
     }
 
+    // ----- custom bot webhook (§14) -------------------------------------------------------------
+
+    /// Posts a card to a group's custom bot. Signed as §14 says: `sign` = base64 of
+    /// HMAC-SHA256 keyed with `"{timestamp}\n{secret}"` over an empty message. Not metered.
+    pub async fn post_webhook(
+        &self,
+        url: &str,
+        secret: &str,
+        card: &Value,
+    ) -> Result<(), LarkError> {
+        use base64::Engine;
+        use hmac::{Hmac, Mac};
+        let timestamp = self.clock.now().to_string();
+        let mut body = json!({"msg_type": "interactive", "card": card});
+        if !secret.is_empty() {
+            let key = format!("{timestamp}\n{secret}");
+            let mac = Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes())
+                .expect("HMAC takes any key length");
+            let sign =
+                base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+            body["timestamp"] = json!(timestamp);
+            body["sign"] = json!(sign);
+        }
+        let resp = self
+            .http
+            .post(url)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| LarkError::Transport(without_url(e)))?;
+        let status = resp.status().as_u16();
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| LarkError::Transport(without_url(e)))?;
+        // Older deployments answer {"StatusCode": 0, "StatusMessage": "success"} instead.
+        let legacy: Option<Value> = serde_json::from_slice(&bytes).ok();
+        match legacy
+            .as_ref()
+            .and_then(|v| v.get("StatusCode"))
+            .and_then(Value::as_i64)
+        {
+            Some(0) => Ok(()),
+            Some(code) => Err(LarkError::Api {
+                code,
+                msg: legacy
+                    .as_ref()
+                    .and_then(|v| v["StatusMessage"].as_str())
+                    .unwrap_or_default()
+                    .to_owned(),
+                status,
+                retry_after: None,
+            }),
+            None => check_envelope(status, None, &bytes).map(|_| ()),
+        }
+    }
+
     // ----- messages (§5) ------------------------------------------------------------------------
 
     /// Sends an interactive card to a person by open_id. `uuid` (≤ 50 chars) makes a repeated

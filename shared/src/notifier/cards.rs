@@ -35,6 +35,7 @@ fn colour(kind: NotificationKind) -> &'static str {
         NotificationKind::TicketUpdated => "indigo",
         NotificationKind::Reminder => "orange",
         NotificationKind::Sla => "red",
+        NotificationKind::Emergency => "carmine",
     }
 }
 
@@ -63,6 +64,19 @@ pub fn single(n: &Notification) -> Value {
     }
     elements.push(button("Open in tamlink", &n.link));
     card(&n.title, &context_line(n), colour(n.kind), elements)
+}
+
+/// The card posted to the provider's on-call channel.
+pub fn oncall(post: &crate::notify::OnCallPost) -> Value {
+    card(
+        &post.title,
+        "tamlink on-call",
+        "carmine",
+        vec![
+            text_block(&post.text),
+            button("Open the ticket", &post.link),
+        ],
+    )
 }
 
 /// One card for everything that waited while the window was closed, oldest first: the first

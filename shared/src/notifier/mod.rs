@@ -54,6 +54,7 @@ pub struct Flush {
 #[serde(untagged)]
 enum Envelope {
     Flush { flush: Flush },
+    OnCall { oncall: crate::notify::OnCallPost },
     Notification(Box<Notification>),
 }
 
@@ -120,6 +121,7 @@ async fn process(ctx: &AppContext, body: &str) -> AppResult<Handled> {
     })?;
     match envelope {
         Envelope::Flush { flush } => process_flush(ctx, &flush).await,
+        Envelope::OnCall { oncall } => post_oncall(ctx, &oncall).await,
         Envelope::Notification(n) => process_notification(ctx, &n).await,
     }
 }
@@ -128,6 +130,40 @@ fn person_of(n: &Notification) -> PersonKey<'_> {
     PersonKey {
         app_id: &n.recipient.app_id,
         open_id: &n.recipient.open_id,
+    }
+}
+
+// ----- the on-call channel ------------------------------------------------------------------------
+
+/// Posts to the provider's on-call group bot (webhook posts are not metered). At least once: a
+/// webhook has no idempotency key, and a repeated emergency post beats a missing one.
+async fn post_oncall(ctx: &AppContext, post: &crate::notify::OnCallPost) -> AppResult<Handled> {
+    let Some((url, secret)) = &ctx.settings.oncall_webhook else {
+        tracing::warn!(id = %post.id, "no on-call webhook configured; emergency post skipped");
+        return Ok(Handled::Done);
+    };
+    match ctx
+        .lark
+        .post_webhook(url, secret.expose(), &cards::oncall(post))
+        .await
+    {
+        Ok(()) => Ok(Handled::Done),
+        Err(e) => match (classify(&e), &e) {
+            (Failure::RateLimited(secs), _) => Ok(Handled::RetryIn(secs)),
+            // A webhook's own errors (19001 bad token, 19021 bad signature) answer HTTP 200.
+            (Failure::Transient, LarkError::Api { status, .. }) if *status < 500 => {
+                tracing::error!(error = %e, "the on-call webhook refused the post; check its URL and secret");
+                Ok(Handled::Done)
+            }
+            (Failure::Transient, _) => Ok(Handled::RetryIn(rules::backoff(
+                ctx.settings.retry_base_seconds,
+                1,
+            ))),
+            _ => {
+                tracing::error!(error = %e, "the on-call webhook refused the post; check its URL and secret");
+                Ok(Handled::Done)
+            }
+        },
     }
 }
 

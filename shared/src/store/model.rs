@@ -259,6 +259,29 @@ pub struct Ticket {
     pub sla_warned: bool,
     #[serde(default)]
     pub sla_breach_notified: bool,
+    pub emergency: Option<Emergency>,
+}
+
+/// An emergency declared on a ticket: who, why, how often the team was paged, who acknowledged.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Emergency {
+    pub reason: crate::domain::tickets::EmergencyReason,
+    pub declared_by: String,
+    pub declared_at: Epoch,
+    pub previous_severity: crate::domain::tickets::Severity,
+    pub pages: u32,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at: Option<Epoch>,
+}
+
+/// The re-page schedule of an unacknowledged emergency (its own item, so it can sit in the
+/// `REPAGE#` index while the ticket sits in the SLA index).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PageSchedule {
+    pub app_id: String,
+    pub number: u64,
+    pub pages: u32,
+    pub next_page_at: Epoch,
 }
 
 /// A sign-in in progress: created by the login route, consumed once by the callback.

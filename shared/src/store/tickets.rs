@@ -22,6 +22,10 @@ pub fn sla_bucket(hour: i64) -> String {
     format!("SLADUE#{hour}")
 }
 
+fn attr<T: serde::Serialize>(v: &T) -> Result<AttributeValue, StoreError> {
+    serde_dynamo::to_attribute_value(v).map_err(|e| StoreError::Decode(e.to_string()))
+}
+
 fn built<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, StoreError> {
     r.map_err(|e| StoreError::Decode(e.to_string()))
 }
@@ -269,6 +273,150 @@ impl Store {
             Err(StoreError::ConditionFailed) => Ok(false),
             Err(e) => Err(e),
         }
+    }
+
+    fn keyed_pages(schedule: &PageSchedule) -> Keyed<'_, PageSchedule> {
+        let at = schedule.next_page_at;
+        Keyed {
+            pk: format!("EMERGENCY#{}#{:08}", schedule.app_id, schedule.number),
+            sk: "PAGES".into(),
+            gsi1pk: Some(format!("REPAGE#{}", at.div_euclid(3600))),
+            gsi1sk: Some(format!(
+                "{at:012}#{}#{:08}",
+                schedule.app_id, schedule.number
+            )),
+            ttl: None,
+            entity: schedule,
+        }
+    }
+
+    /// Declares an emergency: the ticket goes to the top severity and records it (only if open
+    /// and not already in an emergency), its re-page schedule starts, and its group says so.
+    pub async fn declare_emergency(
+        &self,
+        ticket: &Ticket,
+        emergency: &Emergency,
+        schedule: &PageSchedule,
+        group: &Group,
+        line: &Message,
+        now: Epoch,
+    ) -> Result<(), StoreError> {
+        let up = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(format!("APP#{}", ticket.app_id)))
+            .key("sk", s(ticket_sk(ticket.number)))
+            .update_expression("SET severity = :sev, emergency = :e, updated_at = :now")
+            .condition_expression(
+                "#st = :status AND (attribute_not_exists(emergency) OR emergency = :null)",
+            )
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":sev", attr(&crate::domain::tickets::Severity::Sev1)?)
+            .expression_attribute_values(":e", attr(emergency)?)
+            .expression_attribute_values(":status", attr(&ticket.status)?)
+            .expression_attribute_values(":null", AttributeValue::Null(true))
+            .expression_attribute_values(":now", n(now));
+        let mut writes = vec![
+            TransactWriteItem::builder()
+                .update(built(up.build())?)
+                .build(),
+            self.put_item(
+                Self::keyed_pages(schedule),
+                Some("attribute_not_exists(pk)"),
+            )?,
+        ];
+        writes.extend(self.append_writes(line, group.msg_seq, now)?);
+        self.transact(writes).await
+    }
+
+    /// Re-page schedules due by `now` in one hour's bucket.
+    pub async fn due_pages(&self, hour: i64, now: Epoch) -> Result<Vec<PageSchedule>, StoreError> {
+        self.due_in_bucket(format!("REPAGE#{hour}"), now).await
+    }
+
+    /// Counts one more page and moves the schedule on, only if nobody did since `seen`.
+    pub async fn repage(&self, schedule: &PageSchedule, next_at: Epoch) -> Result<(), StoreError> {
+        let moved = PageSchedule {
+            pages: schedule.pages + 1,
+            next_page_at: next_at,
+            ..schedule.clone()
+        };
+        let keyed = Self::keyed_pages(&moved);
+        let item = super::dynamo::encode(&keyed)?;
+        let put = built(
+            aws_sdk_dynamodb::types::Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression("pages = :seen")
+                .expression_attribute_values(":seen", n(i64::from(schedule.pages)))
+                .build(),
+        )?;
+        let ticket = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(format!("APP#{}", schedule.app_id)))
+            .key("sk", s(ticket_sk(schedule.number)))
+            .update_expression("SET emergency.pages = :p")
+            .condition_expression("attribute_exists(emergency)")
+            .expression_attribute_values(":p", n(i64::from(moved.pages)));
+        self.transact(vec![
+            TransactWriteItem::builder().put(put).build(),
+            TransactWriteItem::builder()
+                .update(built(ticket.build())?)
+                .build(),
+        ])
+        .await
+    }
+
+    /// Ends the re-page schedule (acknowledged, or the ticket ended).
+    pub async fn stop_pages(&self, app_id: &str, number: u64) -> Result<(), StoreError> {
+        self.db
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("EMERGENCY#{app_id}#{number:08}")))
+            .key("sk", s("PAGES"))
+            .send()
+            .await
+            .map_err(super::dynamo::dynamo_err)?;
+        Ok(())
+    }
+
+    /// Records who acknowledged an emergency, once; `ConditionFailed` if someone already did.
+    pub async fn acknowledge_emergency(
+        &self,
+        ticket: &Ticket,
+        by: &str,
+        group: &Group,
+        line: &Message,
+        now: Epoch,
+    ) -> Result<(), StoreError> {
+        let up = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(format!("APP#{}", ticket.app_id)))
+            .key("sk", s(ticket_sk(ticket.number)))
+            .update_expression("SET emergency.acknowledged_by = :by, emergency.acknowledged_at = :now")
+            .condition_expression(
+                "attribute_exists(emergency.reason) AND (attribute_not_exists(emergency.acknowledged_by) OR emergency.acknowledged_by = :null)",
+            )
+            .expression_attribute_values(":by", s(by))
+            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":null", AttributeValue::Null(true));
+        let stop = built(
+            aws_sdk_dynamodb::types::Delete::builder()
+                .table_name(&self.table)
+                .key(
+                    "pk",
+                    s(format!("EMERGENCY#{}#{:08}", ticket.app_id, ticket.number)),
+                )
+                .key("sk", s("PAGES"))
+                .build(),
+        )?;
+        let mut writes = vec![
+            TransactWriteItem::builder()
+                .update(built(up.build())?)
+                .build(),
+            TransactWriteItem::builder().delete(stop).build(),
+        ];
+        writes.extend(self.append_writes(line, group.msg_seq, now)?);
+        self.transact(writes).await
     }
 
     /// Switches a staff member on or off duty (only that flag).
