@@ -418,6 +418,26 @@ fn opened_notifications(ctx: &AppContext, tenant: &Tenant, t: &Ticket) -> Vec<No
 
 // ----- reading ---------------------------------------------------------------------------------
 
+/// The ticket's group as it is now (its next message number).
+async fn ticket_group(ctx: &AppContext, ticket: &Ticket) -> AppResult<Group> {
+    ctx.store
+        .group(&ticket.group_id)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("ticket group {} is missing", ticket.group_id)))
+}
+
+/// Refuses actions that need an open ticket, saying what to do instead.
+fn ensure_open(ticket: &Ticket, instead: &str) -> AppResult<()> {
+    if ticket.status.is_open() {
+        return Ok(());
+    }
+    Err(AppError::Conflict(format!(
+        "Ticket #{} is {}; {instead}",
+        ticket.number,
+        ticket.status.label().to_lowercase()
+    )))
+}
+
 /// Parses `{org app}.{number}`.
 fn parse_id(id: &str) -> AppResult<(AppId, u64)> {
     let (app, number) = id
@@ -536,9 +556,7 @@ pub async fn move_to(
             }
         })?;
         let now = ctx.now();
-        let group = ctx.store.group(&ticket.group_id).await?.ok_or_else(|| {
-            AppError::Internal(format!("ticket group {} is missing", ticket.group_id))
-        })?;
+        let group = ticket_group(ctx, &ticket).await?;
         let change = TicketChange {
             at: now,
             by: actor.name.clone(),
@@ -658,13 +676,7 @@ pub async fn remind(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult<Tick
     for attempt in 0..ATTEMPTS {
         crate::store::pause_before_retry(attempt).await;
         let (ticket, tenant) = visible(ctx, actor, id).await?;
-        if !ticket.status.is_open() {
-            return Err(AppError::Conflict(format!(
-                "Ticket #{} is {}; reopen it if the problem is back.",
-                ticket.number,
-                ticket.status.label().to_lowercase()
-            )));
-        }
+        ensure_open(&ticket, "reopen it if the problem is back.")?;
         let now = ctx.now();
         let next = rules::next_reminder_at(ticket.last_reminder_at, now);
         if next > now {
@@ -678,9 +690,7 @@ pub async fn remind(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult<Tick
         let recipients =
             reminder_recipients(ctx, &ticket, &tenant, rules::reminder_tier(nth)).await?;
         let names: Vec<&str> = recipients.iter().map(|r| r.name.as_str()).collect();
-        let group = ctx.store.group(&ticket.group_id).await?.ok_or_else(|| {
-            AppError::Internal(format!("ticket group {} is missing", ticket.group_id))
-        })?;
+        let group = ticket_group(ctx, &ticket).await?;
         let line = system_line(
             &group.id,
             group.msg_seq + 1,
@@ -878,13 +888,7 @@ pub async fn declare_emergency(
     for attempt in 0..ATTEMPTS {
         crate::store::pause_before_retry(attempt).await;
         let (ticket, tenant) = visible(ctx, actor, id).await?;
-        if !ticket.status.is_open() {
-            return Err(AppError::Conflict(format!(
-                "Ticket #{} is {}; open a new ticket for a new emergency.",
-                ticket.number,
-                ticket.status.label().to_lowercase()
-            )));
-        }
+        ensure_open(&ticket, "open a new ticket for a new emergency.")?;
         if let Some(e) = &ticket.emergency {
             return Err(AppError::Conflict(format!(
                 "An emergency was already declared on #{} by {}{}.",
@@ -919,9 +923,7 @@ pub async fn declare_emergency(
             pages: 1,
             next_page_at: now + rules::REPAGE_AFTER,
         };
-        let group = ctx.store.group(&ticket.group_id).await?.ok_or_else(|| {
-            AppError::Internal(format!("ticket group {} is missing", ticket.group_id))
-        })?;
+        let group = ticket_group(ctx, &ticket).await?;
         let line = system_line(
             &group.id,
             group.msg_seq + 1,
@@ -983,9 +985,7 @@ pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult
             )));
         }
         let now = ctx.now();
-        let group = ctx.store.group(&ticket.group_id).await?.ok_or_else(|| {
-            AppError::Internal(format!("ticket group {} is missing", ticket.group_id))
-        })?;
+        let group = ticket_group(ctx, &ticket).await?;
         let minutes = (now - emergency.declared_at) / 60;
         let line = system_line(
             &group.id,

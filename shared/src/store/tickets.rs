@@ -74,6 +74,18 @@ impl Store {
         }
     }
 
+    /// An update of one ticket item, to finish with its expressions.
+    fn ticket_update(
+        &self,
+        app_id: &str,
+        number: u64,
+    ) -> aws_sdk_dynamodb::types::builders::UpdateBuilder {
+        Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(format!("APP#{app_id}")))
+            .key("sk", s(ticket_sk(number)))
+    }
+
     fn load_update(
         &self,
         provider_app: &str,
@@ -157,16 +169,10 @@ impl Store {
     /// Moves a ticket, conditioned on the status read; records the change, posts the audit line
     /// and keeps the assignee's load. `ConditionFailed`: it moved meanwhile.
     pub async fn move_ticket(&self, m: &TicketMove<'_>) -> Result<(), StoreError> {
-        let change = serde_dynamo::to_attribute_value::<_, AttributeValue>(m.change)
-            .map_err(|e| StoreError::Decode(e.to_string()))?;
-        let status = |st: crate::domain::tickets::Status| {
-            serde_dynamo::to_attribute_value::<_, AttributeValue>(st)
-                .map_err(|e| StoreError::Decode(e.to_string()))
-        };
-        let mut up = Update::builder()
-            .table_name(&self.table)
-            .key("pk", s(format!("APP#{}", m.ticket.app_id)))
-            .key("sk", s(ticket_sk(m.ticket.number)))
+        let change = attr(m.change)?;
+        let status = |st: crate::domain::tickets::Status| attr(&st);
+        let mut up = self
+            .ticket_update(&m.ticket.app_id, m.ticket.number)
             .condition_expression("#st = :from")
             .expression_attribute_names("#st", "status")
             .expression_attribute_values(":from", status(m.change.from)?)
@@ -212,10 +218,7 @@ impl Store {
         line: &Message,
         now: Epoch,
     ) -> Result<(), StoreError> {
-        let up = Update::builder()
-            .table_name(&self.table)
-            .key("pk", s(format!("APP#{}", ticket.app_id)))
-            .key("sk", s(ticket_sk(ticket.number)))
+        let up = self.ticket_update(ticket.app_id.as_str(), ticket.number)
             .update_expression("SET reminders = :next, last_reminder_at = :now")
             .condition_expression(
                 "(reminders = :seen OR (attribute_not_exists(reminders) AND :seen = :zero)) AND (attribute_not_exists(last_reminder_at) OR last_reminder_at = :null OR last_reminder_at <= :cutoff) AND #st = :status",
@@ -253,10 +256,8 @@ impl Store {
             "sla_warned"
         };
         let remove = if breach { " REMOVE gsi1pk, gsi1sk" } else { "" };
-        let up = Update::builder()
-            .table_name(&self.table)
-            .key("pk", s(format!("APP#{}", ticket.app_id)))
-            .key("sk", s(ticket_sk(ticket.number)))
+        let up = self
+            .ticket_update(ticket.app_id.as_str(), ticket.number)
             .update_expression(format!("SET {field} = :yes{remove}"))
             .condition_expression(format!(
                 "attribute_exists(pk) AND (attribute_not_exists({field}) OR {field} = :no)"
@@ -301,10 +302,8 @@ impl Store {
         line: &Message,
         now: Epoch,
     ) -> Result<(), StoreError> {
-        let up = Update::builder()
-            .table_name(&self.table)
-            .key("pk", s(format!("APP#{}", ticket.app_id)))
-            .key("sk", s(ticket_sk(ticket.number)))
+        let up = self
+            .ticket_update(ticket.app_id.as_str(), ticket.number)
             .update_expression("SET severity = :sev, emergency = :e, updated_at = :now")
             .condition_expression(
                 "#st = :status AND (attribute_not_exists(emergency) OR emergency = :null)",
@@ -350,10 +349,8 @@ impl Store {
                 .expression_attribute_values(":seen", n(i64::from(schedule.pages)))
                 .build(),
         )?;
-        let ticket = Update::builder()
-            .table_name(&self.table)
-            .key("pk", s(format!("APP#{}", schedule.app_id)))
-            .key("sk", s(ticket_sk(schedule.number)))
+        let ticket = self
+            .ticket_update(schedule.app_id.as_str(), schedule.number)
             .update_expression("SET emergency.pages = :p")
             .condition_expression("attribute_exists(emergency)")
             .expression_attribute_values(":p", n(i64::from(moved.pages)));
@@ -388,10 +385,7 @@ impl Store {
         line: &Message,
         now: Epoch,
     ) -> Result<(), StoreError> {
-        let up = Update::builder()
-            .table_name(&self.table)
-            .key("pk", s(format!("APP#{}", ticket.app_id)))
-            .key("sk", s(ticket_sk(ticket.number)))
+        let up = self.ticket_update(ticket.app_id.as_str(), ticket.number)
             .update_expression("SET emergency.acknowledged_by = :by, emergency.acknowledged_at = :now")
             .condition_expression(
                 "attribute_exists(emergency.reason) AND (attribute_not_exists(emergency.acknowledged_by) OR emergency.acknowledged_by = :null)",
