@@ -241,6 +241,12 @@ pub async fn post(
         Posted::New(m) => (m, true),
         Posted::Duplicate(m) => (m, false),
     };
+    if let (Some(number), Side::Service, true) = (open.group.ticket, actor.side, is_new) {
+        // The service team's first reply in a ticket group is the ticket's first response.
+        ctx.store
+            .mark_first_response(&open.group.app_id, number, message.created_at)
+            .await?;
+    }
     if !message.mentions.is_empty() {
         let org_name = match &open.org {
             Some(org) => org.org_name.clone(),

@@ -666,3 +666,45 @@ async fn an_emergency_pages_everyone_at_once_tells_on_call_and_repages_until_ack
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn a_staff_reply_in_the_ticket_group_is_the_first_response_and_actions_stay_cheap() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    t.dynamodb_requests().await;
+    let (_, opened) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Robots offline", "sev2"))
+        .await;
+    let (create, ops) = t.dynamodb_requests().await;
+    println!("create ticket: {create} DynamoDB requests {ops}");
+    assert!(create <= 5, "{create}: {ops}");
+    let group = opened["group_id"].as_str().unwrap();
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    t.dynamodb_requests().await;
+    tara.say(PROVIDER_APP_ID, group, "Looking at it now.").await;
+    let (reply, ops) = t.dynamodb_requests().await;
+    println!("staff reply in a ticket group: {reply} DynamoDB requests {ops}");
+    let list = ana.tickets(CUSTOMER_APP_ID).await;
+    assert_eq!(list[0]["sla"], "First response met");
+    // The SLA check has nothing to say about it any more.
+    t.clock.advance(3 * 3600);
+    let report = t.stack.run_job("SlaCheckFunction").await.unwrap();
+    assert_eq!(report["breached"], 0);
+    t.dynamodb_requests().await;
+    let engineer = if opened["assignee"] == "Eli Novak" {
+        "eli"
+    } else {
+        "erin"
+    };
+    let e = t.signed_in(PROVIDER_APP_ID, engineer).await;
+    t.dynamodb_requests().await;
+    e.move_ticket(
+        PROVIDER_APP_ID,
+        opened["id"].as_str().unwrap(),
+        "in_progress",
+    )
+    .await;
+    let (moved, ops) = t.dynamodb_requests().await;
+    println!("move ticket: {moved} DynamoDB requests {ops}");
+    assert!(moved <= 6, "{moved}: {ops}");
+}

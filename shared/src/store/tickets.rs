@@ -221,13 +221,13 @@ impl Store {
         let up = self.ticket_update(ticket.app_id.as_str(), ticket.number)
             .update_expression("SET reminders = :next, last_reminder_at = :now")
             .condition_expression(
-                "(reminders = :seen OR (attribute_not_exists(reminders) AND :seen = :zero)) AND (attribute_not_exists(last_reminder_at) OR last_reminder_at = :null OR last_reminder_at <= :cutoff) AND #st = :status",
+                "(reminders = :seen OR (attribute_not_exists(reminders) AND :seen = :zero)) AND (attribute_not_exists(last_reminder_at) OR attribute_type(last_reminder_at, :null) OR last_reminder_at <= :cutoff) AND #st = :status",
             )
             .expression_attribute_names("#st", "status")
             .expression_attribute_values(":next", n(i64::from(ticket.reminders) + 1))
             .expression_attribute_values(":seen", n(i64::from(ticket.reminders)))
             .expression_attribute_values(":zero", n(0))
-            .expression_attribute_values(":null", AttributeValue::Null(true))
+            .expression_attribute_values(":null", s("NULL"))
             .expression_attribute_values(":cutoff", n(cutoff))
             .expression_attribute_values(":now", n(now))
             .expression_attribute_values(
@@ -240,6 +240,33 @@ impl Store {
             .build()];
         writes.extend(self.append_writes(line, group.msg_seq, now)?);
         self.transact(writes).await
+    }
+
+    /// Records the service team's first response (a reply in the ticket group) once, and takes
+    /// the ticket out of the SLA index. Later replies change nothing.
+    pub async fn mark_first_response(
+        &self,
+        app_id: &str,
+        number: u64,
+        at: Epoch,
+    ) -> Result<(), StoreError> {
+        let up = self
+            .ticket_update(app_id, number)
+            .update_expression("SET first_response_at = :at REMOVE gsi1pk, gsi1sk")
+            .condition_expression(
+                "attribute_exists(pk) AND (attribute_not_exists(first_response_at) OR attribute_type(first_response_at, :null))",
+            )
+            .expression_attribute_values(":at", n(at))
+            .expression_attribute_values(":null", s("NULL"));
+        match self
+            .transact(vec![TransactWriteItem::builder()
+                .update(built(up.build())?)
+                .build()])
+            .await
+        {
+            Err(StoreError::ConditionFailed) => Ok(()),
+            other => other,
+        }
     }
 
     /// Tickets of one SLA hour whose first response is due by `until` and still missing.
@@ -306,13 +333,13 @@ impl Store {
             .ticket_update(ticket.app_id.as_str(), ticket.number)
             .update_expression("SET severity = :sev, emergency = :e, updated_at = :now")
             .condition_expression(
-                "#st = :status AND (attribute_not_exists(emergency) OR emergency = :null)",
+                "#st = :status AND (attribute_not_exists(emergency) OR attribute_type(emergency, :null))",
             )
             .expression_attribute_names("#st", "status")
             .expression_attribute_values(":sev", attr(&crate::domain::tickets::Severity::Sev1)?)
             .expression_attribute_values(":e", attr(emergency)?)
             .expression_attribute_values(":status", attr(&ticket.status)?)
-            .expression_attribute_values(":null", AttributeValue::Null(true))
+            .expression_attribute_values(":null", s("NULL"))
             .expression_attribute_values(":now", n(now));
         let mut writes = vec![
             TransactWriteItem::builder()
@@ -388,11 +415,11 @@ impl Store {
         let up = self.ticket_update(ticket.app_id.as_str(), ticket.number)
             .update_expression("SET emergency.acknowledged_by = :by, emergency.acknowledged_at = :now")
             .condition_expression(
-                "attribute_exists(emergency.reason) AND (attribute_not_exists(emergency.acknowledged_by) OR emergency.acknowledged_by = :null)",
+                "attribute_exists(emergency.reason) AND (attribute_not_exists(emergency.acknowledged_by) OR attribute_type(emergency.acknowledged_by, :null))",
             )
             .expression_attribute_values(":by", s(by))
             .expression_attribute_values(":now", n(now))
-            .expression_attribute_values(":null", AttributeValue::Null(true));
+            .expression_attribute_values(":null", s("NULL"));
         let stop = built(
             aws_sdk_dynamodb::types::Delete::builder()
                 .table_name(&self.table)
