@@ -162,6 +162,7 @@ async fn register(
         plan: Default::default(),
         ticket_seq: 0,
         last_assigned: None,
+        sla: Default::default(),
     };
     apply_tenant_info(&mut tenant, verification.tenant);
     Ok((tenant, v))

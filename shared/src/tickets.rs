@@ -257,7 +257,7 @@ pub async fn create(
             assignee_name: Some(holder.name.clone()),
             assigned_to_tam: engineer.is_none(),
             group_id: group_id.clone(),
-            first_response_due: now + input.severity.first_response_seconds(),
+            first_response_due: now + tenant.sla.seconds(input.severity),
             first_response_at: None,
             history: Vec::new(),
             reminders: 0,

@@ -452,10 +452,40 @@ async fn reminders_escalate_by_tier_wait_out_their_cooldown_and_a_double_click_c
 #[tokio::test]
 async fn the_sla_check_warns_then_reports_a_breach_once_each_unless_the_team_responded() {
     let t = TestStack::demo().await;
+    // Acme's plan: S1 answered within 30 minutes (the default), S2 within 45.
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let (status, body) = tara
+        .post_json(
+            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/plan"),
+            &json!({"kind": "paid", "share_percent": 100, "first_response_minutes": {"sev1": 30, "sev2": 45, "sev3": 480, "sev4": 1440}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = tara
+        .post_json(
+            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/plan"),
+            &json!({"kind": "paid", "share_percent": 100, "first_response_minutes": {"sev1": 90, "sev2": 45, "sev3": 480, "sev4": 1440}}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "S1 looser than S2"
+    );
     let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (_, s2) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Plan check", "sev2"))
+        .await;
+    assert_eq!(
+        s2["first_response_due"].as_i64().unwrap() - t.stack.ctx.now(),
+        45 * 60
+    );
+    ana.move_ticket(CUSTOMER_APP_ID, s2["id"].as_str().unwrap(), "closed")
+        .await;
     let (_, late) = ana
         .open_ticket(CUSTOMER_APP_ID, &ticket("Data missing", "sev1"))
         .await; // 30 min
+    let late_number = late["number"].as_u64().unwrap();
     let (_, answered) = ana
         .open_ticket(CUSTOMER_APP_ID, &ticket("Slow exports", "sev1"))
         .await;
@@ -501,9 +531,12 @@ async fn the_sla_check_warns_then_reports_a_breach_once_each_unless_the_team_res
     assert_eq!(report["warned"], 1, "{report}");
     let warnings = sla(&t.drain_queue().await);
     assert_eq!(warnings.len(), 2, "the assignee and the TAM: {warnings:?}");
-    assert!(warnings
-        .iter()
-        .all(|(title, _)| title.starts_with("First response due soon on #1")));
+    assert!(
+        warnings
+            .iter()
+            .all(|(title, _)| title
+                .starts_with(&format!("First response due soon on #{late_number}")))
+    );
     t.stack.run_job("SlaCheckFunction").await.unwrap();
     assert!(sla(&t.drain_queue().await).is_empty(), "once");
 
@@ -514,7 +547,7 @@ async fn the_sla_check_warns_then_reports_a_breach_once_each_unless_the_team_res
     assert_eq!(breaches.len(), 2);
     assert!(breaches
         .iter()
-        .all(|(title, _)| title.starts_with("SLA breached on #1")));
+        .all(|(title, _)| title.starts_with(&format!("SLA breached on #{late_number}"))));
     t.clock.advance(3600);
     t.stack.run_job("SlaCheckFunction").await.unwrap();
     assert!(

@@ -40,6 +40,52 @@ impl Severity {
     }
 }
 
+/// First-response targets of an organisation's support plan, in minutes per severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaTargets {
+    pub sev1: u32,
+    pub sev2: u32,
+    pub sev3: u32,
+    pub sev4: u32,
+}
+
+impl Default for SlaTargets {
+    fn default() -> Self {
+        let minutes =
+            |s: Severity| u32::try_from(s.first_response_seconds() / 60).unwrap_or(u32::MAX);
+        Self {
+            sev1: minutes(Severity::Sev1),
+            sev2: minutes(Severity::Sev2),
+            sev3: minutes(Severity::Sev3),
+            sev4: minutes(Severity::Sev4),
+        }
+    }
+}
+
+impl SlaTargets {
+    pub fn seconds(&self, severity: Severity) -> Epoch {
+        let minutes = match severity {
+            Severity::Sev1 => self.sev1,
+            Severity::Sev2 => self.sev2,
+            Severity::Sev3 => self.sev3,
+            Severity::Sev4 => self.sev4,
+        };
+        Epoch::from(minutes) * 60
+    }
+
+    /// Targets must be positive, at most 30 days, and not looser for a more severe ticket.
+    pub fn validate(&self) -> Result<(), String> {
+        let all = [self.sev1, self.sev2, self.sev3, self.sev4];
+        if all.iter().any(|m| *m == 0 || *m > 30 * 24 * 60) {
+            return Err("First-response targets must be between 1 minute and 30 days.".into());
+        }
+        if all.windows(2).any(|w| w[0] > w[1]) {
+            return Err("A more severe ticket cannot have a later first-response target.".into());
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -340,6 +386,25 @@ mod tests {
             next_reminder_at(Some(100), 100 + REMINDER_COOLDOWN + 5),
             105 + REMINDER_COOLDOWN
         );
+    }
+
+    #[test]
+    fn sla_targets_default_to_the_severity_table_and_are_validated() {
+        let d = SlaTargets::default();
+        assert_eq!((d.sev1, d.sev2, d.sev3, d.sev4), (30, 120, 480, 1440));
+        assert_eq!(d.seconds(Severity::Sev2), 7200);
+        assert!(SlaTargets { sev1: 0, ..d }.validate().is_err());
+        assert!(
+            SlaTargets { sev1: 200, ..d }.validate().is_err(),
+            "looser than S2"
+        );
+        assert!(SlaTargets {
+            sev1: 15,
+            sev2: 60,
+            ..d
+        }
+        .validate()
+        .is_ok());
     }
 
     #[test]

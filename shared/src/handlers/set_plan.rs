@@ -1,5 +1,6 @@
 //! `POST /lark/{appId}/api/customers/{customerAppId}/plan`: the organisation's Lark plan and
-//! tamlink's share of its monthly API calls (see `notifier::budget`).
+//! tamlink's share of its monthly API calls (see `notifier::budget`), and the first-response
+//! targets of its support plan.
 
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -15,6 +16,8 @@ struct PlanInput {
     kind: PlanKind,
     monthly_calls: Option<u32>,
     share_percent: u8,
+    /// First-response targets of the support plan, in minutes (unchanged when absent).
+    first_response_minutes: Option<crate::domain::tickets::SlaTargets>,
 }
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
@@ -27,6 +30,10 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         share_percent: input.share_percent,
     };
     plan.validate().map_err(AppError::Unprocessable)?;
+    if let Some(sla) = input.first_response_minutes {
+        sla.validate().map_err(AppError::Unprocessable)?;
+        tenant.sla = sla;
+    }
     tenant.plan = plan;
     ctx.store.save_tenant(&tenant).await?;
     tracing::info!(app_id = %tenant.app_id, by = %staff.open_id, ?plan, "plan set");

@@ -81,6 +81,7 @@ pub struct TenantView {
     pub service_group_id: Option<String>,
     pub setup: SetupValues,
     pub plan: crate::notifier::budget::Plan,
+    pub sla: crate::domain::tickets::SlaTargets,
 }
 
 impl TenantView {
@@ -98,6 +99,7 @@ impl TenantView {
             service_group_id: t.service_group_id.clone(),
             setup: setup_values(&ctx.settings.base_url, &t.app_id),
             plan: t.plan,
+            sla: t.sla,
         }
     }
 }

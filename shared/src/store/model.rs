@@ -51,6 +51,9 @@ pub struct Tenant {
     /// The organisation's Lark plan and tamlink's share of its monthly API calls.
     #[serde(default)]
     pub plan: crate::notifier::budget::Plan,
+    /// First-response targets of the organisation's support plan.
+    #[serde(default)]
+    pub sla: crate::domain::tickets::SlaTargets,
     /// The last ticket number given out (numbers are per organisation: #1, #2, ...).
     #[serde(default)]
     pub ticket_seq: u64,
