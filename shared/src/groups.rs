@@ -241,11 +241,17 @@ pub async fn post(
         Posted::New(m) => (m, true),
         Posted::Duplicate(m) => (m, false),
     };
-    if let (Some(number), Side::Service, true) = (open.group.ticket, actor.side, is_new) {
-        // The service team's first reply in a ticket group is the ticket's first response.
-        ctx.store
-            .mark_first_response(&open.group.app_id, number, message.created_at)
-            .await?;
+    if let Some(number) = open.group.ticket {
+        if actor.side == Side::Service && is_new {
+            // The service team's first reply in a ticket group is the ticket's first response.
+            ctx.store
+                .mark_first_response(&open.group.app_id, number, message.created_at)
+                .await?;
+        }
+        let replies =
+            crate::tickets::reply_notifications(ctx, &open.group, number, &message, actor.side)
+                .await?;
+        notify::enqueue(ctx, &replies).await?;
     }
     if !message.mentions.is_empty() {
         let org_name = match &open.org {

@@ -719,6 +719,20 @@ async fn a_staff_reply_in_the_ticket_group_is_the_first_response_and_actions_sta
     println!("staff reply in a ticket group: {reply} DynamoDB requests {ops}");
     let list = ana.tickets(CUSTOMER_APP_ID).await;
     assert_eq!(list[0]["sla"], "First response met");
+    // Replies reach the other side: Tara's reached Ana (the creator); Ana's answer reaches the assignee.
+    let queued = t.drain_queue().await;
+    let replies: Vec<&Value> = queued
+        .iter()
+        .filter(|n| n["title"].as_str().unwrap_or("").contains("replied on #1"))
+        .collect();
+    assert_eq!(replies.len(), 1, "{queued:#?}");
+    assert_eq!(replies[0]["recipient"]["name"], "Ana Ortiz");
+    assert_eq!(replies[0]["excerpt"], "Looking at it now.");
+    ana.say(CUSTOMER_APP_ID, group, "Thanks, logs attached.")
+        .await;
+    let queued = t.drain_queue().await;
+    assert_eq!(queued.len(), 1, "{queued:#?}");
+    assert_eq!(queued[0]["recipient"]["name"], opened["assignee"]);
     // The SLA check has nothing to say about it any more.
     t.clock.advance(3 * 3600);
     let report = t.stack.run_job("SlaCheckFunction").await.unwrap();
