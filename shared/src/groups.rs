@@ -303,6 +303,7 @@ fn mention_notifications(
             excerpt: chat::excerpt(&message.text),
             link: notify::group_link(&ctx.settings.base_url, &m.app_id, &group.id),
             created_at: message.created_at,
+            card_key: None,
         })
         .collect()
 }

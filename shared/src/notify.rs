@@ -76,6 +76,11 @@ pub struct Notification {
     /// Where the card's button leads, opened through the recipient's own app.
     pub link: String,
     pub created_at: Epoch,
+    /// A card meant to change later (a ticket's status card): the first one is a CardKit entity
+    /// sent as a DM; later notifications with the same key update it in place instead of sending
+    /// another DM.
+    #[serde(default)]
+    pub card_key: Option<String>,
 }
 
 /// The workbench page of a group, as seen through `app_id` (the recipient's app).

@@ -371,47 +371,60 @@ fn ticket_notification(
         title,
         excerpt: crate::domain::chat::excerpt(&t.description),
         created_at: t.updated_at,
+        card_key: None,
     }
+}
+
+/// The key of a person's status card for a ticket: one card per person, updated in place.
+fn status_card(mut n: Notification, t: &Ticket) -> Notification {
+    n.card_key = Some(format!("ticket.{}.{}", t.app_id, t.number));
+    n
 }
 
 fn opened_notifications(ctx: &AppContext, tenant: &Tenant, t: &Ticket) -> Vec<Notification> {
     let mut out = Vec::new();
     if let Some(assignee) = &t.assignee {
-        out.push(ticket_notification(
+        out.push(status_card(
+            ticket_notification(
+                ctx,
+                &tenant.org_name,
+                t,
+                NotificationKind::TicketAssigned,
+                Recipient {
+                    app_id: ctx.settings.provider_app_id.clone(),
+                    open_id: assignee.clone(),
+                    name: t.assignee_name.clone().unwrap_or_default(),
+                },
+                format!(
+                    "{} #{} assigned to you: {}",
+                    t.severity.label(),
+                    t.number,
+                    t.title
+                ),
+                "assigned",
+            ),
+            t,
+        ));
+    }
+    out.push(status_card(
+        ticket_notification(
             ctx,
             &tenant.org_name,
             t,
-            NotificationKind::TicketAssigned,
+            NotificationKind::TicketUpdated,
             Recipient {
-                app_id: ctx.settings.provider_app_id.clone(),
-                open_id: assignee.clone(),
-                name: t.assignee_name.clone().unwrap_or_default(),
+                app_id: t.created_by.app_id.clone(),
+                open_id: t.created_by.open_id.clone(),
+                name: t.created_by.name.clone(),
             },
             format!(
-                "{} #{} assigned to you: {}",
-                t.severity.label(),
+                "Ticket #{} opened: {} is on it",
                 t.number,
-                t.title
+                t.assignee_name.clone().unwrap_or_else(|| "your TAM".into())
             ),
-            "assigned",
-        ));
-    }
-    out.push(ticket_notification(
-        ctx,
-        &tenant.org_name,
-        t,
-        NotificationKind::TicketUpdated,
-        Recipient {
-            app_id: t.created_by.app_id.clone(),
-            open_id: t.created_by.open_id.clone(),
-            name: t.created_by.name.clone(),
-        },
-        format!(
-            "Ticket #{} opened: {} is on it",
-            t.number,
-            t.assignee_name.clone().unwrap_or_else(|| "your TAM".into())
+            "opened",
         ),
-        "opened",
+        t,
     ));
     out
 }
@@ -657,7 +670,7 @@ fn moved_notifications(
                 actor.name,
                 t.status.label().to_lowercase()
             );
-            n
+            status_card(n, t)
         })
         .collect()
 }

@@ -109,6 +109,7 @@ fn notification(t: &TestStack, i: usize, recipient: (&str, &str)) -> Notificatio
         excerpt: format!("message {i}"),
         link: format!("{}/lark/{}/workbench", t.base(), recipient.0),
         created_at: t.stack.ctx.now(),
+        card_key: None,
     }
 }
 
@@ -478,4 +479,66 @@ async fn a_digest_that_fails_to_send_keeps_everything_and_goes_out_on_retry() {
         .await
         .unwrap();
     assert_eq!(counted, 2, "the failed attempts were not counted");
+}
+
+#[tokio::test]
+async fn a_tickets_status_card_is_sent_once_and_then_updated_in_place() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (_, opened) = ana
+        .open_ticket(
+            CUSTOMER_APP_ID,
+            &json!({"title": "Robots offline", "severity": "sev2"}),
+        )
+        .await;
+    let id = opened["id"].as_str().unwrap().to_owned();
+    let engineer = t
+        .signed_in(
+            PROVIDER_APP_ID,
+            if opened["assignee"] == "Eli Novak" {
+                "eli"
+            } else {
+                "erin"
+            },
+        )
+        .await;
+    t.deliver().await;
+    let ana_cards = || async {
+        let cards = t.sandbox_get("/_sandbox/cards").await;
+        cards["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["app_id"] == CUSTOMER_APP_ID)
+            .cloned()
+            .collect::<Vec<Value>>()
+    };
+    let dms = t.dms(CUSTOMER_APP_ID, "ana").await;
+    assert_eq!(dms.len(), 1, "the status card, as a DM");
+    assert_eq!(dms[0]["content"]["type"], "card", "sent as a card entity");
+    let cards = ana_cards().await;
+    assert_eq!(cards.len(), 1);
+    assert_eq!(cards[0]["sent"], true);
+
+    // Each move updates that card; Ana gets no new DM, window or not.
+    for (step, status) in ["in_progress", "waiting_on_customer"].iter().enumerate() {
+        t.clock.advance(60);
+        let (code, body) = engineer.move_ticket(PROVIDER_APP_ID, &id, status).await;
+        assert_eq!(code.as_u16(), 200, "{body}");
+        t.deliver().await;
+        let cards = ana_cards().await;
+        assert_eq!(cards.len(), 1, "still one card entity");
+        assert_eq!(cards[0]["sequence"], step as u64 + 1);
+        assert_eq!(cards[0]["updates"], step as u64 + 1);
+        assert_eq!(t.dms(CUSTOMER_APP_ID, "ana").await.len(), 1, "no new DM");
+    }
+    let title = cards_title(&ana_cards().await[0]);
+    assert!(title.contains("Waiting on customer"), "{title}");
+}
+
+fn cards_title(card: &Value) -> String {
+    card["card"]["header"]["title"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }

@@ -246,6 +246,51 @@ impl LarkClient {
         }
     }
 
+    // ----- CardKit (§6.3) ------------------------------------------------------------------------
+
+    /// Creates a card entity (JSON 2.0) to send once and update in place later.
+    pub async fn create_card(&self, token: &str, card: &Value) -> Result<String, LarkError> {
+        #[derive(serde::Deserialize)]
+        struct Created {
+            card_id: String,
+        }
+        let body = json!({"type": "card_json", "data": card.to_string()});
+        let created: Created = self
+            .send_data(
+                self.http
+                    .post(self.url("/open-apis/cardkit/v1/cards"))
+                    .bearer_auth(token)
+                    .json(&body),
+            )
+            .await?;
+        Ok(created.card_id)
+    }
+
+    /// Replaces a card entity's content; `sequence` must grow with every operation on it.
+    pub async fn update_card(
+        &self,
+        token: &str,
+        card_id: &str,
+        card: &Value,
+        sequence: i64,
+        uuid: &str,
+    ) -> Result<(), LarkError> {
+        let body = json!({
+            "card": {"type": "card_json", "data": card.to_string()},
+            "sequence": sequence,
+            "uuid": uuid,
+        });
+        let _: Value = self
+            .send_data(
+                self.http
+                    .put(self.url(&format!("/open-apis/cardkit/v1/cards/{card_id}")))
+                    .bearer_auth(token)
+                    .json(&body),
+            )
+            .await?;
+        Ok(())
+    }
+
     // ----- messages (§5) ------------------------------------------------------------------------
 
     /// Sends an interactive card to a person by open_id. `uuid` (≤ 50 chars) makes a repeated
@@ -257,10 +302,33 @@ impl LarkClient {
         card: &Value,
         uuid: &str,
     ) -> Result<SentMessage, LarkError> {
+        self.send_interactive(token, open_id, card.to_string(), uuid)
+            .await
+    }
+
+    /// Sends a CardKit card entity (it can be sent once; later it is updated in place).
+    pub async fn send_card_entity(
+        &self,
+        token: &str,
+        open_id: &str,
+        card_id: &str,
+        uuid: &str,
+    ) -> Result<SentMessage, LarkError> {
+        let content = json!({"type": "card", "data": {"card_id": card_id}}).to_string();
+        self.send_interactive(token, open_id, content, uuid).await
+    }
+
+    async fn send_interactive(
+        &self,
+        token: &str,
+        open_id: &str,
+        content: String,
+        uuid: &str,
+    ) -> Result<SentMessage, LarkError> {
         let body = json!({
             "receive_id": open_id,
             "msg_type": "interactive",
-            "content": card.to_string(),
+            "content": content,
             "uuid": uuid,
         });
         self.send_data(

@@ -142,6 +142,7 @@ mod tests {
             excerpt: excerpt.into(),
             link: format!("https://support.example.com/lark/cli_a/workbench?group=g_1#{i}"),
             created_at: 0,
+            card_key: None,
         }
     }
 

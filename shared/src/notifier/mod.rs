@@ -177,7 +177,7 @@ async fn process_notification(ctx: &AppContext, n: &Notification) -> AppResult<H
         let month = rules::month_of(now);
         let snap = ctx
             .store
-            .notifier_snapshot(Some(&n.id), person, &month)
+            .notifier_snapshot(Some(&n.id), person, &month, n.card_key.as_deref())
             .await?;
         let plan = snap.tenant.as_ref().map(|t| t.plan).unwrap_or_default();
         let step = budget::step(&plan, snap.usage.calls, snap.usage.exhausted);
@@ -200,6 +200,10 @@ async fn process_notification(ctx: &AppContext, n: &Notification) -> AppResult<H
             }
             Some(NotifState::Claimed) => return Ok(Handled::Done),
             Some(NotifState::Released) | None => {}
+        }
+        let live_card = snap.card.as_ref().filter(|c| snap.now_ok(c, ctx.now()));
+        if let (Some(key), Some(card)) = (&n.card_key, live_card) {
+            return update_in_place(ctx, n, key, card, &snap, &month).await;
         }
         let window = &snap.window;
         let free = window.until <= now && window.digest_due.is_none();
@@ -243,6 +247,87 @@ async fn process_notification(ctx: &AppContext, n: &Notification) -> AppResult<H
     Ok(Handled::RetryIn(1))
 }
 
+// ----- cards updated in place ------------------------------------------------------------------
+
+/// A change to something the person already has a card for (a ticket's status): the card entity
+/// is updated in place — not a new DM, so no window — and counted as the call it is.
+async fn update_in_place(
+    ctx: &AppContext,
+    n: &Notification,
+    key: &str,
+    card: &crate::store::CardRecord,
+    snap: &Snapshot,
+    month: &str,
+) -> AppResult<Handled> {
+    let person = person_of(n);
+    let now = ctx.now();
+    let claim = Claim {
+        person,
+        holder: &n.id,
+        until: now,
+        now,
+        notif_id: Some(&n.id),
+        digest: None,
+        month,
+        bypass: true,
+    };
+    match ctx.store.claim_window(&claim).await {
+        Ok(()) => {}
+        Err(StoreError::ConditionFailed) => return Ok(Handled::Done), // handled already
+        Err(e) => return Err(e.into()),
+    }
+    let sequence = card.sequence + 1;
+    let result = async {
+        let token = token_for(ctx, person.app_id, snap.token.as_ref()).await?;
+        ctx.lark
+            .update_card(
+                &token,
+                &card.card_id,
+                &cards::single(n),
+                sequence,
+                &rules::lark_uuid(&n.id),
+            )
+            .await
+            .map_err(AppError::from)
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            let saved = crate::store::CardRecord {
+                sequence,
+                ..card.clone()
+            };
+            match ctx
+                .store
+                .save_card(key, person, &saved, Some(card.sequence))
+                .await
+            {
+                Ok(()) | Err(StoreError::ConditionFailed) => Ok(Handled::Done),
+                Err(e) => Err(e.into()),
+            }
+        }
+        Err(e) => {
+            ctx.store
+                .release_claim(&n.id, person.app_id, month, now)
+                .await?;
+            if let AppError::Lark(LarkError::Api {
+                code: 200740 | 200750 | 300311,
+                ..
+            }) = &e
+            {
+                // The entity is gone or expired: the retry sends a fresh card as a DM.
+                ctx.store.forget_card(key, person).await?;
+                return Ok(Handled::RetryIn(0));
+            }
+            e.log();
+            Ok(Handled::RetryIn(rules::backoff(
+                ctx.settings.retry_base_seconds,
+                1,
+            )))
+        }
+    }
+}
+
 // ----- digests -----------------------------------------------------------------------------------
 
 fn digest_holder(person: PersonKey<'_>, due: Epoch) -> String {
@@ -258,7 +343,10 @@ async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
         crate::store::pause_before_retry(attempt).await;
         let now = ctx.now();
         let month = rules::month_of(now);
-        let snap = ctx.store.notifier_snapshot(None, person, &month).await?;
+        let snap = ctx
+            .store
+            .notifier_snapshot(None, person, &month, None)
+            .await?;
         let plan = snap.tenant.as_ref().map(|t| t.plan).unwrap_or_default();
         let step = budget::step(&plan, snap.usage.calls, snap.usage.exhausted);
         let w = &snap.window;
@@ -437,6 +525,7 @@ async fn warn_tam(ctx: &AppContext, tenant: &Tenant, step: Step, month: &str) ->
         excerpt,
         link: format!("{}/lark/{provider}/workbench", ctx.settings.base_url),
         created_at: ctx.now(),
+        card_key: None,
     };
     crate::notify::enqueue(ctx, &[warning]).await
 }
@@ -535,25 +624,59 @@ async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Handled> {
 async fn send(ctx: &AppContext, d: &Delivery<'_>, uuid: &str) -> Result<SentMessage, SendError> {
     let app_id = d.person.app_id;
     let token = token_for(ctx, app_id, d.token.as_ref()).await?;
-    match ctx
-        .lark
-        .send_card(&token, d.person.open_id, &d.card, uuid)
-        .await
-    {
-        Err(e) if e.is_token_invalid() => {
+    match send_once(ctx, d, &token, uuid).await {
+        Err(SendError::Lark(e)) if e.is_token_invalid() => {
             ctx.lark.forget_token(app_id);
             ctx.store
                 .forget_token(app_id, &token)
                 .await
                 .map_err(AppError::from)?;
             let token = fresh_token(ctx, app_id).await?;
-            ctx.lark
-                .send_card(&token, d.person.open_id, &d.card, uuid)
-                .await
-                .map_err(SendError::Lark)
+            send_once(ctx, d, &token, uuid).await
         }
-        other => other.map_err(SendError::Lark),
+        other => other,
     }
+}
+
+/// One send with one token: a plain card, or for a card meant to change later (a single
+/// notification with a card key) a new card entity, sent and remembered for updates.
+async fn send_once(
+    ctx: &AppContext,
+    d: &Delivery<'_>,
+    token: &str,
+    uuid: &str,
+) -> Result<SentMessage, SendError> {
+    let key = match d.notifications {
+        [only] if !d.is_digest => only.card_key.as_deref(),
+        _ => None,
+    };
+    let Some(key) = key else {
+        return ctx
+            .lark
+            .send_card(token, d.person.open_id, &d.card, uuid)
+            .await
+            .map_err(SendError::Lark);
+    };
+    let card_id = ctx
+        .lark
+        .create_card(token, &d.card)
+        .await
+        .map_err(SendError::Lark)?;
+    let sent = ctx
+        .lark
+        .send_card_entity(token, d.person.open_id, &card_id, uuid)
+        .await
+        .map_err(SendError::Lark)?;
+    let record = crate::store::CardRecord {
+        card_id,
+        sequence: 0,
+        created_at: ctx.now(),
+    };
+    ctx.store
+        .save_card(key, d.person, &record, None)
+        .await
+        .map_err(AppError::from)?;
+    Ok(sent)
 }
 
 /// The app's tenant token: this instance's, else the one another invocation stored, else a new

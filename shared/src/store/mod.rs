@@ -28,8 +28,8 @@ pub use groups::{MessagePage, Posted, MESSAGE_PAGE};
 pub use invitations::expiry_hour;
 pub use model::*;
 pub use notifier::{
-    due_hour, Claim, NotifRecord, NotifState, PersonKey, Snapshot, StoredToken, Undeliverable,
-    Usage, Window, DIGEST_LINES,
+    due_hour, CardRecord, Claim, NotifRecord, NotifState, PersonKey, Snapshot, StoredToken,
+    Undeliverable, Usage, Window, CARD_LIFETIME, DIGEST_LINES,
 };
 pub use tickets::{NewTicket, TicketMove};
 

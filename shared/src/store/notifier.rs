@@ -126,6 +126,31 @@ pub struct Usage {
     pub exhausted: bool,
 }
 
+/// A card entity a person received, to update in place.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CardRecord {
+    pub card_id: String,
+    pub sequence: i64,
+    pub created_at: Epoch,
+}
+
+/// Card entities expire 14 days after creation (lark-api.md §6.3); a day's margin.
+pub const CARD_LIFETIME: Epoch = 13 * 24 * 3600;
+
+fn card_key(key: &str, person: PersonKey<'_>) -> (String, String) {
+    (
+        format!("CARD#{key}#{}#{}", person.app_id, person.open_id),
+        "CARD".into(),
+    )
+}
+
+impl Snapshot {
+    /// Whether a stored card entity can still be updated at `now`.
+    pub fn now_ok(&self, card: &CardRecord, now: Epoch) -> bool {
+        now - card.created_at < CARD_LIFETIME
+    }
+}
+
 /// What the notifier reads before deciding, in one request.
 #[derive(Debug, Default)]
 pub struct Snapshot {
@@ -135,6 +160,8 @@ pub struct Snapshot {
     pub usage: Usage,
     /// The recipient's app (its plan, its TAM).
     pub tenant: Option<super::Tenant>,
+    /// The card entity to update, when the notification has a card key.
+    pub card: Option<CardRecord>,
 }
 
 /// Who is being notified, through which app.
@@ -194,6 +221,7 @@ impl Store {
         notif_id: Option<&str>,
         person: PersonKey<'_>,
         month: &str,
+        card: Option<&str>,
     ) -> Result<Snapshot, StoreError> {
         let (usage_pk, usage_sk) = usage_key(person.app_id, month);
         let mut keys = vec![
@@ -204,6 +232,10 @@ impl Store {
         ];
         if let Some(id) = notif_id {
             let (pk, sk) = notif_key(id);
+            keys.push(key_item(pk, sk));
+        }
+        if let Some(key) = card {
+            let (pk, sk) = card_key(key, person);
             keys.push(key_item(pk, sk));
         }
         let request = built(
@@ -240,6 +272,8 @@ impl Store {
                 snap.usage = decode(item)?;
             } else if pk.starts_with("APP#") {
                 snap.tenant = Some(decode(item)?);
+            } else if pk.starts_with("CARD#") {
+                snap.card = Some(decode(item)?);
             } else {
                 snap.notif = Some(decode(item)?);
             }
@@ -586,6 +620,68 @@ impl Store {
 
     pub async fn calls_this_month(&self, app_id: &str, month: &str) -> Result<i64, StoreError> {
         Ok(self.usage(app_id, month).await?.calls)
+    }
+
+    /// Undoes a window-less claim after a failed call: the notification may be taken again and
+    /// the call is not counted (Lark does not count failures).
+    pub async fn release_claim(
+        &self,
+        notif_id: &str,
+        app_id: &str,
+        month: &str,
+        now: Epoch,
+    ) -> Result<(), StoreError> {
+        self.transact(vec![
+            self.notif_put(notif_id, NotifState::Released, now, false)?,
+            self.count_call(app_id, month, -1, now)?,
+        ])
+        .await
+    }
+
+    /// Remembers the card entity a person got for `key`, at its latest sequence. Conditioned on
+    /// the sequence read, so two updates cannot both claim the same next number.
+    pub async fn save_card(
+        &self,
+        key: &str,
+        person: PersonKey<'_>,
+        card: &CardRecord,
+        previous: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let (pk, sk) = card_key(key, person);
+        let mut put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(encode(&Keyed {
+                pk,
+                sk,
+                gsi1pk: None,
+                gsi1sk: None,
+                ttl: Some(card.created_at + CARD_LIFETIME),
+                entity: card,
+            })?));
+        put = match previous {
+            Some(seq) => put
+                .condition_expression("#seq = :prev")
+                .expression_attribute_names("#seq", "sequence")
+                .expression_attribute_values(":prev", n(seq)),
+            None => put,
+        };
+        self.transact(vec![TransactWriteItem::builder()
+            .put(built(put.build())?)
+            .build()])
+            .await
+    }
+
+    pub async fn forget_card(&self, key: &str, person: PersonKey<'_>) -> Result<(), StoreError> {
+        let (pk, sk) = card_key(key, person);
+        self.db
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .send()
+            .await
+            .map_err(dynamo_err)?;
+        Ok(())
     }
 
     pub async fn save_token(&self, app_id: &str, token: &StoredToken) -> Result<(), StoreError> {

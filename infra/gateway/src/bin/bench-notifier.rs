@@ -173,6 +173,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     excerpt: format!("event {minute}.{i}"),
                     link: format!("{}/lark/{CUSTOMER_APP_ID}/workbench", stack.base_url),
                     created_at: clock.now(),
+                    card_key: None,
                 }
             })
             .collect();
