@@ -2,17 +2,8 @@
 //! queue a notification, the member list, leaving and removing, and who may see what.
 
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 use tamlink_tests::*;
-
-fn texts(page: &Value) -> Vec<String> {
-    page["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["text"].as_str().unwrap().to_owned())
-        .collect()
-}
 
 #[tokio::test]
 async fn colleagues_and_staff_chat_and_a_cursor_returns_only_what_is_new() {

@@ -9,15 +9,6 @@ fn ticket(title: &str, severity: &str) -> Value {
     json!({"title": title, "description": "Telemetry stopped at 09:12 for all robots in hall B.", "severity": severity, "product": "Fleet API"})
 }
 
-fn texts(page: &Value) -> Vec<String> {
-    page["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["text"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[tokio::test]
 async fn a_colleague_opens_a_ticket_and_lands_in_its_group_with_an_engineer_and_the_tam() {
     let t = TestStack::demo().await;

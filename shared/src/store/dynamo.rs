@@ -254,6 +254,24 @@ impl Store {
         self.transact(writes).await
     }
 
+    /// One conditional update whose failed condition means "already done": `Ok(false)` then.
+    pub(super) async fn update_unless_done(
+        &self,
+        update: aws_sdk_dynamodb::types::builders::UpdateBuilder,
+    ) -> Result<bool, StoreError> {
+        let update = update
+            .build()
+            .map_err(|e| StoreError::Decode(e.to_string()))?;
+        match self
+            .transact(vec![TransactWriteItem::builder().update(update).build()])
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Runs writes as one transaction; a failed condition anywhere is `ConditionFailed`.
     pub(super) async fn transact(&self, writes: Vec<TransactWriteItem>) -> Result<(), StoreError> {
         self.db

@@ -506,15 +506,7 @@ impl Store {
             ":dkey",
             s(format!("{due:012}#{}#{}", person.app_id, person.open_id)),
         );
-        match self
-            .transact(vec![TransactWriteItem::builder()
-                .update(built(up.build())?)
-                .build()])
-            .await
-        {
-            Err(StoreError::ConditionFailed) => Ok(()),
-            other => other,
-        }
+        self.update_unless_done(up).await.map(|_| ())
     }
 
     /// Remembers that Lark refused a call for the month's quota.

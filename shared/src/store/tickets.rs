@@ -258,15 +258,7 @@ impl Store {
             )
             .expression_attribute_values(":at", n(at))
             .expression_attribute_values(":null", s("NULL"));
-        match self
-            .transact(vec![TransactWriteItem::builder()
-                .update(built(up.build())?)
-                .build()])
-            .await
-        {
-            Err(StoreError::ConditionFailed) => Ok(()),
-            other => other,
-        }
+        self.update_unless_done(up).await.map(|_| ())
     }
 
     /// Tickets of one SLA hour whose first response is due by `until` and still missing.
@@ -291,16 +283,7 @@ impl Store {
             ))
             .expression_attribute_values(":yes", AttributeValue::Bool(true))
             .expression_attribute_values(":no", AttributeValue::Bool(false));
-        match self
-            .transact(vec![TransactWriteItem::builder()
-                .update(built(up.build())?)
-                .build()])
-            .await
-        {
-            Ok(()) => Ok(true),
-            Err(StoreError::ConditionFailed) => Ok(false),
-            Err(e) => Err(e),
-        }
+        self.update_unless_done(up).await
     }
 
     fn keyed_pages(schedule: &PageSchedule) -> Keyed<'_, PageSchedule> {
