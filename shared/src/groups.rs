@@ -73,6 +73,28 @@ impl Actor {
         }
     }
 
+    /// The actor as a new member of a group (colleagues join through their own app).
+    pub fn as_member(
+        &self,
+        group_id: &str,
+        added_by: &str,
+        via: crate::store::JoinedVia,
+        now: Epoch,
+    ) -> Member {
+        Member {
+            group_id: group_id.to_owned(),
+            side: self.side,
+            app_id: self.app_id.to_string(),
+            open_id: self.open_id.clone(),
+            name: self.name.clone(),
+            avatar: self.avatar.clone(),
+            role: self.staff.as_ref().map(|s| s.role),
+            added_by: added_by.to_owned(),
+            added_at: now,
+            via,
+        }
+    }
+
     fn is(&self, app_id: &str, open_id: &str) -> bool {
         self.app_id.as_str() == app_id && self.open_id == open_id
     }
@@ -241,33 +263,40 @@ pub async fn post(
         Posted::New(m) => (m, true),
         Posted::Duplicate(m) => (m, false),
     };
-    if let Some(number) = open.group.ticket {
-        if actor.side == Side::Service && is_new {
-            // The service team's first reply in a ticket group is the ticket's first response.
-            ctx.store
-                .mark_first_response(&open.group.app_id, number, message.created_at)
-                .await?;
+    if let (Some(number), Side::Service, true) = (open.group.ticket, actor.side, is_new) {
+        // The service team's first reply in a ticket group is the ticket's first response.
+        ctx.store
+            .mark_first_response(&open.group.app_id, number, message.created_at)
+            .await?;
+    }
+    if message.mentions.is_empty() && open.group.ticket.is_none() {
+        return Ok((message.into(), is_new));
+    }
+    // One read of the organisation's name (none for staff, who loaded it to open the group),
+    // and one queue request for every notification of this message.
+    let org_name = match &open.org {
+        Some(org) => org.org_name.clone(),
+        None => {
+            crate::orgs::load(ctx, &AppId::parse(&open.group.app_id)?)
+                .await?
+                .org_name
         }
-        let replies =
-            crate::tickets::reply_notifications(ctx, &open.group, number, &message, actor.side)
-                .await?;
-        notify::enqueue(ctx, &replies).await?;
+    };
+    let mut notes = mention_notifications(ctx, &open.group, &org_name, &message);
+    if let Some(number) = open.group.ticket {
+        notes.extend(
+            crate::tickets::reply_notifications(
+                ctx,
+                &open.group,
+                &org_name,
+                number,
+                &message,
+                actor.side,
+            )
+            .await?,
+        );
     }
-    if !message.mentions.is_empty() {
-        let org_name = match &open.org {
-            Some(org) => org.org_name.clone(),
-            None => {
-                crate::orgs::load(ctx, &AppId::parse(&open.group.app_id)?)
-                    .await?
-                    .org_name
-            }
-        };
-        notify::enqueue(
-            ctx,
-            &mention_notifications(ctx, &open.group, &org_name, &message),
-        )
-        .await?;
-    }
+    notify::enqueue(ctx, &notes).await?;
     Ok((message.into(), is_new))
 }
 

@@ -15,8 +15,7 @@ use crate::groups::{self, Actor};
 pub use crate::session::InvitationToken;
 use crate::session::{random_token, TokenError};
 use crate::store::{
-    expiry_hour, Group, Invitation, InvitationStatus, JoinedVia, Member, Side, StoreError,
-    TenantKind,
+    expiry_hour, Group, Invitation, InvitationStatus, JoinedVia, Side, StoreError, TenantKind,
 };
 
 pub const INVITATION_TTL: Epoch = 24 * 3600;
@@ -253,18 +252,12 @@ pub async fn accept(ctx: &AppContext, actor: &Actor, link: &ValidLink) -> AppRes
     }
     let now = ctx.now();
     let inv = &link.invitation;
-    let member = Member {
-        group_id: link.group.id.clone(),
-        side: Side::Colleague,
-        app_id: actor.app_id.to_string(),
-        open_id: actor.open_id.clone(),
-        name: actor.name.clone(),
-        avatar: actor.avatar.clone(),
-        role: None,
-        added_by: inv.created_by.open_id.clone(),
-        added_at: now,
-        via: JoinedVia::Invitation,
-    };
+    let member = actor.as_member(
+        &link.group.id,
+        &inv.created_by.open_id,
+        JoinedVia::Invitation,
+        now,
+    );
     match ctx.store.accept_invitation(inv, &member, now).await {
         Ok(()) => {}
         Err(StoreError::ConditionFailed) => {

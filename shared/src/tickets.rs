@@ -203,18 +203,7 @@ pub async fn create(
             msg_seq: 1,
             ticket: Some(number),
         };
-        let mut members = vec![Member {
-            group_id: group_id.clone(),
-            side: Side::Colleague,
-            app_id: actor.app_id.to_string(),
-            open_id: actor.open_id.clone(),
-            name: actor.name.clone(),
-            avatar: actor.avatar.clone(),
-            role: None,
-            added_by: actor.open_id.clone(),
-            added_at: now,
-            via: JoinedVia::Ticket,
-        }];
+        let mut members = vec![actor.as_member(&group_id, &actor.open_id, JoinedVia::Ticket, now)];
         members.push(service_member(
             &group_id,
             &provider,
@@ -683,6 +672,7 @@ fn moved_notifications(
 pub async fn reply_notifications(
     ctx: &AppContext,
     group: &Group,
+    org_name: &str,
     number: u64,
     message: &Message,
     author_side: Side,
@@ -715,10 +705,9 @@ pub async fn reply_notifications(
         return Ok(Vec::new());
     }
     let who = author.map_or("Someone", |a| a.name.as_str());
-    let org = crate::orgs::load(ctx, &AppId::parse(&group.app_id)?).await?;
     let mut n = ticket_notification(
         ctx,
-        &org.org_name,
+        org_name,
         &ticket,
         NotificationKind::TicketUpdated,
         to,

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
+use aws_sdk_dynamodb::types::builders::PutBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use serde::de::DeserializeOwned;
@@ -243,10 +244,12 @@ impl Store {
         group: &Group,
         members: &[Member],
     ) -> Result<(), StoreError> {
-        let mut writes = vec![self.put_item(
-            Self::keyed_tenant(tenant),
-            Some("attribute_exists(pk) AND #st <> :active"),
-        )?];
+        let tenant_put = self
+            .put_builder(&Self::keyed_tenant(tenant))?
+            .condition_expression("attribute_exists(pk) AND #st <> :active")
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":active", s("active"));
+        let mut writes = vec![Self::put_write(tenant_put)?];
         writes.push(self.put_item(Self::keyed_group(group), Some("attribute_not_exists(pk)"))?);
         for m in members {
             writes.push(self.put_item(Self::keyed_member(m), None)?);
@@ -291,24 +294,33 @@ impl Store {
         Ok(())
     }
 
+    /// A put of one keyed item, for the caller to add a condition and its values.
+    pub(super) fn put_builder<T: Serialize>(
+        &self,
+        keyed: &Keyed<'_, T>,
+    ) -> Result<PutBuilder, StoreError> {
+        Ok(Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(encode(keyed)?)))
+    }
+
+    /// A finished put as one write of a transaction.
+    pub(super) fn put_write(put: PutBuilder) -> Result<TransactWriteItem, StoreError> {
+        let put = put.build().map_err(|e| StoreError::Decode(e.to_string()))?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// A put with an optional condition that needs no values (`attribute_not_exists(pk)`).
     pub(super) fn put_item<T: Serialize>(
         &self,
         keyed: Keyed<'_, T>,
         condition: Option<&str>,
     ) -> Result<TransactWriteItem, StoreError> {
-        let mut put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(encode(&keyed)?));
-        if let Some(c) = condition {
-            put = put.condition_expression(c);
-            if c.contains(":active") {
-                put = put
-                    .expression_attribute_names("#st", "status")
-                    .expression_attribute_values(":active", s("active"));
-            }
-        }
-        let put = put.build().map_err(|e| StoreError::Decode(e.to_string()))?;
-        Ok(TransactWriteItem::builder().put(put).build())
+        let put = self.put_builder(&keyed)?;
+        Self::put_write(match condition {
+            Some(c) => put.condition_expression(c),
+            None => put,
+        })
     }
 
     // ----- staff and people ----------------------------------------------------------------------

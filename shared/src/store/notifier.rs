@@ -18,11 +18,11 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{
-    AttributeValue, Delete, KeysAndAttributes, Put, TransactWriteItem, Update,
+    AttributeValue, Delete, KeysAndAttributes, TransactWriteItem, Update,
 };
 use serde::{Deserialize, Serialize};
 
-use super::dynamo::{decode, dynamo_err, encode, s, Item, Keyed};
+use super::dynamo::{decode, dynamo_err, s, Item, Keyed};
 use super::{Store, StoreError};
 use crate::clock::Epoch;
 use crate::notify::Notification;
@@ -292,25 +292,21 @@ impl Store {
     ) -> Result<TransactWriteItem, StoreError> {
         let (pk, sk) = notif_key(id);
         let record = NotifRecord { state, at: now };
-        let mut put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(encode(&Keyed {
-                pk,
-                sk,
-                gsi1pk: None,
-                gsi1sk: None,
-                ttl: Some(now + NOTIF_TTL),
-                entity: &record,
-            })?));
+        let mut put = self.put_builder(&Keyed {
+            pk,
+            sk,
+            gsi1pk: None,
+            gsi1sk: None,
+            ttl: Some(now + NOTIF_TTL),
+            entity: &record,
+        })?;
         if first {
             put = put
                 .condition_expression("attribute_not_exists(pk) OR #st = :released")
                 .expression_attribute_names("#st", "state")
                 .expression_attribute_values(":released", s("released"));
         }
-        Ok(TransactWriteItem::builder()
-            .put(built(put.build())?)
-            .build())
+        Self::put_write(put)
     }
 
     fn count_call(
@@ -580,21 +576,16 @@ impl Store {
             reason: reason.to_owned(),
             at: now,
         };
-        let put = built(
-            Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(encode(&Keyed {
-                    pk: format!("UNDELIVERABLE#{}", notification.org_app_id),
-                    sk: format!("{now:012}#{}", notification.id),
-                    gsi1pk: None,
-                    gsi1sk: None,
-                    ttl: Some(now + 90 * 24 * 3600),
-                    entity: &record,
-                })?))
-                .build(),
-        )?;
+        let keyed = Keyed {
+            pk: format!("UNDELIVERABLE#{}", notification.org_app_id),
+            sk: format!("{now:012}#{}", notification.id),
+            gsi1pk: None,
+            gsi1sk: None,
+            ttl: Some(now + 90 * 24 * 3600),
+            entity: &record,
+        };
         self.transact(vec![
-            TransactWriteItem::builder().put(put).build(),
+            self.put_item(keyed, None)?,
             self.notif_put(&notification.id, NotifState::Undeliverable, now, false)?,
         ])
         .await
@@ -640,16 +631,14 @@ impl Store {
         previous: Option<i64>,
     ) -> Result<(), StoreError> {
         let (pk, sk) = card_key(key, person);
-        let mut put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(encode(&Keyed {
-                pk,
-                sk,
-                gsi1pk: None,
-                gsi1sk: None,
-                ttl: Some(card.created_at + CARD_LIFETIME),
-                entity: card,
-            })?));
+        let mut put = self.put_builder(&Keyed {
+            pk,
+            sk,
+            gsi1pk: None,
+            gsi1sk: None,
+            ttl: Some(card.created_at + CARD_LIFETIME),
+            entity: card,
+        })?;
         put = match previous {
             Some(seq) => put
                 .condition_expression("#seq = :prev")
@@ -657,10 +646,7 @@ impl Store {
                 .expression_attribute_values(":prev", n(seq)),
             None => put,
         };
-        self.transact(vec![TransactWriteItem::builder()
-            .put(built(put.build())?)
-            .build()])
-            .await
+        self.transact(vec![Self::put_write(put)?]).await
     }
 
     pub async fn forget_card(&self, key: &str, person: PersonKey<'_>) -> Result<(), StoreError> {

@@ -349,23 +349,17 @@ impl Store {
             next_page_at: next_at,
             ..schedule.clone()
         };
-        let keyed = Self::keyed_pages(&moved);
-        let item = super::dynamo::encode(&keyed)?;
-        let put = built(
-            aws_sdk_dynamodb::types::Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .condition_expression("pages = :seen")
-                .expression_attribute_values(":seen", n(i64::from(schedule.pages)))
-                .build(),
-        )?;
+        let put = self
+            .put_builder(&Self::keyed_pages(&moved))?
+            .condition_expression("pages = :seen")
+            .expression_attribute_values(":seen", n(i64::from(schedule.pages)));
         let ticket = self
             .ticket_update(schedule.app_id.as_str(), schedule.number)
             .update_expression("SET emergency.pages = :p")
             .condition_expression("attribute_exists(emergency)")
             .expression_attribute_values(":p", n(i64::from(moved.pages)));
         self.transact(vec![
-            TransactWriteItem::builder().put(put).build(),
+            Self::put_write(put)?,
             TransactWriteItem::builder()
                 .update(built(ticket.build())?)
                 .build(),
