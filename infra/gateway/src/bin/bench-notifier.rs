@@ -60,6 +60,35 @@ async fn dynamo_requests(stack: &LocalStack) -> u64 {
     counts["total"].as_u64().unwrap_or(0)
 }
 
+/// What the simulated minutes cost, the notifier's handler and the digest sweep apart.
+#[derive(Default)]
+struct Tally {
+    sqs_messages: usize,
+    handler_requests: u64,
+    sweep_requests: u64,
+}
+
+impl Tally {
+    /// One simulated minute as AWS would run it: the queue is handled, the sweep runs, what it
+    /// queued is handled; then the clock moves on.
+    async fn minute(
+        &mut self,
+        stack: &LocalStack,
+        clock: &ManualClock,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        dynamo_requests(stack).await;
+        self.sqs_messages += stack.deliver().await?;
+        self.handler_requests += dynamo_requests(stack).await;
+        stack.run_job("DigestSweepFunction").await?;
+        self.sweep_requests += dynamo_requests(stack).await;
+        self.sqs_messages += stack.deliver().await?;
+        self.handler_requests += dynamo_requests(stack).await;
+        clock.advance(60);
+        sync_sandbox_clock(stack, clock).await;
+        Ok(())
+    }
+}
+
 async fn people(stack: &LocalStack, count: usize) -> Vec<Person> {
     let users: Vec<Value> = (0..count)
         .map(|i| json!({"user_id": format!("bench{i:03}"), "tenant_key": "tk_acme", "name": format!("Colleague {i}")}))
@@ -138,8 +167,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let started = Instant::now();
     let mut sent_to: HashMap<String, usize> = HashMap::new();
-    let (mut events, mut sqs_messages, mut bursts) = (0usize, 0usize, 0usize);
-    let (mut handler_requests, mut sweep_requests) = (0u64, 0u64);
+    let (mut events, mut bursts) = (0usize, 0usize);
+    let mut tally = Tally::default();
     for minute in 0..MINUTES {
         let (n, burst) = events_this_minute(&mut rng, minute);
         bursts += usize::from(burst);
@@ -178,26 +207,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
             .collect();
         tamlink::notify::enqueue(&stack.ctx, &batch).await?;
-        dynamo_requests(&stack).await;
-        sqs_messages += stack.deliver().await?;
-        handler_requests += dynamo_requests(&stack).await;
-        stack.run_job("DigestSweepFunction").await?;
-        sweep_requests += dynamo_requests(&stack).await;
-        sqs_messages += stack.deliver().await?;
-        handler_requests += dynamo_requests(&stack).await;
-        clock.advance(60);
-        sync_sandbox_clock(&stack, &clock).await;
+        tally.minute(&stack, &clock).await?;
     }
     // Let the last windows end so everything that waited is delivered.
     for _ in 0..30 {
-        dynamo_requests(&stack).await;
-        stack.run_job("DigestSweepFunction").await?;
-        sweep_requests += dynamo_requests(&stack).await;
-        sqs_messages += stack.deliver().await?;
-        handler_requests += dynamo_requests(&stack).await;
-        clock.advance(60);
-        sync_sandbox_clock(&stack, &clock).await;
+        tally.minute(&stack, &clock).await?;
     }
+    let Tally {
+        sqs_messages,
+        handler_requests,
+        sweep_requests,
+    } = tally;
     let elapsed = started.elapsed();
 
     let messages = sandbox(
