@@ -16,15 +16,16 @@ pub struct Settings {
     /// Overrides AWS endpoints (the local moto server); `None` on AWS.
     pub aws_endpoint_url: Option<String>,
     pub aws_region: String,
-    /// HMAC key for sessions and OAuth state. Never printed.
-    pub signing_key: SecretString,
+    /// The Secrets Manager secret holding the HMAC keys for sessions, OAuth state and invitation
+    /// links (`SIGNING_KEY_SECRET_ARN`): set only on the functions that sign or verify (`keys`).
+    pub signing_key_secret: Option<String>,
     /// The provider's own Lark app: its users are staff.
     pub provider_app_id: String,
     /// First retry delay of a failed Lark send, doubling per attempt (`NOTIFIER_RETRY_BASE_SECONDS`).
     pub retry_base_seconds: u64,
-    /// The provider's on-call channel: a Lark custom-bot webhook and its signing secret
-    /// (`ONCALL_WEBHOOK_URL`, `ONCALL_WEBHOOK_SECRET`); emergencies are posted there.
-    pub oncall_webhook: Option<(String, SecretString)>,
+    /// The Secrets Manager secret holding the provider's on-call custom-bot webhook and its
+    /// signing secret (`ONCALL_SECRET_ARN`): set only on the notifier, which posts emergencies.
+    pub oncall_secret: Option<String>,
 }
 
 /// A string that never prints itself.
@@ -58,20 +59,28 @@ impl fmt::Debug for Settings {
             .field("kms_key_id", &self.kms_key_id)
             .field("aws_endpoint_url", &self.aws_endpoint_url)
             .field("provider_app_id", &self.provider_app_id)
-            .field("signing_key", &self.signing_key)
-            .field(
-                "oncall_webhook",
-                &self.oncall_webhook.as_ref().map(|_| "[configured]"),
-            )
+            .field("signing_key_secret", &self.signing_key_secret)
+            .field("oncall_secret", &self.oncall_secret)
             .finish()
     }
 }
 
+/// A setting that is missing or wrong. The message names the setting and never its value, so it
+/// can be reported to Lambda's init error endpoint and logged as it is.
 #[derive(Debug, thiserror::Error)]
 #[error("missing or invalid setting {name}: {why}")]
 pub struct ConfigError {
     pub name: &'static str,
-    pub why: &'static str,
+    pub why: String,
+}
+
+impl ConfigError {
+    pub fn new(name: &'static str, why: impl Into<String>) -> Self {
+        Self {
+            name,
+            why: why.into(),
+        }
+    }
 }
 
 impl Settings {
@@ -80,29 +89,14 @@ impl Settings {
     }
 
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let required = |name: &'static str| {
-            get(name)
-                .filter(|v| !v.trim().is_empty())
-                .ok_or(ConfigError {
-                    name,
-                    why: "not set",
-                })
-        };
+        let optional = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+        let required =
+            |name: &'static str| optional(name).ok_or_else(|| ConfigError::new(name, "not set"));
         let url = |name: &'static str, default: &str| -> Result<String, ConfigError> {
             let v = get(name).unwrap_or_else(|| default.to_owned());
-            url::Url::parse(&v).map_err(|_| ConfigError {
-                name,
-                why: "not a URL",
-            })?;
+            url::Url::parse(&v).map_err(|_| ConfigError::new(name, "not a URL"))?;
             Ok(v.trim_end_matches('/').to_owned())
         };
-        let signing_key = required("TAMLINK_SIGNING_KEY")?;
-        if signing_key.len() < 32 {
-            return Err(ConfigError {
-                name: "TAMLINK_SIGNING_KEY",
-                why: "must be at least 32 characters",
-            });
-        }
         Ok(Self {
             base_url: url("TAMLINK_BASE_URL", "")?,
             lark_base_url: url("LARK_BASE_URL", "https://open.larksuite.com")?,
@@ -112,26 +106,15 @@ impl Settings {
             kms_key_id: required("KMS_KEY_ID")?,
             aws_endpoint_url: get("AWS_ENDPOINT_URL").filter(|v| !v.is_empty()),
             aws_region: get("AWS_REGION").unwrap_or_else(|| "us-east-1".into()),
-            signing_key: SecretString::new(signing_key),
+            signing_key_secret: optional("SIGNING_KEY_SECRET_ARN"),
             provider_app_id: required("PROVIDER_APP_ID")?,
             retry_base_seconds: match get("NOTIFIER_RETRY_BASE_SECONDS") {
-                Some(v) => v.parse().map_err(|_| ConfigError {
-                    name: "NOTIFIER_RETRY_BASE_SECONDS",
-                    why: "not a whole number",
+                Some(v) => v.parse().map_err(|_| {
+                    ConfigError::new("NOTIFIER_RETRY_BASE_SECONDS", "not a whole number")
                 })?,
                 None => 10,
             },
-            oncall_webhook: match get("ONCALL_WEBHOOK_URL").filter(|v| !v.trim().is_empty()) {
-                Some(url) => {
-                    url::Url::parse(&url).map_err(|_| ConfigError {
-                        name: "ONCALL_WEBHOOK_URL",
-                        why: "not a URL",
-                    })?;
-                    let secret = get("ONCALL_WEBHOOK_SECRET").unwrap_or_default();
-                    Some((url, SecretString::new(secret)))
-                }
-                None => None,
-            },
+            oncall_secret: optional("ONCALL_SECRET_ARN"),
         })
     }
 
@@ -155,7 +138,10 @@ mod tests {
             ("TABLE_NAME", "t".into()),
             ("QUEUE_URL", "q".into()),
             ("KMS_KEY_ID", "k".into()),
-            ("TAMLINK_SIGNING_KEY", "s".repeat(40)),
+            (
+                "SIGNING_KEY_SECRET_ARN",
+                "arn:aws:secretsmanager:us-east-1:1:secret:k".into(),
+            ),
             ("PROVIDER_APP_ID", "cli_provider".into()),
         ])
     }
@@ -170,17 +156,28 @@ mod tests {
     }
 
     #[test]
-    fn debug_output_never_contains_the_signing_key() {
-        let e = env();
-        let s = Settings::from_lookup(|k| e.get(k).cloned()).unwrap();
-        assert!(!format!("{s:?}").contains(&"s".repeat(40)));
+    fn a_missing_setting_is_named() {
+        let mut e = env();
+        e.remove("TABLE_NAME");
+        let err = Settings::from_lookup(|k| e.get(k).cloned()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "missing or invalid setting TABLE_NAME: not set"
+        );
     }
 
     #[test]
-    fn short_signing_key_is_refused() {
+    fn no_secret_is_read_from_the_environment() {
+        // A key left in the environment by an old deployment is ignored, never used.
         let mut e = env();
-        e.insert("TAMLINK_SIGNING_KEY", "short".into());
-        let err = Settings::from_lookup(|k| e.get(k).cloned()).unwrap_err();
-        assert_eq!(err.name, "TAMLINK_SIGNING_KEY");
+        e.insert("TAMLINK_SIGNING_KEY", "s".repeat(40));
+        let s = Settings::from_lookup(|k| e.get(k).cloned()).unwrap();
+        assert!(!format!("{s:?}").contains(&"s".repeat(40)));
+        assert!(s.signing_key_secret.unwrap().starts_with("arn:"));
+    }
+
+    #[test]
+    fn secret_string_debug_prints_no_value() {
+        assert_eq!(format!("{:?}", SecretString::new("hunter2")), "[redacted]");
     }
 }

@@ -37,29 +37,29 @@ pub struct InvitationView {
     pub accepted: u32,
 }
 
-fn link(ctx: &AppContext, inv: &Invitation) -> String {
-    let token = ctx.signer.sign_invitation(&InvitationToken {
+fn link(ctx: &AppContext, inv: &Invitation) -> AppResult<String> {
+    let token = ctx.signer()?.sign_invitation(&InvitationToken {
         app_id: inv.app_id.clone(),
         group_id: inv.group_id.clone(),
         invitation_id: inv.id.clone(),
         exp: inv.expires_at,
     });
-    format!(
+    Ok(format!(
         "{}/lark/{}/person/inviteToGroup?token={token}",
         ctx.settings.base_url, inv.app_id
-    )
+    ))
 }
 
-fn view(ctx: &AppContext, inv: &Invitation) -> InvitationView {
-    InvitationView {
+fn view(ctx: &AppContext, inv: &Invitation) -> AppResult<InvitationView> {
+    Ok(InvitationView {
         id: inv.id.clone(),
-        url: link(ctx, inv),
+        url: link(ctx, inv)?,
         created_by: inv.created_by.name.clone(),
         created_at: inv.created_at,
         expires_at: inv.expires_at,
         expires: format_utc(inv.expires_at),
         accepted: inv.accepted,
-    }
+    })
 }
 
 fn is_usable(inv: &Invitation, now: Epoch) -> bool {
@@ -82,7 +82,7 @@ pub async fn list(
         .filter(|i| is_usable(i, now))
         .collect();
     active.sort_by_key(|i| std::cmp::Reverse(i.created_at));
-    Ok(active.iter().map(|i| view(ctx, i)).collect())
+    active.iter().map(|i| view(ctx, i)).collect()
 }
 
 /// Makes a new link to the group. Any member may; the link admits colleagues of the group's
@@ -115,7 +115,7 @@ pub async fn create(ctx: &AppContext, actor: &Actor, group_id: &str) -> AppResul
         accepted: 0,
     };
     ctx.store.create_invitation(&inv).await?;
-    Ok(view(ctx, &inv))
+    view(ctx, &inv)
 }
 
 /// Revokes an active link of a group the actor belongs to.
@@ -168,7 +168,7 @@ pub async fn check_link(
     })?;
     let now = ctx.now();
     let claims = ctx
-        .signer
+        .signer()?
         .verify_invitation(token, app_id, now)
         .map_err(|e| match e {
             TokenError::Malformed | TokenError::BadSignature => AppError::BadRequest(

@@ -40,6 +40,7 @@ pub mod handlers;
 pub mod ids;
 pub mod invitations;
 pub mod jobs;
+pub mod keys;
 pub mod lark;
 pub mod notifier;
 pub mod notify;

@@ -1,53 +1,171 @@
-//! The Lambda entry point every HTTP function binary calls.
+//! The Lambda entry point. Every function in `template.yaml` runs the one `bootstrap` binary
+//! (`lambda/`); its `Handler` property, which Lambda passes as `_HANDLER`, is the function's
+//! logical id, and names the route, the scheduled job or the queue it serves. One binary means
+//! one build and one zip for all functions (README § Deploy has the measured build times).
 
+use std::process::ExitCode;
 use std::sync::Arc;
 
+use lambda_http::RequestExt;
+use tracing::Instrument;
+
 use crate::context::AppContext;
+use crate::jobs::Job;
 use crate::routes::Route;
 
-/// Initialises logging (honouring Lambda's `AWS_LAMBDA_LOG_LEVEL`/`AWS_LAMBDA_LOG_FORMAT`), builds
-/// the context once, and serves one route until the runtime stops.
-pub async fn serve(route: &'static Route) -> Result<(), lambda_http::Error> {
-    lambda_http::tracing::init_default_subscriber();
-    let ctx = Arc::new(AppContext::from_env().await?);
-    lambda_http::run(lambda_http::service_fn(move |req| {
+/// The notifier's logical id: the one function fed by SQS.
+pub const NOTIFIER: &str = "NotifierFunction";
+
+/// What a function in `template.yaml` serves.
+#[derive(Clone, Copy)]
+pub enum Function {
+    Http(&'static Route),
+    Job(&'static Job),
+    Notifier,
+}
+
+impl Function {
+    /// The function a `Handler` names, if any.
+    pub fn by_name(name: &str) -> Option<Self> {
+        if name == NOTIFIER {
+            return Some(Self::Notifier);
+        }
+        crate::routes::by_function(name)
+            .map(Self::Http)
+            .or_else(|| crate::jobs::by_function(name).map(Self::Job))
+    }
+
+    /// Every function the binary can serve, by logical id.
+    pub fn all_names() -> impl Iterator<Item = &'static str> {
+        crate::routes::ALL
+            .iter()
+            .map(|r| r.function)
+            .chain(crate::jobs::ALL.iter().map(|j| j.function))
+            .chain(std::iter::once(NOTIFIER))
+    }
+}
+
+/// Runs the function `_HANDLER` names until the runtime stops. A failure before the first
+/// invocation (an unknown handler, a missing setting, an unreadable secret) is reported to
+/// Lambda's init error endpoint, so it shows as `Runtime.InitError` with the setting's name.
+pub async fn main() -> ExitCode {
+    lambda_runtime::tracing::init_default_subscriber();
+    let handler = std::env::var("_HANDLER").unwrap_or_default();
+    let init = async {
+        let function = Function::by_name(&handler).ok_or_else(|| {
+            format!("unknown handler {handler:?}: set the function's Handler to its logical id")
+        })?;
+        let ctx = AppContext::from_env().await.map_err(|e| e.to_string())?;
+        Ok::<_, String>((function, Arc::new(ctx)))
+    };
+    let (function, ctx) = match init.await {
+        Ok(ready) => ready,
+        Err(message) => {
+            tracing::error!(function = %handler, error = %message, "init failed");
+            report_init_error(&message).await;
+            return ExitCode::FAILURE;
+        }
+    };
+    let served = match function {
+        Function::Http(route) => serve_http(route, ctx).await,
+        Function::Job(job) => serve_job(job, ctx).await,
+        Function::Notifier => serve_notifier(ctx).await,
+    };
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(function = %handler, error = %e, "runtime stopped");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve_http(route: &'static Route, ctx: Arc<AppContext>) -> Result<(), lambda_http::Error> {
+    lambda_http::run(lambda_http::service_fn(move |req: lambda_http::Request| {
         let ctx = ctx.clone();
+        let span = tracing::info_span!(
+            "request",
+            function = route.function,
+            method = %req.method(),
+            path = %req.uri().path(),
+            request_id = %req.lambda_context_ref().map(|c| c.request_id.as_str()).unwrap_or("-"),
+        );
         async move { Ok::<_, std::convert::Infallible>(route.call(&ctx, req).await) }
+            .instrument(span)
     }))
     .await
 }
 
-/// The Lambda entry point of a scheduled function: whatever the schedule sends, run the job.
-pub async fn serve_job(job: &'static crate::jobs::Job) -> Result<(), lambda_runtime::Error> {
-    lambda_runtime::tracing::init_default_subscriber();
-    let ctx = Arc::new(AppContext::from_env().await?);
+async fn serve_job(job: &'static Job, ctx: Arc<AppContext>) -> Result<(), lambda_runtime::Error> {
     lambda_runtime::run(lambda_runtime::service_fn(
-        move |_event: lambda_runtime::LambdaEvent<serde_json::Value>| {
+        move |event: lambda_runtime::LambdaEvent<serde_json::Value>| {
             let ctx = ctx.clone();
+            let span = tracing::info_span!(
+                "job",
+                function = job.function,
+                request_id = %event.context.request_id,
+            );
             async move {
                 (job.run)(&ctx).await.map_err(|e| {
                     e.log();
                     lambda_runtime::Error::from(e.to_string())
                 })
             }
+            .instrument(span)
         },
     ))
     .await
 }
 
-/// The Lambda entry point of the notifier: SQS batches in, partial batch failures out.
-pub async fn serve_notifier() -> Result<(), lambda_runtime::Error> {
-    lambda_runtime::tracing::init_default_subscriber();
-    let ctx = Arc::new(AppContext::from_env().await?);
+async fn serve_notifier(ctx: Arc<AppContext>) -> Result<(), lambda_runtime::Error> {
     lambda_runtime::run(lambda_runtime::service_fn(
         move |event: lambda_runtime::LambdaEvent<aws_lambda_events::event::sqs::SqsEvent>| {
             let ctx = ctx.clone();
+            let span = tracing::info_span!(
+                "batch",
+                function = NOTIFIER,
+                request_id = %event.context.request_id,
+                messages = event.payload.records.len(),
+            );
             async move {
                 Ok::<_, std::convert::Infallible>(
                     crate::notifier::handle(&ctx, event.payload).await,
                 )
             }
+            .instrument(span)
         },
     ))
     .await
+}
+
+/// `POST /runtime/init/error`, as the Runtime API asks of a runtime that cannot start. The
+/// message names a setting, never a value (`config::ConfigError`).
+async fn report_init_error(message: &str) {
+    let Ok(api) = std::env::var("AWS_LAMBDA_RUNTIME_API") else {
+        return;
+    };
+    let body = serde_json::json!({"errorMessage": message, "errorType": "Runtime.InitError"});
+    let sent = reqwest::Client::new()
+        .post(format!("http://{api}/2018-06-01/runtime/init/error"))
+        .header("Lambda-Runtime-Function-Error-Type", "Runtime.InitError")
+        .json(&body)
+        .send()
+        .await;
+    if let Err(e) = sent {
+        tracing::error!(error = %e, "could not report the init error");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_function_name_resolves_and_unknown_ones_do_not() {
+        for name in Function::all_names() {
+            assert!(Function::by_name(name).is_some(), "{name}");
+        }
+        assert!(Function::by_name("bootstrap").is_none());
+        assert!(Function::by_name("").is_none());
+    }
 }

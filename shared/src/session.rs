@@ -13,9 +13,17 @@ use crate::clock::Epoch;
 pub const SESSION_TTL: i64 = 12 * 3600;
 pub const OAUTH_STATE_TTL: i64 = 10 * 60;
 
+/// Signs with the current key; verifies with it or, during a rotation, the previous one.
 #[derive(Clone)]
 pub struct Signer {
     key: Vec<u8>,
+    previous: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Signer([redacted])")
+    }
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -93,11 +101,24 @@ impl Expiring for InvitationToken {
 
 impl Signer {
     pub fn new(key: &[u8]) -> Self {
-        Self { key: key.to_vec() }
+        Self::with_previous(key, None)
+    }
+
+    /// A signer in the middle of a key rotation: tokens signed with `previous` (sessions live
+    /// 12 hours) still verify, new ones are signed with `key`.
+    pub fn with_previous(key: &[u8], previous: Option<&[u8]>) -> Self {
+        Self {
+            key: key.to_vec(),
+            previous: previous.map(<[u8]>::to_vec),
+        }
     }
 
     fn mac(&self, purpose: &str, payload: &str) -> Hmac<Sha256> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        Self::mac_with(&self.key, purpose, payload)
+    }
+
+    fn mac_with(key: &[u8], purpose: &str, payload: &str) -> Hmac<Sha256> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
         mac.update(purpose.as_bytes());
         mac.update(b".");
         mac.update(payload.as_bytes());
@@ -119,9 +140,14 @@ impl Signer {
     ) -> Result<T, TokenError> {
         let (payload, sig) = token.split_once('.').ok_or(TokenError::Malformed)?;
         let sig = B64.decode(sig).map_err(|_| TokenError::Malformed)?;
-        self.mac(purpose, payload)
-            .verify_slice(&sig)
-            .map_err(|_| TokenError::BadSignature)?;
+        let signed_by = |key: &[u8]| {
+            Self::mac_with(key, purpose, payload)
+                .verify_slice(&sig)
+                .is_ok()
+        };
+        if !signed_by(&self.key) && !self.previous.as_deref().is_some_and(signed_by) {
+            return Err(TokenError::BadSignature);
+        }
         let bytes = B64.decode(payload).map_err(|_| TokenError::Malformed)?;
         let value: T = serde_json::from_slice(&bytes).map_err(|_| TokenError::Malformed)?;
         if value.app_id() != app_id {
@@ -247,6 +273,27 @@ mod tests {
             s.verify_session("garbage", "cli_a", 1),
             Err(TokenError::Malformed)
         );
+    }
+
+    #[test]
+    fn during_a_rotation_the_previous_key_still_verifies_and_new_tokens_use_the_current_one() {
+        let old = Signer::new(b"old-key");
+        let before = old.sign_session(&session(100));
+        let rotating = Signer::with_previous(b"new-key", Some(b"old-key"));
+        assert_eq!(
+            rotating.verify_session(&before, "cli_a", 1).unwrap(),
+            session(100)
+        );
+        let after = rotating.sign_session(&session(100));
+        assert!(Signer::new(b"new-key")
+            .verify_session(&after, "cli_a", 1)
+            .is_ok());
+        // Once the previous key is dropped, its sessions end.
+        assert_eq!(
+            Signer::new(b"new-key").verify_session(&before, "cli_a", 1),
+            Err(TokenError::BadSignature)
+        );
+        assert_eq!(format!("{rotating:?}"), "Signer([redacted])");
     }
 
     #[test]

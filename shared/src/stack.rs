@@ -219,15 +219,77 @@ pub fn queue_defs() -> Result<Vec<QueueDef>, StackError> {
         .collect())
 }
 
+/// A Secrets Manager secret as declared: a fixed value, or one generated at creation.
+#[derive(Debug, Clone)]
+pub struct SecretDef {
+    pub logical_id: String,
+    /// `SecretString`, or `GenerateSecretString.SecretStringTemplate`.
+    pub template: String,
+    /// `GenerateSecretString.GenerateStringKey` and `PasswordLength`.
+    pub generate: Option<(String, usize)>,
+}
+
+pub fn secret_defs() -> Result<Vec<SecretDef>, StackError> {
+    let doc = template()?;
+    resources_of_type(&doc, "AWS::SecretsManager::Secret")
+        .into_iter()
+        .map(|(logical_id, p)| {
+            let generate = p.get("GenerateSecretString");
+            let template = match generate {
+                Some(g) => text(g, "SecretStringTemplate")?,
+                None => text(&p, "SecretString")?,
+            };
+            let generate = match generate {
+                Some(g) => Some((
+                    text(g, "GenerateStringKey")?,
+                    g.get("PasswordLength")
+                        .and_then(Value::as_u64)
+                        .unwrap_or(32) as usize,
+                )),
+                None => None,
+            };
+            Ok(SecretDef {
+                logical_id,
+                template,
+                generate,
+            })
+        })
+        .collect()
+}
+
+/// The value Secrets Manager would generate: the template with the key set to random
+/// alphanumerics (the template's `ExcludePunctuation`).
+fn generated_value(def: &SecretDef) -> Result<String, StackError> {
+    let mut value: serde_json::Value = serde_json::from_str(&def.template)
+        .map_err(|e| StackError::Template(format!("{}: {e}", def.logical_id)))?;
+    if let (Some((key, len)), Some(obj)) = (&def.generate, value.as_object_mut()) {
+        const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        let random: String = (0..*len)
+            .map(|_| char::from(ALPHABET[rand::random::<usize>() % ALPHABET.len()]))
+            .collect();
+        obj.insert(key.clone(), serde_json::Value::String(random));
+    }
+    Ok(value.to_string())
+}
+
 /// What the local bootstrap created.
 #[derive(Debug, Clone)]
 pub struct LocalResources {
     pub table_name: String,
     pub queue_urls: Vec<(String, String)>,
     pub kms_key_id: String,
+    /// Secret logical id → ARN.
+    pub secret_arns: Vec<(String, String)>,
 }
 
 impl LocalResources {
+    pub fn secret_arn(&self, logical_id: &str) -> Option<&str> {
+        self.secret_arns
+            .iter()
+            .find(|(id, _)| id == logical_id)
+            .map(|(_, a)| a.as_str())
+    }
+
     pub fn queue_url(&self, logical_id: &str) -> Option<&str> {
         self.queue_urls
             .iter()
@@ -277,10 +339,26 @@ pub async fn bootstrap(
         .key_metadata
         .map(|m| m.key_id)
         .ok_or_else(|| aws_err("KMS returned no key"))?;
+    let secretsmanager = aws_sdk_secretsmanager::Client::new(aws);
+    let mut secret_arns = Vec::new();
+    for def in secret_defs()? {
+        let created = secretsmanager
+            .create_secret()
+            .name(format!("{prefix}-{}", def.logical_id))
+            .secret_string(generated_value(&def)?)
+            .send()
+            .await
+            .map_err(|e| aws_err(aws_sdk_secretsmanager::error::DisplayErrorContext(e)))?;
+        let arn = created
+            .arn
+            .ok_or_else(|| aws_err("Secrets Manager returned no ARN"))?;
+        secret_arns.push((def.logical_id, arn));
+    }
     Ok(LocalResources {
         table_name,
         queue_urls,
         kms_key_id,
+        secret_arns,
     })
 }
 

@@ -56,15 +56,19 @@ pub fn session_cookie_name(app_id: &str) -> String {
 }
 
 /// The signed-in person for this app, if any valid session cookie is present.
-pub fn session(ctx: &AppContext, req: &Request, app_id: &AppId) -> Option<Session> {
-    let token = cookie(req, &session_cookie_name(app_id.as_str()))?;
-    ctx.signer
-        .verify_session(&token, app_id.as_str(), ctx.now())
-        .ok()
+pub fn session(ctx: &AppContext, req: &Request, app_id: &AppId) -> AppResult<Option<Session>> {
+    let signer = ctx.signer()?;
+    Ok(
+        cookie(req, &session_cookie_name(app_id.as_str())).and_then(|token| {
+            signer
+                .verify_session(&token, app_id.as_str(), ctx.now())
+                .ok()
+        }),
+    )
 }
 
 pub fn require_session(ctx: &AppContext, req: &Request, app_id: &AppId) -> AppResult<Session> {
-    session(ctx, req, app_id).ok_or_else(|| {
+    session(ctx, req, app_id)?.ok_or_else(|| {
         AppError::Unauthorized("Your session has expired or you are not signed in.".into())
     })
 }

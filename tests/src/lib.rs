@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use reqwest::{redirect::Policy, Response, StatusCode};
 use serde_json::Value;
-use tamlink::clock::ManualClock;
+use tamlink::clock::{Clock, ManualClock};
 use tamlink_gateway::demo;
 use tamlink_gateway::local::{LocalStack, Options};
 
@@ -120,6 +120,23 @@ impl TestStack {
     /// Runs the notifier until the queue is empty (retries included).
     pub async fn deliver(&self) -> usize {
         self.stack.deliver().await.unwrap()
+    }
+
+    /// Moves the clock forward to 09:00 UTC on the 10th of the coming month, so a test that lets
+    /// hours pass stays inside one calendar month whatever day it runs on.
+    pub fn to_mid_month(&self) {
+        let now = time::OffsetDateTime::from_unix_timestamp(self.clock.now()).expect("clock");
+        let (year, month) = match now.month() {
+            time::Month::December => (now.year() + 1, time::Month::January),
+            m => (now.year(), m.next()),
+        };
+        let target = time::Date::from_calendar_date(year, month, 10)
+            .expect("a date")
+            .with_hms(9, 0, 0)
+            .expect("a time")
+            .assume_utc()
+            .unix_timestamp();
+        self.clock.advance(target - self.clock.now());
     }
 
     /// Lets `seconds` pass, then runs the digest sweep and the notifier, as AWS would.
@@ -451,6 +468,15 @@ impl Browser {
     pub async fn open_ticket(&self, app_id: &str, body: &Value) -> (StatusCode, Value) {
         self.post_json(&format!("/lark/{app_id}/api/tickets"), body)
             .await
+    }
+
+    /// `SetDutyFunction`: a staff member switches themselves on or off duty.
+    pub async fn set_duty(&self, on_duty: bool) -> (StatusCode, Value) {
+        self.post_json(
+            &format!("/lark/{PROVIDER_APP_ID}/api/staff/duty"),
+            &serde_json::json!({ "on_duty": on_duty }),
+        )
+        .await
     }
 
     pub async fn move_ticket(&self, app_id: &str, id: &str, status: &str) -> (StatusCode, Value) {

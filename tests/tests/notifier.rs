@@ -132,7 +132,13 @@ async fn two_notifier_invocations_racing_for_one_person_send_one_dm() {
         .map(|i| notification(&t, i, (PROVIDER_APP_ID, &tara)))
         .collect();
     // A second instance of the function: its own Lark client and token cache, same table.
-    let other = AppContext::build(t.stack.ctx.settings.clone(), Arc::new(t.clock.clone())).await;
+    let other = AppContext::build(
+        t.stack.ctx.settings.clone(),
+        Arc::new(t.clock.clone()),
+        None,
+    )
+    .await
+    .unwrap();
     let (a, b) = tokio::join!(
         tamlink::notifier::handle(&t.stack.ctx, event(&batch[..5])),
         tamlink::notifier::handle(&other, event(&batch[5..])),
@@ -247,7 +253,13 @@ async fn an_expired_token_is_refreshed_once_and_nothing_is_lost() {
 
     // Another instance starts cold and uses the token stored in DynamoDB: no token call.
     let tokens_before = token_calls(&t).await;
-    let other = AppContext::build(t.stack.ctx.settings.clone(), Arc::new(t.clock.clone())).await;
+    let other = AppContext::build(
+        t.stack.ctx.settings.clone(),
+        Arc::new(t.clock.clone()),
+        None,
+    )
+    .await
+    .unwrap();
     let erin = t.open_id(PROVIDER_APP_ID, "erin").await;
     let n = notification(&t, 9, (PROVIDER_APP_ID, &erin));
     tamlink::notifier::handle(&other, event(&[n])).await;
@@ -318,6 +330,7 @@ async fn tara_mentions_ana(t: &TestStack, tara: &Browser, text: &str) {
 #[tokio::test]
 async fn the_window_widens_as_the_share_runs_low_the_tam_is_warned_once_and_a_spent_share_holds() {
     let t = TestStack::demo().await;
+    t.to_mid_month();
     // Ana signs in so she is in the service group.
     t.signed_in(CUSTOMER_APP_ID, "ana").await;
     let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;

@@ -162,6 +162,36 @@ async fn with_nobody_on_duty_the_tam_holds_the_ticket_and_it_says_so() {
 }
 
 #[tokio::test]
+async fn an_engineer_who_goes_off_duty_in_the_console_is_not_assigned_new_tickets() {
+    let t = TestStack::demo().await;
+    let eli = t.signed_in(PROVIDER_APP_ID, "eli").await;
+    let (status, body) = eli.set_duty(false).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["on_duty"], false);
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    for title in ["First", "Second", "Third"] {
+        let (status, body) = ana
+            .open_ticket(CUSTOMER_APP_ID, &ticket(title, "sev3"))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["assignee"], "Erin Park", "{title}");
+    }
+    // Back on duty, Eli (with no open tickets) is next; customers cannot use the switch.
+    assert_eq!(eli.set_duty(true).await.0, StatusCode::OK);
+    let (_, body) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Fourth", "sev3"))
+        .await;
+    assert_eq!(body["assignee"], "Eli Novak");
+    let (status, _) = ana
+        .post_json(
+            &format!("/lark/{CUSTOMER_APP_ID}/api/staff/duty"),
+            &serde_json::json!({ "on_duty": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn the_lifecycle_follows_the_table_and_every_move_is_recorded() {
     let t = TestStack::demo().await;
     let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;

@@ -128,7 +128,7 @@ async fn dispatch(
         lambda_http::Body::Binary(bytes.to_vec())
     };
     let lambda_req = http::Request::from_parts(parts, body).with_path_parameters(params);
-    let resp = route.call(&gw.ctx, lambda_req).await;
+    let resp = crate::iam::as_function(route.function, route.call(&gw.ctx, lambda_req)).await;
     let (parts, body) = resp.into_parts();
     let bytes = match body {
         lambda_http::Body::Empty => Bytes::new(),

@@ -4,6 +4,7 @@
 
 pub mod demo;
 pub mod gateway;
+pub mod iam;
 pub mod local;
 pub mod poller;
 pub mod scheduler;

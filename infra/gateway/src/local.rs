@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tamlink::clock::Clock;
-use tamlink::config::{SecretString, Settings};
+use tamlink::config::Settings;
 use tamlink::context::{aws_sdk_config, AppContext};
 use tamlink::stack::{self, LocalResources};
 use tokio::process::{Child, Command};
@@ -88,6 +88,7 @@ pub struct LocalStack {
 
 impl Drop for LocalStack {
     fn drop(&mut self) {
+        crate::iam::save_usage();
         for task in &self.tasks {
             task.abort();
         }
@@ -244,26 +245,48 @@ impl LocalStack {
             kms_key_id: String::new(),
             aws_endpoint_url: Some(moto_url.clone()),
             aws_region: "us-east-1".into(),
-            signing_key: SecretString::new(random_key()),
+            signing_key_secret: None,
             provider_app_id: PROVIDER_APP_ID.into(),
             retry_base_seconds: opts.retry_base_seconds,
-            // The sandbox's seeded on-call group bot (see infra/sandbox/seed.json).
-            oncall_webhook: Some((
-                format!("{sandbox_url}/open-apis/bot/v2/hook/oncall-nimbus"),
-                SecretString::new("sandbox-oncall-signing-secret"),
-            )),
+            oncall_secret: None,
         };
         let aws = aws_sdk_config(&settings).await;
         let resources = stack::bootstrap(&aws, "tamlink")
             .await
             .map_err(|e| StackError::Setup(e.to_string()))?;
+        // The sandbox's seeded on-call group bot (see infra/sandbox/seed.json), put into the
+        // secret as an operator would after deploying.
+        let oncall_arn = resources
+            .secret_arn("OnCallWebhookSecret")
+            .unwrap_or_default();
+        aws_sdk_secretsmanager::Client::new(&aws)
+            .put_secret_value()
+            .secret_id(oncall_arn)
+            .secret_string(
+                serde_json::json!({
+                    "url": format!("{sandbox_url}/open-apis/bot/v2/hook/oncall-nimbus"),
+                    "secret": "sandbox-oncall-signing-secret",
+                })
+                .to_string(),
+            )
+            .send()
+            .await
+            .map_err(|e| StackError::Setup(format!("on-call secret: {e}")))?;
         settings.table_name = resources.table_name.clone();
         settings.queue_url = resources
             .queue_url("NotificationQueue")
             .unwrap_or_default()
             .to_owned();
         settings.kms_key_id = resources.kms_key_id.clone();
-        let ctx = Arc::new(AppContext::build(settings, opts.clock).await);
+        settings.signing_key_secret = resources.secret_arn("SigningKeySecret").map(str::to_owned);
+        settings.oncall_secret = Some(oncall_arn.to_owned());
+        let enforcer =
+            crate::iam::Enforcer::shared(resources.clone()).map_err(StackError::Setup)?;
+        let ctx = Arc::new(
+            AppContext::build(settings, opts.clock, Some(enforcer))
+                .await
+                .map_err(|e| StackError::Setup(e.to_string()))?,
+        );
         let mut tasks =
             vec![crate::gateway::spawn(ctx.clone(), listener).map_err(StackError::Setup)?];
         if opts.notifier {
@@ -296,7 +319,7 @@ impl LocalStack {
     ) -> Result<serde_json::Value, tamlink::error::AppError> {
         let job = tamlink::jobs::by_function(function)
             .ok_or_else(|| tamlink::error::AppError::NotFound(format!("no job {function}")))?;
-        (job.run)(&self.ctx).await
+        crate::iam::as_function(job.function, (job.run)(&self.ctx)).await
     }
 
     /// Environment for a process (the admin CLI) that should talk to this stack.
@@ -313,20 +336,13 @@ impl LocalStack {
             ("AWS_REGION", s.aws_region.clone()),
             ("PROVIDER_APP_ID", s.provider_app_id.clone()),
             (
-                "ONCALL_WEBHOOK_URL",
-                s.oncall_webhook
-                    .as_ref()
-                    .map(|w| w.0.clone())
-                    .unwrap_or_default(),
+                "SIGNING_KEY_SECRET_ARN",
+                s.signing_key_secret.clone().unwrap_or_default(),
+            ),
+            (
+                "ONCALL_SECRET_ARN",
+                s.oncall_secret.clone().unwrap_or_default(),
             ),
         ]
     }
-}
-
-/// A fresh signing key per local run: sessions do not survive a restart, which is what a
-/// developer expects of a throwaway stack.
-fn random_key() -> String {
-    (0..48)
-        .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rand::random::<usize>() % 36]))
-        .collect()
 }

@@ -47,7 +47,11 @@ pub async fn poll_once(ctx: &AppContext, wait: i32) -> Result<usize, String> {
             .unwrap_or_else(HashMap::new);
         event.records.push(record);
     }
-    let response = tamlink::notifier::handle(ctx, event).await;
+    let response = crate::iam::as_function(
+        tamlink::runtime::NOTIFIER,
+        tamlink::notifier::handle(ctx, event),
+    )
+    .await;
     let failed: Vec<String> = response
         .batch_item_failures
         .into_iter()

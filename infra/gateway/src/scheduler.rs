@@ -26,7 +26,7 @@ pub fn spawn(
             timer.tick().await;
             loop {
                 timer.tick().await;
-                if let Err(e) = (job.run)(&ctx).await {
+                if let Err(e) = crate::iam::as_function(job.function, (job.run)(&ctx)).await {
                     e.log();
                 }
             }

@@ -20,7 +20,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         web::query(&req).remove("token")
     };
     let link = invitations::check_link(ctx, app_id.as_str(), token.as_deref()).await?;
-    if web::session(ctx, &req, &app_id).is_none() {
+    if web::session(ctx, &req, &app_id)?.is_none() {
         return Ok(web::sign_in_first(&app_id, &req));
     }
     let actor = Actor::from_request(ctx, &req).await?;

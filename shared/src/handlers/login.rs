@@ -26,7 +26,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         expires_at,
     };
     ctx.store.create_login(&attempt).await?;
-    let state = ctx.signer.sign_state(&OAuthState {
+    let state = ctx.signer()?.sign_state(&OAuthState {
         app_id: app_id.to_string(),
         nonce: attempt.nonce.clone(),
         exp: expires_at,

@@ -65,7 +65,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         ctx,
         CookieSpec {
             name: &web::session_cookie_name(app_id.as_str()),
-            value: &ctx.signer.sign_session(&session),
+            value: &ctx.signer()?.sign_session(&session),
             path: &format!("/lark/{app_id}"),
             max_age: SESSION_TTL,
         },
@@ -90,7 +90,7 @@ async fn consume_attempt(
     state: &str,
 ) -> AppResult<String> {
     let state = ctx
-        .signer
+        .signer()?
         .verify_state(state, app_id.as_str(), ctx.now())
         .map_err(|e| start_again(app_id, &format!("This sign-in link is not valid ({e}).")))?;
     if web::cookie(req, LOGIN_COOKIE).as_deref() != Some(state.nonce.as_str()) {

@@ -19,7 +19,7 @@ use crate::web;
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let app_id = web::app_id(&req)?;
     let tenant = crate::orgs::load(ctx, &app_id).await?;
-    let Some(session) = web::session(ctx, &req, &app_id) else {
+    let Some(session) = web::session(ctx, &req, &app_id)? else {
         return Ok(web::sign_in_first(&app_id, &req));
     };
     if session.tenant_key != tenant.tenant_key {

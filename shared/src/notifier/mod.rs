@@ -138,7 +138,7 @@ fn person_of(n: &Notification) -> PersonKey<'_> {
 /// Posts to the provider's on-call group bot (webhook posts are not metered). At least once: a
 /// webhook has no idempotency key, and a repeated emergency post beats a missing one.
 async fn post_oncall(ctx: &AppContext, post: &crate::notify::OnCallPost) -> AppResult<Handled> {
-    let Some((url, secret)) = &ctx.settings.oncall_webhook else {
+    let Some(crate::keys::OnCallWebhook { url, secret }) = &ctx.keys.oncall else {
         tracing::warn!(id = %post.id, "no on-call webhook configured; emergency post skipped");
         return Ok(Handled::Done);
     };

@@ -1,0 +1,492 @@
+//! IAM for the local stack. moto does not enforce IAM, so without this a function could call an
+//! AWS action its role in `template.yaml` does not grant, pass every test, and fail on its first
+//! day in AWS. Every AWS call the handlers make in the local stack passes through [`Enforcer`]
+//! (an SDK interceptor): the call is refused, as AWS would refuse it (`AccessDenied`), unless the
+//! policy statements of the function running it grant that action on that resource. Every
+//! allowed call is also recorded, so `iam-report` can list grants that no journey ever used.
+//!
+//! The function running is a task-local set where the Lambda service would invoke a function:
+//! the gateway (HTTP routes), the scheduler and `run_job` (schedules), the poller (the notifier).
+//! Calls outside any function (tests seeding data, the poller's receive and delete, which the
+//! SQS event source makes in AWS) are the operator's and are not checked.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Mutex, OnceLock};
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use serde_yaml::Value;
+use tamlink::stack::LocalResources;
+
+tokio::task_local! {
+    /// The logical id of the function whose invocation this task is running.
+    pub static FUNCTION: &'static str;
+}
+
+/// Runs `fut` as an invocation of `function`: its AWS calls are checked against that function's
+/// role.
+pub async fn as_function<F: std::future::Future>(function: &'static str, fut: F) -> F::Output {
+    FUNCTION.scope(function, fut).await
+}
+
+/// One grant: an action (`dynamodb:GetItem`) on a resource named by logical id, optionally with
+/// a suffix (`Table/index/gsi1`, `Table/index/*`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct Grant {
+    pub action: String,
+    pub resource: String,
+}
+
+impl Grant {
+    fn covers(&self, action: &str, resource: &str) -> bool {
+        self.action == action
+            && match self.resource.strip_suffix('*') {
+                Some(prefix) => resource.starts_with(prefix),
+                None => self.resource == resource,
+            }
+    }
+}
+
+/// Every function's grants, read from the `Policies` of `template.yaml`.
+#[derive(Debug, Clone, Default)]
+pub struct Roles {
+    pub grants: BTreeMap<String, Vec<Grant>>,
+}
+
+fn strings(v: &Value) -> Vec<Value> {
+    match v {
+        Value::Sequence(s) => s.clone(),
+        other => vec![other.clone()],
+    }
+}
+
+/// `!GetAtt Table.Arn` → `Table`; `!Sub ${Table.Arn}/index/*` → `Table/index/*`; `!Ref X` → `X`.
+fn resource_name(v: &Value) -> Result<String, String> {
+    match v {
+        Value::Tagged(t) => {
+            let inner = t
+                .value
+                .as_str()
+                .ok_or("a tagged resource must be a string")?;
+            match t.tag.to_string().as_str() {
+                "!GetAtt" => Ok(inner.trim_end_matches(".Arn").to_owned()),
+                "!Ref" => Ok(inner.to_owned()),
+                "!Sub" => {
+                    let rest = inner
+                        .strip_prefix("${")
+                        .ok_or_else(|| format!("unsupported !Sub resource {inner}"))?;
+                    let (name, suffix) = rest
+                        .split_once('}')
+                        .ok_or_else(|| format!("unsupported !Sub resource {inner}"))?;
+                    Ok(format!("{}{suffix}", name.trim_end_matches(".Arn")))
+                }
+                other => Err(format!("unsupported resource {other} {inner}")),
+            }
+        }
+        Value::String(s) => Ok(s.clone()),
+        other => Err(format!("unsupported resource {other:?}")),
+    }
+}
+
+impl Roles {
+    /// Reads every function's policy statements. Only explicit `Statement`s are accepted: SAM's
+    /// policy templates grant more than a function needs (`DynamoDBCrudPolicy` includes Scan and
+    /// BatchWriteItem), so they are refused here.
+    pub fn from_template() -> Result<Self, String> {
+        let doc: Value =
+            serde_yaml::from_str(tamlink::stack::TEMPLATE).map_err(|e| e.to_string())?;
+        let mut grants = BTreeMap::new();
+        let resources = doc
+            .get("Resources")
+            .and_then(Value::as_mapping)
+            .ok_or("template has no Resources")?;
+        for (id, r) in resources {
+            if r.get("Type").and_then(Value::as_str) != Some("AWS::Serverless::Function") {
+                continue;
+            }
+            let id = id.as_str().ok_or("function id")?.to_owned();
+            let mut mine = Vec::new();
+            let policies = r
+                .get("Properties")
+                .and_then(|p| p.get("Policies"))
+                .cloned()
+                .unwrap_or(Value::Sequence(vec![]));
+            for policy in strings(&policies) {
+                let statements = policy.get("Statement").ok_or_else(|| {
+                    format!("{id}: use explicit policy Statements, not SAM policy templates")
+                })?;
+                for st in strings(statements) {
+                    if st.get("Effect").and_then(Value::as_str) != Some("Allow") {
+                        return Err(format!("{id}: only Allow statements are supported"));
+                    }
+                    let actions = st.get("Action").ok_or_else(|| format!("{id}: no Action"))?;
+                    let res = st
+                        .get("Resource")
+                        .ok_or_else(|| format!("{id}: no Resource"))?;
+                    for action in strings(actions) {
+                        let action = action.as_str().ok_or("Action must be a string")?;
+                        for resource in strings(res) {
+                            mine.push(Grant {
+                                action: action.to_owned(),
+                                resource: resource_name(&resource)
+                                    .map_err(|e| format!("{id}: {e}"))?,
+                            });
+                        }
+                    }
+                }
+            }
+            grants.insert(id, mine);
+        }
+        Ok(Self { grants })
+    }
+
+    pub fn allows(&self, function: &str, action: &str, resource: &str) -> bool {
+        self.grants
+            .get(function)
+            .is_some_and(|g| g.iter().any(|g| g.covers(action, resource)))
+    }
+}
+
+/// What the calls of this process used, for `iam-report`.
+fn used() -> &'static Mutex<BTreeSet<(String, Grant)>> {
+    static USED: OnceLock<Mutex<BTreeSet<(String, Grant)>>> = OnceLock::new();
+    USED.get_or_init(Default::default)
+}
+
+/// Writes what this process used to `target/iam-usage/<pid>.json` (the union so far).
+pub fn save_usage() {
+    let dir = crate::local::repo_root().join("target/iam-usage");
+    let rows: Vec<(String, Grant)> = used()
+        .lock()
+        .map(|u| u.iter().cloned().collect())
+        .unwrap_or_default();
+    if rows.is_empty() || std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let file = dir.join(format!("{}.json", std::process::id()));
+    let _ = std::fs::write(file, serde_json::to_vec(&rows).unwrap_or_default());
+}
+
+/// Reads every process's usage.
+pub fn load_usage() -> BTreeSet<(String, Grant)> {
+    let dir = crate::local::repo_root().join("target/iam-usage");
+    let mut all = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if let Ok(bytes) = std::fs::read(entry.path()) {
+            if let Ok(rows) = serde_json::from_slice::<Vec<(String, Grant)>>(&bytes) {
+                all.extend(rows);
+            }
+        }
+    }
+    all
+}
+
+/// The SDK interceptor that plays IAM.
+#[derive(Debug)]
+pub struct Enforcer {
+    roles: Roles,
+    resources: LocalResources,
+}
+
+impl Enforcer {
+    pub fn shared(resources: LocalResources) -> Result<SharedInterceptor, String> {
+        Ok(SharedInterceptor::new(Self {
+            roles: Roles::from_template()?,
+            resources,
+        }))
+    }
+
+    /// The logical id of the resource a call touches, from its input.
+    fn resource(
+        &self,
+        service: &str,
+        input: &aws_smithy_runtime_api::client::interceptors::context::Input,
+    ) -> String {
+        use aws_sdk_dynamodb::operation::query::QueryInput;
+        use aws_sdk_secretsmanager::operation::get_secret_value::GetSecretValueInput;
+        use aws_sdk_sqs::operation::{
+            change_message_visibility::ChangeMessageVisibilityInput,
+            send_message::SendMessageInput, send_message_batch::SendMessageBatchInput,
+        };
+        let queue = |url: Option<&str>| {
+            self.resources
+                .queue_urls
+                .iter()
+                .find(|(_, u)| Some(u.as_str()) == url)
+                .map(|(id, _)| id.clone())
+                .unwrap_or_else(|| format!("queue {url:?}"))
+        };
+        match service {
+            // One table: what matters is whether a query reads an index, which needs its own ARN.
+            "dynamodb" => match input
+                .downcast_ref::<QueryInput>()
+                .and_then(|q| q.index_name())
+            {
+                Some(index) => format!("Table/index/{index}"),
+                None => "Table".into(),
+            },
+            "sqs" => {
+                if let Some(i) = input.downcast_ref::<SendMessageBatchInput>() {
+                    queue(i.queue_url())
+                } else if let Some(i) = input.downcast_ref::<SendMessageInput>() {
+                    queue(i.queue_url())
+                } else if let Some(i) = input.downcast_ref::<ChangeMessageVisibilityInput>() {
+                    queue(i.queue_url())
+                } else {
+                    "queue (unknown)".into()
+                }
+            }
+            "kms" => "SecretsKey".into(),
+            "secretsmanager" => {
+                let id = input
+                    .downcast_ref::<GetSecretValueInput>()
+                    .and_then(|i| i.secret_id())
+                    .unwrap_or_default();
+                self.resources
+                    .secret_arns
+                    .iter()
+                    .find(|(_, arn)| arn == id)
+                    .map(|(logical, _)| logical.clone())
+                    .unwrap_or_else(|| format!("secret {id}"))
+            }
+            other => format!("{other} (unknown)"),
+        }
+    }
+}
+
+/// `DynamoDB` → `dynamodb`, `Secrets Manager` → `secretsmanager`: IAM's service prefixes.
+fn service_prefix(sdk_service: &str) -> String {
+    sdk_service
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase()
+}
+
+impl Intercept for Enforcer {
+    fn name(&self) -> &'static str {
+        "tamlink-local-iam"
+    }
+
+    // Not `read_before_execution`: a client's interceptors run that before the operation's own
+    // configuration (which names the operation) is in the bag.
+    fn read_before_serialization(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let Ok(function) = FUNCTION.try_with(|f| *f) else {
+            return Ok(());
+        };
+        let Some(meta) = cfg.load::<Metadata>() else {
+            return Err("AccessDenied: an AWS call without operation metadata".into());
+        };
+        let service = service_prefix(meta.service());
+        let action = format!("{service}:{}", meta.name());
+        let resource = self.resource(&service, context.input());
+        if !self.roles.allows(function, &action, &resource) {
+            let message = format!(
+                "AccessDenied: {function} is not granted {action} on {resource} by its role in template.yaml"
+            );
+            eprintln!("{message}");
+            return Err(message.into());
+        }
+        if let Ok(mut used) = used().lock() {
+            used.insert((function.to_owned(), Grant { action, resource }));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> Value {
+        serde_yaml::from_str(tamlink::stack::TEMPLATE).unwrap()
+    }
+
+    fn functions() -> Vec<(String, Value)> {
+        doc()["Resources"]
+            .as_mapping()
+            .unwrap()
+            .iter()
+            .filter(|(_, r)| r["Type"] == "AWS::Serverless::Function")
+            .map(|(k, r)| (k.as_str().unwrap().to_owned(), r["Properties"].clone()))
+            .collect()
+    }
+
+    fn env_names(props: &Value) -> Vec<String> {
+        let globals = doc()["Globals"]["Function"]["Environment"]["Variables"].clone();
+        let own = props["Environment"]["Variables"].clone();
+        [globals, own]
+            .iter()
+            .filter_map(Value::as_mapping)
+            .flat_map(|m| m.keys().filter_map(|k| k.as_str().map(str::to_owned)))
+            .collect()
+    }
+
+    #[test]
+    fn every_function_runs_the_one_binary_under_its_own_name() {
+        for (id, props) in functions() {
+            assert_eq!(
+                props["Handler"].as_str(),
+                Some(id.as_str()),
+                "{id}: Handler"
+            );
+            assert!(
+                tamlink::runtime::Function::by_name(&id).is_some(),
+                "{id}: the binary does not serve it"
+            );
+        }
+        for name in tamlink::runtime::Function::all_names() {
+            assert!(
+                functions().iter().any(|(id, _)| id == name),
+                "{name} is not in template.yaml"
+            );
+        }
+    }
+
+    #[test]
+    fn every_policy_is_explicit_and_names_its_resources() {
+        let roles = Roles::from_template().expect("explicit statements only");
+        for (function, grants) in &roles.grants {
+            for g in grants {
+                assert!(!g.action.contains('*'), "{function}: {}", g.action);
+                assert!(
+                    !g.resource.is_empty() && g.resource != "*",
+                    "{function}: {} on everything",
+                    g.action
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn secrets_come_from_secrets_manager_and_only_to_the_functions_that_use_them() {
+        let roles = Roles::from_template().unwrap();
+        for (id, props) in functions() {
+            let names = env_names(&props);
+            for n in &names {
+                // Only references (ARNs, ids, names) may sit in the environment.
+                let looks_secret = ["SECRET", "TOKEN", "PASSWORD", "SIGNING_KEY"]
+                    .iter()
+                    .any(|w| n.contains(w));
+                let reference = n.ends_with("_ARN") || n == "SIGNING_KEY_GENERATION";
+                assert!(!looks_secret || reference, "{id}: {n}");
+            }
+            let http = tamlink::routes::by_function(&id).is_some();
+            let signs = names.iter().any(|n| n == "SIGNING_KEY_SECRET_ARN");
+            assert_eq!(http, signs, "{id}: signing keys are for the HTTP functions");
+            assert_eq!(
+                signs,
+                roles.allows(&id, "secretsmanager:GetSecretValue", "SigningKeySecret"),
+                "{id}: the role must grant exactly the secret the function reads"
+            );
+            let pages = names.iter().any(|n| n == "ONCALL_SECRET_ARN");
+            assert_eq!(
+                pages,
+                id == tamlink::runtime::NOTIFIER,
+                "{id}: on-call secret"
+            );
+            assert_eq!(
+                pages,
+                roles.allows(&id, "secretsmanager:GetSecretValue", "OnCallWebhookSecret"),
+                "{id}"
+            );
+        }
+        let params = doc()["Parameters"].as_mapping().unwrap().clone();
+        for (name, p) in params {
+            assert!(p.get("NoEcho").is_none(), "{name:?}: no secret parameters");
+        }
+    }
+
+    #[test]
+    fn data_and_the_key_that_seals_it_outlive_the_stack() {
+        let d = doc();
+        for id in ["Table", "SecretsKey"] {
+            assert_eq!(d["Resources"][id]["DeletionPolicy"], "Retain", "{id}");
+            assert_eq!(d["Resources"][id]["UpdateReplacePolicy"], "Retain", "{id}");
+        }
+        assert_eq!(
+            d["Resources"]["Table"]["Properties"]["PointInTimeRecoverySpecification"]
+                ["PointInTimeRecoveryEnabled"],
+            true
+        );
+    }
+
+    #[test]
+    fn the_notifier_deploys_on_a_new_account_and_its_queue_follows_aws_guidance() {
+        let d = doc();
+        for (id, props) in functions() {
+            assert!(
+                props.get("ReservedConcurrentExecutions").is_none(),
+                "{id}: a new account's concurrency quota (10) cannot reserve any"
+            );
+        }
+        let notifier = &d["Resources"]["NotifierFunction"]["Properties"];
+        let timeout = notifier["Timeout"].as_u64().unwrap();
+        let event = &notifier["Events"]["Queue"]["Properties"];
+        let window = event["MaximumBatchingWindowInSeconds"].as_u64().unwrap();
+        assert!(
+            event["ScalingConfig"]["MaximumConcurrency"]
+                .as_u64()
+                .unwrap()
+                >= 2
+        );
+        let visibility = d["Resources"]["NotificationQueue"]["Properties"]["VisibilityTimeout"]
+            .as_u64()
+            .unwrap();
+        assert!(
+            visibility >= 6 * timeout + window,
+            "visibility {visibility} < 6 x {timeout} + {window}"
+        );
+    }
+
+    #[test]
+    fn every_function_logs_to_a_group_with_retention_and_schedules_are_named_per_stack() {
+        let d = doc();
+        for (id, props) in functions() {
+            let group = props["LoggingConfig"]["LogGroup"].clone();
+            let Value::Tagged(t) = group else {
+                panic!("{id}: no log group")
+            };
+            let group_id = t.value.as_str().unwrap();
+            assert!(
+                d["Resources"][group_id]["Properties"]["RetentionInDays"] != Value::Null,
+                "{id}: {group_id} keeps logs forever"
+            );
+            for event in props["Events"].as_mapping().unwrap().values() {
+                if event["Type"] == "ScheduleV2" {
+                    let name = format!("{:?}", event["Properties"]["Name"]);
+                    assert!(
+                        name.contains("AWS::StackName"),
+                        "{id}: schedule name {name}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn grants_cover_exact_resources_and_index_wildcards() {
+        let g = Grant {
+            action: "dynamodb:Query".into(),
+            resource: "Table/index/*".into(),
+        };
+        assert!(g.covers("dynamodb:Query", "Table/index/gsi1"));
+        assert!(!g.covers("dynamodb:Query", "Table"));
+        assert!(!g.covers("dynamodb:Scan", "Table/index/gsi1"));
+    }
+
+    #[test]
+    fn service_prefixes_are_iams() {
+        assert_eq!(service_prefix("DynamoDB"), "dynamodb");
+        assert_eq!(service_prefix("Secrets Manager"), "secretsmanager");
+    }
+}
