@@ -12,3 +12,9 @@ deploy:
 	./run deploy
 bench:
 	./run bench
+
+# sam build (BuildMethod: makefile, run by ./run deploy with --build-in-source): every function is
+# the same binary, built once by ./run artifact and copied into each function's artifact folder.
+build-%:
+	./run artifact
+	cp "$${CARGO_TARGET_DIR:-target}/lambda/bootstrap/bootstrap" "$(ARTIFACTS_DIR)/bootstrap"

@@ -3,6 +3,7 @@
 //! `make dev` and by the integration tests, demo data, and the admin CLI's commands.
 
 pub mod demo;
+pub mod emulator;
 pub mod gateway;
 pub mod iam;
 pub mod local;
