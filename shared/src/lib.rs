@@ -1,12 +1,14 @@
 //! tamlink: enterprise support inside Lark, as Rust functions on AWS Lambda.
 //!
-//! Every Lambda binary in `functions/` is a few lines of wiring around a handler in [`handlers`];
-//! the local gateway (`infra/gateway`) serves the same handlers, so Lambda, local runs and tests
-//! share one implementation of every route.
+//! Every function in `template.yaml` runs the one Lambda binary in `lambda/`, which asks
+//! [`runtime`] to serve the function its `Handler` names (a route in [`handlers`], a job in
+//! [`jobs`], or the [`notifier`]); the local gateway (`infra/gateway`) serves the same handlers,
+//! so Lambda, local runs and tests share one implementation of every route.
 //!
 //! | module | what it holds |
 //! |---|---|
-//! | [`config`] | settings read once from the environment; secrets redacted in `Debug` |
+//! | [`config`] | settings read once from the environment (references only, never secrets) |
+//! | [`keys`] | the deployment's secrets from Secrets Manager: signing keys, the on-call webhook |
 //! | [`error`] | the one error type of the HTTP boundary and its mapping to statuses |
 //! | [`ids`] | newtypes for Lark ids, built only by parsing |
 //! | [`clock`] | injected time, so windows and expiries are tested without sleeping |
@@ -28,7 +30,7 @@
 //! | [`routes`] | the table that names each handler after its function in `template.yaml` |
 //! | [`stack`] | table and queue definitions read from `template.yaml`, and local bootstrap |
 //! | [`context`] | the clients a handler needs, built once per cold start |
-//! | [`runtime`] | `serve`, the Lambda entry point every function binary calls |
+//! | [`runtime`] | the Lambda entry point: picks the function by `_HANDLER`, reports init errors |
 
 pub mod clock;
 pub mod config;
