@@ -63,6 +63,9 @@ fn validate(reg: &Registration) -> AppResult<Validated> {
 pub struct Verification {
     pub checklist: Vec<CheckItem>,
     pub tenant: Option<TenantInfo>,
+    /// Calls Lark counts against the tenant's monthly quota (the successful introspection
+    /// calls; token calls are free and failures are not counted).
+    pub counted_calls: i64,
 }
 
 /// A Lark call whose failure for missing permissions is itself a finding, not an error.
@@ -106,7 +109,29 @@ pub async fn verify(
         tenant: tenant.as_ref(),
     };
     let checklist = checklist::evaluate(&facts, typed_name, &ctx.settings.base_url, creds.app_id);
-    Ok(Verification { checklist, tenant })
+    let counted_calls = 1 + [app.is_some(), version.is_some(), tenant.is_some()]
+        .iter()
+        .filter(|ok| **ok)
+        .count() as i64;
+    Ok(Verification {
+        checklist,
+        tenant,
+        counted_calls,
+    })
+}
+
+/// Puts a verification's Lark calls into the organisation's budget for this month.
+async fn count_calls(ctx: &AppContext, app_id: &str, v: &Verification) -> AppResult<()> {
+    let now = ctx.now();
+    ctx.store
+        .count_lark_calls(
+            app_id,
+            &crate::notifier::rules::month_of(now),
+            v.counted_calls,
+            now,
+        )
+        .await?;
+    Ok(())
 }
 
 fn apply_tenant_info(tenant: &mut Tenant, info: Option<TenantInfo>) {
@@ -140,6 +165,7 @@ async fn register(
         app_secret: &v.app_secret,
     };
     let verification = verify(ctx, creds, &v.org_name).await?;
+    count_calls(ctx, v.app_id.as_str(), &verification).await?;
     let now = ctx.now();
     let mut tenant = Tenant {
         app_id: v.app_id.to_string(),
@@ -277,6 +303,7 @@ pub async fn recheck(ctx: &AppContext, app_id: &AppId) -> AppResult<Tenant> {
         app_secret: &secret,
     };
     let verification = verify(ctx, creds, &tenant.org_name).await?;
+    count_calls(ctx, &tenant.app_id, &verification).await?;
     tenant.checklist = verification.checklist;
     tenant.checked_at = ctx.now();
     apply_tenant_info(&mut tenant, verification.tenant);

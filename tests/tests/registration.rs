@@ -82,6 +82,42 @@ async fn tam_registers_a_correctly_configured_customer_and_activates_it() {
 }
 
 #[tokio::test]
+async fn registration_and_recheck_calls_count_in_the_organisations_budget_as_lark_counts_them() {
+    let t = TestStack::with_provider().await;
+    let b = tam(&t).await;
+    let (status, body) = b
+        .register_customer(&registration(
+            "Acme Robotics",
+            CUSTOMER_APP_ID,
+            secret(CUSTOMER_APP_ID),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = b.check_customer(CUSTOMER_APP_ID).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let tenant_key = t.tenant(CUSTOMER_APP_ID).await.tenant_key;
+    let usage = t.sandbox_get("/_sandbox/usage").await;
+    let month = usage["month"].as_str().unwrap().to_owned();
+    let lark_counted: i64 = usage["usage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["tenant_key"] == tenant_key.as_str() && u["month"] == month.as_str())
+        .map(|u| u["calls"].as_i64().unwrap())
+        .sum();
+    assert!(lark_counted > 0, "{usage}");
+    let ours = t
+        .stack
+        .ctx
+        .store
+        .calls_this_month(CUSTOMER_APP_ID, &month)
+        .await
+        .unwrap();
+    assert_eq!(ours, lark_counted, "tamlink's count matches Lark's");
+}
+
+#[tokio::test]
 async fn wrong_secret_is_refused_clearly_and_nothing_is_stored() {
     let t = TestStack::with_provider().await;
     let b = tam(&t).await;

@@ -601,6 +601,22 @@ impl Store {
         Ok(self.get::<Usage>(pk, sk).await?.unwrap_or_default())
     }
 
+    /// Counts Lark calls made outside the notifier (registration and re-check introspection) in
+    /// the app's month, where the budget sees them.
+    pub async fn count_lark_calls(
+        &self,
+        app_id: &str,
+        month: &str,
+        calls: i64,
+        now: Epoch,
+    ) -> Result<(), StoreError> {
+        if calls == 0 {
+            return Ok(());
+        }
+        self.transact(vec![self.count_call(app_id, month, calls, now)?])
+            .await
+    }
+
     pub async fn calls_this_month(&self, app_id: &str, month: &str) -> Result<i64, StoreError> {
         Ok(self.usage(app_id, month).await?.calls)
     }
