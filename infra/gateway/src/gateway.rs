@@ -1,5 +1,8 @@
 //! An HTTP server that does what API Gateway does for the Lambda functions: match the route
-//! declared in `template.yaml`, fill in path parameters, call the function's handler.
+//! declared in `template.yaml`, build the HTTP API's payload 2.0 event (cookies array, path
+//! parameters, `$default` stage), and hand it to the function through `lambda_http`'s own
+//! conversion, as the Lambda runtime does, so every journey crosses the same conversions as
+//! production. Each invocation runs as its function for the local IAM check (`iam`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -7,7 +10,6 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::response::IntoResponse;
 use http::StatusCode;
-use lambda_http::RequestExt;
 use tamlink::context::AppContext;
 use tamlink::routes::{self, Route};
 use tamlink::stack::{self, HttpRoute};
@@ -20,7 +22,8 @@ pub struct RouteTable {
 }
 
 pub enum Match {
-    Found(&'static Route, HashMap<String, String>),
+    /// The handler, the template path it matched and the path parameters.
+    Found(&'static Route, String, HashMap<String, String>),
     WrongMethod,
     Missing,
 }
@@ -41,7 +44,7 @@ impl RouteTable {
         for (r, route) in &self.entries {
             if let Some(params) = match_path(&r.path, path) {
                 if r.method == method {
-                    return Match::Found(route, params);
+                    return Match::Found(route, r.path.clone(), params);
                 }
                 wrong_method = true;
             }
@@ -109,8 +112,8 @@ async fn dispatch(
     let Ok(bytes) = axum::body::to_bytes(body, MAX_PAYLOAD).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "Request body too large").into_response();
     };
-    let (route, params) = match gw.table.find(parts.method.as_str(), parts.uri.path()) {
-        Match::Found(route, params) => (route, params),
+    let (route, template, params) = match gw.table.find(parts.method.as_str(), parts.uri.path()) {
+        Match::Found(route, template, params) => (route, template, params),
         Match::WrongMethod => {
             return (
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -122,21 +125,173 @@ async fn dispatch(
             return (StatusCode::NOT_FOUND, r#"{"message":"Not Found"}"#).into_response()
         }
     };
-    let body = if bytes.is_empty() {
-        lambda_http::Body::Empty
-    } else {
-        lambda_http::Body::Binary(bytes.to_vec())
+    let event = v2_event(&parts, &template, &params, &bytes);
+    let answer = crate::iam::as_function(route.function, invoke(&gw.ctx, route, event)).await;
+    match answer {
+        Ok(resp) => resp,
+        Err(e) => {
+            tracing::error!(error = %e, function = route.function, "the event did not convert");
+            (
+                StatusCode::BAD_GATEWAY,
+                r#"{"message":"Internal Server Error"}"#,
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The request as API Gateway's HTTP API (payload 2.0) hands it to Lambda: cookies in their own
+/// array, multi-valued headers joined by commas, the body base64-encoded unless it is UTF-8 text.
+fn v2_event(
+    parts: &http::request::Parts,
+    template: &str,
+    params: &HashMap<String, String>,
+    body: &[u8],
+) -> serde_json::Value {
+    use base64::Engine;
+    let mut headers = serde_json::Map::new();
+    let mut cookies = Vec::new();
+    for name in parts.headers.keys() {
+        let values: Vec<&str> = parts
+            .headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        if name == http::header::COOKIE {
+            cookies.extend(values.iter().flat_map(|v| v.split("; ")).map(str::to_owned));
+        } else {
+            headers.insert(name.as_str().to_owned(), values.join(",").into());
+        }
+    }
+    let path = parts.uri.path();
+    let query = parts.uri.query().unwrap_or("");
+    let route_key = format!("{} {template}", parts.method);
+    let mut event = serde_json::json!({
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": headers,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "local",
+            "domainName": parts.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1"),
+            "http": {
+                "method": parts.method.as_str(),
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": parts.headers.get(http::header::USER_AGENT).and_then(|h| h.to_str().ok()).unwrap_or(""),
+            },
+            "requestId": ulid::Ulid::new().to_string(),
+            "routeKey": route_key,
+            "stage": "$default",
+            "time": "",
+            "timeEpoch": 0
+        },
+        "pathParameters": params,
+        "isBase64Encoded": false
+    });
+    if !cookies.is_empty() {
+        event["cookies"] = cookies.into();
+    }
+    if !query.is_empty() {
+        let mut q = serde_json::Map::new();
+        for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+            // API Gateway joins repeated parameters with commas.
+            match q.get_mut(k.as_ref()) {
+                Some(serde_json::Value::String(existing)) => {
+                    existing.push(',');
+                    existing.push_str(&v);
+                }
+                _ => {
+                    q.insert(k.into_owned(), v.into_owned().into());
+                }
+            }
+        }
+        event["queryStringParameters"] = q.into();
+    }
+    if !body.is_empty() {
+        match std::str::from_utf8(body) {
+            Ok(text) => event["body"] = text.into(),
+            Err(_) => {
+                event["body"] = base64::engine::general_purpose::STANDARD
+                    .encode(body)
+                    .into();
+                event["isBase64Encoded"] = true.into();
+            }
+        }
+    }
+    event
+}
+
+/// Runs the function as the Lambda runtime would: the event through `lambda_http`'s own
+/// conversion into a request, the handler, and the response back into API Gateway's shape.
+async fn invoke(
+    ctx: &Arc<AppContext>,
+    route: &'static Route,
+    event: serde_json::Value,
+) -> Result<axum::response::Response, String> {
+    use lambda_http::Service;
+    let request: lambda_http::request::LambdaRequest =
+        serde_json::from_value(event).map_err(|e| e.to_string())?;
+    let ctx = ctx.clone();
+    let mut adapter =
+        lambda_http::Adapter::from(lambda_http::service_fn(move |req: lambda_http::Request| {
+            let ctx = ctx.clone();
+            async move { Ok::<_, std::convert::Infallible>(route.call(&ctx, req).await) }
+        }));
+    let event = lambda_http::LambdaEvent::new(request, lambda_http::Context::default());
+    let Ok(answer) = adapter.call(event).await;
+    let v = serde_json::to_value(&answer).map_err(|e| e.to_string())?;
+    v2_response(&v)
+}
+
+/// API Gateway turning the function's payload 2.0 answer into HTTP.
+fn v2_response(v: &serde_json::Value) -> Result<axum::response::Response, String> {
+    use base64::Engine;
+    let status = v["statusCode"].as_u64().ok_or("no statusCode")? as u16;
+    let mut builder = axum::response::Response::builder().status(status);
+    if let Some(headers) = v["headers"].as_object() {
+        for (k, value) in headers {
+            if let Some(value) = value.as_str() {
+                builder = builder.header(k, value);
+            }
+        }
+    }
+    if let Some(headers) = v["multiValueHeaders"].as_object() {
+        for (k, values) in headers {
+            let already = v["headers"].get(k).is_some();
+            for value in values
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|x| x.as_str())
+            {
+                if !already {
+                    builder = builder.header(k, value);
+                }
+            }
+        }
+    }
+    for cookie in v["cookies"].as_array().into_iter().flatten() {
+        if let Some(c) = cookie.as_str() {
+            builder = builder.header(http::header::SET_COOKIE, c);
+        }
+    }
+    let body = match v["body"].as_str() {
+        None => Bytes::new(),
+        Some(b) if v["isBase64Encoded"] == true => Bytes::from(
+            base64::engine::general_purpose::STANDARD
+                .decode(b)
+                .map_err(|e| e.to_string())?,
+        ),
+        Some(b) => Bytes::from(b.to_owned()),
     };
-    let lambda_req = http::Request::from_parts(parts, body).with_path_parameters(params);
-    let resp = crate::iam::as_function(route.function, route.call(&gw.ctx, lambda_req)).await;
-    let (parts, body) = resp.into_parts();
-    let bytes = match body {
-        lambda_http::Body::Empty => Bytes::new(),
-        lambda_http::Body::Text(t) => Bytes::from(t),
-        lambda_http::Body::Binary(b) => Bytes::from(b),
-        _ => Bytes::new(),
-    };
-    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
+    builder
+        .body(axum::body::Body::from(body))
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -155,7 +310,7 @@ mod tests {
     fn table_routes_guide_paths_to_their_functions() {
         let t = RouteTable::from_template().unwrap();
         match t.find("GET", "/thirdparty/lark/cli_a/oauth2/callback") {
-            Match::Found(r, p) => {
+            Match::Found(r, _, p) => {
                 assert_eq!(r.function, "OAuthCallbackFunction");
                 assert_eq!(p["appId"], "cli_a");
             }
