@@ -294,6 +294,28 @@ async fn only_members_read_or_post_and_other_orgs_see_404() {
 }
 
 #[tokio::test]
+async fn the_tam_sees_both_sides_of_the_service_group_and_may_remove_colleagues() {
+    let t = TestStack::demo().await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let (status, list) = tara.members(PROVIDER_APP_ID, &group).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["colleagues"][0]["name"], "Ana Ortiz");
+    assert_eq!(
+        list["colleagues"][0]["removable"], true,
+        "the TAM may remove colleagues"
+    );
+    let me = list["service_team"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["me"] == true)
+        .expect("Tara is in the service team");
+    assert_eq!(me["name"], "Tara Lin");
+}
+
+#[tokio::test]
 async fn member_management_splits_sides_and_follows_the_removal_rules() {
     let t = TestStack::demo().await;
     let group = t.service_group(CUSTOMER_APP_ID).await;
