@@ -250,7 +250,7 @@ impl LocalStack {
             retry_base_seconds: opts.retry_base_seconds,
             oncall_secret: None,
         };
-        let aws = aws_sdk_config(&settings).await;
+        let aws = aws_sdk_config(&settings);
         let resources = stack::bootstrap(&aws, "tamlink")
             .await
             .map_err(|e| StackError::Setup(e.to_string()))?;

@@ -80,7 +80,9 @@ async fn staff(ctx: &AppContext, open_id: &str) -> Result<Staff, String> {
 }
 
 async fn run(cmd: &str, f: HashMap<String, String>) -> Result<(), String> {
-    let ctx = AppContext::from_env().await.map_err(|e| e.to_string())?;
+    let ctx = AppContext::from_env_with_default_credentials()
+        .await
+        .map_err(|e| e.to_string())?;
     let registration = |secret: String| -> Result<Registration, String> {
         Ok(Registration {
             org_name: need(&f, "name")?.into(),

@@ -94,7 +94,7 @@ async fn main() -> Result<(), String> {
         );
     }
     // What reading the signing key adds to a cold start (one GetSecretValue, here against moto).
-    let aws = tamlink::context::aws_sdk_config(&stack.ctx.settings).await;
+    let aws = tamlink::context::aws_sdk_config(&stack.ctx.settings);
     let sm = aws_sdk_secretsmanager::Client::new(&aws);
     let arn = stack
         .resources
