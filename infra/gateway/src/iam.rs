@@ -468,6 +468,13 @@ mod tests {
                         name.contains("AWS::StackName"),
                         "{id}: schedule name {name}"
                     );
+                    // Schedule names are at most 64 characters: leave a stack name 40 or more.
+                    let suffix = name.rsplit("${AWS::StackName}").next().unwrap_or("");
+                    let suffix = suffix.trim_end_matches(['"', ')', '}', ' ']);
+                    assert!(
+                        64 - suffix.len() >= 40,
+                        "{id}: schedule suffix {suffix} too long"
+                    );
                 }
             }
         }
