@@ -48,6 +48,26 @@ impl fmt::Debug for SecretString {
     }
 }
 
+/// Read from JSON (a request body, Lark's answer, a stored item) straight into the type that
+/// cannot print it.
+impl<'de> serde::Deserialize<'de> for SecretString {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Self)
+    }
+}
+
+impl SecretString {
+    /// For the one place a secret is written on purpose (a stored token's item):
+    /// `#[serde(serialize_with = "crate::config::SecretString::serialize_exposed")]`. The type
+    /// has no `Serialize` of its own, so it cannot end up in a response or a log by accident.
+    pub fn serialize_exposed<S: serde::Serializer>(
+        s: &SecretString,
+        ser: S,
+    ) -> Result<S::Ok, S::Error> {
+        ser.serialize_str(&s.0)
+    }
+}
+
 impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Settings")

@@ -18,7 +18,7 @@ use crate::store::{
 pub struct Registration {
     pub org_name: String,
     pub app_id: String,
-    pub app_secret: String,
+    pub app_secret: crate::config::SecretString,
     /// The TAM's open_id in the provider app; defaults to the registering TAM.
     #[serde(default)]
     pub tam: Option<String>,
@@ -46,7 +46,7 @@ fn validate(reg: &Registration) -> AppResult<Validated> {
         ));
     }
     let app_id = AppId::parse(reg.app_id.trim())?;
-    let secret = reg.app_secret.trim();
+    let secret = reg.app_secret.expose().trim();
     if secret.is_empty() || secret.len() > 128 || secret.chars().any(char::is_whitespace) {
         return Err(AppError::BadRequest(
             "App Secret is required: copy it from Credentials & Basic Info.".into(),
@@ -387,11 +387,21 @@ pub fn serves(staff: &Staff, tenant: &Tenant) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_registration_never_prints_its_app_secret() {
+        let r: Registration = serde_json::from_str(
+            r#"{"org_name":"Acme","app_id":"cli_a","app_secret":"the-app-secret"}"#,
+        )
+        .unwrap();
+        assert!(!format!("{r:?}").contains("the-app-secret"));
+        assert_eq!(r.app_secret.expose(), "the-app-secret");
+    }
+
     fn reg(name: &str, app: &str, secret: &str) -> Registration {
         Registration {
             org_name: name.into(),
             app_id: app.into(),
-            app_secret: secret.into(),
+            app_secret: crate::config::SecretString::new(secret),
             tam: None,
             engineers: None,
         }

@@ -2,6 +2,7 @@
 //! the provider app with its TAM, engineers and manager, and one customer registered and active.
 
 use serde_json::Value;
+use tamlink::config::SecretString;
 use tamlink::domain::roles::StaffRole;
 use tamlink::orgs::{self, Registration};
 use tamlink::store::Staff;
@@ -52,7 +53,7 @@ pub async fn seed_provider(stack: &LocalStack) -> Result<Vec<Staff>, String> {
     let reg = Registration {
         org_name: "Nimbus Cloud".into(),
         app_id: PROVIDER_APP_ID.into(),
-        app_secret: sandbox_secret(PROVIDER_APP_ID).into(),
+        app_secret: SecretString::new(sandbox_secret(PROVIDER_APP_ID)),
         tam: None,
         engineers: None,
     };
@@ -86,7 +87,7 @@ pub async fn seed(stack: &LocalStack) -> Result<(), String> {
     let reg = Registration {
         org_name: "Acme Robotics".into(),
         app_id: CUSTOMER_APP_ID.into(),
-        app_secret: sandbox_secret(CUSTOMER_APP_ID).into(),
+        app_secret: SecretString::new(sandbox_secret(CUSTOMER_APP_ID)),
         tam: None,
         engineers: None,
     };

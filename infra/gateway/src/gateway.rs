@@ -13,6 +13,7 @@ use http::StatusCode;
 use tamlink::context::AppContext;
 use tamlink::routes::{self, Route};
 use tamlink::stack::{self, HttpRoute};
+use tracing::Instrument;
 
 /// API Gateway's payload limit; larger bodies are refused before any handler runs.
 const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
@@ -240,7 +241,9 @@ async fn invoke(
     let mut adapter =
         lambda_http::Adapter::from(lambda_http::service_fn(move |req: lambda_http::Request| {
             let ctx = ctx.clone();
+            let span = tamlink::runtime::request_span(route, &req);
             async move { Ok::<_, std::convert::Infallible>(route.call(&ctx, req).await) }
+                .instrument(span)
         }));
     let event = lambda_http::LambdaEvent::new(request, lambda_http::Context::default());
     let Ok(answer) = adapter.call(event).await;

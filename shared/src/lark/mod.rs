@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use crate::clock::{Clock, Epoch};
+use crate::config::SecretString;
 
 /// Lark re-issues the same tenant token while ≥ 30 minutes remain; refreshing below that gets a
 /// fresh one, so cached tokens are used until then.
@@ -67,9 +68,18 @@ pub struct Credentials<'a> {
     pub app_secret: &'a str,
 }
 
+impl std::fmt::Debug for Credentials<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("app_id", &self.app_id)
+            .field("app_secret", &"[redacted]")
+            .finish()
+    }
+}
+
 #[derive(Clone, Debug)]
 struct CachedToken {
-    token: String,
+    token: SecretString,
     expires_at: Epoch,
 }
 
@@ -113,7 +123,7 @@ impl LarkClient {
     // ----- tokens (§1) --------------------------------------------------------------------------
 
     /// A tenant_access_token for the app, from the cache while it has ≥ 30 minutes left.
-    pub async fn tenant_token(&self, creds: Credentials<'_>) -> Result<String, LarkError> {
+    pub async fn tenant_token(&self, creds: Credentials<'_>) -> Result<SecretString, LarkError> {
         let now = self.clock.now();
         if let Some(cached) = self.tokens.lock().expect("token cache").get(creds.app_id) {
             if cached.expires_at - now >= REFRESH_BELOW {
@@ -123,7 +133,7 @@ impl LarkClient {
         self.fetch_tenant_token(creds).await
     }
 
-    async fn fetch_tenant_token(&self, creds: Credentials<'_>) -> Result<String, LarkError> {
+    async fn fetch_tenant_token(&self, creds: Credentials<'_>) -> Result<SecretString, LarkError> {
         let body = json!({"app_id": creds.app_id, "app_secret": creds.app_secret});
         let resp: TenantTokenResponse = self
             .send(
@@ -148,7 +158,7 @@ impl LarkClient {
     }
 
     /// The in-process token of an app while it has ≥ 30 minutes left.
-    pub fn cached_token(&self, app_id: &str) -> Option<(String, Epoch)> {
+    pub fn cached_token(&self, app_id: &str) -> Option<(SecretString, Epoch)> {
         let now = self.clock.now();
         self.tokens
             .lock()
@@ -159,7 +169,7 @@ impl LarkClient {
     }
 
     /// Adopts a token another invocation fetched (kept in DynamoDB), if it is fresh enough.
-    pub fn adopt_token(&self, app_id: &str, token: &str, expires_at: Epoch) -> bool {
+    pub fn adopt_token(&self, app_id: &str, token: &SecretString, expires_at: Epoch) -> bool {
         if expires_at - self.clock.now() < REFRESH_BELOW {
             return false;
         }
@@ -177,7 +187,7 @@ impl LarkClient {
     pub async fn refresh_tenant_token(
         &self,
         creds: Credentials<'_>,
-    ) -> Result<(String, Epoch), LarkError> {
+    ) -> Result<(SecretString, Epoch), LarkError> {
         self.forget_token(creds.app_id);
         let token = self.fetch_tenant_token(creds).await?;
         let expires_at = self
@@ -249,7 +259,11 @@ impl LarkClient {
     // ----- CardKit (§6.3) ------------------------------------------------------------------------
 
     /// Creates a card entity (JSON 2.0) to send once and update in place later.
-    pub async fn create_card(&self, token: &str, card: &Value) -> Result<String, LarkError> {
+    pub async fn create_card(
+        &self,
+        token: &SecretString,
+        card: &Value,
+    ) -> Result<String, LarkError> {
         #[derive(serde::Deserialize)]
         struct Created {
             card_id: String,
@@ -259,7 +273,7 @@ impl LarkClient {
             .send_data(
                 self.http
                     .post(self.url("/open-apis/cardkit/v1/cards"))
-                    .bearer_auth(token)
+                    .bearer_auth(token.expose())
                     .json(&body),
             )
             .await?;
@@ -269,7 +283,7 @@ impl LarkClient {
     /// Replaces a card entity's content; `sequence` must grow with every operation on it.
     pub async fn update_card(
         &self,
-        token: &str,
+        token: &SecretString,
         card_id: &str,
         card: &Value,
         sequence: i64,
@@ -284,7 +298,7 @@ impl LarkClient {
             .send_data(
                 self.http
                     .put(self.url(&format!("/open-apis/cardkit/v1/cards/{card_id}")))
-                    .bearer_auth(token)
+                    .bearer_auth(token.expose())
                     .json(&body),
             )
             .await?;
@@ -297,7 +311,7 @@ impl LarkClient {
     /// send within an hour a no-op at Lark, so a retry after a crash never doubles the DM.
     pub async fn send_card(
         &self,
-        token: &str,
+        token: &SecretString,
         open_id: &str,
         card: &Value,
         uuid: &str,
@@ -309,7 +323,7 @@ impl LarkClient {
     /// Sends a CardKit card entity (it can be sent once; later it is updated in place).
     pub async fn send_card_entity(
         &self,
-        token: &str,
+        token: &SecretString,
         open_id: &str,
         card_id: &str,
         uuid: &str,
@@ -320,7 +334,7 @@ impl LarkClient {
 
     async fn send_interactive(
         &self,
-        token: &str,
+        token: &SecretString,
         open_id: &str,
         content: String,
         uuid: &str,
@@ -334,7 +348,7 @@ impl LarkClient {
         self.send_data(
             self.http
                 .post(self.url("/open-apis/im/v1/messages?receive_id_type=open_id"))
-                .bearer_auth(token)
+                .bearer_auth(token.expose())
                 .json(&body),
         )
         .await
@@ -345,7 +359,7 @@ impl LarkClient {
     async fn with_tenant_token<T: DeserializeOwned>(
         &self,
         creds: Credentials<'_>,
-        build: impl Fn(&str) -> reqwest::RequestBuilder,
+        build: impl Fn(&SecretString) -> reqwest::RequestBuilder,
     ) -> Result<T, LarkError> {
         let token = self.tenant_token(creds).await?;
         match self.send_data(build(&token)).await {
@@ -382,11 +396,11 @@ impl LarkClient {
         .await
     }
 
-    pub async fn user_info(&self, user_token: &str) -> Result<UserInfo, LarkError> {
+    pub async fn user_info(&self, user_token: &SecretString) -> Result<UserInfo, LarkError> {
         self.send_data(
             self.http
                 .get(self.url("/open-apis/authen/v1/user_info"))
-                .bearer_auth(user_token),
+                .bearer_auth(user_token.expose()),
         )
         .await
     }
@@ -398,7 +412,7 @@ impl LarkClient {
             .with_tenant_token(creds, |t| {
                 self.http
                     .get(self.url("/open-apis/tenant/v2/tenant/query"))
-                    .bearer_auth(t)
+                    .bearer_auth(t.expose())
             })
             .await?;
         Ok(resp.tenant)
@@ -410,7 +424,7 @@ impl LarkClient {
                 self.http
                     .get(self.url("/open-apis/application/v6/applications/me"))
                     .query(&[("lang", "en_us")])
-                    .bearer_auth(t)
+                    .bearer_auth(t.expose())
             })
             .await?;
         Ok(resp.app)
@@ -430,7 +444,7 @@ impl LarkClient {
                 self.http
                     .get(self.url(&path))
                     .query(&[("lang", "en_us")])
-                    .bearer_auth(t)
+                    .bearer_auth(t.expose())
             })
             .await?;
         Ok(resp.app_version)
@@ -441,7 +455,7 @@ impl LarkClient {
             .with_tenant_token(creds, |t| {
                 self.http
                     .get(self.url("/open-apis/application/v6/scopes"))
-                    .bearer_auth(t)
+                    .bearer_auth(t.expose())
             })
             .await?;
         Ok(resp.scopes)
@@ -538,6 +552,27 @@ pub fn check_envelope(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_and_credentials_never_print_their_values() {
+        let creds = Credentials {
+            app_id: "cli_a",
+            app_secret: "app-secret-value",
+        };
+        assert!(!format!("{creds:?}").contains("app-secret-value"));
+        let cached = CachedToken {
+            token: SecretString::new("t-tenant-token"),
+            expires_at: 1,
+        };
+        assert!(!format!("{cached:?}").contains("t-tenant-token"));
+        let user: UserToken =
+            serde_json::from_str(r#"{"access_token":"u-user-token","expires_in":7200}"#).unwrap();
+        assert!(!format!("{user:?}").contains("u-user-token"));
+        let tenant: types::TenantTokenResponse =
+            serde_json::from_str(r#"{"tenant_access_token":"t-from-lark","expire":7200}"#).unwrap();
+        assert!(!format!("{tenant:?}").contains("t-from-lark"));
+        assert_eq!(tenant.tenant_access_token.expose(), "t-from-lark");
+    }
 
     #[test]
     fn code_zero_is_success() {

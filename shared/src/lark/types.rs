@@ -2,15 +2,17 @@
 
 use serde::Deserialize;
 
+use crate::config::SecretString;
+
 #[derive(Debug, Deserialize)]
 pub(super) struct TenantTokenResponse {
-    pub tenant_access_token: String,
+    pub tenant_access_token: SecretString,
     pub expire: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct UserToken {
-    pub access_token: String,
+    pub access_token: SecretString,
     #[serde(default)]
     pub expires_in: i64,
 }

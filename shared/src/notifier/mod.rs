@@ -17,14 +17,15 @@
 
 pub mod budget;
 pub mod cards;
-pub mod pace;
 pub mod rules;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use tracing::Instrument;
 
 use crate::clock::Epoch;
+use crate::config::SecretString;
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::ids::AppId;
@@ -76,7 +77,14 @@ pub async fn handle(ctx: &AppContext, event: SqsEvent) -> SqsBatchResponse {
             .get("ApproximateReceiveCount")
             .and_then(|v| v.parse().ok())
             .unwrap_or(1);
-        let outcome = match process(ctx, message.body.as_deref().unwrap_or_default()).await {
+        // One span per message, so one grep of the log follows it (never the body: it names people).
+        let span = tracing::info_span!(
+            "message",
+            message_id = message.message_id.as_deref().unwrap_or("-"),
+            receives,
+        );
+        let body = message.body.as_deref().unwrap_or_default();
+        let outcome = match process(ctx, body).instrument(span).await {
             Ok(outcome) => outcome,
             Err(e) => {
                 e.log();
@@ -137,6 +145,7 @@ fn person_of(n: &Notification) -> PersonKey<'_> {
 
 /// Posts to the provider's on-call group bot (webhook posts are not metered). At least once: a
 /// webhook has no idempotency key, and a repeated emergency post beats a missing one.
+#[tracing::instrument(skip_all, fields(kind = "oncall", id = %post.id))]
 async fn post_oncall(ctx: &AppContext, post: &crate::notify::OnCallPost) -> AppResult<Handled> {
     let Some(crate::keys::OnCallWebhook { url, secret }) = &ctx.keys.oncall else {
         tracing::warn!(id = %post.id, "no on-call webhook configured; emergency post skipped");
@@ -169,6 +178,7 @@ async fn post_oncall(ctx: &AppContext, post: &crate::notify::OnCallPost) -> AppR
 
 // ----- one notification --------------------------------------------------------------------------
 
+#[tracing::instrument(skip_all, fields(kind = ?n.kind, id = %n.id, app = %n.recipient.app_id, urgent = n.urgent))]
 async fn process_notification(ctx: &AppContext, n: &Notification) -> AppResult<Handled> {
     let person = person_of(n);
     for attempt in 0..ATTEMPTS {
@@ -334,6 +344,7 @@ fn digest_holder(person: PersonKey<'_>, due: Epoch) -> String {
     format!("digest:{}:{}:{due}", person.app_id, person.open_id)
 }
 
+#[tracing::instrument(skip_all, fields(kind = "digest", app = %f.app_id))]
 async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
     let person = PersonKey {
         app_id: &f.app_id,
@@ -643,7 +654,7 @@ async fn send(ctx: &AppContext, d: &Delivery<'_>, uuid: &str) -> Result<SentMess
 async fn send_once(
     ctx: &AppContext,
     d: &Delivery<'_>,
-    token: &str,
+    token: &SecretString,
     uuid: &str,
 ) -> Result<SentMessage, SendError> {
     let key = match d.notifications {
@@ -685,7 +696,7 @@ async fn token_for(
     ctx: &AppContext,
     app_id: &str,
     stored: Option<&StoredToken>,
-) -> AppResult<String> {
+) -> AppResult<SecretString> {
     if let Some((token, _)) = ctx.lark.cached_token(app_id) {
         return Ok(token);
     }
@@ -697,7 +708,7 @@ async fn token_for(
     fresh_token(ctx, app_id).await
 }
 
-async fn fresh_token(ctx: &AppContext, app_id: &str) -> AppResult<String> {
+async fn fresh_token(ctx: &AppContext, app_id: &str) -> AppResult<SecretString> {
     let tenant = crate::orgs::load(ctx, &AppId::parse(app_id)?).await?;
     let secret = crate::orgs::app_secret(ctx, &tenant).await?;
     let (token, expires_at) = ctx

@@ -104,7 +104,8 @@ pub struct NotifRecord {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoredToken {
-    pub token: String,
+    #[serde(serialize_with = "crate::config::SecretString::serialize_exposed")]
+    pub token: crate::config::SecretString,
     pub expires_at: Epoch,
 }
 
@@ -691,7 +692,11 @@ impl Store {
     }
 
     /// Removes a stored token Lark called invalid, unless another invocation replaced it already.
-    pub async fn forget_token(&self, app_id: &str, token: &str) -> Result<(), StoreError> {
+    pub async fn forget_token(
+        &self,
+        app_id: &str,
+        token: &crate::config::SecretString,
+    ) -> Result<(), StoreError> {
         let del = built(
             Delete::builder()
                 .table_name(&self.table)
@@ -699,7 +704,7 @@ impl Store {
                 .key("sk", s("TOKEN"))
                 .condition_expression("#t = :t")
                 .expression_attribute_names("#t", "token")
-                .expression_attribute_values(":t", s(token))
+                .expression_attribute_values(":t", s(token.expose()))
                 .build(),
         )?;
         match self
@@ -709,5 +714,24 @@ impl Store {
             Err(StoreError::ConditionFailed) => Ok(()),
             other => other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_token_is_written_for_dynamodb_but_never_printed() {
+        let t = StoredToken {
+            token: crate::config::SecretString::new("t-stored"),
+            expires_at: 7,
+        };
+        assert!(!format!("{t:?}").contains("t-stored"));
+        let item: std::collections::HashMap<String, AttributeValue> =
+            serde_dynamo::to_item(&t).unwrap();
+        assert_eq!(item["token"], AttributeValue::S("t-stored".into()));
+        let back: StoredToken = serde_dynamo::from_item(item).unwrap();
+        assert_eq!(back.token.expose(), "t-stored");
     }
 }

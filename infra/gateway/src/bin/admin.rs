@@ -87,7 +87,7 @@ async fn run(cmd: &str, f: HashMap<String, String>) -> Result<(), String> {
         Ok(Registration {
             org_name: need(&f, "name")?.into(),
             app_id: need(&f, "app-id")?.into(),
-            app_secret: secret,
+            app_secret: tamlink::config::SecretString::new(secret),
             tam: f.get("tam").cloned(),
             engineers: None,
         })
