@@ -5,7 +5,12 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::context::AppContext;
+
+mod emergency_repage;
+mod sla_check;
+
 use crate::error::AppResult;
+pub use sla_check::SLA_WARNING;
 
 type JobFuture<'a> = Pin<Box<dyn Future<Output = AppResult<serde_json::Value>> + Send + 'a>>;
 pub type JobFn = for<'a> fn(&'a AppContext) -> JobFuture<'a>;
@@ -38,7 +43,7 @@ pub static DIGEST_SWEEP: Job = Job {
 };
 
 fn check_sla(ctx: &AppContext) -> JobFuture<'_> {
-    Box::pin(crate::tickets::check_sla(ctx))
+    Box::pin(sla_check::check_sla(ctx))
 }
 
 pub static SLA_CHECK: Job = Job {
@@ -47,7 +52,7 @@ pub static SLA_CHECK: Job = Job {
 };
 
 fn repage(ctx: &AppContext) -> JobFuture<'_> {
-    Box::pin(crate::tickets::repage_emergencies(ctx))
+    Box::pin(emergency_repage::repage_emergencies(ctx))
 }
 
 pub static EMERGENCY_REPAGE: Job = Job {

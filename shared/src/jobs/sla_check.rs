@@ -1,0 +1,91 @@
+//! SlaCheckFunction (every 5 minutes): warns the assignee and the TAM before a first response is
+//! due and when it is overdue, once each.
+
+use crate::clock::{format_utc, Epoch};
+use crate::context::AppContext;
+use crate::error::AppResult;
+use crate::ids::AppId;
+use crate::notify::{self, Notification, NotificationKind, Recipient};
+use crate::store::{Tenant, Ticket};
+use crate::tickets::*;
+
+/// How long before the first-response deadline the assignee and the TAM are warned.
+pub const SLA_WARNING: Epoch = 15 * 60;
+
+/// The scheduled SLA check: for every ticket still waiting for its first response, one warning
+/// when it is nearly due and one notice when it is overdue, each to the assignee and the TAM,
+/// each once. Reads the SLA index's hourly buckets around now, never the table.
+pub async fn check_sla(ctx: &AppContext) -> AppResult<serde_json::Value> {
+    let now = ctx.now();
+    let horizon = now + SLA_WARNING;
+    let (mut warned, mut breached) = (0, 0);
+    for hour in (now.div_euclid(3600) - 2)..=horizon.div_euclid(3600) {
+        for t in ctx.store.sla_due(hour, horizon).await? {
+            if t.first_response_at.is_some() || !t.status.is_open() {
+                continue;
+            }
+            let breach = now >= t.first_response_due;
+            if (breach && t.sla_breach_notified) || (!breach && t.sla_warned) {
+                continue;
+            }
+            if !ctx.store.mark_sla_notice(&t, breach).await? {
+                continue; // another run got there first
+            }
+            let tenant = crate::orgs::load(ctx, &AppId::parse(&t.app_id)?).await?;
+            notify::enqueue(ctx, &sla_notifications(ctx, &tenant, &t, breach)).await?;
+            if breach {
+                breached += 1;
+            } else {
+                warned += 1;
+            }
+        }
+    }
+    Ok(serde_json::json!({"warned": warned, "breached": breached}))
+}
+
+pub(crate) fn sla_notifications(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    t: &Ticket,
+    breach: bool,
+) -> Vec<Notification> {
+    let provider = &ctx.settings.provider_app_id;
+    let mut ids: Vec<&str> = t.assignee.iter().map(String::as_str).collect();
+    if let Some(tam) = tenant.tam.as_deref().filter(|tam| !ids.contains(tam)) {
+        ids.push(tam);
+    }
+    let (event, title) = if breach {
+        (
+            "sla-breach",
+            format!("SLA breached on #{}: {}", t.number, t.title),
+        )
+    } else {
+        (
+            "sla-warning",
+            format!("First response due soon on #{}: {}", t.number, t.title),
+        )
+    };
+    ids.into_iter()
+        .map(|id| {
+            let mut n = ticket_notification(
+                ctx,
+                &tenant.org_name,
+                t,
+                NotificationKind::Sla,
+                Recipient {
+                    app_id: provider.clone(),
+                    open_id: id.to_owned(),
+                    name: String::new(),
+                },
+                title.clone(),
+                event,
+            );
+            n.excerpt = format!(
+                "{} — first response due {}.",
+                t.severity.label(),
+                format_utc(t.first_response_due)
+            );
+            n
+        })
+        .collect()
+}

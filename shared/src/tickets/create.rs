@@ -1,0 +1,238 @@
+//! Create Ticket: the organisation's next number, fair assignment and the ticket group in one
+//! transaction.
+
+use super::*;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTicketInput {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub severity: Severity,
+    pub product: Option<String>,
+    pub category: Option<String>,
+}
+
+/// Opens a ticket for a colleague of an active organisation.
+pub async fn create(
+    ctx: &AppContext,
+    actor: &Actor,
+    input: NewTicketInput,
+) -> AppResult<TicketView> {
+    if actor.side != Side::Colleague {
+        return Err(AppError::Forbidden(
+            "Tickets are opened by the customer's colleagues, from their workbench.".into(),
+        ));
+    }
+    rules::validate_new(&input.title, &input.description).map_err(AppError::Unprocessable)?;
+    let product = clean(input.product)?;
+    let category = clean(input.category)?;
+    let provider = ctx.settings.provider_app_id.clone();
+    for attempt in 0..ATTEMPTS {
+        crate::store::pause_before_retry(attempt).await;
+        let now = ctx.now();
+        let tenant = crate::orgs::load(ctx, &actor.app_id).await?;
+        let Some(service_group_id) = tenant.service_group_id.clone().filter(|_| {
+            tenant.status == TenantStatus::Active && tenant.kind == TenantKind::Customer
+        }) else {
+            return Err(AppError::Conflict(
+                "Your organisation's support channel is not active yet; your TAM activates it."
+                    .into(),
+            ));
+        };
+        let staff = ctx.store.all_staff(&provider).await?;
+        let (engineer, holder) = assign(&tenant, &staff)?;
+        let number = tenant.ticket_seq + 1;
+        let group_id = format!("g_{}", ulid::Ulid::new().to_string().to_lowercase());
+        let title = input.title.trim().to_owned();
+        let group = Group {
+            id: group_id.clone(),
+            app_id: tenant.app_id.clone(),
+            kind: GroupKind::Ticket,
+            name: format!("#{number} {title}"),
+            created_at: now,
+            msg_seq: 1,
+            ticket: Some(number),
+        };
+        let mut members = vec![actor.as_member(&group_id, &actor.open_id, JoinedVia::Ticket, now)];
+        members.push(service_member(
+            &group_id,
+            &provider,
+            holder,
+            &actor.open_id,
+            now,
+        ));
+        if let Some(tam) = tenant.tam.as_deref().filter(|t| *t != holder.open_id) {
+            if let Some(tam) = staff.iter().find(|s| s.open_id == tam) {
+                members.push(service_member(
+                    &group_id,
+                    &provider,
+                    tam,
+                    &actor.open_id,
+                    now,
+                ));
+            }
+        }
+        let who = if engineer.is_some() {
+            format!("{} is on it", holder.name)
+        } else {
+            format!(
+                "No engineer is on duty, so {} (your TAM) holds it for now",
+                holder.name
+            )
+        };
+        let ticket = Ticket {
+            app_id: tenant.app_id.clone(),
+            number,
+            title: title.clone(),
+            description: input.description.clone(),
+            severity: input.severity,
+            product: product.clone(),
+            category: category.clone(),
+            status: Status::Assigned,
+            created_by: actor.author(),
+            created_at: now,
+            updated_at: now,
+            assignee: Some(holder.open_id.clone()),
+            assignee_name: Some(holder.name.clone()),
+            assigned_to_tam: engineer.is_none(),
+            group_id: group_id.clone(),
+            first_response_due: now + tenant.sla.seconds(input.severity),
+            first_response_at: None,
+            history: Vec::new(),
+            reminders: 0,
+            last_reminder_at: None,
+            sla_warned: false,
+            sla_breach_notified: false,
+            emergency: None,
+        };
+        let opening = system_line(
+            &group_id,
+            1,
+            format!(
+                "{} opened #{number} ({}): {title}. {who}.",
+                actor.name,
+                input.severity.label()
+            ),
+            now,
+        );
+        let service = ctx.store.group(&service_group_id).await?.ok_or_else(|| {
+            AppError::Internal(format!("service group {service_group_id} is missing"))
+        })?;
+        let announcement = system_line(
+            &service_group_id,
+            service.msg_seq + 1,
+            format!("{} opened ticket #{number}: {title}. {who}.", actor.name),
+            now,
+        );
+        let write = NewTicket {
+            tenant: &tenant,
+            ticket: &ticket,
+            group: &group,
+            members: &members,
+            engineer,
+            provider_app: &provider,
+            opening: &opening,
+            announcement: Some((&service, &announcement)),
+            now,
+        };
+        match ctx.store.create_ticket(&write).await {
+            Ok(()) => {
+                notify::enqueue(ctx, &opened_notifications(ctx, &tenant, &ticket)).await?;
+                tracing::info!(app_id = %tenant.app_id, number, assignee = %holder.open_id, "ticket opened");
+                return Ok(view(&ticket, now));
+            }
+            Err(StoreError::ConditionFailed) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Unavailable(
+        "ticket creation kept colliding".into(),
+    ))
+}
+
+/// The engineer the fair-assignment rule picks, or the TAM when nobody is on duty.
+pub(crate) fn assign<'a>(
+    tenant: &Tenant,
+    staff: &'a [Staff],
+) -> AppResult<(Option<&'a Staff>, &'a Staff)> {
+    let candidates: Vec<Candidate> = staff
+        .iter()
+        .filter(|s| tenant.engineers.contains(&s.open_id))
+        .map(|s| Candidate {
+            open_id: s.open_id.clone(),
+            on_duty: s.on_duty,
+            load: s.open_tickets,
+        })
+        .collect();
+    if let Some(pick) = rules::pick_engineer(&candidates, tenant.last_assigned.as_deref()) {
+        let engineer = staff
+            .iter()
+            .find(|s| s.open_id == pick.open_id)
+            .expect("picked from this list");
+        return Ok((Some(engineer), engineer));
+    }
+    let tam = tenant
+        .tam
+        .as_deref()
+        .and_then(|t| staff.iter().find(|s| s.open_id == t))
+        .ok_or_else(|| {
+            AppError::Conflict(
+                "Nobody on the service team can take tickets right now and no TAM is assigned; ask your provider.".into(),
+            )
+        })?;
+    Ok((None, tam))
+}
+
+pub(crate) fn opened_notifications(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    t: &Ticket,
+) -> Vec<Notification> {
+    let mut out = Vec::new();
+    if let Some(assignee) = &t.assignee {
+        out.push(status_card(
+            ticket_notification(
+                ctx,
+                &tenant.org_name,
+                t,
+                NotificationKind::TicketAssigned,
+                Recipient {
+                    app_id: ctx.settings.provider_app_id.clone(),
+                    open_id: assignee.clone(),
+                    name: t.assignee_name.clone().unwrap_or_default(),
+                },
+                format!(
+                    "{} #{} assigned to you: {}",
+                    t.severity.label(),
+                    t.number,
+                    t.title
+                ),
+                "assigned",
+            ),
+            t,
+        ));
+    }
+    out.push(status_card(
+        ticket_notification(
+            ctx,
+            &tenant.org_name,
+            t,
+            NotificationKind::TicketUpdated,
+            Recipient {
+                app_id: t.created_by.app_id.clone(),
+                open_id: t.created_by.open_id.clone(),
+                name: t.created_by.name.clone(),
+            },
+            format!(
+                "Ticket #{} opened: {} is on it",
+                t.number,
+                t.assignee_name.clone().unwrap_or_else(|| "your TAM".into())
+            ),
+            "opened",
+        ),
+        t,
+    ));
+    out
+}

@@ -1,0 +1,251 @@
+//! Emergency: declaring one (S1 at once, urgent pages, the on-call post) and acknowledging it.
+
+use super::*;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmergencyInput {
+    pub reason: rules::EmergencyReason,
+    /// The customer confirms the business is affected (the button asks).
+    pub confirm: bool,
+}
+
+pub(crate) fn page_notifications(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    t: &Ticket,
+    reason: rules::EmergencyReason,
+    page: u32,
+    to: Vec<Recipient>,
+) -> Vec<Notification> {
+    to.into_iter()
+        .map(|r| {
+            let mut n = ticket_notification(
+                ctx,
+                &tenant.org_name,
+                t,
+                NotificationKind::Emergency,
+                r,
+                if page == 1 {
+                    format!(
+                        "EMERGENCY on #{}: {} ({})",
+                        t.number,
+                        t.title,
+                        reason.label()
+                    )
+                } else {
+                    format!(
+                        "EMERGENCY on #{} still not acknowledged (page {page})",
+                        t.number
+                    )
+                },
+                &format!("emergency-page{page}"),
+            );
+            n.urgent = true;
+            n.excerpt = format!(
+                "{} reports {} at {}. Acknowledge it in the staff console.",
+                t.created_by.name,
+                reason.label(),
+                tenant.org_name
+            );
+            n
+        })
+        .collect()
+}
+
+pub(crate) fn oncall_post(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    t: &Ticket,
+    reason: rules::EmergencyReason,
+    page: u32,
+) -> notify::OnCallPost {
+    notify::OnCallPost {
+        id: format!("oncall.{}.{}.{page}", t.app_id, t.number),
+        title: if page == 1 {
+            format!(
+                "EMERGENCY · {} · #{} {}",
+                tenant.org_name, t.number, t.title
+            )
+        } else {
+            format!(
+                "STILL UNACKNOWLEDGED (page {page}) · {} · #{}",
+                tenant.org_name, t.number
+            )
+        },
+        text: format!(
+            "{} reports {}. Assignee: {}. Acknowledge in the staff console.",
+            t.created_by.name,
+            reason.label(),
+            t.assignee_name.as_deref().unwrap_or("nobody")
+        ),
+        link: ticket_link(ctx, &ctx.settings.provider_app_id, t),
+    }
+}
+
+/// Emergency (customers): the ticket goes to S1, the assignee, the TAM and the on-duty managers
+/// are paged at once (outside their DM windows), the on-call channel hears of it, and the pages
+/// repeat every 15 minutes until someone acknowledges.
+pub async fn declare_emergency(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: &str,
+    input: EmergencyInput,
+) -> AppResult<TicketView> {
+    if actor.side != Side::Colleague {
+        return Err(AppError::Forbidden(
+            "Emergency is the customer's button.".into(),
+        ));
+    }
+    if !input.confirm {
+        return Err(AppError::BadRequest(
+            "Confirm that this is an emergency (data loss, data corruption or a business outage)."
+                .into(),
+        ));
+    }
+    for attempt in 0..ATTEMPTS {
+        crate::store::pause_before_retry(attempt).await;
+        let (ticket, tenant) = visible(ctx, actor, id).await?;
+        ensure_open(&ticket, "open a new ticket for a new emergency.")?;
+        if let Some(e) = &ticket.emergency {
+            return Err(AppError::Conflict(format!(
+                "An emergency was already declared on #{} by {}{}.",
+                ticket.number,
+                e.declared_by,
+                e.acknowledged_by
+                    .as_deref()
+                    .map(|by| format!(" and acknowledged by {by}"))
+                    .unwrap_or_default()
+            )));
+        }
+        let now = ctx.now();
+        let everyone = rules::ReminderTier {
+            assignee: true,
+            tam: true,
+            managers: true,
+        };
+        let paged = reminder_recipients(ctx, &ticket, &tenant, everyone).await?;
+        let names: Vec<&str> = paged.iter().map(|r| r.name.as_str()).collect();
+        let emergency = crate::store::Emergency {
+            reason: input.reason,
+            declared_by: actor.name.clone(),
+            declared_at: now,
+            previous_severity: ticket.severity,
+            pages: 1,
+            acknowledged_by: None,
+            acknowledged_at: None,
+        };
+        let schedule = crate::store::PageSchedule {
+            app_id: ticket.app_id.clone(),
+            number: ticket.number,
+            pages: 1,
+            next_page_at: now + rules::REPAGE_AFTER,
+        };
+        let group = ticket_group(ctx, &ticket).await?;
+        let line = system_line(
+            &group.id,
+            group.msg_seq + 1,
+            format!(
+                "{} declared an EMERGENCY on #{}: {}. Now S1 · Critical. Paging {}.",
+                actor.name,
+                ticket.number,
+                input.reason.label(),
+                names.join(", ")
+            ),
+            now,
+        );
+        match ctx
+            .store
+            .declare_emergency(&ticket, &emergency, &schedule, &group, &line, now)
+            .await
+        {
+            Ok(()) => {
+                let mut declared = ticket.clone();
+                declared.severity = Severity::Sev1;
+                declared.emergency = Some(emergency);
+                declared.updated_at = now;
+                notify::enqueue(
+                    ctx,
+                    &page_notifications(ctx, &tenant, &declared, input.reason, 1, paged),
+                )
+                .await?;
+                notify::enqueue_oncall(ctx, &oncall_post(ctx, &tenant, &declared, input.reason, 1))
+                    .await?;
+                tracing::warn!(app_id = %ticket.app_id, number = ticket.number, reason = ?input.reason, "emergency declared");
+                return Ok(view(&declared, now));
+            }
+            Err(StoreError::ConditionFailed) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Unavailable("the ticket kept changing".into()))
+}
+
+/// A staff member serving the organisation acknowledges: the pages stop, and the customer hears.
+pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult<TicketView> {
+    if actor.staff.is_none() {
+        return Err(AppError::Forbidden(
+            "Emergencies are acknowledged by the service team.".into(),
+        ));
+    }
+    for attempt in 0..ATTEMPTS {
+        crate::store::pause_before_retry(attempt).await;
+        let (ticket, tenant) = visible(ctx, actor, id).await?;
+        let Some(emergency) = ticket.emergency.clone() else {
+            return Err(AppError::Conflict(format!(
+                "Ticket #{} has no emergency.",
+                ticket.number
+            )));
+        };
+        if let Some(by) = &emergency.acknowledged_by {
+            return Err(AppError::Conflict(format!(
+                "{by} already acknowledged this emergency."
+            )));
+        }
+        let now = ctx.now();
+        let group = ticket_group(ctx, &ticket).await?;
+        let minutes = (now - emergency.declared_at) / 60;
+        let line = system_line(
+            &group.id,
+            group.msg_seq + 1,
+            format!(
+                "{} acknowledged the emergency on #{} after {minutes} min.",
+                actor.name, ticket.number
+            ),
+            now,
+        );
+        match ctx
+            .store
+            .acknowledge_emergency(&ticket, &actor.name, &group, &line, now)
+            .await
+        {
+            Ok(()) => {
+                let mut acked = ticket.clone();
+                if let Some(e) = acked.emergency.as_mut() {
+                    e.acknowledged_by = Some(actor.name.clone());
+                    e.acknowledged_at = Some(now);
+                }
+                let mut n = ticket_notification(
+                    ctx,
+                    &tenant.org_name,
+                    &acked,
+                    NotificationKind::TicketUpdated,
+                    Recipient {
+                        app_id: acked.created_by.app_id.clone(),
+                        open_id: acked.created_by.open_id.clone(),
+                        name: acked.created_by.name.clone(),
+                    },
+                    format!("{} is on your emergency (#{})", actor.name, acked.number),
+                    "emergency-ack",
+                );
+                n.urgent = true;
+                n.excerpt = format!("{} acknowledged it after {minutes} min.", actor.name);
+                notify::enqueue(ctx, &[n]).await?;
+                return Ok(view(&acked, now));
+            }
+            Err(StoreError::ConditionFailed) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Unavailable("the ticket kept changing".into()))
+}

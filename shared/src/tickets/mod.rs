@@ -1,0 +1,201 @@
+//! Tickets as people use them: a colleague opens one from the service group and lands in its
+//! ticket group with an engineer assigned fairly and their TAM; the ticket moves through its
+//! lifecycle by the table in `domain::tickets`, each move recorded and shown in the group.
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::{format_utc, Epoch};
+use crate::context::AppContext;
+use crate::domain::tickets::{self as rules, Candidate, Mover, Severity, Status};
+use crate::error::{AppError, AppResult};
+use crate::groups::Actor;
+use crate::ids::AppId;
+use crate::notify::{self, Notification, NotificationKind, Recipient};
+use crate::store::{
+    Group, GroupKind, JoinedVia, Member, Message, MessageKind, NewTicket, Side, Staff, StoreError,
+    Tenant, TenantKind, TenantStatus, Ticket, TicketChange, TicketMove,
+};
+
+mod create;
+mod emergency;
+mod moves;
+mod read;
+mod reminder;
+mod replies;
+
+pub use create::*;
+pub use emergency::*;
+pub use moves::*;
+pub use read::*;
+pub use reminder::*;
+pub use replies::*;
+
+pub(crate) const ATTEMPTS: u64 = 20;
+
+pub(crate) fn clean(optional: Option<String>) -> AppResult<Option<String>> {
+    match optional
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+    {
+        Some(v) if v.chars().count() > 100 => Err(AppError::Unprocessable(
+            "Product and category can be at most 100 characters.".into(),
+        )),
+        other => Ok(other),
+    }
+}
+
+pub(crate) fn system_line(group_id: &str, seq: u64, text: String, now: Epoch) -> Message {
+    Message {
+        group_id: group_id.to_owned(),
+        seq,
+        id: ulid::Ulid::new().to_string().to_lowercase(),
+        kind: MessageKind::System,
+        author: None,
+        text,
+        mentions: Vec::new(),
+        client_id: None,
+        created_at: now,
+    }
+}
+
+pub(crate) fn service_member(
+    group_id: &str,
+    provider: &str,
+    staff: &Staff,
+    by: &str,
+    now: Epoch,
+) -> Member {
+    Member {
+        group_id: group_id.to_owned(),
+        side: Side::Service,
+        app_id: provider.to_owned(),
+        open_id: staff.open_id.clone(),
+        name: staff.name.clone(),
+        avatar: staff.avatar.clone(),
+        role: Some(staff.role),
+        added_by: by.to_owned(),
+        added_at: now,
+        via: JoinedVia::Ticket,
+    }
+}
+
+pub(crate) fn ticket_link(ctx: &AppContext, app_id: &str, t: &Ticket) -> String {
+    notify::group_link(&ctx.settings.base_url, app_id, &t.group_id)
+}
+
+pub(crate) fn ticket_notification(
+    ctx: &AppContext,
+    tenant_name: &str,
+    t: &Ticket,
+    kind: NotificationKind,
+    to: Recipient,
+    title: String,
+    event: &str,
+) -> Notification {
+    Notification {
+        id: format!(
+            "{event}.{}.{}.{}.{}",
+            t.app_id, t.number, to.app_id, to.open_id
+        ),
+        kind,
+        urgent: false,
+        link: ticket_link(ctx, &to.app_id, t),
+        recipient: to,
+        org_app_id: t.app_id.clone(),
+        org_name: tenant_name.to_owned(),
+        group_id: Some(t.group_id.clone()),
+        group_name: Some(format!("#{} {}", t.number, t.title)),
+        actor: Some(t.created_by.name.clone()),
+        title,
+        excerpt: crate::domain::chat::excerpt(&t.description),
+        created_at: t.updated_at,
+        card_key: None,
+    }
+}
+
+/// The key of a person's status card for a ticket: one card per person, updated in place.
+pub(crate) fn status_card(mut n: Notification, t: &Ticket) -> Notification {
+    n.card_key = Some(format!("ticket.{}.{}", t.app_id, t.number));
+    n
+}
+
+/// The ticket's group as it is now (its next message number).
+pub(crate) async fn ticket_group(ctx: &AppContext, ticket: &Ticket) -> AppResult<Group> {
+    ctx.store
+        .group(&ticket.group_id)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("ticket group {} is missing", ticket.group_id)))
+}
+
+/// Refuses actions that need an open ticket, saying what to do instead.
+pub(crate) fn ensure_open(ticket: &Ticket, instead: &str) -> AppResult<()> {
+    if ticket.status.is_open() {
+        return Ok(());
+    }
+    Err(AppError::Conflict(format!(
+        "Ticket #{} is {}; {instead}",
+        ticket.number,
+        ticket.status.label().to_lowercase()
+    )))
+}
+
+/// Parses `{org app}.{number}`.
+pub(crate) fn parse_id(id: &str) -> AppResult<(AppId, u64)> {
+    let (app, number) = id
+        .rsplit_once('.')
+        .ok_or_else(|| AppError::BadRequest(format!("{id} is not a ticket id (app.number).")))?;
+    let number = number
+        .parse()
+        .map_err(|_| AppError::BadRequest(format!("{id} is not a ticket id (app.number).")))?;
+    Ok((AppId::parse(app)?, number))
+}
+
+/// A ticket the actor may see: a colleague who is in its group, or staff serving its org.
+pub(crate) async fn visible(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: &str,
+) -> AppResult<(Ticket, Tenant)> {
+    let (app, number) = parse_id(id)?;
+    let missing = || {
+        AppError::NotFound(format!(
+            "Ticket {id} does not exist or is not yours to see."
+        ))
+    };
+    let ticket = ctx
+        .store
+        .ticket(app.as_str(), number)
+        .await?
+        .ok_or_else(missing)?;
+    let tenant = crate::orgs::load(ctx, &app).await?;
+    let allowed = match &actor.staff {
+        Some(staff) => crate::orgs::serves(staff, &tenant),
+        None => {
+            actor.app_id == app
+                && ctx
+                    .store
+                    .member(&ticket.group_id, actor.app_id.as_str(), &actor.open_id)
+                    .await?
+                    .is_some()
+        }
+    };
+    if allowed {
+        Ok((ticket, tenant))
+    } else {
+        Err(missing())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticket_ids_are_app_dot_number() {
+        let (app, n) = parse_id("cli_acme01.12").unwrap();
+        assert_eq!((app.as_str(), n), ("cli_acme01", 12));
+        assert!(parse_id("cli_acme01").is_err());
+        assert!(parse_id("cli_acme01.x").is_err());
+        assert!(parse_id("nope.3").is_err());
+    }
+}

@@ -1,0 +1,152 @@
+//! Moving a ticket through its lifecycle (`domain::tickets::TRANSITIONS`).
+
+use super::*;
+
+pub(crate) fn mover(actor: &Actor, ticket: &Ticket, tenant: &Tenant) -> Mover {
+    match &actor.staff {
+        None => Mover::Customer,
+        Some(s) if ticket.assignee.as_deref() == Some(s.open_id.as_str()) => Mover::Assignee,
+        Some(s) if tenant.tam.as_deref() == Some(s.open_id.as_str()) => Mover::Tam,
+        Some(s) if s.role.sees_all_orgs() => Mover::Manager,
+        Some(_) => Mover::Engineer,
+    }
+}
+
+/// The moves this actor may make on the ticket now (for the buttons).
+pub fn allowed_moves(actor: &Actor, ticket: &Ticket, tenant: &Tenant) -> Vec<Status> {
+    let who = mover(actor, ticket, tenant);
+    rules::TRANSITIONS
+        .iter()
+        .filter(|(from, _, movers)| *from == ticket.status && movers.contains(&who))
+        .map(|(_, to, _)| *to)
+        .collect()
+}
+
+/// Moves a ticket by the lifecycle table, records who and when, and says so in its group.
+pub async fn move_to(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: &str,
+    to: Status,
+) -> AppResult<TicketView> {
+    for attempt in 0..ATTEMPTS {
+        crate::store::pause_before_retry(attempt).await;
+        let (ticket, tenant) = visible(ctx, actor, id).await?;
+        let from = ticket.status;
+        let who = mover(actor, &ticket, &tenant);
+        rules::may_move(from, to, who).map_err(|why| {
+            if rules::TRANSITIONS
+                .iter()
+                .any(|(f, t, _)| *f == from && *t == to)
+            {
+                AppError::Forbidden(why)
+            } else {
+                AppError::Conflict(why)
+            }
+        })?;
+        let now = ctx.now();
+        let group = ticket_group(ctx, &ticket).await?;
+        let change = TicketChange {
+            at: now,
+            by: actor.name.clone(),
+            from,
+            to,
+        };
+        let line = system_line(
+            &group.id,
+            group.msg_seq + 1,
+            format!(
+                "{} moved #{} from {} to {}.",
+                actor.name,
+                ticket.number,
+                from.label().to_lowercase(),
+                to.label().to_lowercase()
+            ),
+            now,
+        );
+        let load_delta = match (from.is_open(), to.is_open()) {
+            (true, false) => -1,
+            (false, true) => 1,
+            _ => 0,
+        };
+        let first_response_at =
+            (actor.side == Side::Service && ticket.first_response_at.is_none()).then_some(now);
+        let write = TicketMove {
+            ticket: &ticket,
+            change: &change,
+            load_delta,
+            provider_app: &ctx.settings.provider_app_id,
+            group: &group,
+            line: &line,
+            first_response_at,
+            now,
+        };
+        match ctx.store.move_ticket(&write).await {
+            Ok(()) => {
+                let mut moved = ticket.clone();
+                moved.status = to;
+                moved.updated_at = now;
+                moved.first_response_at = moved.first_response_at.or(first_response_at);
+                moved.history.push(change);
+                notify::enqueue(ctx, &moved_notifications(ctx, actor, &tenant, &moved, from))
+                    .await?;
+                return Ok(view(&moved, now));
+            }
+            Err(StoreError::ConditionFailed) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Unavailable("the ticket kept changing".into()))
+}
+
+/// The creator and the assignee hear about a move they did not make themselves.
+pub(crate) fn moved_notifications(
+    ctx: &AppContext,
+    actor: &Actor,
+    tenant: &Tenant,
+    t: &Ticket,
+    from: Status,
+) -> Vec<Notification> {
+    let title = format!(
+        "#{} {}: {} → {}",
+        t.number,
+        t.title,
+        from.label(),
+        t.status.label()
+    );
+    let mut recipients = vec![Recipient {
+        app_id: t.created_by.app_id.clone(),
+        open_id: t.created_by.open_id.clone(),
+        name: t.created_by.name.clone(),
+    }];
+    if let Some(assignee) = &t.assignee {
+        recipients.push(Recipient {
+            app_id: ctx.settings.provider_app_id.clone(),
+            open_id: assignee.clone(),
+            name: t.assignee_name.clone().unwrap_or_default(),
+        });
+    }
+    let event = format!("moved-{}", t.history.len());
+    recipients
+        .into_iter()
+        .filter(|r| !(r.app_id == actor.app_id.as_str() && r.open_id == actor.open_id))
+        .map(|to| {
+            let mut n = ticket_notification(
+                ctx,
+                &tenant.org_name,
+                t,
+                NotificationKind::TicketUpdated,
+                to,
+                title.clone(),
+                &event,
+            );
+            n.actor = Some(actor.name.clone());
+            n.excerpt = format!(
+                "{} moved it to {}.",
+                actor.name,
+                t.status.label().to_lowercase()
+            );
+            status_card(n, t)
+        })
+        .collect()
+}

@@ -1,0 +1,141 @@
+//! What people see of tickets: the view model, the lists of the workbench and the console, and
+//! a ticket group's header.
+
+use super::*;
+
+/// A ticket as the workbench and the console show it.
+#[derive(Debug, Serialize)]
+pub struct TicketView {
+    /// `{org app}.{number}`: how routes name a ticket.
+    pub id: String,
+    pub app_id: String,
+    pub number: u64,
+    pub title: String,
+    pub description: String,
+    pub severity: Severity,
+    pub severity_label: &'static str,
+    pub status: Status,
+    pub status_label: &'static str,
+    pub assignee: Option<String>,
+    pub assigned_to_tam: bool,
+    pub group_id: String,
+    pub created_by: String,
+    pub created_at: Epoch,
+    pub first_response_due: Epoch,
+    pub sla: String,
+    pub sla_breached: bool,
+    pub history: Vec<crate::store::TicketChange>,
+    pub reminders: u32,
+    /// When Reminder can be pressed again (now or earlier: it can).
+    pub next_reminder_at: Epoch,
+    pub next_reminder: String,
+    pub emergency: Option<crate::store::Emergency>,
+    /// An emergency nobody on the service team has acknowledged yet.
+    pub emergency_open: bool,
+}
+
+/// The first-response SLA as a person reads it.
+pub(crate) fn sla_state(t: &Ticket, now: Epoch) -> (String, bool) {
+    match t.first_response_at {
+        Some(at) if at <= t.first_response_due => ("First response met".into(), false),
+        Some(_) => ("First response late".into(), true),
+        None if !t.status.is_open() => ("Closed without response".into(), false),
+        None if now >= t.first_response_due => (
+            format!(
+                "Response overdue since {}",
+                format_utc(t.first_response_due)
+            ),
+            true,
+        ),
+        None => {
+            let left = t.first_response_due - now;
+            let text = if left >= 3600 {
+                format!(
+                    "Response due in {}h {:02}m",
+                    left / 3600,
+                    (left % 3600) / 60
+                )
+            } else {
+                format!("Response due in {}m", (left + 59) / 60)
+            };
+            (text, false)
+        }
+    }
+}
+
+pub fn view(t: &Ticket, now: Epoch) -> TicketView {
+    let (sla, sla_breached) = sla_state(t, now);
+    TicketView {
+        id: format!("{}.{}", t.app_id, t.number),
+        app_id: t.app_id.clone(),
+        number: t.number,
+        title: t.title.clone(),
+        description: t.description.clone(),
+        severity: t.severity,
+        severity_label: t.severity.label(),
+        status: t.status,
+        status_label: t.status.label(),
+        assignee: t.assignee_name.clone(),
+        assigned_to_tam: t.assigned_to_tam,
+        group_id: t.group_id.clone(),
+        created_by: t.created_by.name.clone(),
+        created_at: t.created_at,
+        first_response_due: t.first_response_due,
+        sla,
+        sla_breached,
+        history: t.history.clone(),
+        reminders: t.reminders,
+        next_reminder_at: rules::next_reminder_at(t.last_reminder_at, now),
+        next_reminder: format_utc(rules::next_reminder_at(t.last_reminder_at, now)),
+        emergency_open: t
+            .emergency
+            .as_ref()
+            .is_some_and(|e| e.acknowledged_by.is_none()),
+        emergency: t.emergency.clone(),
+    }
+}
+
+/// The tickets the actor sees: all of their organisation's (colleagues), or the open tickets of
+/// the organisations they serve (staff), most urgent first.
+pub async fn list(ctx: &AppContext, actor: &Actor) -> AppResult<Vec<TicketView>> {
+    let now = ctx.now();
+    let mut out = Vec::new();
+    match &actor.staff {
+        None => {
+            for t in ctx.store.tickets(actor.app_id.as_str()).await? {
+                out.push(view(&t, now));
+            }
+            out.sort_by_key(|t| std::cmp::Reverse(t.number));
+        }
+        Some(staff) => {
+            for org in ctx.store.tenants().await? {
+                if org.kind != TenantKind::Customer || !crate::orgs::serves(staff, &org) {
+                    continue;
+                }
+                for t in ctx.store.tickets(&org.app_id).await? {
+                    if t.status.is_open() {
+                        out.push(view(&t, now));
+                    }
+                }
+            }
+            // Unacknowledged emergencies first, then by severity and deadline.
+            out.sort_by_key(|t| (!t.emergency_open, t.severity, t.first_response_due));
+        }
+    }
+    Ok(out)
+}
+
+/// A ticket and what the actor may do with it, for its group's page.
+pub async fn for_group(
+    ctx: &AppContext,
+    actor: &Actor,
+    group: &Group,
+) -> AppResult<Option<(TicketView, Vec<Status>)>> {
+    let Some(number) = group.ticket else {
+        return Ok(None);
+    };
+    let id = format!("{}.{number}", group.app_id);
+    let (ticket, tenant) = visible(ctx, actor, &id).await?;
+    let moves = allowed_moves(actor, &ticket, &tenant);
+    Ok(Some((view(&ticket, ctx.now()), moves)))
+}

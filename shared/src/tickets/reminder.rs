@@ -1,0 +1,121 @@
+//! Reminder: tiers of recipients and a 30-minute cooldown per ticket.
+
+use super::*;
+
+/// The customer's Reminder: the 1st reaches the assignee, the 2nd also the TAM, the 3rd and
+/// later also the on-duty managers; at most one per ticket every 30 minutes (two clicks at once
+/// make one reminder: the write is conditioned on the count read).
+pub async fn remind(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult<TicketView> {
+    if actor.side != Side::Colleague {
+        return Err(AppError::Forbidden(
+            "Reminder is the customer's button; reply in the ticket group instead.".into(),
+        ));
+    }
+    for attempt in 0..ATTEMPTS {
+        crate::store::pause_before_retry(attempt).await;
+        let (ticket, tenant) = visible(ctx, actor, id).await?;
+        ensure_open(&ticket, "reopen it if the problem is back.")?;
+        let now = ctx.now();
+        let next = rules::next_reminder_at(ticket.last_reminder_at, now);
+        if next > now {
+            return Err(AppError::TooSoon(format!(
+                "The team was reminded at {}; the next reminder is possible at {}.",
+                format_utc(ticket.last_reminder_at.unwrap_or(now)),
+                format_utc(next)
+            )));
+        }
+        let nth = ticket.reminders + 1;
+        let recipients =
+            reminder_recipients(ctx, &ticket, &tenant, rules::reminder_tier(nth)).await?;
+        let names: Vec<&str> = recipients.iter().map(|r| r.name.as_str()).collect();
+        let group = ticket_group(ctx, &ticket).await?;
+        let line = system_line(
+            &group.id,
+            group.msg_seq + 1,
+            format!(
+                "{} sent reminder {nth} on #{}; {} notified.",
+                actor.name,
+                ticket.number,
+                names.join(", ")
+            ),
+            now,
+        );
+        match ctx
+            .store
+            .remind_ticket(&ticket, now - rules::REMINDER_COOLDOWN, &group, &line, now)
+            .await
+        {
+            Ok(()) => {
+                let notes: Vec<Notification> = recipients
+                    .into_iter()
+                    .map(|to| {
+                        let mut n = ticket_notification(
+                            ctx,
+                            &tenant.org_name,
+                            &ticket,
+                            NotificationKind::Reminder,
+                            to,
+                            format!("Reminder {nth} on #{}: {}", ticket.number, ticket.title),
+                            &format!("reminder-{nth}"),
+                        );
+                        n.actor = Some(actor.name.clone());
+                        n.excerpt = format!(
+                            "{} is waiting for an answer ({}, {}).",
+                            actor.name,
+                            ticket.severity.label(),
+                            ticket.status.label().to_lowercase()
+                        );
+                        n
+                    })
+                    .collect();
+                notify::enqueue(ctx, &notes).await?;
+                let mut reminded = ticket.clone();
+                reminded.reminders = nth;
+                reminded.last_reminder_at = Some(now);
+                return Ok(view(&reminded, now));
+            }
+            Err(StoreError::ConditionFailed) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Unavailable("the ticket kept changing".into()))
+}
+
+pub(crate) async fn reminder_recipients(
+    ctx: &AppContext,
+    ticket: &Ticket,
+    tenant: &Tenant,
+    tier: rules::ReminderTier,
+) -> AppResult<Vec<Recipient>> {
+    let provider = &ctx.settings.provider_app_id;
+    let staff = ctx.store.all_staff(provider).await?;
+    let mut ids: Vec<&str> = Vec::new();
+    if let Some(a) = ticket.assignee.as_deref().filter(|_| tier.assignee) {
+        ids.push(a);
+    }
+    if let Some(tam) = tenant.tam.as_deref().filter(|_| tier.tam) {
+        ids.push(tam);
+    }
+    if tier.managers {
+        ids.extend(
+            staff
+                .iter()
+                .filter(|s| s.on_duty && s.role.sees_all_orgs())
+                .map(|s| s.open_id.as_str()),
+        );
+    }
+    let mut out: Vec<Recipient> = Vec::new();
+    for id in ids {
+        if out.iter().any(|r| r.open_id == id) {
+            continue;
+        }
+        if let Some(s) = staff.iter().find(|s| s.open_id == id) {
+            out.push(Recipient {
+                app_id: provider.clone(),
+                open_id: s.open_id.clone(),
+                name: s.name.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
