@@ -14,16 +14,11 @@ use crate::error::{AppError, AppResult};
 use crate::groups::{self, Actor};
 pub use crate::session::InvitationToken;
 use crate::session::{random_token, TokenError};
-use crate::store::{
-    expiry_hour, Group, Invitation, InvitationStatus, JoinedVia, Side, StoreError, TenantKind,
-};
+use crate::store::{Group, Invitation, InvitationStatus, JoinedVia, Side, StoreError, TenantKind};
 
 pub const INVITATION_TTL: Epoch = 24 * 3600;
 /// Active links one group may have at a time.
 pub const MAX_ACTIVE_PER_GROUP: usize = 20;
-/// How far back the first run of the scheduled expiry looks.
-const FIRST_RUN_LOOKBACK_HOURS: i64 = 7 * 24;
-pub const EXPIRY_JOB: &str = "invitation-expiry";
 
 /// An invitation as members see it in the workbench.
 #[derive(Debug, Serialize)]
@@ -289,51 +284,4 @@ pub async fn accept(ctx: &AppContext, actor: &Actor, link: &ValidLink) -> AppRes
         ),
     )
     .await
-}
-
-// ----- scheduled expiry ------------------------------------------------------------------------
-
-#[derive(Debug, Default, Serialize, PartialEq, Eq)]
-pub struct ExpiryReport {
-    /// Hourly buckets read (one query each).
-    pub buckets: usize,
-    pub expired: usize,
-}
-
-/// Marks every active invitation past its expiry as expired. It reads the hourly buckets from
-/// where the last run finished up to now (the current hour is read again next time, for links
-/// that expire later in it), never the whole table.
-pub async fn expire_due(ctx: &AppContext) -> AppResult<ExpiryReport> {
-    let now = ctx.now();
-    let this_hour = expiry_hour(now);
-    let from = ctx
-        .store
-        .job_done_through(EXPIRY_JOB)
-        .await?
-        .unwrap_or(this_hour - FIRST_RUN_LOOKBACK_HOURS);
-    let mut report = ExpiryReport::default();
-    for hour in from..=this_hour {
-        report.buckets += 1;
-        for inv in ctx.store.due_invitations(hour, now).await? {
-            match ctx
-                .store
-                .end_invitation(&inv, InvitationStatus::Expired, "schedule", now)
-                .await
-            {
-                Ok(()) => report.expired += 1,
-                // Revoked (or expired by an overlapping run) meanwhile.
-                Err(StoreError::ConditionFailed) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-    ctx.store
-        .save_job_done_through(EXPIRY_JOB, this_hour)
-        .await?;
-    tracing::info!(
-        buckets = report.buckets,
-        expired = report.expired,
-        "invitation expiry ran"
-    );
-    Ok(report)
 }

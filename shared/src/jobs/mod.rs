@@ -1,16 +1,17 @@
-//! Scheduled functions. Each runs on an EventBridge schedule in AWS (see `template.yaml`) and on
-//! a timer in the local gateway, through the same `run`.
+//! Scheduled functions, each body in a file of its own named after its job. Each runs on an
+//! EventBridge schedule in AWS (see `template.yaml`) and on a timer in the local gateway, through
+//! the same `run`.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use crate::context::AppContext;
-
-mod emergency_repage;
-mod sla_check;
-
 use crate::error::AppResult;
-pub use sla_check::SLA_WARNING;
+
+mod digest_sweep;
+mod emergency_repage;
+mod invitation_expiry;
+mod sla_check;
 
 type JobFuture<'a> = Pin<Box<dyn Future<Output = AppResult<serde_json::Value>> + Send + 'a>>;
 pub type JobFn = for<'a> fn(&'a AppContext) -> JobFuture<'a>;
@@ -23,7 +24,7 @@ pub struct Job {
 
 fn expire_invitations(ctx: &AppContext) -> JobFuture<'_> {
     Box::pin(async move {
-        let report = crate::invitations::expire_due(ctx).await?;
+        let report = invitation_expiry::expire_due(ctx).await?;
         Ok(serde_json::to_value(report).expect("report serializes"))
     })
 }
@@ -34,7 +35,7 @@ pub static INVITATION_EXPIRY: Job = Job {
 };
 
 fn sweep_digests(ctx: &AppContext) -> JobFuture<'_> {
-    Box::pin(crate::notifier::sweep_due_digests(ctx))
+    Box::pin(digest_sweep::sweep_due_digests(ctx))
 }
 
 pub static DIGEST_SWEEP: Job = Job {

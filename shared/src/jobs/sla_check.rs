@@ -10,7 +10,7 @@ use crate::store::{Tenant, Ticket};
 use crate::tickets::*;
 
 /// How long before the first-response deadline the assignee and the TAM are warned.
-pub const SLA_WARNING: Epoch = 15 * 60;
+const SLA_WARNING: Epoch = 15 * 60;
 
 /// The scheduled SLA check: for every ticket still waiting for its first response, one warning
 /// when it is nearly due and one notice when it is overdue, each to the assignee and the TAM,

@@ -452,23 +452,7 @@ async fn send_digest(
     .await
 }
 
-/// The scheduled sweep (every minute): queues a flush for everyone whose digest is due. Reads
-/// the index buckets of this hour and the last one — two queries, never the table — so a sweep
-/// that missed up to an hour of runs still finds everything.
-pub async fn sweep_due_digests(ctx: &AppContext) -> AppResult<Value> {
-    let now = ctx.now();
-    let this_hour = crate::store::due_hour(now);
-    let mut due = Vec::new();
-    for hour in [this_hour - 1, this_hour] {
-        due.extend(ctx.store.due_digests(hour, now).await?);
-    }
-    due.sort();
-    due.dedup();
-    queue_flushes(ctx, &due).await?;
-    Ok(serde_json::json!({"flushes": due.len()}))
-}
-
-async fn queue_flushes(ctx: &AppContext, people: &[(String, String)]) -> AppResult<()> {
+pub(crate) async fn queue_flushes(ctx: &AppContext, people: &[(String, String)]) -> AppResult<()> {
     let bodies: Vec<String> = people
         .iter()
         .map(|(app_id, open_id)| {
