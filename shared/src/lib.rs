@@ -18,11 +18,11 @@
 //! | [`store`] | DynamoDB access, one method per access pattern |
 //! | [`orgs`] | registering, verifying and activating organisations (the use cases) |
 //! | [`groups`] | service and ticket groups: access, chat, mentions, members |
-//! | [`tickets`] | tickets: creation with fair assignment, the lifecycle, what each person sees |
+//! | [`tickets`] | tickets, a file per action: `create`, `moves`, `replies`, `reminder`, `emergency`, `read` |
 //! | [`invitations`] | Add People links: create, revoke, land, accept, scheduled expiry |
 //! | [`notify`] | the producer side of notifications: what goes on the SQS queue |
 //! | [`notifier`] | the SQS-driven sender: one DM per person per window, digests, cards, retries |
-//! | [`jobs`] | scheduled functions, named after their function in `template.yaml` |
+//! | [`jobs`] | scheduled functions: the table named after `template.yaml`, and each job's body in its own file |
 //! | [`domain`] | pure rules: the registration checklist, setup values, roles, chat and membership |
 //! | [`pages`] | server-rendered HTML (minijinja, autoescaped) |
 //! | [`web`] | request/response helpers shared by handlers |
