@@ -1,13 +1,13 @@
-//! Groups as people use them: who is asking (`Actor`), whether they may open a group, reading
-//! and posting chat, the member list and leaving or removing. One model serves the service group
+//! Groups as people use them: whether the actor may open a group, reading and posting chat, the
+//! member list and leaving or removing. One model serves the service group
 //! and ticket groups.
 //!
 //! Authorization: only members read or write a group. Another organisation's group, or one that
 //! does not exist, is the same 404. Staff must also still serve the group's organisation.
 
-use lambda_http::Request;
 use serde::{Deserialize, Serialize};
 
+use crate::actor::Actor;
 use crate::clock::Epoch;
 use crate::context::AppContext;
 use crate::domain::chat::{self, MentionRef, Remover};
@@ -15,90 +15,8 @@ use crate::error::{AppError, AppResult};
 use crate::ids::{AppId, GroupId};
 use crate::notify::{self, Notification, NotificationKind, Recipient};
 use crate::store::{
-    Author, Group, Member, Mention, Message, MessageKind, MessagePage, Posted, Side, Staff, Tenant,
+    Author, Group, Member, Mention, Message, MessageKind, MessagePage, Posted, Side, Tenant,
 };
-use crate::web;
-
-/// The signed-in person behind a request, through the app in the path.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub app_id: AppId,
-    pub open_id: String,
-    pub name: String,
-    pub avatar: String,
-    pub side: Side,
-    /// Set when the person signed in through the provider app.
-    pub staff: Option<Staff>,
-}
-
-impl Actor {
-    pub async fn from_request(ctx: &AppContext, req: &Request) -> AppResult<Self> {
-        let app_id = web::app_id(req)?;
-        let session = web::require_session(ctx, req, &app_id)?;
-        let staff = if app_id.as_str() == ctx.settings.provider_app_id {
-            Some(
-                ctx.store
-                    .staff(app_id.as_str(), &session.open_id)
-                    .await?
-                    .ok_or_else(|| {
-                        AppError::Forbidden(
-                            "You are not registered as staff of this deployment.".into(),
-                        )
-                    })?,
-            )
-        } else {
-            None
-        };
-        Ok(Self {
-            side: if staff.is_some() {
-                Side::Service
-            } else {
-                Side::Colleague
-            },
-            app_id,
-            open_id: session.open_id,
-            name: session.name,
-            avatar: session.avatar,
-            staff,
-        })
-    }
-
-    pub fn author(&self) -> Author {
-        Author {
-            app_id: self.app_id.to_string(),
-            open_id: self.open_id.clone(),
-            name: self.name.clone(),
-            avatar: self.avatar.clone(),
-            side: self.side,
-        }
-    }
-
-    /// The actor as a new member of a group (colleagues join through their own app).
-    pub fn as_member(
-        &self,
-        group_id: &str,
-        added_by: &str,
-        via: crate::store::JoinedVia,
-        now: Epoch,
-    ) -> Member {
-        Member {
-            group_id: group_id.to_owned(),
-            side: self.side,
-            app_id: self.app_id.to_string(),
-            open_id: self.open_id.clone(),
-            name: self.name.clone(),
-            avatar: self.avatar.clone(),
-            role: self.staff.as_ref().map(|s| s.role),
-            added_by: added_by.to_owned(),
-            added_at: now,
-            via,
-        }
-    }
-
-    fn is(&self, app_id: &str, open_id: &str) -> bool {
-        self.app_id.as_str() == app_id && self.open_id == open_id
-    }
-}
 
 /// A group the actor may use, with their membership of it.
 #[derive(Debug)]

@@ -8,10 +8,11 @@
 
 use serde::Serialize;
 
+use crate::actor::Actor;
 use crate::clock::{format_utc, Epoch};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
-use crate::groups::{self, Actor};
+use crate::groups;
 pub use crate::session::InvitationToken;
 use crate::session::{random_token, TokenError};
 use crate::store::{Group, Invitation, InvitationStatus, JoinedVia, Side, StoreError, TenantKind};

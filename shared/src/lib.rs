@@ -7,6 +7,7 @@
 //!
 //! | module | what it holds |
 //! |---|---|
+//! | [`actor`] | who is acting (`Actor`), built from the request at the edge by `web::actor` |
 //! | [`config`] | settings read once from the environment (references only, never secrets) |
 //! | [`keys`] | the deployment's secrets from Secrets Manager: signing keys, the on-call webhook |
 //! | [`error`] | the one error type of the HTTP boundary and its mapping to statuses |
@@ -32,6 +33,7 @@
 //! | [`context`] | the clients a handler needs, built once per cold start |
 //! | [`runtime`] | the Lambda entry point: picks the function by `_HANDLER`, reports init errors |
 
+pub mod actor;
 pub mod clock;
 pub mod config;
 pub mod context;

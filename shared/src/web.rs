@@ -8,10 +8,12 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::actor::Actor;
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::ids::AppId;
 use crate::session::Session;
+use crate::store::Side;
 
 /// Largest JSON body any route accepts.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -179,4 +181,37 @@ pub fn wants_html(req: &Request) -> bool {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     accept.contains("text/html") && query(req).get("format").is_none_or(|f| f != "json")
+}
+
+/// The signed-in person behind a request, through the app in the path: the one extractor every
+/// handler uses. Staff must be registered staff of the provider app.
+pub async fn actor(ctx: &AppContext, req: &Request) -> AppResult<Actor> {
+    let app_id = app_id(req)?;
+    let session = require_session(ctx, req, &app_id)?;
+    let staff = if app_id.as_str() == ctx.settings.provider_app_id {
+        Some(
+            ctx.store
+                .staff(app_id.as_str(), &session.open_id)
+                .await?
+                .ok_or_else(|| {
+                    AppError::Forbidden(
+                        "You are not registered as staff of this deployment.".into(),
+                    )
+                })?,
+        )
+    } else {
+        None
+    };
+    Ok(Actor {
+        side: if staff.is_some() {
+            Side::Service
+        } else {
+            Side::Colleague
+        },
+        app_id,
+        open_id: session.open_id,
+        name: session.name,
+        avatar: session.avatar,
+        staff,
+    })
 }

@@ -6,11 +6,10 @@ use lambda_http::{Body, Request, Response};
 
 use crate::context::AppContext;
 use crate::error::AppResult;
-use crate::groups::Actor;
 use crate::web;
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
-    let actor = Actor::from_request(ctx, &req).await?;
+    let actor = crate::web::actor(ctx, &req).await?;
     let id = web::path_param(&req, "ticketId")?;
     let ticket = crate::tickets::acknowledge(ctx, &actor, &id).await?;
     Ok(web::json(StatusCode::OK, &ticket))

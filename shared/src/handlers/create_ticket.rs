@@ -6,13 +6,12 @@ use lambda_http::{Body, Request, Response};
 
 use crate::context::AppContext;
 use crate::error::AppResult;
-use crate::groups::Actor;
 use crate::tickets::{self, NewTicketInput};
 use crate::web;
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let input: NewTicketInput = web::json_body(&req)?;
-    let actor = Actor::from_request(ctx, &req).await?;
+    let actor = crate::web::actor(ctx, &req).await?;
     let ticket = tickets::create(ctx, &actor, input).await?;
     Ok(web::json(StatusCode::CREATED, &ticket))
 }

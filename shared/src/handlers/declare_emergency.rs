@@ -6,13 +6,12 @@ use lambda_http::{Body, Request, Response};
 
 use crate::context::AppContext;
 use crate::error::AppResult;
-use crate::groups::Actor;
 use crate::tickets::EmergencyInput;
 use crate::web;
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let input: EmergencyInput = web::json_body(&req)?;
-    let actor = Actor::from_request(ctx, &req).await?;
+    let actor = crate::web::actor(ctx, &req).await?;
     let id = web::path_param(&req, "ticketId")?;
     let ticket = crate::tickets::declare_emergency(ctx, &actor, &id, input).await?;
     Ok(web::json(StatusCode::OK, &ticket))

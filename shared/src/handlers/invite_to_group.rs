@@ -5,10 +5,10 @@ use http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use minijinja::context;
 
+use crate::actor::Actor;
 use crate::clock::format_utc;
 use crate::context::AppContext;
 use crate::error::AppResult;
-use crate::groups::Actor;
 use crate::invitations::{self, ValidLink};
 use crate::web;
 
@@ -23,7 +23,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     if web::session(ctx, &req, &app_id)?.is_none() {
         return Ok(web::sign_in_first(&app_id, &req));
     }
-    let actor = Actor::from_request(ctx, &req).await?;
+    let actor = crate::web::actor(ctx, &req).await?;
     let open_group = format!("/lark/{app_id}/workbench?group={}", link.group.id);
     if req.method() == Method::POST {
         invitations::accept(ctx, &actor, &link).await?;

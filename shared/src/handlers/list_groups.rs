@@ -5,10 +5,10 @@ use lambda_http::{Body, Request, Response};
 
 use crate::context::AppContext;
 use crate::error::AppResult;
-use crate::groups::{self, Actor, GroupView};
+use crate::groups::{self, GroupView};
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
-    let actor = Actor::from_request(ctx, &req).await?;
+    let actor = crate::web::actor(ctx, &req).await?;
     let groups: Vec<GroupView> = groups::mine(ctx, &actor)
         .await?
         .iter()

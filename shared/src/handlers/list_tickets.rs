@@ -6,10 +6,9 @@ use lambda_http::{Body, Request, Response};
 
 use crate::context::AppContext;
 use crate::error::AppResult;
-use crate::groups::Actor;
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
-    let actor = Actor::from_request(ctx, &req).await?;
+    let actor = crate::web::actor(ctx, &req).await?;
     let list = crate::tickets::list(ctx, &actor).await?;
     Ok(crate::web::json(
         StatusCode::OK,

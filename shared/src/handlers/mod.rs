@@ -39,8 +39,8 @@ use crate::store::Staff;
 pub(crate) async fn group_request(
     ctx: &AppContext,
     req: &Request,
-) -> AppResult<(crate::groups::Actor, String)> {
-    let actor = crate::groups::Actor::from_request(ctx, req).await?;
+) -> AppResult<(crate::actor::Actor, String)> {
+    let actor = crate::web::actor(ctx, req).await?;
     Ok((actor, crate::web::path_param(req, "groupId")?))
 }
 

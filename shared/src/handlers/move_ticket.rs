@@ -7,7 +7,6 @@ use lambda_http::{Body, Request, Response};
 use crate::context::AppContext;
 use crate::domain::tickets::Status;
 use crate::error::AppResult;
-use crate::groups::Actor;
 use crate::web;
 
 #[derive(serde::Deserialize)]
@@ -18,7 +17,7 @@ struct MoveInput {
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let input: MoveInput = web::json_body(&req)?;
-    let actor = Actor::from_request(ctx, &req).await?;
+    let actor = crate::web::actor(ctx, &req).await?;
     let id = web::path_param(&req, "ticketId")?;
     let ticket = crate::tickets::move_to(ctx, &actor, &id, input.status).await?;
     Ok(web::json(StatusCode::OK, &ticket))

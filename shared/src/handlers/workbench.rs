@@ -6,11 +6,12 @@ use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use minijinja::context;
 
+use crate::actor::Actor;
 use crate::clock::format_utc;
 use crate::context::AppContext;
 use crate::domain::checklist::all_blocking_passed;
 use crate::error::{AppError, AppResult};
-use crate::groups::{self, Actor};
+use crate::groups;
 use crate::pages::TenantView;
 use crate::session::Session;
 use crate::store::{Group, Side, Staff, Tenant, TenantKind};
@@ -27,7 +28,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
             "Your session belongs to another organisation.".into(),
         ));
     }
-    let actor = Actor::from_request(ctx, &req).await?;
+    let actor = crate::web::actor(ctx, &req).await?;
     let requested = web::query(&req).remove("group");
     let body = match tenant.kind {
         TenantKind::Customer => {

@@ -4,11 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::actor::Actor;
 use crate::clock::{format_utc, Epoch};
 use crate::context::AppContext;
 use crate::domain::tickets::{self as rules, Candidate, Mover, Severity, Status};
 use crate::error::{AppError, AppResult};
-use crate::groups::Actor;
 use crate::ids::AppId;
 use crate::notify::{self, Notification, NotificationKind, Recipient};
 use crate::store::{

@@ -1,0 +1,58 @@
+//! Who is acting: the person a request is made by, as the use cases see them. No HTTP here: the
+//! request becomes an `Actor` at the edge (`web::actor`).
+
+use crate::clock::Epoch;
+use crate::ids::AppId;
+use crate::store::{Author, Member, Side, Staff};
+
+/// The signed-in person behind a request, through the app in the path. Built once at the edge
+/// (`web::actor`) and passed inward as a plain value.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub app_id: AppId,
+    pub open_id: String,
+    pub name: String,
+    pub avatar: String,
+    pub side: Side,
+    /// Set when the person signed in through the provider app.
+    pub staff: Option<Staff>,
+}
+
+impl Actor {
+    pub fn author(&self) -> Author {
+        Author {
+            app_id: self.app_id.to_string(),
+            open_id: self.open_id.clone(),
+            name: self.name.clone(),
+            avatar: self.avatar.clone(),
+            side: self.side,
+        }
+    }
+
+    /// The actor as a new member of a group (colleagues join through their own app).
+    pub fn as_member(
+        &self,
+        group_id: &str,
+        added_by: &str,
+        via: crate::store::JoinedVia,
+        now: Epoch,
+    ) -> Member {
+        Member {
+            group_id: group_id.to_owned(),
+            side: self.side,
+            app_id: self.app_id.to_string(),
+            open_id: self.open_id.clone(),
+            name: self.name.clone(),
+            avatar: self.avatar.clone(),
+            role: self.staff.as_ref().map(|s| s.role),
+            added_by: added_by.to_owned(),
+            added_at: now,
+            via,
+        }
+    }
+
+    /// Whether this is the person with that app and open_id.
+    pub fn is(&self, app_id: &str, open_id: &str) -> bool {
+        self.app_id.as_str() == app_id && self.open_id == open_id
+    }
+}
