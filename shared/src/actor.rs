@@ -2,8 +2,8 @@
 //! request becomes an `Actor` at the edge (`web::actor`).
 
 use crate::clock::Epoch;
+use crate::domain::model::{Author, Member, Side, Staff};
 use crate::ids::AppId;
-use crate::store::{Author, Member, Side, Staff};
 
 /// The signed-in person behind a request, through the app in the path. Built once at the edge
 /// (`web::actor`) and passed inward as a plain value.
@@ -34,7 +34,7 @@ impl Actor {
         &self,
         group_id: &str,
         added_by: &str,
-        via: crate::store::JoinedVia,
+        via: crate::domain::model::JoinedVia,
         now: Epoch,
     ) -> Member {
         Member {

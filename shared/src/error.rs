@@ -3,6 +3,10 @@
 
 use http::StatusCode;
 
+/// An adapter's own error, kept whole for the log. The adapters convert their errors into
+/// `AppError` themselves, so this module depends on none of them (nor they on each other).
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
@@ -25,12 +29,15 @@ pub enum AppError {
     Gone(String),
     #[error("The request body is larger than {0} bytes.")]
     TooLarge(usize),
+    /// Lark failed (`lark::LarkError`, converted in `lark`, read back with `LarkError::of`).
     #[error("Lark could not be reached or answered with an error; please try again shortly.")]
-    Lark(#[from] crate::lark::LarkError),
+    Lark(#[source] Cause),
+    /// DynamoDB failed (`store::StoreError`, converted in `store`).
     #[error("The service is having trouble storing data; please try again shortly.")]
-    Store(#[from] crate::store::StoreError),
+    Store(#[source] Cause),
+    /// KMS failed (`secrets::SecretsError`, converted in `secrets`).
     #[error("Encryption service failure; please try again shortly.")]
-    Secrets(#[from] crate::secrets::SecretsError),
+    Secrets(#[source] Cause),
     /// A dependency (the queue, the database) failed; the detail is logged, not shown.
     #[error("The service is busy; please try again shortly.")]
     Unavailable(String),

@@ -58,3 +58,6 @@ pub mod stack;
 pub mod store;
 pub mod tickets;
 pub mod web;
+
+#[cfg(test)]
+mod layers;

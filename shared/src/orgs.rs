@@ -126,7 +126,7 @@ async fn count_calls(ctx: &AppContext, app_id: &str, v: &Verification) -> AppRes
     ctx.store
         .count_lark_calls(
             app_id,
-            &crate::notifier::rules::month_of(now),
+            &crate::domain::budget::month_of(now),
             v.counted_calls,
             now,
         )

@@ -13,6 +13,12 @@ pub enum SecretsError {
     Corrupt,
 }
 
+impl From<SecretsError> for crate::error::AppError {
+    fn from(e: SecretsError) -> Self {
+        crate::error::AppError::Secrets(Box::new(e))
+    }
+}
+
 #[derive(Clone)]
 pub struct SecretBox {
     kms: aws_sdk_kms::Client,

@@ -223,7 +223,7 @@ async fn rate_limits_and_outages_are_ridden_out_and_everyone_gets_exactly_one_dm
         "{statuses:?}"
     );
     // Failed calls do not count against the month (as Lark counts them).
-    let month = tamlink::notifier::rules::month_of(t.stack.ctx.now());
+    let month = tamlink::domain::budget::month_of(t.stack.ctx.now());
     let counted = t
         .stack
         .ctx
@@ -423,7 +423,7 @@ async fn when_lark_says_the_quota_is_spent_ordinary_notifications_wait_and_pages
     mentions(&t, &["tara"], 1).await;
     t.deliver().await;
     assert!(t.dms(PROVIDER_APP_ID, "tara").await.is_empty());
-    let month = tamlink::notifier::rules::month_of(t.stack.ctx.now());
+    let month = tamlink::domain::budget::month_of(t.stack.ctx.now());
     let usage = t
         .stack
         .ctx
@@ -490,7 +490,7 @@ async fn a_digest_that_fails_to_send_keeps_everything_and_goes_out_on_retry() {
     let dms = t.dms(PROVIDER_APP_ID, "tara").await;
     assert_eq!(dms.len(), 2, "{dms:#?}");
     assert_eq!(title(&dms[1]), "3 updates while you were away");
-    let month = tamlink::notifier::rules::month_of(t.stack.ctx.now());
+    let month = tamlink::domain::budget::month_of(t.stack.ctx.now());
     let counted = t
         .stack
         .ctx

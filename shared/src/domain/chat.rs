@@ -1,8 +1,8 @@
 //! Rules of a group's chat and membership: what a message may hold, whom it may mention, who may
 //! remove whom. Pure functions; the use cases in `groups` apply them.
 
+use crate::domain::model::{Member, Mention, Side};
 use crate::error::AppError;
-use crate::store::{Member, Mention, Side};
 
 /// Longest message, in characters (Lark's own text messages allow far more, but a support chat
 /// message longer than this belongs in a ticket description or an attachment).

@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::lark_app::{AppInfo, AppVersion, ScopeGrant, TenantInfo};
 use super::setup::{homepage_url, redirect_urls, REQUIRED_SCOPES};
-use crate::lark::{AppInfo, AppVersion, ScopeGrant, TenantInfo};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckItem {

@@ -1,8 +1,12 @@
 //! Pure rules, no I/O: what a customer must configure, how a registration is judged, who may do
 //! what.
 
+pub mod budget;
 pub mod chat;
 pub mod checklist;
+pub mod lark_app;
+pub mod model;
+pub mod notification;
 pub mod roles;
 pub mod setup;
 pub mod tickets;

@@ -79,7 +79,7 @@ async fn ticket_of(
 async fn budget_view(ctx: &AppContext, tenant: &Tenant) -> AppResult<minijinja::Value> {
     use crate::notifier::budget::{projected, step, Step};
     let now = ctx.now();
-    let month = crate::notifier::rules::month_of(now);
+    let month = crate::domain::budget::month_of(now);
     let usage = ctx.store.usage(&tenant.app_id, &month).await?;
     let step = step(&tenant.plan, usage.calls, usage.exhausted);
     let pace = match step {

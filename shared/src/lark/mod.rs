@@ -61,6 +61,22 @@ impl LarkError {
     }
 }
 
+impl From<LarkError> for crate::error::AppError {
+    fn from(e: LarkError) -> Self {
+        crate::error::AppError::Lark(Box::new(e))
+    }
+}
+
+impl LarkError {
+    /// The Lark error inside an `AppError`, if that is what it is.
+    pub fn of(e: &crate::error::AppError) -> Option<&LarkError> {
+        match e {
+            crate::error::AppError::Lark(cause) => cause.downcast_ref::<LarkError>(),
+            _ => None,
+        }
+    }
+}
+
 /// An app's credentials for one call. The secret is only ever sent to Lark.
 #[derive(Clone, Copy)]
 pub struct Credentials<'a> {

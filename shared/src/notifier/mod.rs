@@ -15,7 +15,8 @@
 //! not retried. A redelivered message whose send may already have happened is sent again with the
 //! same `uuid`, which Lark drops, so nobody gets a second DM.
 
-pub mod budget;
+/// The budget rules are pure and live in `domain::budget`.
+pub use crate::domain::budget;
 pub mod cards;
 pub mod rules;
 
@@ -184,7 +185,7 @@ async fn process_notification(ctx: &AppContext, n: &Notification) -> AppResult<H
     for attempt in 0..ATTEMPTS {
         crate::store::pause_before_retry(attempt).await;
         let now = ctx.now();
-        let month = rules::month_of(now);
+        let month = budget::month_of(now);
         let snap = ctx
             .store
             .notifier_snapshot(Some(&n.id), person, &month, n.card_key.as_deref())
@@ -320,10 +321,10 @@ async fn update_in_place(
             ctx.store
                 .release_claim(&n.id, person.app_id, month, now)
                 .await?;
-            if let AppError::Lark(LarkError::Api {
+            if let Some(LarkError::Api {
                 code: 200740 | 200750 | 300311,
                 ..
-            }) = &e
+            }) = LarkError::of(&e)
             {
                 // The entity is gone or expired: the retry sends a fresh card as a DM.
                 ctx.store.forget_card(key, person).await?;
@@ -353,7 +354,7 @@ async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
     for attempt in 0..ATTEMPTS {
         crate::store::pause_before_retry(attempt).await;
         let now = ctx.now();
-        let month = rules::month_of(now);
+        let month = budget::month_of(now);
         let snap = ctx
             .store
             .notifier_snapshot(None, person, &month, None)
@@ -548,7 +549,10 @@ enum SendError {
 impl From<AppError> for SendError {
     fn from(e: AppError) -> Self {
         match e {
-            AppError::Lark(l) => SendError::Lark(l),
+            AppError::Lark(cause) => match cause.downcast::<LarkError>() {
+                Ok(l) => SendError::Lark(*l),
+                Err(other) => SendError::Other(AppError::Lark(other)),
+            },
             other => SendError::Other(other),
         }
     }

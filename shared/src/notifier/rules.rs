@@ -80,13 +80,6 @@ pub fn lark_uuid(holder: &str) -> String {
     format!("tl-{}", &hex[..40])
 }
 
-/// The calendar month Lark meters calls by (UTC), e.g. `2026-11`.
-pub fn month_of(at: Epoch) -> String {
-    let t =
-        time::OffsetDateTime::from_unix_timestamp(at).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    format!("{:04}-{:02}", t.year(), u8::from(t.month()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,12 +146,5 @@ mod tests {
         );
         assert!(a.len() <= 50);
         assert_ne!(a, lark_uuid("another"));
-    }
-
-    #[test]
-    fn months_are_utc_calendar_months() {
-        assert_eq!(month_of(0), "1970-01");
-        assert_eq!(month_of(1_796_083_199), "2026-11"); // 2026-11-30 23:59:59 UTC
-        assert_eq!(month_of(1_796_083_200), "2026-12");
     }
 }

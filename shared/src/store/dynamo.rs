@@ -10,9 +10,9 @@ use aws_sdk_dynamodb::Client;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::model::*;
 use super::StoreError;
 use crate::clock::Epoch;
+use crate::domain::model::*;
 
 pub(super) type Item = HashMap<String, AttributeValue>;
 

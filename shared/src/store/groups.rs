@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem, Update};
 
 use super::dynamo::{decode, dynamo_err, s, write_err, Item, Keyed};
-use super::model::*;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
+use crate::domain::model::*;
 
 /// The most messages one read returns.
 pub const MESSAGE_PAGE: i32 = 50;

@@ -5,9 +5,9 @@
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
 use super::dynamo::{s, write_err, Keyed};
-use super::model::*;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
+use crate::domain::model::*;
 
 /// Ended invitations stay readable (for "this link was revoked") this long before TTL clean-up.
 const KEEP_ENDED: Epoch = 30 * 24 * 3600;

@@ -19,14 +19,14 @@
 mod dynamo;
 mod groups;
 mod invitations;
-mod model;
 mod notifier;
 mod tickets;
 
+/// The nouns live in `domain::model`; the store persists them.
+pub use crate::domain::model::*;
 pub use dynamo::Store;
 pub use groups::{MessagePage, Posted, MESSAGE_PAGE};
 pub use invitations::expiry_hour;
-pub use model::*;
 pub use notifier::{
     due_hour, CardRecord, Claim, NotifRecord, NotifState, PersonKey, Snapshot, StoredToken,
     Undeliverable, Usage, Window, CARD_LIFETIME, DIGEST_LINES,
@@ -49,5 +49,11 @@ pub async fn pause_before_retry(attempt: u64) {
     if attempt > 0 {
         let jitter = rand::random::<u64>() % (5 * attempt.min(10));
         tokio::time::sleep(std::time::Duration::from_millis(jitter + 1)).await;
+    }
+}
+
+impl From<StoreError> for crate::error::AppError {
+    fn from(e: StoreError) -> Self {
+        crate::error::AppError::Store(Box::new(e))
     }
 }

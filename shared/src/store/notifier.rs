@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use super::dynamo::{decode, dynamo_err, s, Item, Keyed};
 use super::{Store, StoreError};
 use crate::clock::Epoch;
-use crate::notify::Notification;
+use crate::domain::notification::Notification;
 
 const NOTIF_TTL: Epoch = 14 * 24 * 3600;
 const USAGE_TTL: Epoch = 400 * 24 * 3600;

@@ -6,9 +6,9 @@
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
 use super::dynamo::{s, Keyed};
-use super::model::*;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
+use crate::domain::model::*;
 
 fn n(v: i64) -> AttributeValue {
     AttributeValue::N(v.to_string())

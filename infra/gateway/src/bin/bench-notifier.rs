@@ -274,7 +274,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .max()
         .unwrap_or(0);
     let dms = messages.len();
-    let month = tamlink::notifier::rules::month_of(clock.now());
+    let month = tamlink::domain::budget::month_of(clock.now());
     let usage = stack.ctx.store.usage(CUSTOMER_APP_ID, &month).await?;
     let tenant = stack
         .ctx

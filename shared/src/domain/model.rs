@@ -50,7 +50,7 @@ pub struct Tenant {
     pub auto_join: bool,
     /// The organisation's Lark plan and tamlink's share of its monthly API calls.
     #[serde(default)]
-    pub plan: crate::notifier::budget::Plan,
+    pub plan: crate::domain::budget::Plan,
     /// First-response targets of the organisation's support plan.
     #[serde(default)]
     pub sla: crate::domain::tickets::SlaTargets,

@@ -1,0 +1,69 @@
+//! A notification: what one person is to be told, and the on-call channel's post. Producers
+//! build them (`notify`), the queue carries them, the notifier sends them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Epoch;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// Someone @mentioned the recipient in a group.
+    Mention,
+    /// An organisation's Lark API share is running low or spent (to its TAM).
+    Budget,
+    /// A ticket was assigned to the recipient.
+    TicketAssigned,
+    /// A ticket the recipient opened or works on changed.
+    TicketUpdated,
+    /// The customer pressed Reminder on a ticket.
+    Reminder,
+    /// A ticket's first response is nearly due, or overdue.
+    Sla,
+    /// An emergency page: sent at once, outside the window.
+    Emergency,
+}
+
+/// A post to the provider's on-call channel (a Lark group's custom bot), sent by the notifier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnCallPost {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub link: String,
+}
+
+/// Who gets the DM: colleagues through their org's app, staff through the provider app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub app_id: String,
+    pub open_id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: String,
+    pub kind: NotificationKind,
+    /// Emergency pages: sent at once, outside the person's 10-minute window.
+    #[serde(default)]
+    pub urgent: bool,
+    pub recipient: Recipient,
+    /// The customer organisation the event belongs to (its app id) and its name.
+    pub org_app_id: String,
+    pub org_name: String,
+    pub group_id: Option<String>,
+    pub group_name: Option<String>,
+    /// Who caused it, by name.
+    pub actor: Option<String>,
+    pub title: String,
+    pub excerpt: String,
+    /// Where the card's button leads, opened through the recipient's own app.
+    pub link: String,
+    pub created_at: Epoch,
+    /// A card meant to change later (a ticket's status card): the first one is a CardKit entity
+    /// sent as a DM; later notifications with the same key update it in place instead of sending
+    /// another DM.
+    #[serde(default)]
+    pub card_key: Option<String>,
+}
