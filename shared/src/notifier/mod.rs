@@ -33,7 +33,8 @@ use crate::ids::AppId;
 use crate::lark::{Credentials, LarkError, SentMessage};
 use crate::notify::Notification;
 use crate::store::{
-    Claim, NotifState, PersonKey, Snapshot, StoreError, StoredToken, Tenant, TenantKind,
+    retry_on_conflict, Attempt, Claim, NotifState, PersonKey, Snapshot, StoreError, StoredToken,
+    Tenant, TenantKind,
 };
 use budget::{Plan, Step};
 use rules::{classify, Failure, WINDOW_SECONDS};
@@ -182,8 +183,7 @@ async fn post_oncall(ctx: &AppContext, post: &crate::notify::OnCallPost) -> AppR
 #[tracing::instrument(skip_all, fields(kind = ?n.kind, id = %n.id, app = %n.recipient.app_id, urgent = n.urgent))]
 async fn process_notification(ctx: &AppContext, n: &Notification) -> AppResult<Handled> {
     let person = person_of(n);
-    for attempt in 0..ATTEMPTS {
-        crate::store::pause_before_retry(attempt).await;
+    retry_on_conflict(ATTEMPTS, || async move {
         let now = ctx.now();
         let month = budget::month_of(now);
         let snap = ctx
@@ -203,18 +203,22 @@ async fn process_notification(ctx: &AppContext, n: &Notification) -> AppResult<H
             is_digest: false,
         };
         match snap.notif.as_ref().map(|r| r.state) {
-            Some(NotifState::Pending | NotifState::Undeliverable) => return Ok(Handled::Done),
+            Some(NotifState::Pending | NotifState::Undeliverable) => {
+                return Ok(Attempt::Written(Handled::Done))
+            }
             // Taken before: the send may or may not have happened. While the window is still
             // its own, sending again with the same uuid is safe (Lark drops the repeat).
             Some(NotifState::Claimed) if n.urgent || snap.window.holder == n.id => {
-                return deliver(ctx, delivery).await
+                return deliver(ctx, delivery).await.map(Attempt::Written)
             }
-            Some(NotifState::Claimed) => return Ok(Handled::Done),
+            Some(NotifState::Claimed) => return Ok(Attempt::Written(Handled::Done)),
             Some(NotifState::Released) | None => {}
         }
         let live_card = snap.card.as_ref().filter(|c| snap.now_ok(c, ctx.now()));
         if let (Some(key), Some(card)) = (&n.card_key, live_card) {
-            return update_in_place(ctx, n, key, card, &snap, &month).await;
+            return update_in_place(ctx, n, key, card, &snap, &month)
+                .await
+                .map(Attempt::Written);
         }
         let window = &snap.window;
         let free = window.until <= now && window.digest_due.is_none();
@@ -233,9 +237,9 @@ async fn process_notification(ctx: &AppContext, n: &Notification) -> AppResult<H
             match ctx.store.claim_window(&claim).await {
                 Ok(()) => {
                     warn_on_new_step(ctx, &snap, &plan, &month).await?;
-                    return deliver(ctx, delivery).await;
+                    return deliver(ctx, delivery).await.map(Attempt::Written);
                 }
-                Err(StoreError::ConditionFailed) => continue,
+                Err(StoreError::ConditionFailed) => return Ok(Attempt::Lost),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -249,13 +253,14 @@ async fn process_notification(ctx: &AppContext, n: &Notification) -> AppResult<H
                     )
                     .await?;
                 }
-                return Ok(Handled::Done);
+                Ok(Attempt::Written(Handled::Done))
             }
-            Err(StoreError::ConditionFailed) => continue,
-            Err(e) => return Err(e.into()),
+            Err(StoreError::ConditionFailed) => Ok(Attempt::Lost),
+            Err(e) => Err(e.into()),
         }
-    }
-    Ok(Handled::RetryIn(1))
+    })
+    .await
+    .map(|handled| handled.unwrap_or(Handled::RetryIn(1)))
 }
 
 // ----- cards updated in place ------------------------------------------------------------------
@@ -351,8 +356,7 @@ async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
         app_id: &f.app_id,
         open_id: &f.open_id,
     };
-    for attempt in 0..ATTEMPTS {
-        crate::store::pause_before_retry(attempt).await;
+    retry_on_conflict(ATTEMPTS, || async move {
         let now = ctx.now();
         let month = budget::month_of(now);
         let snap = ctx
@@ -366,27 +370,29 @@ async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
             // A redelivered flush: the digest holding this window may never have gone out.
             // Sending it again with the same uuid is safe; Lark drops a repeat within the hour.
             if w.sending.is_empty() {
-                return Ok(Handled::Done);
+                return Ok(Attempt::Written(Handled::Done));
             }
             let digest = Digest::of(&w.sending, w.sending_more, w.sending_last.as_ref());
-            return send_digest(ctx, person, &w.holder, digest, &snap, &month).await;
+            return send_digest(ctx, person, &w.holder, digest, &snap, &month)
+                .await
+                .map(Attempt::Written);
         }
         let Some(due) = w.digest_due else {
-            return Ok(Handled::Done);
+            return Ok(Attempt::Written(Handled::Done));
         };
         if w.until > now {
-            return Ok(Handled::Done); // not yet: the sweep comes back when it is due
+            return Ok(Attempt::Written(Handled::Done)); // not yet: the sweep comes back when it is due
         }
         if step == Step::Hold {
             // The month's calls are spent: everything waits for the 1st.
             ctx.store
                 .postpone_digest(person, budget::next_month_start(now).max(due))
                 .await?;
-            return Ok(Handled::Done);
+            return Ok(Attempt::Written(Handled::Done));
         }
         if w.pending.is_empty() {
             ctx.store.clear_digest(person, w.pending_seq).await?;
-            return Ok(Handled::Done);
+            return Ok(Attempt::Written(Handled::Done));
         }
         let holder = digest_holder(person, due);
         let claim = Claim {
@@ -403,13 +409,16 @@ async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
             Ok(()) => {
                 warn_on_new_step(ctx, &snap, &plan, &month).await?;
                 let digest = Digest::of(&w.pending, w.pending_more, w.pending_last.as_ref());
-                return send_digest(ctx, person, &holder, digest, &snap, &month).await;
+                send_digest(ctx, person, &holder, digest, &snap, &month)
+                    .await
+                    .map(Attempt::Written)
             }
-            Err(StoreError::ConditionFailed) => continue,
-            Err(e) => return Err(e.into()),
+            Err(StoreError::ConditionFailed) => Ok(Attempt::Lost),
+            Err(e) => Err(e.into()),
         }
-    }
-    Ok(Handled::RetryIn(1))
+    })
+    .await
+    .map(|handled| handled.unwrap_or(Handled::RetryIn(1)))
 }
 
 /// What one digest card carries: the first lines whole, how many more, and the latest of those.

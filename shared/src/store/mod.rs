@@ -43,9 +43,44 @@ pub enum StoreError {
     Decode(String),
 }
 
+/// One try of a read-decide-write: the conditional write went through with this result, or
+/// another writer changed the item first and the caller must read and decide again.
+pub enum Attempt<T> {
+    Written(T),
+    Lost,
+}
+
+/// Optimistic concurrency, in one place: runs `attempt` (read, decide, one conditional write)
+/// until its write goes through, re-reading after each lost race with a growing, jittered
+/// pause; `Ok(None)` after `tries` lost races, for the caller to say what kept changing.
+pub async fn retry_on_conflict<T, Fut>(
+    tries: u64,
+    mut attempt: impl FnMut() -> Fut,
+) -> crate::error::AppResult<Option<T>>
+where
+    Fut: std::future::Future<Output = crate::error::AppResult<Attempt<T>>>,
+{
+    for n in 0..tries {
+        pause_before_retry(n).await;
+        if let Attempt::Written(t) = attempt().await? {
+            return Ok(Some(t));
+        }
+    }
+    Ok(None)
+}
+
+/// A conditional write's outcome as an `Attempt`: a failed condition is a lost race.
+pub fn settle(result: Result<(), StoreError>) -> Result<Attempt<()>, StoreError> {
+    match result {
+        Ok(()) => Ok(Attempt::Written(())),
+        Err(StoreError::ConditionFailed) => Ok(Attempt::Lost),
+        Err(e) => Err(e),
+    }
+}
+
 /// After losing a conditional write to another writer: wait a little longer (with jitter) each
 /// attempt, so a burst of writers spreads out instead of colliding again. No wait before the first.
-pub async fn pause_before_retry(attempt: u64) {
+async fn pause_before_retry(attempt: u64) {
     if attempt > 0 {
         let jitter = rand::random::<u64>() % (5 * attempt.min(10));
         tokio::time::sleep(std::time::Duration::from_millis(jitter + 1)).await;

@@ -26,11 +26,11 @@ pub async fn create(
         ));
     }
     rules::validate_new(&input.title, &input.description).map_err(AppError::Unprocessable)?;
-    let product = clean(input.product)?;
-    let category = clean(input.category)?;
-    let provider = ctx.settings.provider_app_id.clone();
-    for attempt in 0..ATTEMPTS {
-        crate::store::pause_before_retry(attempt).await;
+    let product = clean(input.product.clone())?;
+    let category = clean(input.category.clone())?;
+    let provider = &ctx.settings.provider_app_id;
+    let (input, product, category) = (&input, &product, &category);
+    retry_on_conflict(ATTEMPTS, || async move {
         let now = ctx.now();
         let tenant = crate::orgs::load(ctx, &actor.app_id).await?;
         let Some(service_group_id) = tenant.service_group_id.clone().filter(|_| {
@@ -41,7 +41,7 @@ pub async fn create(
                     .into(),
             ));
         };
-        let staff = ctx.store.all_staff(&provider).await?;
+        let staff = ctx.store.all_staff(provider).await?;
         let (engineer, holder) = assign(&tenant, &staff)?;
         let number = tenant.ticket_seq + 1;
         let group_id = format!("g_{}", ulid::Ulid::new().to_string().to_lowercase());
@@ -58,7 +58,7 @@ pub async fn create(
         let mut members = vec![actor.as_member(&group_id, &actor.open_id, JoinedVia::Ticket, now)];
         members.push(service_member(
             &group_id,
-            &provider,
+            provider,
             holder,
             &actor.open_id,
             now,
@@ -67,7 +67,7 @@ pub async fn create(
             if let Some(tam) = staff.iter().find(|s| s.open_id == tam) {
                 members.push(service_member(
                     &group_id,
-                    &provider,
+                    provider,
                     tam,
                     &actor.open_id,
                     now,
@@ -132,24 +132,20 @@ pub async fn create(
             group: &group,
             members: &members,
             engineer,
-            provider_app: &provider,
+            provider_app: provider,
             opening: &opening,
             announcement: Some((&service, &announcement)),
             now,
         };
-        match ctx.store.create_ticket(&write).await {
-            Ok(()) => {
-                notify::enqueue(ctx, &opened_notifications(ctx, &tenant, &ticket)).await?;
-                tracing::info!(app_id = %tenant.app_id, number, assignee = %holder.open_id, "ticket opened");
-                return Ok(view(&ticket, now));
-            }
-            Err(StoreError::ConditionFailed) => continue,
-            Err(e) => return Err(e.into()),
+        if let Attempt::Lost = settle(ctx.store.create_ticket(&write).await)? {
+            return Ok(Attempt::Lost);
         }
-    }
-    Err(AppError::Unavailable(
-        "ticket creation kept colliding".into(),
-    ))
+        notify::enqueue(ctx, &opened_notifications(ctx, &tenant, &ticket)).await?;
+        tracing::info!(app_id = %tenant.app_id, number, assignee = %holder.open_id, "ticket opened");
+        Ok(Attempt::Written(view(&ticket, now)))
+    })
+    .await?
+    .ok_or_else(|| AppError::Unavailable("ticket creation kept colliding".into()))
 }
 
 /// The engineer the fair-assignment rule picks, or the TAM when nobody is on duty.

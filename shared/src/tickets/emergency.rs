@@ -103,8 +103,7 @@ pub async fn declare_emergency(
                 .into(),
         ));
     }
-    for attempt in 0..ATTEMPTS {
-        crate::store::pause_before_retry(attempt).await;
+    retry_on_conflict(ATTEMPTS, || async move {
         let (ticket, tenant) = visible(ctx, actor, id).await?;
         ensure_open(&ticket, "open a new ticket for a new emergency.")?;
         if let Some(e) = &ticket.emergency {
@@ -154,12 +153,12 @@ pub async fn declare_emergency(
             ),
             now,
         );
-        match ctx
+        match settle(ctx
             .store
             .declare_emergency(&ticket, &emergency, &schedule, &group, &line, now)
-            .await
-        {
-            Ok(()) => {
+            .await)? {
+            Attempt::Lost => Ok(Attempt::Lost),
+            Attempt::Written(()) => {
                 let mut declared = ticket.clone();
                 declared.severity = Severity::Sev1;
                 declared.emergency = Some(emergency);
@@ -172,13 +171,12 @@ pub async fn declare_emergency(
                 notify::enqueue_oncall(ctx, &oncall_post(ctx, &tenant, &declared, input.reason, 1))
                     .await?;
                 tracing::warn!(app_id = %ticket.app_id, number = ticket.number, reason = ?input.reason, "emergency declared");
-                return Ok(view(&declared, now));
+                Ok(Attempt::Written(view(&declared, now)))
             }
-            Err(StoreError::ConditionFailed) => continue,
-            Err(e) => return Err(e.into()),
         }
-    }
-    Err(AppError::Unavailable("the ticket kept changing".into()))
+    })
+    .await?
+    .ok_or_else(kept_changing)
 }
 
 /// A staff member serving the organisation acknowledges: the pages stop, and the customer hears.
@@ -188,8 +186,7 @@ pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult
             "Emergencies are acknowledged by the service team.".into(),
         ));
     }
-    for attempt in 0..ATTEMPTS {
-        crate::store::pause_before_retry(attempt).await;
+    retry_on_conflict(ATTEMPTS, || async move {
         let (ticket, tenant) = visible(ctx, actor, id).await?;
         let Some(emergency) = ticket.emergency.clone() else {
             return Err(AppError::Conflict(format!(
@@ -214,12 +211,13 @@ pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult
             ),
             now,
         );
-        match ctx
-            .store
-            .acknowledge_emergency(&ticket, &actor.name, &group, &line, now)
-            .await
-        {
-            Ok(()) => {
+        match settle(
+            ctx.store
+                .acknowledge_emergency(&ticket, &actor.name, &group, &line, now)
+                .await,
+        )? {
+            Attempt::Lost => Ok(Attempt::Lost),
+            Attempt::Written(()) => {
                 let mut acked = ticket.clone();
                 if let Some(e) = acked.emergency.as_mut() {
                     e.acknowledged_by = Some(actor.name.clone());
@@ -241,11 +239,10 @@ pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult
                 n.urgent = true;
                 n.excerpt = format!("{} acknowledged it after {minutes} min.", actor.name);
                 notify::enqueue(ctx, &[n]).await?;
-                return Ok(view(&acked, now));
+                Ok(Attempt::Written(view(&acked, now)))
             }
-            Err(StoreError::ConditionFailed) => continue,
-            Err(e) => return Err(e.into()),
         }
-    }
-    Err(AppError::Unavailable("the ticket kept changing".into()))
+    })
+    .await?
+    .ok_or_else(kept_changing)
 }

@@ -12,8 +12,8 @@ use crate::error::{AppError, AppResult};
 use crate::ids::AppId;
 use crate::notify::{self, Notification, NotificationKind, Recipient};
 use crate::store::{
-    Group, GroupKind, JoinedVia, Member, Message, MessageKind, NewTicket, Side, Staff, StoreError,
-    Tenant, TenantKind, TenantStatus, Ticket, TicketChange, TicketMove,
+    retry_on_conflict, settle, Attempt, Group, GroupKind, JoinedVia, Member, Message, MessageKind,
+    NewTicket, Side, Staff, Tenant, TenantKind, TenantStatus, Ticket, TicketChange, TicketMove,
 };
 
 mod create;
@@ -31,6 +31,11 @@ pub use reminder::*;
 pub use replies::*;
 
 pub(crate) const ATTEMPTS: u64 = 20;
+
+/// What a use case answers when a ticket changed under it `ATTEMPTS` times in a row.
+pub(crate) fn kept_changing() -> AppError {
+    AppError::Unavailable("the ticket kept changing".into())
+}
 
 pub(crate) fn clean(optional: Option<String>) -> AppResult<Option<String>> {
     match optional

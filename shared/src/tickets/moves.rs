@@ -29,8 +29,7 @@ pub async fn move_to(
     id: &str,
     to: Status,
 ) -> AppResult<TicketView> {
-    for attempt in 0..ATTEMPTS {
-        crate::store::pause_before_retry(attempt).await;
+    retry_on_conflict(ATTEMPTS, || async move {
         let (ticket, tenant) = visible(ctx, actor, id).await?;
         let from = ticket.status;
         let who = mover(actor, &ticket, &tenant);
@@ -81,22 +80,19 @@ pub async fn move_to(
             first_response_at,
             now,
         };
-        match ctx.store.move_ticket(&write).await {
-            Ok(()) => {
-                let mut moved = ticket.clone();
-                moved.status = to;
-                moved.updated_at = now;
-                moved.first_response_at = moved.first_response_at.or(first_response_at);
-                moved.history.push(change);
-                notify::enqueue(ctx, &moved_notifications(ctx, actor, &tenant, &moved, from))
-                    .await?;
-                return Ok(view(&moved, now));
-            }
-            Err(StoreError::ConditionFailed) => continue,
-            Err(e) => return Err(e.into()),
+        if let Attempt::Lost = settle(ctx.store.move_ticket(&write).await)? {
+            return Ok(Attempt::Lost);
         }
-    }
-    Err(AppError::Unavailable("the ticket kept changing".into()))
+        let mut moved = ticket.clone();
+        moved.status = to;
+        moved.updated_at = now;
+        moved.first_response_at = moved.first_response_at.or(first_response_at);
+        moved.history.push(change);
+        notify::enqueue(ctx, &moved_notifications(ctx, actor, &tenant, &moved, from)).await?;
+        Ok(Attempt::Written(view(&moved, now)))
+    })
+    .await?
+    .ok_or_else(kept_changing)
 }
 
 /// The creator and the assignee hear about a move they did not make themselves.

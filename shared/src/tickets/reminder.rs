@@ -11,8 +11,7 @@ pub async fn remind(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult<Tick
             "Reminder is the customer's button; reply in the ticket group instead.".into(),
         ));
     }
-    for attempt in 0..ATTEMPTS {
-        crate::store::pause_before_retry(attempt).await;
+    retry_on_conflict(ATTEMPTS, || async move {
         let (ticket, tenant) = visible(ctx, actor, id).await?;
         ensure_open(&ticket, "reopen it if the problem is back.")?;
         let now = ctx.now();
@@ -40,12 +39,13 @@ pub async fn remind(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult<Tick
             ),
             now,
         );
-        match ctx
-            .store
-            .remind_ticket(&ticket, now - rules::REMINDER_COOLDOWN, &group, &line, now)
-            .await
-        {
-            Ok(()) => {
+        match settle(
+            ctx.store
+                .remind_ticket(&ticket, now - rules::REMINDER_COOLDOWN, &group, &line, now)
+                .await,
+        )? {
+            Attempt::Lost => Ok(Attempt::Lost),
+            Attempt::Written(()) => {
                 let notes: Vec<Notification> = recipients
                     .into_iter()
                     .map(|to| {
@@ -72,13 +72,12 @@ pub async fn remind(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult<Tick
                 let mut reminded = ticket.clone();
                 reminded.reminders = nth;
                 reminded.last_reminder_at = Some(now);
-                return Ok(view(&reminded, now));
+                Ok(Attempt::Written(view(&reminded, now)))
             }
-            Err(StoreError::ConditionFailed) => continue,
-            Err(e) => return Err(e.into()),
         }
-    }
-    Err(AppError::Unavailable("the ticket kept changing".into()))
+    })
+    .await?
+    .ok_or_else(kept_changing)
 }
 
 pub(crate) async fn reminder_recipients(
