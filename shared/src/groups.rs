@@ -137,10 +137,6 @@ fn validate_client_id(id: &Option<String>) -> AppResult<()> {
     }
 }
 
-fn new_message_id() -> String {
-    ulid::Ulid::new().to_string().to_lowercase()
-}
-
 /// Posts a member's message and queues one notification per mentioned member. Returns the
 /// message and whether it is new (false: a retry of a post already stored).
 pub async fn post(
@@ -165,7 +161,7 @@ pub async fn post(
     let draft = Message {
         group_id: open.group.id.clone(),
         seq: 0,
-        id: new_message_id(),
+        id: Message::new_id(),
         kind: MessageKind::User,
         author: Some(actor.author()),
         text: input.text,
@@ -257,17 +253,7 @@ fn mention_notifications(
 
 /// Writes a line from tamlink itself into a group's chat (joins, leaves, ticket events).
 pub async fn post_system(ctx: &AppContext, group: &Group, text: String) -> AppResult<()> {
-    let draft = Message {
-        group_id: group.id.clone(),
-        seq: 0,
-        id: new_message_id(),
-        kind: MessageKind::System,
-        author: None,
-        text,
-        mentions: Vec::new(),
-        client_id: None,
-        created_at: ctx.now(),
-    };
+    let draft = Message::system_line(&group.id, 0, text, ctx.now());
     ctx.store.append_message(group, &draft, ctx.now()).await?;
     Ok(())
 }

@@ -192,6 +192,36 @@ pub struct Message {
     pub created_at: Epoch,
 }
 
+impl Message {
+    /// A fresh message id: sortable by time, unguessable enough for a chat.
+    pub fn new_id() -> String {
+        ulid::Ulid::new().to_string().to_lowercase()
+    }
+
+    /// A line from tamlink itself (joins, leaves, ticket events), numbered `seq`. Every system
+    /// line is built here: `next_system_line` for the line after a group's last one (written in
+    /// the same conditional transaction as the change it reports), `seq: 0` when the store
+    /// numbers it (`Store::append_message`).
+    pub fn system_line(group_id: &str, seq: u64, text: String, now: Epoch) -> Self {
+        Self {
+            group_id: group_id.to_owned(),
+            seq,
+            id: Self::new_id(),
+            kind: MessageKind::System,
+            author: None,
+            text,
+            mentions: Vec::new(),
+            client_id: None,
+            created_at: now,
+        }
+    }
+
+    /// The system line after the last message of `group` as it was read.
+    pub fn next_system_line(group: &Group, text: String, now: Epoch) -> Self {
+        Self::system_line(&group.id, group.msg_seq + 1, text, now)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InvitationStatus {

@@ -107,7 +107,7 @@ pub async fn create(
             sla_breach_notified: false,
             emergency: None,
         };
-        let opening = system_line(
+        let opening = Message::system_line(
             &group_id,
             1,
             format!(
@@ -120,9 +120,8 @@ pub async fn create(
         let service = ctx.store.group(&service_group_id).await?.ok_or_else(|| {
             AppError::Internal(format!("service group {service_group_id} is missing"))
         })?;
-        let announcement = system_line(
-            &service_group_id,
-            service.msg_seq + 1,
+        let announcement = Message::next_system_line(
+            &service,
             format!("{} opened ticket #{number}: {title}. {who}.", actor.name),
             now,
         );

@@ -141,9 +141,8 @@ pub async fn declare_emergency(
             next_page_at: now + rules::REPAGE_AFTER,
         };
         let group = ticket_group(ctx, &ticket).await?;
-        let line = system_line(
-            &group.id,
-            group.msg_seq + 1,
+        let line = Message::next_system_line(
+            &group,
             format!(
                 "{} declared an EMERGENCY on #{}: {}. Now S1 · Critical. Paging {}.",
                 actor.name,
@@ -202,9 +201,8 @@ pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult
         let now = ctx.now();
         let group = ticket_group(ctx, &ticket).await?;
         let minutes = (now - emergency.declared_at) / 60;
-        let line = system_line(
-            &group.id,
-            group.msg_seq + 1,
+        let line = Message::next_system_line(
+            &group,
             format!(
                 "{} acknowledged the emergency on #{} after {minutes} min.",
                 actor.name, ticket.number

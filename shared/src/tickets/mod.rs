@@ -12,8 +12,8 @@ use crate::error::{AppError, AppResult};
 use crate::ids::AppId;
 use crate::notify::{self, Notification, NotificationKind, Recipient};
 use crate::store::{
-    retry_on_conflict, settle, Attempt, Group, GroupKind, JoinedVia, Member, Message, MessageKind,
-    NewTicket, Side, Staff, Tenant, TenantKind, TenantStatus, Ticket, TicketChange, TicketMove,
+    retry_on_conflict, settle, Attempt, Group, GroupKind, JoinedVia, Member, Message, NewTicket,
+    Side, Staff, Tenant, TenantKind, TenantStatus, Ticket, TicketChange, TicketMove,
 };
 
 mod create;
@@ -46,20 +46,6 @@ pub(crate) fn clean(optional: Option<String>) -> AppResult<Option<String>> {
             "Product and category can be at most 100 characters.".into(),
         )),
         other => Ok(other),
-    }
-}
-
-pub(crate) fn system_line(group_id: &str, seq: u64, text: String, now: Epoch) -> Message {
-    Message {
-        group_id: group_id.to_owned(),
-        seq,
-        id: ulid::Ulid::new().to_string().to_lowercase(),
-        kind: MessageKind::System,
-        author: None,
-        text,
-        mentions: Vec::new(),
-        client_id: None,
-        created_at: now,
     }
 }
 

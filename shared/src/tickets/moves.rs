@@ -51,9 +51,8 @@ pub async fn move_to(
             from,
             to,
         };
-        let line = system_line(
-            &group.id,
-            group.msg_seq + 1,
+        let line = Message::next_system_line(
+            &group,
             format!(
                 "{} moved #{} from {} to {}.",
                 actor.name,

@@ -28,9 +28,8 @@ pub async fn remind(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult<Tick
             reminder_recipients(ctx, &ticket, &tenant, rules::reminder_tier(nth)).await?;
         let names: Vec<&str> = recipients.iter().map(|r| r.name.as_str()).collect();
         let group = ticket_group(ctx, &ticket).await?;
-        let line = system_line(
-            &group.id,
-            group.msg_seq + 1,
+        let line = Message::next_system_line(
+            &group,
             format!(
                 "{} sent reminder {nth} on #{}; {} notified.",
                 actor.name,
