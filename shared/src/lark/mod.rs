@@ -2,8 +2,10 @@
 //! (`code != 0` is a failure even on HTTP 200), tenant tokens cached per app and refreshed by
 //! Lark's 30-minute rule, and a base URL that tests point at the sandbox.
 
+mod errors;
 mod types;
 
+pub use errors::{LarkError, SendFailure};
 pub use types::*;
 
 use std::collections::HashMap;
@@ -19,47 +21,6 @@ use crate::config::SecretString;
 /// Lark re-issues the same tenant token while ≥ 30 minutes remain; refreshing below that gets a
 /// fresh one, so cached tokens are used until then.
 const REFRESH_BELOW: i64 = 30 * 60;
-
-/// Codes Lark uses for a wrong App ID / App Secret or an app that cannot get a token.
-const BAD_CREDENTIAL_CODES: [i64; 5] = [10014, 10015, 99991543, 20002, 10003];
-const TOKEN_INVALID_CODES: [i64; 3] = [99991663, 99991665, 99991671];
-
-#[derive(Debug, thiserror::Error)]
-pub enum LarkError {
-    #[error("Lark API error {code}: {msg}")]
-    Api {
-        code: i64,
-        msg: String,
-        status: u16,
-        retry_after: Option<u64>,
-    },
-    #[error("Lark answered HTTP {0} without a Lark body")]
-    Http(u16),
-    #[error("could not reach Lark: {0}")]
-    Transport(String),
-    #[error("unexpected Lark response: {0}")]
-    Decode(String),
-}
-
-impl LarkError {
-    pub fn code(&self) -> Option<i64> {
-        match self {
-            LarkError::Api { code, .. } => Some(*code),
-            _ => None,
-        }
-    }
-
-    pub fn is_bad_credentials(&self) -> bool {
-        self.code()
-            .is_some_and(|c| BAD_CREDENTIAL_CODES.contains(&c))
-    }
-
-    /// Lark says the tenant token is invalid or expired: fetch a fresh one and retry once.
-    pub fn is_token_invalid(&self) -> bool {
-        self.code()
-            .is_some_and(|c| TOKEN_INVALID_CODES.contains(&c))
-    }
-}
 
 impl From<LarkError> for crate::error::AppError {
     fn from(e: LarkError) -> Self {

@@ -30,6 +30,7 @@ use crate::config::SecretString;
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::ids::AppId;
+use crate::lark::SendFailure as Failure;
 use crate::lark::{Credentials, LarkError, SentMessage};
 use crate::notify::Notification;
 use crate::store::{
@@ -37,7 +38,7 @@ use crate::store::{
     Tenant, TenantKind,
 };
 use budget::{Plan, Step};
-use rules::{classify, Failure, WINDOW_SECONDS};
+use rules::WINDOW_SECONDS;
 
 /// Attempts at a decision when other invocations keep winning the same person's window.
 const ATTEMPTS: u64 = 10;
@@ -159,7 +160,7 @@ async fn post_oncall(ctx: &AppContext, post: &crate::notify::OnCallPost) -> AppR
         .await
     {
         Ok(()) => Ok(Handled::Done),
-        Err(e) => match (classify(&e), &e) {
+        Err(e) => match (e.meaning(), &e) {
             (Failure::RateLimited(secs), _) => Ok(Handled::RetryIn(secs)),
             // A webhook's own errors (19001 bad token, 19021 bad signature) answer HTTP 200.
             (Failure::Transient, LarkError::Api { status, .. }) if *status < 500 => {
@@ -326,11 +327,7 @@ async fn update_in_place(
             ctx.store
                 .release_claim(&n.id, person.app_id, month, now)
                 .await?;
-            if let Some(LarkError::Api {
-                code: 200740 | 200750 | 300311,
-                ..
-            }) = LarkError::of(&e)
-            {
+            if LarkError::of(&e).is_some_and(LarkError::is_card_gone) {
                 // The entity is gone or expired: the retry sends a fresh card as a DM.
                 ctx.store.forget_card(key, person).await?;
                 return Ok(Handled::RetryIn(0));
@@ -580,7 +577,7 @@ async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Handled> {
             );
             return Ok(Handled::Done);
         }
-        Err(SendError::Lark(e)) => classify(&e),
+        Err(SendError::Lark(e)) => e.meaning(),
         Err(SendError::Other(e)) => {
             e.log();
             Failure::Transient
