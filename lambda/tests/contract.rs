@@ -257,3 +257,58 @@ async fn a_broken_setting_is_an_init_error_that_names_it_and_no_secret() {
         .unwrap()
         .contains("NoSuchFunction"));
 }
+
+#[tokio::test]
+async fn every_log_line_of_an_invocation_carries_its_function_and_request_id() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let cookie_name = format!("tl_session_{CUSTOMER_APP_ID}");
+    let session = ana
+        .cookie(
+            &format!("/lark/{CUSTOMER_APP_ID}/api/tickets"),
+            &cookie_name,
+        )
+        .expect("signed in");
+    let log = std::env::temp_dir().join(format!("tamlink-log-{}.jsonl", std::process::id()));
+    let mut create = Environment::start_logging(
+        Path::new(BINARY),
+        "CreateTicketFunction",
+        &t.stack.env(),
+        Some(&log),
+    )
+    .await
+    .unwrap();
+    let body = json!({"title": "Robots offline", "description": "Since 9:00", "severity": "sev2"});
+    let path = format!("/lark/{CUSTOMER_APP_ID}/api/tickets");
+    let resp = response(
+        create
+            .invoke(events::http(
+                "POST",
+                "/lark/{appId}/api/tickets",
+                &path,
+                "",
+                &[("content-type", "application/json")],
+                &[&format!("{cookie_name}={session}")],
+                Some(body.to_string().as_bytes()),
+            ))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(resp["statusCode"], 201, "{resp}");
+    drop(create);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let opened = text
+        .lines()
+        .find(|l| l.contains("ticket opened"))
+        .unwrap_or_else(|| panic!("no 'ticket opened' line in {text}"));
+    // The request span (function, route, request id) and the use case's own span are on it.
+    for field in [
+        "CreateTicketFunction",
+        "req-00000001",
+        "/lark/cli_acmerobotics01/api/tickets",
+    ] {
+        assert!(opened.contains(field), "{field} missing from {opened}");
+    }
+    assert!(!text.contains(&session), "the session cookie was logged");
+    let _ = std::fs::remove_file(&log);
+}

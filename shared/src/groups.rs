@@ -139,6 +139,7 @@ fn validate_client_id(id: &Option<String>) -> AppResult<()> {
 
 /// Posts a member's message and queues one notification per mentioned member. Returns the
 /// message and whether it is new (false: a retry of a post already stored).
+#[tracing::instrument(skip_all, fields(actor = %actor.open_id, group = %group_id))]
 pub async fn post(
     ctx: &AppContext,
     actor: &Actor,
@@ -425,6 +426,7 @@ pub struct RemoveRequest {
 
 /// Leaves the group (when the target is the actor) or removes a colleague, by the rules of
 /// `domain::chat::may_remove`, and says so in the chat.
+#[tracing::instrument(skip_all, fields(actor = %actor.open_id, group = %group_id))]
 pub async fn remove(
     ctx: &AppContext,
     actor: &Actor,

@@ -83,6 +83,7 @@ pub async fn list(
 
 /// Makes a new link to the group. Any member may; the link admits colleagues of the group's
 /// organisation only.
+#[tracing::instrument(skip_all, fields(actor = %actor.open_id, group = %group_id))]
 pub async fn create(ctx: &AppContext, actor: &Actor, group_id: &str) -> AppResult<InvitationView> {
     let open = groups::open(ctx, actor, group_id).await?;
     let now = ctx.now();
@@ -115,6 +116,7 @@ pub async fn create(ctx: &AppContext, actor: &Actor, group_id: &str) -> AppResul
 }
 
 /// Revokes an active link of a group the actor belongs to.
+#[tracing::instrument(skip_all, fields(actor = %actor.open_id))]
 pub async fn revoke(
     ctx: &AppContext,
     actor: &Actor,
@@ -242,6 +244,7 @@ pub async fn already_member(ctx: &AppContext, actor: &Actor, link: &ValidLink) -
 }
 
 /// Joins the actor to the group. Accepting twice, or after joining another way, is harmless.
+#[tracing::instrument(skip_all, fields(actor = %actor.open_id))]
 pub async fn accept(ctx: &AppContext, actor: &Actor, link: &ValidLink) -> AppResult<()> {
     if already_member(ctx, actor, link).await? {
         return Ok(());

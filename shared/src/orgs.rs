@@ -221,6 +221,7 @@ pub async fn register_provider(ctx: &AppContext, reg: &Registration) -> AppResul
 }
 
 /// Registers a customer organisation on behalf of a staff member.
+#[tracing::instrument(skip_all, fields(app_id = %reg.app_id, by = %by.open_id))]
 pub async fn register_customer(
     ctx: &AppContext,
     reg: &Registration,
@@ -295,6 +296,7 @@ pub async fn app_secret(ctx: &AppContext, tenant: &Tenant) -> AppResult<String> 
 }
 
 /// Re-runs the checklist with the stored (decrypted) secret.
+#[tracing::instrument(skip_all, fields(app_id = %app_id))]
 pub async fn recheck(ctx: &AppContext, app_id: &AppId) -> AppResult<Tenant> {
     let mut tenant = load(ctx, app_id).await?;
     let secret = app_secret(ctx, &tenant).await?;
@@ -313,6 +315,7 @@ pub async fn recheck(ctx: &AppContext, app_id: &AppId) -> AppResult<Tenant> {
 
 /// Activates a customer: creates its service group with the TAM and the plan's engineers, in one
 /// transaction with the tenant's new status.
+#[tracing::instrument(skip_all, fields(app_id = %app_id, by = %by.open_id))]
 pub async fn activate(ctx: &AppContext, app_id: &AppId, by: &Staff) -> AppResult<Tenant> {
     let mut tenant = load(ctx, app_id).await?;
     if tenant.kind != TenantKind::Customer {

@@ -143,6 +143,17 @@ impl Environment {
         function: &str,
         env: &[(&str, String)],
     ) -> Result<Self, String> {
+        Self::start_logging(binary, function, env, None).await
+    }
+
+    /// Like `start`, with the function's log (Lambda's JSON format, INFO and up) written to
+    /// `log` as CloudWatch would receive it.
+    pub async fn start_logging(
+        binary: &Path,
+        function: &str,
+        env: &[(&str, String)],
+        log: Option<&Path>,
+    ) -> Result<Self, String> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .map_err(|e| e.to_string())?;
@@ -173,9 +184,17 @@ impl Environment {
             .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
             .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
-            .env("AWS_LAMBDA_LOG_LEVEL", "WARN")
+            .env(
+                "AWS_LAMBDA_LOG_LEVEL",
+                if log.is_some() { "INFO" } else { "WARN" },
+            )
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(match log {
+                Some(path) => std::fs::File::create(path)
+                    .map_err(|e| format!("log file: {e}"))?
+                    .into(),
+                None => Stdio::null(),
+            })
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()

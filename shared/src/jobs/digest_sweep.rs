@@ -9,6 +9,7 @@ use crate::error::AppResult;
 /// The scheduled sweep (every minute): queues a flush for everyone whose digest is due. Reads
 /// the index buckets of this hour and the last one — two queries, never the table — so a sweep
 /// that missed up to an hour of runs still finds everything.
+#[tracing::instrument(skip_all)]
 pub async fn sweep_due_digests(ctx: &AppContext) -> AppResult<Value> {
     let now = ctx.now();
     let this_hour = crate::store::due_hour(now);

@@ -11,6 +11,7 @@ use crate::tickets::*;
 
 /// The re-page schedule (every minute): pages everyone again for each emergency still
 /// unacknowledged 15 minutes after its last page, and tells the on-call channel.
+#[tracing::instrument(skip_all)]
 pub async fn repage_emergencies(ctx: &AppContext) -> AppResult<serde_json::Value> {
     let now = ctx.now();
     let mut repaged = 0;

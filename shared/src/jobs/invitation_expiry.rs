@@ -22,6 +22,7 @@ pub struct ExpiryReport {
 /// Marks every active invitation past its expiry as expired. It reads the hourly buckets from
 /// where the last run finished up to now (the current hour is read again next time, for links
 /// that expire later in it), never the whole table.
+#[tracing::instrument(skip_all)]
 pub async fn expire_due(ctx: &AppContext) -> AppResult<ExpiryReport> {
     let now = ctx.now();
     let this_hour = expiry_hour(now);

@@ -15,6 +15,7 @@ const SLA_WARNING: Epoch = 15 * 60;
 /// The scheduled SLA check: for every ticket still waiting for its first response, one warning
 /// when it is nearly due and one notice when it is overdue, each to the assignee and the TAM,
 /// each once. Reads the SLA index's hourly buckets around now, never the table.
+#[tracing::instrument(skip_all)]
 pub async fn check_sla(ctx: &AppContext) -> AppResult<serde_json::Value> {
     let now = ctx.now();
     let horizon = now + SLA_WARNING;

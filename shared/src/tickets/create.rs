@@ -15,6 +15,7 @@ pub struct NewTicketInput {
 }
 
 /// Opens a ticket for a colleague of an active organisation.
+#[tracing::instrument(skip_all, fields(actor = %actor.open_id))]
 pub async fn create(
     ctx: &AppContext,
     actor: &Actor,

@@ -86,6 +86,7 @@ pub(crate) fn oncall_post(
 /// Emergency (customers): the ticket goes to S1, the assignee, the TAM and the on-duty managers
 /// are paged at once (outside their DM windows), the on-call channel hears of it, and the pages
 /// repeat every 15 minutes until someone acknowledges.
+#[tracing::instrument(skip_all, fields(actor = %actor.open_id, ticket = %id))]
 pub async fn declare_emergency(
     ctx: &AppContext,
     actor: &Actor,
@@ -179,6 +180,7 @@ pub async fn declare_emergency(
 }
 
 /// A staff member serving the organisation acknowledges: the pages stop, and the customer hears.
+#[tracing::instrument(skip_all, fields(actor = %actor.open_id, ticket = %id))]
 pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult<TicketView> {
     if actor.staff.is_none() {
         return Err(AppError::Forbidden(

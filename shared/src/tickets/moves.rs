@@ -23,6 +23,7 @@ pub fn allowed_moves(actor: &Actor, ticket: &Ticket, tenant: &Tenant) -> Vec<Sta
 }
 
 /// Moves a ticket by the lifecycle table, records who and when, and says so in its group.
+#[tracing::instrument(skip_all, fields(actor = %actor.open_id, ticket = %id, to = ?to))]
 pub async fn move_to(
     ctx: &AppContext,
     actor: &Actor,

@@ -5,6 +5,7 @@ use super::*;
 /// The customer's Reminder: the 1st reaches the assignee, the 2nd also the TAM, the 3rd and
 /// later also the on-duty managers; at most one per ticket every 30 minutes (two clicks at once
 /// make one reminder: the write is conditioned on the count read).
+#[tracing::instrument(skip_all, fields(actor = %actor.open_id, ticket = %id))]
 pub async fn remind(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult<TicketView> {
     if actor.side != Side::Colleague {
         return Err(AppError::Forbidden(
