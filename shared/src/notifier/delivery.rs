@@ -1,0 +1,157 @@
+//! Sending a card and settling the outcome: a failure worth retrying gives the window back.
+
+use super::*;
+
+pub(super) struct Delivery<'a> {
+    pub(super) person: PersonKey<'a>,
+    /// Who took the window: the notification id, or the digest's holder.
+    pub(super) holder: &'a str,
+    pub(super) notifications: &'a [Notification],
+    pub(super) card: Value,
+    pub(super) token: Option<StoredToken>,
+    /// The recipient's app, whose TAM hears when its budget runs out.
+    pub(super) tenant: Option<&'a Tenant>,
+    pub(super) month: &'a str,
+    pub(super) is_digest: bool,
+}
+
+pub(super) enum SendError {
+    Lark(LarkError),
+    Other(AppError),
+}
+
+impl From<AppError> for SendError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Lark(cause) => match cause.downcast::<LarkError>() {
+                Ok(l) => SendError::Lark(*l),
+                Err(other) => SendError::Other(AppError::Lark(other)),
+            },
+            other => SendError::Other(other),
+        }
+    }
+}
+
+/// Sends the card and settles the outcome: a failure worth retrying gives the window back.
+pub(super) async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Handled> {
+    let uuid = rules::lark_uuid(d.holder);
+    let failure = match send(ctx, &d, &uuid).await {
+        Ok(sent) => {
+            tracing::info!(
+                app_id = d.person.app_id,
+                items = d.notifications.len(),
+                message_id = %sent.message_id,
+                "DM sent"
+            );
+            return Ok(Handled::Done);
+        }
+        Err(SendError::Lark(e)) => e.meaning(),
+        Err(SendError::Other(e)) => {
+            e.log();
+            Failure::Transient
+        }
+    };
+    let now = ctx.now();
+    let notif_id = (!d.is_digest).then_some(d.holder);
+    let urgent = d.notifications.iter().any(|n| n.urgent);
+    match failure {
+        Failure::Undeliverable { code, reason } => {
+            tracing::warn!(app_id = d.person.app_id, ?code, %reason, "recipient undeliverable");
+            for n in d.notifications {
+                ctx.store
+                    .record_undeliverable(n, code, &reason, now)
+                    .await?;
+            }
+            if !urgent {
+                // Nobody received anything: the person's window stays open for others.
+                ctx.store
+                    .release_window(d.person, d.holder, None, false, d.month, now)
+                    .await?;
+            }
+            Ok(Handled::Done)
+        }
+        retry => {
+            if retry == Failure::QuotaExhausted {
+                ctx.store
+                    .mark_exhausted(d.person.app_id, d.month, now)
+                    .await?;
+                if let Some(tenant) = d.tenant {
+                    warn_tam(ctx, tenant, Step::Hold, d.month).await?;
+                }
+            }
+            if !urgent {
+                ctx.store
+                    .release_window(d.person, d.holder, notif_id, d.is_digest, d.month, now)
+                    .await?;
+            }
+            Ok(Handled::RetryIn(match retry {
+                Failure::RateLimited(secs) => secs,
+                // Ordinary notifications are held on their next try; pages keep trying.
+                Failure::QuotaExhausted if !urgent => 0,
+                _ => rules::backoff(ctx.settings.retry_base_seconds, 1),
+            }))
+        }
+    }
+}
+
+pub(super) async fn send(
+    ctx: &AppContext,
+    d: &Delivery<'_>,
+    uuid: &str,
+) -> Result<SentMessage, SendError> {
+    let app_id = d.person.app_id;
+    let token = token_for(ctx, app_id, d.token.as_ref()).await?;
+    match send_once(ctx, d, &token, uuid).await {
+        Err(SendError::Lark(e)) if e.is_token_invalid() => {
+            ctx.lark.forget_token(app_id);
+            ctx.store
+                .forget_token(app_id, &token)
+                .await
+                .map_err(AppError::from)?;
+            let token = fresh_token(ctx, app_id).await?;
+            send_once(ctx, d, &token, uuid).await
+        }
+        other => other,
+    }
+}
+
+/// One send with one token: a plain card, or for a card meant to change later (a single
+/// notification with a card key) a new card entity, sent and remembered for updates.
+pub(super) async fn send_once(
+    ctx: &AppContext,
+    d: &Delivery<'_>,
+    token: &SecretString,
+    uuid: &str,
+) -> Result<SentMessage, SendError> {
+    let key = match d.notifications {
+        [only] if !d.is_digest => only.card_key.as_deref(),
+        _ => None,
+    };
+    let Some(key) = key else {
+        return ctx
+            .lark
+            .send_card(token, d.person.open_id, &d.card, uuid)
+            .await
+            .map_err(SendError::Lark);
+    };
+    let card_id = ctx
+        .lark
+        .create_card(token, &d.card)
+        .await
+        .map_err(SendError::Lark)?;
+    let sent = ctx
+        .lark
+        .send_card_entity(token, d.person.open_id, &card_id, uuid)
+        .await
+        .map_err(SendError::Lark)?;
+    let record = crate::store::CardRecord {
+        card_id,
+        sequence: 0,
+        created_at: ctx.now(),
+    };
+    ctx.store
+        .save_card(key, d.person, &record, None)
+        .await
+        .map_err(AppError::from)?;
+    Ok(sent)
+}

@@ -1,0 +1,130 @@
+//! Digests: what waited during a window, sent as one card when the window ends.
+
+use super::*;
+
+pub(super) fn digest_holder(person: PersonKey<'_>, due: Epoch) -> String {
+    format!("digest:{}:{}:{due}", person.app_id, person.open_id)
+}
+
+#[tracing::instrument(skip_all, fields(kind = "digest", app = %f.app_id))]
+pub(super) async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
+    let person = PersonKey {
+        app_id: &f.app_id,
+        open_id: &f.open_id,
+    };
+    retry_on_conflict(ATTEMPTS, || async move {
+        let now = ctx.now();
+        let month = budget::month_of(now);
+        let snap = ctx
+            .store
+            .notifier_snapshot(None, person, &month, None)
+            .await?;
+        let plan = snap.tenant.as_ref().map(|t| t.plan).unwrap_or_default();
+        let step = budget::step(&plan, snap.usage.calls, snap.usage.exhausted);
+        let w = &snap.window;
+        if w.holder.starts_with("digest:") && w.until > now && now - w.claimed_at < RESEND_WITHIN {
+            // A redelivered flush: the digest holding this window may never have gone out.
+            // Sending it again with the same uuid is safe; Lark drops a repeat within the hour.
+            if w.sending.is_empty() {
+                return Ok(Attempt::Written(Handled::Done));
+            }
+            let digest = Digest::of(&w.sending, w.sending_more, w.sending_last.as_ref());
+            return send_digest(ctx, person, &w.holder, digest, &snap, &month)
+                .await
+                .map(Attempt::Written);
+        }
+        let Some(due) = w.digest_due else {
+            return Ok(Attempt::Written(Handled::Done));
+        };
+        if w.until > now {
+            return Ok(Attempt::Written(Handled::Done)); // not yet: the sweep comes back when it is due
+        }
+        if step == Step::Hold {
+            // The month's calls are spent: everything waits for the 1st.
+            ctx.store
+                .postpone_digest(person, budget::next_month_start(now).max(due))
+                .await?;
+            return Ok(Attempt::Written(Handled::Done));
+        }
+        if w.pending.is_empty() {
+            ctx.store.clear_digest(person, w.pending_seq).await?;
+            return Ok(Attempt::Written(Handled::Done));
+        }
+        let holder = digest_holder(person, due);
+        let claim = Claim {
+            person,
+            holder: &holder,
+            until: now + step.window_seconds().unwrap_or(WINDOW_SECONDS),
+            now,
+            notif_id: None,
+            digest: Some(w.pending_seq),
+            month: &month,
+            bypass: false,
+        };
+        match ctx.store.claim_window(&claim).await {
+            Ok(()) => {
+                warn_on_new_step(ctx, &snap, &plan, &month).await?;
+                let digest = Digest::of(&w.pending, w.pending_more, w.pending_last.as_ref());
+                send_digest(ctx, person, &holder, digest, &snap, &month)
+                    .await
+                    .map(Attempt::Written)
+            }
+            Err(StoreError::ConditionFailed) => Ok(Attempt::Lost),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await
+    .map(|handled| handled.unwrap_or(Handled::RetryIn(1)))
+}
+
+/// What one digest card carries: the first lines whole, how many more, and the latest of those.
+pub(super) struct Digest {
+    pub(super) lines: Vec<Notification>,
+    pub(super) more: usize,
+    pub(super) latest: Option<Notification>,
+}
+
+impl Digest {
+    fn of(lines: &[Notification], more: i64, latest: Option<&Notification>) -> Self {
+        Self {
+            lines: lines.to_vec(),
+            more: usize::try_from(more).unwrap_or(0),
+            latest: latest.cloned(),
+        }
+    }
+}
+
+pub(super) async fn send_digest(
+    ctx: &AppContext,
+    person: PersonKey<'_>,
+    holder: &str,
+    digest: Digest,
+    snap: &Snapshot,
+    month: &str,
+) -> AppResult<Handled> {
+    deliver(
+        ctx,
+        Delivery {
+            person,
+            holder,
+            card: cards::digest(&digest.lines, digest.more, digest.latest.as_ref()),
+            notifications: &digest.lines,
+            token: snap.token.clone(),
+            tenant: snap.tenant.as_ref(),
+            month,
+            is_digest: true,
+        },
+    )
+    .await
+}
+
+pub(crate) async fn queue_flushes(ctx: &AppContext, people: &[(String, String)]) -> AppResult<()> {
+    let bodies: Vec<String> = people
+        .iter()
+        .map(|(app_id, open_id)| {
+            serde_json::json!({"flush": Flush { app_id: app_id.clone(), open_id: open_id.clone() }})
+                .to_string()
+        })
+        .collect();
+    crate::notify::send_bodies(ctx, &bodies).await
+}

@@ -1,0 +1,162 @@
+//! One notification: take the person's window and send, or put it aside for the digest; a
+//! ticket's status card is updated in place instead.
+
+use super::*;
+
+#[tracing::instrument(skip_all, fields(kind = ?n.kind, id = %n.id, app = %n.recipient.app_id, urgent = n.urgent))]
+pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> AppResult<Handled> {
+    let person = person_of(n);
+    retry_on_conflict(ATTEMPTS, || async move {
+        let now = ctx.now();
+        let month = budget::month_of(now);
+        let snap = ctx
+            .store
+            .notifier_snapshot(Some(&n.id), person, &month, n.card_key.as_deref())
+            .await?;
+        let plan = snap.tenant.as_ref().map(|t| t.plan).unwrap_or_default();
+        let step = budget::step(&plan, snap.usage.calls, snap.usage.exhausted);
+        let delivery = Delivery {
+            person,
+            holder: &n.id,
+            notifications: std::slice::from_ref(n),
+            card: cards::single(n),
+            token: snap.token.clone(),
+            tenant: snap.tenant.as_ref(),
+            month: &month,
+            is_digest: false,
+        };
+        match snap.notif.as_ref().map(|r| r.state) {
+            Some(NotifState::Pending | NotifState::Undeliverable) => {
+                return Ok(Attempt::Written(Handled::Done))
+            }
+            // Taken before: the send may or may not have happened. While the window is still
+            // its own, sending again with the same uuid is safe (Lark drops the repeat).
+            Some(NotifState::Claimed) if n.urgent || snap.window.holder == n.id => {
+                return deliver(ctx, delivery).await.map(Attempt::Written)
+            }
+            Some(NotifState::Claimed) => return Ok(Attempt::Written(Handled::Done)),
+            Some(NotifState::Released) | None => {}
+        }
+        let live_card = snap.card.as_ref().filter(|c| snap.now_ok(c, ctx.now()));
+        if let (Some(key), Some(card)) = (&n.card_key, live_card) {
+            return update_in_place(ctx, n, key, card, &snap, &month)
+                .await
+                .map(Attempt::Written);
+        }
+        let window = &snap.window;
+        let free = window.until <= now && window.digest_due.is_none();
+        let hold = (step == Step::Hold).then(|| budget::next_month_start(now));
+        if n.urgent || (free && hold.is_none()) {
+            let claim = Claim {
+                person,
+                holder: &n.id,
+                until: now + step.window_seconds().unwrap_or(WINDOW_SECONDS),
+                now,
+                notif_id: Some(&n.id),
+                digest: None,
+                month: &month,
+                bypass: n.urgent,
+            };
+            match ctx.store.claim_window(&claim).await {
+                Ok(()) => {
+                    warn_on_new_step(ctx, &snap, &plan, &month).await?;
+                    return deliver(ctx, delivery).await.map(Attempt::Written);
+                }
+                Err(StoreError::ConditionFailed) => return Ok(Attempt::Lost),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        match ctx.store.put_aside(person, n, window, hold, now).await {
+            Ok(()) => {
+                if window.until <= now && hold.is_none() {
+                    // The window is over and a digest is already due: send it now.
+                    queue_flushes(
+                        ctx,
+                        &[(person.app_id.to_owned(), person.open_id.to_owned())],
+                    )
+                    .await?;
+                }
+                Ok(Attempt::Written(Handled::Done))
+            }
+            Err(StoreError::ConditionFailed) => Ok(Attempt::Lost),
+            Err(e) => Err(e.into()),
+        }
+    })
+    .await
+    .map(|handled| handled.unwrap_or(Handled::RetryIn(1)))
+}
+
+/// A change to something the person already has a card for (a ticket's status): the card entity
+/// is updated in place — not a new DM, so no window — and counted as the call it is.
+pub(super) async fn update_in_place(
+    ctx: &AppContext,
+    n: &Notification,
+    key: &str,
+    card: &crate::store::CardRecord,
+    snap: &Snapshot,
+    month: &str,
+) -> AppResult<Handled> {
+    let person = person_of(n);
+    let now = ctx.now();
+    let claim = Claim {
+        person,
+        holder: &n.id,
+        until: now,
+        now,
+        notif_id: Some(&n.id),
+        digest: None,
+        month,
+        bypass: true,
+    };
+    match ctx.store.claim_window(&claim).await {
+        Ok(()) => {}
+        Err(StoreError::ConditionFailed) => return Ok(Handled::Done), // handled already
+        Err(e) => return Err(e.into()),
+    }
+    let sequence = card.sequence + 1;
+    let result = async {
+        let token = token_for(ctx, person.app_id, snap.token.as_ref()).await?;
+        ctx.lark
+            .update_card(
+                &token,
+                &card.card_id,
+                &cards::single(n),
+                sequence,
+                &rules::lark_uuid(&n.id),
+            )
+            .await
+            .map_err(AppError::from)
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            let saved = crate::store::CardRecord {
+                sequence,
+                ..card.clone()
+            };
+            match ctx
+                .store
+                .save_card(key, person, &saved, Some(card.sequence))
+                .await
+            {
+                Ok(()) | Err(StoreError::ConditionFailed) => Ok(Handled::Done),
+                Err(e) => Err(e.into()),
+            }
+        }
+        Err(e) => {
+            ctx.store
+                .release_claim(&n.id, person.app_id, month, now)
+                .await?;
+            if LarkError::of(&e).is_some_and(LarkError::is_card_gone) {
+                // The entity is gone or expired: the retry sends a fresh card as a DM.
+                ctx.store.forget_card(key, person).await?;
+                return Ok(Handled::RetryIn(0));
+            }
+            e.log();
+            Ok(Handled::RetryIn(rules::backoff(
+                ctx.settings.retry_base_seconds,
+                1,
+            )))
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! Budget warnings: the TAM hears once a month when an organisation's share runs low or out.
+
+use super::*;
+
+/// After a counted call: if it moved the app onto a step the TAM should hear about, tell them.
+pub(super) async fn warn_on_new_step(
+    ctx: &AppContext,
+    snap: &Snapshot,
+    plan: &Plan,
+    month: &str,
+) -> AppResult<()> {
+    let before = budget::step(plan, snap.usage.calls, snap.usage.exhausted);
+    let after = budget::step(plan, snap.usage.calls + 1, snap.usage.exhausted);
+    match &snap.tenant {
+        Some(tenant) if after > before && after.warns() => {
+            warn_tam(ctx, tenant, after, month).await
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Queues one card to the organisation's TAM (through the provider app) per step and month; the
+/// id makes a second warning for the same step a duplicate the notifier drops.
+pub(super) async fn warn_tam(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    step: Step,
+    month: &str,
+) -> AppResult<()> {
+    let (TenantKind::Customer, Some(tam)) = (tenant.kind, &tenant.tam) else {
+        tracing::warn!(app_id = %tenant.app_id, step = step.name(), "Lark API budget step reached");
+        return Ok(());
+    };
+    let allowance = tenant.plan.allowance().unwrap_or_default();
+    let (title, excerpt) = if step == Step::Hold {
+        (
+            format!("{}'s Lark API share for {month} is spent", tenant.org_name),
+            "Notifications to this organisation now wait until the 1st and arrive as one digest; emergency pages still go out. Raise the share or record a paid plan in the staff console.".to_owned(),
+        )
+    } else {
+        (
+            format!("{} has used 75% of its Lark API share for {month}", tenant.org_name),
+            format!("{allowance} calls this month. Notifications now wait up to 2 hours and arrive as digests, to make the rest last."),
+        )
+    };
+    let provider = &ctx.settings.provider_app_id;
+    let warning = Notification {
+        id: format!("budget.{}.{month}.{}", tenant.app_id, step.name()),
+        kind: crate::notify::NotificationKind::Budget,
+        urgent: false,
+        recipient: crate::notify::Recipient {
+            app_id: provider.clone(),
+            open_id: tam.clone(),
+            name: String::new(),
+        },
+        org_app_id: tenant.app_id.clone(),
+        org_name: tenant.org_name.clone(),
+        group_id: None,
+        group_name: None,
+        actor: None,
+        title,
+        excerpt,
+        link: format!("{}/lark/{provider}/workbench", ctx.settings.base_url),
+        created_at: ctx.now(),
+        card_key: None,
+    };
+    crate::notify::enqueue(ctx, &[warning]).await
+}
