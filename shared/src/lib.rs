@@ -22,7 +22,7 @@
 //! | [`tickets`] | tickets, a file per action: `create`, `moves`, `replies`, `reminder`, `emergency`, `read` |
 //! | [`invitations`] | Add People links: create, revoke, land, accept, scheduled expiry |
 //! | [`notify`] | the producer side of notifications: what goes on the SQS queue |
-//! | [`notifier`] | the SQS-driven sender: one DM per person per window, digests, cards, retries |
+//! | [`notifier`] | the SQS-driven sender, a file per concern: `notification`, `digest`, `delivery`, `tokens`, `oncall`, `warnings`, `cards`, `rules` |
 //! | [`jobs`] | scheduled functions: the table named after `template.yaml`, and each job's body in its own file |
 //! | [`domain`] | pure rules: the registration checklist, setup values, roles, chat and membership |
 //! | [`pages`] | server-rendered HTML (minijinja, autoescaped) |
