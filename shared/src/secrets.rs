@@ -39,9 +39,7 @@ impl SecretBox {
             .encryption_context("app_id", app_id)
             .send()
             .await
-            .map_err(|e| {
-                SecretsError::Kms(aws_sdk_kms::error::DisplayErrorContext(e).to_string())
-            })?;
+            .map_err(kms_error)?;
         let blob = out.ciphertext_blob.ok_or(SecretsError::Corrupt)?;
         Ok(B64.encode(blob.into_inner()))
     }
@@ -55,10 +53,13 @@ impl SecretBox {
             .encryption_context("app_id", app_id)
             .send()
             .await
-            .map_err(|e| {
-                SecretsError::Kms(aws_sdk_kms::error::DisplayErrorContext(e).to_string())
-            })?;
+            .map_err(kms_error)?;
         let plain = out.plaintext.ok_or(SecretsError::Corrupt)?;
         String::from_utf8(plain.into_inner()).map_err(|_| SecretsError::Corrupt)
     }
+}
+
+/// A KMS failure with its whole cause chain (never the plaintext: KMS errors do not carry it).
+fn kms_error(e: impl std::error::Error) -> SecretsError {
+    SecretsError::Kms(aws_sdk_kms::error::DisplayErrorContext(e).to_string())
 }
