@@ -470,6 +470,109 @@ impl Browser {
             .await
     }
 
+    /// `ListGroupsFunction`: the groups the reader belongs to.
+    pub async fn groups(&self, app_id: &str) -> (StatusCode, Value) {
+        self.get_json(&format!("/lark/{app_id}/api/groups")).await
+    }
+
+    /// `RemoveMemberFunction`: leave, or remove someone (`app_id`/`open_id` of that person).
+    pub async fn remove_member(
+        &self,
+        app_id: &str,
+        group: &str,
+        who_app: &str,
+        who: &str,
+    ) -> (StatusCode, Value) {
+        self.post_json(
+            &format!("/lark/{app_id}/api/groups/{group}/members/remove"),
+            &serde_json::json!({"app_id": who_app, "open_id": who}),
+        )
+        .await
+    }
+
+    /// `ListInvitationsFunction`: a group's active Add People links.
+    pub async fn invitations(&self, app_id: &str, group: &str) -> (StatusCode, Value) {
+        self.get_json(&format!("/lark/{app_id}/api/groups/{group}/invitations"))
+            .await
+    }
+
+    /// `RevokeInvitationFunction`.
+    pub async fn revoke_invitation(
+        &self,
+        app_id: &str,
+        group: &str,
+        id: &str,
+    ) -> (StatusCode, Value) {
+        self.post_json(
+            &format!("/lark/{app_id}/api/groups/{group}/invitations/{id}/revoke"),
+            &Value::Null,
+        )
+        .await
+    }
+
+    /// `RemindTicketFunction`.
+    pub async fn remind(&self, app_id: &str, ticket: &str) -> (StatusCode, Value) {
+        self.post_json(
+            &format!("/lark/{app_id}/api/tickets/{ticket}/reminder"),
+            &serde_json::json!({}),
+        )
+        .await
+    }
+
+    /// `DeclareEmergencyFunction` with a reason and the confirmation.
+    pub async fn declare_emergency(
+        &self,
+        app_id: &str,
+        ticket: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        self.post_json(
+            &format!("/lark/{app_id}/api/tickets/{ticket}/emergency"),
+            body,
+        )
+        .await
+    }
+
+    /// `AcknowledgeEmergencyFunction`.
+    pub async fn acknowledge(&self, app_id: &str, ticket: &str) -> (StatusCode, Value) {
+        self.post_json(
+            &format!("/lark/{app_id}/api/tickets/{ticket}/acknowledge"),
+            &serde_json::json!({}),
+        )
+        .await
+    }
+
+    /// `SetPlanFunction`: the TAM records an organisation's Lark plan and tamlink's share.
+    pub async fn set_plan(&self, customer_app: &str, body: &Value) -> (StatusCode, Value) {
+        self.post_json(
+            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{customer_app}/plan"),
+            body,
+        )
+        .await
+    }
+
+    /// `LogoutFunction`: the sign-out button's bodiless POST.
+    pub async fn logout(&self, app_id: &str) -> StatusCode {
+        self.client
+            .post(format!("{}/lark/{app_id}/api/session/logout", self.base))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
+    /// `SetupGuideFunction` as a JSON client (no `Accept: text/html`) reads it.
+    pub async fn setup(&self, app_id: &str) -> Value {
+        self.client
+            .get(format!("{}/lark/{app_id}/api/setup", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// `SetDutyFunction`: a staff member switches themselves on or off duty.
     pub async fn set_duty(&self, on_duty: bool) -> (StatusCode, Value) {
         self.post_json(

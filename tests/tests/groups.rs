@@ -276,9 +276,7 @@ async fn only_members_read_or_post_and_other_orgs_see_404() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Each sees only their own groups in the list.
-    let (_, mine) = eli
-        .get_json(&format!("/lark/{PROVIDER_APP_ID}/api/groups"))
-        .await;
+    let (_, mine) = eli.groups(PROVIDER_APP_ID).await;
     let ids: Vec<&str> = mine["groups"]
         .as_array()
         .unwrap()
@@ -286,9 +284,7 @@ async fn only_members_read_or_post_and_other_orgs_see_404() {
         .map(|g| g["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, [acme.as_str()]);
-    let (_, mine) = ivy
-        .get_json(&format!("/lark/{OTHER_CUSTOMER_APP_ID}/api/groups"))
-        .await;
+    let (_, mine) = ivy.groups(OTHER_CUSTOMER_APP_ID).await;
     assert_eq!(mine["groups"][0]["id"], initech.as_str());
     assert_eq!(mine["groups"].as_array().unwrap().len(), 1);
 }
@@ -352,23 +348,18 @@ async fn member_management_splits_sides_and_follows_the_removal_rules() {
 
     let ben_id = t.open_id(CUSTOMER_APP_ID, "ben").await;
     let tara_id = t.open_id(PROVIDER_APP_ID, "tara").await;
-    let remove = |who: &str, app: &str| json!({"app_id": app, "open_id": who});
-    let path = format!("/lark/{CUSTOMER_APP_ID}/api/groups/{group}/members/remove");
     let (status, body) = ana
-        .post_json(&path, &remove(&ben_id, CUSTOMER_APP_ID))
+        .remove_member(CUSTOMER_APP_ID, &group, CUSTOMER_APP_ID, &ben_id)
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     let (status, body) = ana
-        .post_json(&path, &remove(&tara_id, PROVIDER_APP_ID))
+        .remove_member(CUSTOMER_APP_ID, &group, PROVIDER_APP_ID, &tara_id)
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
 
     // The TAM removes Ben; Ben can no longer read the group, and the chat says what happened.
     let (status, body) = tara
-        .post_json(
-            &format!("/lark/{PROVIDER_APP_ID}/api/groups/{group}/members/remove"),
-            &remove(&ben_id, CUSTOMER_APP_ID),
-        )
+        .remove_member(PROVIDER_APP_ID, &group, CUSTOMER_APP_ID, &ben_id)
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, _) = ben.messages(CUSTOMER_APP_ID, &group, "").await;
@@ -382,7 +373,7 @@ async fn member_management_splits_sides_and_follows_the_removal_rules() {
     let ana_id = t.open_id(CUSTOMER_APP_ID, "ana").await;
     let (_, before) = tara.messages(PROVIDER_APP_ID, &group, "").await;
     let (status, _) = ana
-        .post_json(&path, &remove(&ana_id, CUSTOMER_APP_ID))
+        .remove_member(CUSTOMER_APP_ID, &group, CUSTOMER_APP_ID, &ana_id)
         .await;
     assert_eq!(status, StatusCode::OK);
     let (_, page) = tara.messages(PROVIDER_APP_ID, &group, "").await;

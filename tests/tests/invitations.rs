@@ -115,11 +115,7 @@ async fn a_colleague_signs_in_through_the_link_joins_and_sees_the_chat() {
         "Ana added Ben, so she may remove him"
     );
 
-    let (_, links) = ana
-        .get_json(&format!(
-            "/lark/{CUSTOMER_APP_ID}/api/groups/{group}/invitations"
-        ))
-        .await;
+    let (_, links) = ana.invitations(CUSTOMER_APP_ID, &group).await;
     assert_eq!(links["invitations"][0]["accepted"], 1);
 }
 
@@ -167,11 +163,7 @@ async fn links_expire_after_exactly_24_hours_at_use_and_by_the_schedule() {
     );
     drop(ana);
     let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
-    let (_, links) = ana
-        .get_json(&format!(
-            "/lark/{CUSTOMER_APP_ID}/api/groups/{group}/invitations"
-        ))
-        .await;
+    let (_, links) = ana.invitations(CUSTOMER_APP_ID, &group).await;
     assert_eq!(links["invitations"].as_array().unwrap().len(), 0, "{links}");
     let (status, _) = ben.messages(CUSTOMER_APP_ID, &group, "").await;
     assert_eq!(status, StatusCode::NOT_FOUND, "Ben never joined");
@@ -205,23 +197,19 @@ async fn revoked_links_are_refused_with_who_revoked_them() {
     let t = TestStack::demo().await;
     let (ana, group, link) = acme_with_link(&t).await;
     let id = link["id"].as_str().unwrap();
-    let revoke = format!("/lark/{CUSTOMER_APP_ID}/api/groups/{group}/invitations/{id}/revoke");
 
     // Someone outside the group cannot revoke it.
     t.activate_other_org(OTHER_CUSTOMER_APP_ID, "Initech", &[])
         .await;
     let ivy = t.signed_in(OTHER_CUSTOMER_APP_ID, "ivy").await;
     let (status, _) = ivy
-        .post_json(
-            &format!("/lark/{OTHER_CUSTOMER_APP_ID}/api/groups/{group}/invitations/{id}/revoke"),
-            &Value::Null,
-        )
+        .revoke_invitation(OTHER_CUSTOMER_APP_ID, &group, id)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    let (status, body) = ana.post_json(&revoke, &Value::Null).await;
+    let (status, body) = ana.revoke_invitation(CUSTOMER_APP_ID, &group, id).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = ana.post_json(&revoke, &Value::Null).await;
+    let (status, body) = ana.revoke_invitation(CUSTOMER_APP_ID, &group, id).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     let ben = t.signed_in(CUSTOMER_APP_ID, "ben").await;
     let page = ben.get_url(&url(&link)).await;
@@ -318,10 +306,6 @@ async fn staff_members_can_make_links_for_their_customers_and_strangers_cannot()
         StatusCode::NOT_FOUND,
         "the manager is not a member of this group"
     );
-    let (status, _) = mo
-        .get_json(&format!(
-            "/lark/{PROVIDER_APP_ID}/api/groups/{group}/invitations"
-        ))
-        .await;
+    let (status, _) = mo.invitations(PROVIDER_APP_ID, &group).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

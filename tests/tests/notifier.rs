@@ -339,8 +339,8 @@ async fn the_window_widens_as_the_share_runs_low_the_tam_is_warned_once_and_a_sp
     let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
     // A tiny free plan: 8 calls, tamlink's share 50% -> 4 calls this month.
     let (status, body) = tara
-        .post_json(
-            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/plan"),
+        .set_plan(
+            CUSTOMER_APP_ID,
             &json!({"kind": "free", "monthly_calls": 8, "share_percent": 50}),
         )
         .await;

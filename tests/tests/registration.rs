@@ -369,15 +369,7 @@ async fn setup_page_shows_the_guides_values_for_any_app_id() {
             "{base}/lark/cli_newcustomer42/person/inviteToGroup"
         ))
         .assert_contains("cardkit:card:write");
-    let json: Value = b
-        .client
-        .get(format!("{base}/lark/cli_newcustomer42/api/setup"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let json: Value = b.setup("cli_newcustomer42").await;
     assert_eq!(json["redirect_urls"].as_array().unwrap().len(), 5);
     assert_eq!(json["trusted_domain"], base);
     let bad = b.get("/lark/not-an-app/api/setup").await;

@@ -457,12 +457,7 @@ async fn reminders_escalate_by_tier_wait_out_their_cooldown_and_a_double_click_c
         .count();
     assert_eq!(reminders, 3);
     let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
-    let (status, _) = tara
-        .post_json(
-            &format!("/lark/{PROVIDER_APP_ID}/api/tickets/{id}/reminder"),
-            &json!({}),
-        )
-        .await;
+    let (status, _) = tara.remind(PROVIDER_APP_ID, &id).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     ana.move_ticket(CUSTOMER_APP_ID, &id, "closed").await;
     t.clock.advance(30 * 60);
@@ -476,17 +471,11 @@ async fn the_sla_check_warns_then_reports_a_breach_once_each_unless_the_team_res
     // Acme's plan: S1 answered within 30 minutes (the default), S2 within 45.
     let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
     let (status, body) = tara
-        .post_json(
-            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/plan"),
-            &json!({"kind": "paid", "share_percent": 100, "first_response_minutes": {"sev1": 30, "sev2": 45, "sev3": 480, "sev4": 1440}}),
-        )
+        .set_plan(CUSTOMER_APP_ID, &json!({"kind": "paid", "share_percent": 100, "first_response_minutes": {"sev1": 30, "sev2": 45, "sev3": 480, "sev4": 1440}}))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, _) = tara
-        .post_json(
-            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/plan"),
-            &json!({"kind": "paid", "share_percent": 100, "first_response_minutes": {"sev1": 90, "sev2": 45, "sev3": 480, "sev4": 1440}}),
-        )
+        .set_plan(CUSTOMER_APP_ID, &json!({"kind": "paid", "share_percent": 100, "first_response_minutes": {"sev1": 90, "sev2": 45, "sev3": 480, "sev4": 1440}}))
         .await;
     assert_eq!(
         status,
@@ -598,18 +587,19 @@ async fn an_emergency_pages_everyone_at_once_tells_on_call_and_repages_until_ack
         "erin"
     };
     t.deliver().await; // the assignee's "assigned" DM takes their 10-minute window
-    let path = format!("/lark/{CUSTOMER_APP_ID}/api/tickets/{id}/emergency");
 
     let (status, _) = ana
-        .post_json(
-            &path,
+        .declare_emergency(
+            CUSTOMER_APP_ID,
+            &id,
             &json!({"reason": "business_outage", "confirm": false}),
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, body) = ana
-        .post_json(
-            &path,
+        .declare_emergency(
+            CUSTOMER_APP_ID,
+            &id,
             &json!({"reason": "business_outage", "confirm": true}),
         )
         .await;
@@ -617,7 +607,11 @@ async fn an_emergency_pages_everyone_at_once_tells_on_call_and_repages_until_ack
     assert_eq!(body["severity"], "sev1");
     assert_eq!(body["emergency_open"], true);
     let (status, _) = ana
-        .post_json(&path, &json!({"reason": "data_loss", "confirm": true}))
+        .declare_emergency(
+            CUSTOMER_APP_ID,
+            &id,
+            &json!({"reason": "data_loss", "confirm": true}),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "one emergency per ticket");
 
@@ -669,20 +663,14 @@ async fn an_emergency_pages_everyone_at_once_tells_on_call_and_repages_until_ack
     );
 
     // Only the service team acknowledges; then the pages stop.
-    let ack = format!("/lark/{PROVIDER_APP_ID}/api/tickets/{id}/acknowledge");
-    let (status, _) = ana
-        .post_json(
-            &format!("/lark/{CUSTOMER_APP_ID}/api/tickets/{id}/acknowledge"),
-            &json!({}),
-        )
-        .await;
+    let (status, _) = ana.acknowledge(CUSTOMER_APP_ID, &id).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
-    let (status, body) = tara.post_json(&ack, &json!({})).await;
+    let (status, body) = tara.acknowledge(PROVIDER_APP_ID, &id).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["emergency_open"], false);
     assert_eq!(body["emergency"]["acknowledged_by"], "Tara Lin");
-    let (status, _) = tara.post_json(&ack, &json!({})).await;
+    let (status, _) = tara.acknowledge(PROVIDER_APP_ID, &id).await;
     assert_eq!(status, StatusCode::CONFLICT);
     t.clock.advance(15 * 60);
     let report = t.stack.run_job("EmergencyRepageFunction").await.unwrap();
@@ -713,8 +701,9 @@ async fn an_emergency_pages_everyone_at_once_tells_on_call_and_repages_until_ack
     let other_id = other["id"].as_str().unwrap();
     ana.move_ticket(CUSTOMER_APP_ID, other_id, "closed").await;
     let (status, _) = ana
-        .post_json(
-            &format!("/lark/{CUSTOMER_APP_ID}/api/tickets/{other_id}/emergency"),
+        .declare_emergency(
+            CUSTOMER_APP_ID,
+            other_id,
             &json!({"reason": "data_loss", "confirm": true}),
         )
         .await;

@@ -120,16 +120,7 @@ async fn unknown_apps_bad_ids_and_unknown_routes_get_readable_4xx_pages() {
 async fn signing_out_ends_the_session() {
     let t = TestStack::demo().await;
     let b = t.signed_in(CUSTOMER_APP_ID, "ana").await;
-    let resp = b
-        .client
-        .post(format!(
-            "{}/lark/{CUSTOMER_APP_ID}/api/session/logout",
-            t.base()
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(b.logout(CUSTOMER_APP_ID).await, StatusCode::OK);
     let after = b.get(&format!("/lark/{CUSTOMER_APP_ID}/workbench")).await;
     assert!(after
         .url
