@@ -10,6 +10,7 @@ use aws_sdk_dynamodb::Client;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::keys;
 use super::StoreError;
 use crate::clock::Epoch;
 use crate::domain::model::*;
@@ -71,10 +72,6 @@ pub(super) fn decode<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
 
 pub(super) fn encode<T: Serialize>(keyed: &Keyed<'_, T>) -> Result<Item, StoreError> {
     serde_dynamo::to_item(keyed).map_err(|e| StoreError::Decode(e.to_string()))
-}
-
-fn tenant_key(app_id: &str) -> (String, String) {
-    (format!("APP#{app_id}"), "TENANT".into())
 }
 
 impl Store {
@@ -203,7 +200,7 @@ impl Store {
     // ----- tenants -------------------------------------------------------------------------------
 
     fn keyed_tenant(tenant: &Tenant) -> Keyed<'_, Tenant> {
-        let (pk, sk) = tenant_key(&tenant.app_id);
+        let (pk, sk) = keys::tenant(&tenant.app_id);
         let kind = match tenant.kind {
             TenantKind::Customer => "customer",
             TenantKind::Provider => "provider",
@@ -211,7 +208,7 @@ impl Store {
         Keyed {
             pk,
             sk,
-            gsi1pk: Some("TENANTS".into()),
+            gsi1pk: Some(keys::TENANTS.into()),
             gsi1sk: Some(format!("{kind}#{}", tenant.app_id)),
             ttl: None,
             entity: tenant,
@@ -228,12 +225,12 @@ impl Store {
     }
 
     pub async fn tenant(&self, app_id: &str) -> Result<Option<Tenant>, StoreError> {
-        let (pk, sk) = tenant_key(app_id);
+        let (pk, sk) = keys::tenant(app_id);
         self.get(pk, sk).await
     }
 
     pub async fn tenants(&self) -> Result<Vec<Tenant>, StoreError> {
-        self.query_index("TENANTS".into()).await
+        self.query_index(keys::TENANTS.into()).await
     }
 
     /// Activation in one transaction: the service group, its first members and the tenant's new
@@ -327,8 +324,8 @@ impl Store {
 
     pub async fn save_staff(&self, provider_app: &str, staff: &Staff) -> Result<(), StoreError> {
         let keyed = Keyed {
-            pk: format!("APP#{provider_app}"),
-            sk: format!("STAFF#{}", staff.open_id),
+            pk: keys::app(provider_app),
+            sk: keys::staff(&staff.open_id),
             gsi1pk: None,
             gsi1sk: None,
             ttl: None,
@@ -342,19 +339,19 @@ impl Store {
         provider_app: &str,
         open_id: &str,
     ) -> Result<Option<Staff>, StoreError> {
-        self.get(format!("APP#{provider_app}"), format!("STAFF#{open_id}"))
+        self.get(keys::app(provider_app), keys::staff(open_id))
             .await
     }
 
     pub async fn all_staff(&self, provider_app: &str) -> Result<Vec<Staff>, StoreError> {
-        self.query_prefix(format!("APP#{provider_app}"), "STAFF#")
+        self.query_prefix(keys::app(provider_app), keys::STAFF_PREFIX)
             .await
     }
 
     pub async fn save_person(&self, person: &Person) -> Result<(), StoreError> {
         let keyed = Keyed {
-            pk: format!("APP#{}", person.app_id),
-            sk: format!("PERSON#{}", person.open_id),
+            pk: keys::app(&person.app_id),
+            sk: keys::person(&person.open_id),
             gsi1pk: None,
             gsi1sk: None,
             ttl: None,
@@ -364,20 +361,20 @@ impl Store {
     }
 
     pub async fn person(&self, app_id: &str, open_id: &str) -> Result<Option<Person>, StoreError> {
-        self.get(format!("APP#{app_id}"), format!("PERSON#{open_id}"))
-            .await
+        self.get(keys::app(app_id), keys::person(open_id)).await
     }
 
     pub async fn people(&self, app_id: &str) -> Result<Vec<Person>, StoreError> {
-        self.query_prefix(format!("APP#{app_id}"), "PERSON#").await
+        self.query_prefix(keys::app(app_id), keys::PERSON_PREFIX)
+            .await
     }
 
     // ----- sign-in attempts ----------------------------------------------------------------------
 
     pub async fn create_login(&self, login: &LoginAttempt) -> Result<(), StoreError> {
         let keyed = Keyed {
-            pk: format!("LOGIN#{}", login.nonce),
-            sk: "LOGIN".into(),
+            pk: keys::login(&login.nonce),
+            sk: keys::LOGIN.into(),
             gsi1pk: None,
             gsi1sk: None,
             ttl: Some(login.expires_at),
@@ -393,8 +390,8 @@ impl Store {
             .db
             .delete_item()
             .table_name(&self.table)
-            .key("pk", s(format!("LOGIN#{nonce}")))
-            .key("sk", s("LOGIN"))
+            .key("pk", s(keys::login(nonce)))
+            .key("sk", s(keys::LOGIN))
             .condition_expression("attribute_exists(pk)")
             .return_values(aws_sdk_dynamodb::types::ReturnValue::AllOld)
             .send()

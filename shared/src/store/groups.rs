@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem, Update};
 
 use super::dynamo::{decode, dynamo_err, s, write_err, Item, Keyed};
+use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
 use crate::domain::model::*;
@@ -22,22 +23,6 @@ const MAX_SEQ: u64 = 999_999_999_999;
 
 fn n(v: u64) -> AttributeValue {
     AttributeValue::N(v.to_string())
-}
-
-fn group_pk(id: &str) -> String {
-    format!("GROUP#{id}")
-}
-
-fn member_sk(app_id: &str, open_id: &str) -> String {
-    format!("MEMBER#{app_id}#{open_id}")
-}
-
-fn message_sk(seq: u64) -> String {
-    format!("MSG#{seq:012}")
-}
-
-fn client_sk(client_id: &str) -> String {
-    format!("CLIENTMSG#{client_id}")
 }
 
 /// The outcome of posting: a new message, or the one an earlier try with the same client id
@@ -68,9 +53,9 @@ impl Store {
             GroupKind::Ticket => "ticket",
         };
         Keyed {
-            pk: group_pk(&group.id),
-            sk: "META".into(),
-            gsi1pk: Some(format!("GROUPS#{}", group.app_id)),
+            pk: keys::group(&group.id),
+            sk: keys::META.into(),
+            gsi1pk: Some(keys::groups_of(&group.app_id)),
             gsi1sk: Some(format!("{kind}#{}", group.id)),
             ttl: None,
             entity: group,
@@ -79,17 +64,17 @@ impl Store {
 
     pub(super) fn keyed_member(member: &Member) -> Keyed<'_, Member> {
         Keyed {
-            pk: group_pk(&member.group_id),
-            sk: member_sk(&member.app_id, &member.open_id),
-            gsi1pk: Some(format!("MEMBER#{}#{}", member.app_id, member.open_id)),
-            gsi1sk: Some(format!("GROUP#{}", member.group_id)),
+            pk: keys::group(&member.group_id),
+            sk: keys::member(&member.app_id, &member.open_id),
+            gsi1pk: Some(keys::member(&member.app_id, &member.open_id)),
+            gsi1sk: Some(keys::group(&member.group_id)),
             ttl: None,
             entity: member,
         }
     }
 
     pub async fn group(&self, id: &str) -> Result<Option<Group>, StoreError> {
-        self.get(group_pk(id), "META".into()).await
+        self.get(keys::group(id), keys::META.into()).await
     }
 
     /// Items by key in as few requests as DynamoDB allows (100 keys each); missing keys are
@@ -131,7 +116,7 @@ impl Store {
     pub async fn groups(&self, ids: &[String]) -> Result<Vec<Group>, StoreError> {
         let keys = ids
             .iter()
-            .map(|id| (group_pk(id), "META".to_owned()))
+            .map(|id| (keys::group(id), keys::META.to_owned()))
             .collect();
         self.batch_items(keys)
             .await?
@@ -149,13 +134,13 @@ impl Store {
         open_id: &str,
     ) -> Result<(Option<Group>, Option<Member>), StoreError> {
         let keys = vec![
-            (group_pk(group_id), "META".to_owned()),
-            (group_pk(group_id), member_sk(app_id, open_id)),
+            (keys::group(group_id), keys::META.to_owned()),
+            (keys::group(group_id), keys::member(app_id, open_id)),
         ];
         let (mut group, mut member) = (None, None);
         for item in self.batch_items(keys).await? {
             match item.get("sk") {
-                Some(AttributeValue::S(sk)) if sk == "META" => group = Some(decode(item)?),
+                Some(AttributeValue::S(sk)) if sk == keys::META => group = Some(decode(item)?),
                 _ => member = Some(decode(item)?),
             }
         }
@@ -168,11 +153,12 @@ impl Store {
         app_id: &str,
         open_id: &str,
     ) -> Result<Vec<Member>, StoreError> {
-        self.query_index(format!("MEMBER#{app_id}#{open_id}")).await
+        self.query_index(keys::member(app_id, open_id)).await
     }
 
     pub async fn members(&self, group_id: &str) -> Result<Vec<Member>, StoreError> {
-        self.query_prefix(group_pk(group_id), "MEMBER#").await
+        self.query_prefix(keys::group(group_id), keys::MEMBER_PREFIX)
+            .await
     }
 
     pub async fn member(
@@ -181,7 +167,7 @@ impl Store {
         app_id: &str,
         open_id: &str,
     ) -> Result<Option<Member>, StoreError> {
-        self.get(group_pk(group_id), member_sk(app_id, open_id))
+        self.get(keys::group(group_id), keys::member(app_id, open_id))
             .await
     }
 
@@ -200,8 +186,8 @@ impl Store {
         self.db
             .delete_item()
             .table_name(&self.table)
-            .key("pk", s(group_pk(group_id)))
-            .key("sk", s(member_sk(app_id, open_id)))
+            .key("pk", s(keys::group(group_id)))
+            .key("sk", s(keys::member(app_id, open_id)))
             .condition_expression("attribute_exists(pk)")
             .send()
             .await
@@ -259,8 +245,8 @@ impl Store {
     ) -> Result<Vec<TransactWriteItem>, StoreError> {
         let bump = Update::builder()
             .table_name(&self.table)
-            .key("pk", s(group_pk(&message.group_id)))
-            .key("sk", s("META"))
+            .key("pk", s(keys::group(&message.group_id)))
+            .key("sk", s(keys::META))
             .update_expression("SET msg_seq = :next")
             .condition_expression(
                 "attribute_exists(pk) AND (msg_seq = :last OR (attribute_not_exists(msg_seq) AND :last = :zero))",
@@ -277,8 +263,8 @@ impl Store {
         if let Some(client_id) = &message.client_id {
             writes.push(self.put_item(
                 Keyed {
-                    pk: group_pk(&message.group_id),
-                    sk: client_sk(client_id),
+                    pk: keys::group(&message.group_id),
+                    sk: keys::client_message(client_id),
                     gsi1pk: None,
                     gsi1sk: None,
                     ttl: Some(now + CLIENT_ID_TTL),
@@ -294,8 +280,8 @@ impl Store {
     pub(super) fn message_put(&self, message: &Message) -> Result<TransactWriteItem, StoreError> {
         self.put_item(
             Keyed {
-                pk: group_pk(&message.group_id),
-                sk: message_sk(message.seq),
+                pk: keys::group(&message.group_id),
+                sk: keys::message(message.seq),
                 gsi1pk: None,
                 gsi1sk: None,
                 ttl: None,
@@ -310,10 +296,16 @@ impl Store {
             return Ok(None);
         };
         let marker: Option<ClientMarker> = self
-            .get(group_pk(&draft.group_id), client_sk(client_id))
+            .get(
+                keys::group(&draft.group_id),
+                keys::client_message(client_id),
+            )
             .await?;
         match marker {
-            Some(m) => self.get(group_pk(&draft.group_id), message_sk(m.seq)).await,
+            Some(m) => {
+                self.get(keys::group(&draft.group_id), keys::message(m.seq))
+                    .await
+            }
             None => Ok(None),
         }
     }
@@ -327,7 +319,7 @@ impl Store {
         self.message_query(
             group_id,
             "pk = :pk AND sk BETWEEN :lo AND :hi",
-            message_sk(after.saturating_add(1)),
+            keys::message(after.saturating_add(1)),
             true,
         )
         .await
@@ -340,8 +332,8 @@ impl Store {
         before: Option<u64>,
     ) -> Result<MessagePage, StoreError> {
         let hi = match before {
-            Some(b) => message_sk(b.saturating_sub(1)),
-            None => message_sk(MAX_SEQ),
+            Some(b) => keys::message(b.saturating_sub(1)),
+            None => keys::message(MAX_SEQ),
         };
         let mut page = self
             .message_query(group_id, "pk = :pk AND sk BETWEEN :lo AND :hi", hi, false)
@@ -359,9 +351,9 @@ impl Store {
         ascending: bool,
     ) -> Result<MessagePage, StoreError> {
         let (lo, hi) = if ascending {
-            (bound, message_sk(MAX_SEQ))
+            (bound, keys::message(MAX_SEQ))
         } else {
-            (message_sk(1), bound)
+            (keys::message(1), bound)
         };
         if lo > hi {
             return Ok(MessagePage {
@@ -374,7 +366,7 @@ impl Store {
             .query()
             .table_name(&self.table)
             .key_condition_expression(condition)
-            .expression_attribute_values(":pk", s(group_pk(group_id)))
+            .expression_attribute_values(":pk", s(keys::group(group_id)))
             .expression_attribute_values(":lo", s(lo))
             .expression_attribute_values(":hi", s(hi))
             .scan_index_forward(ascending)

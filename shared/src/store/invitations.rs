@@ -5,6 +5,7 @@
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
 use super::dynamo::{s, write_err, Keyed};
+use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
 use crate::domain::model::*;
@@ -16,16 +17,8 @@ pub fn expiry_hour(at: Epoch) -> i64 {
     at.div_euclid(3600)
 }
 
-fn bucket(hour: i64) -> String {
-    format!("INVEXP#{hour}")
-}
-
 fn due_key(expires_at: Epoch) -> String {
     format!("{expires_at:012}")
-}
-
-fn invitation_sk(id: &str) -> String {
-    format!("INVITE#{id}")
 }
 
 fn status_value(status: InvitationStatus) -> AttributeValue {
@@ -44,9 +37,9 @@ struct JobState {
 impl Store {
     pub async fn create_invitation(&self, inv: &Invitation) -> Result<(), StoreError> {
         let keyed = Keyed {
-            pk: format!("GROUP#{}", inv.group_id),
-            sk: invitation_sk(&inv.id),
-            gsi1pk: Some(bucket(expiry_hour(inv.expires_at))),
+            pk: keys::group(&inv.group_id),
+            sk: keys::invitation(&inv.id),
+            gsi1pk: Some(keys::invitation_bucket(expiry_hour(inv.expires_at))),
             gsi1sk: Some(format!(
                 "{}#{}#{}",
                 due_key(inv.expires_at),
@@ -64,12 +57,11 @@ impl Store {
         group_id: &str,
         id: &str,
     ) -> Result<Option<Invitation>, StoreError> {
-        self.get(format!("GROUP#{group_id}"), invitation_sk(id))
-            .await
+        self.get(keys::group(group_id), keys::invitation(id)).await
     }
 
     pub async fn invitations(&self, group_id: &str) -> Result<Vec<Invitation>, StoreError> {
-        self.query_prefix(format!("GROUP#{group_id}"), "INVITE#")
+        self.query_prefix(keys::group(group_id), keys::INVITE_PREFIX)
             .await
     }
 
@@ -84,8 +76,8 @@ impl Store {
         self.db
             .update_item()
             .table_name(&self.table)
-            .key("pk", s(format!("GROUP#{}", inv.group_id)))
-            .key("sk", s(invitation_sk(&inv.id)))
+            .key("pk", s(keys::group(&inv.group_id)))
+            .key("sk", s(keys::invitation(&inv.id)))
             .update_expression(
                 "SET #st = :st, ended_by = :by, ended_at = :at REMOVE gsi1pk, gsi1sk",
             )
@@ -111,8 +103,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         let count = Update::builder()
             .table_name(&self.table)
-            .key("pk", s(format!("GROUP#{}", inv.group_id)))
-            .key("sk", s(invitation_sk(&inv.id)))
+            .key("pk", s(keys::group(&inv.group_id)))
+            .key("sk", s(keys::invitation(&inv.id)))
             .update_expression("ADD accepted :one")
             .condition_expression("#st = :active AND expires_at > :now")
             .expression_attribute_names("#st", "status")
@@ -134,19 +126,19 @@ impl Store {
         hour: i64,
         now: Epoch,
     ) -> Result<Vec<Invitation>, StoreError> {
-        self.due_in_bucket(bucket(hour), now).await
+        self.due_in_bucket(keys::invitation_bucket(hour), now).await
     }
 
     /// The last expiry hour a scheduled job finished, if it ever ran.
     pub async fn job_done_through(&self, job: &str) -> Result<Option<i64>, StoreError> {
-        let state: Option<JobState> = self.get(format!("JOB#{job}"), "STATE".into()).await?;
+        let state: Option<JobState> = self.get(keys::job(job), keys::STATE.into()).await?;
         Ok(state.map(|s| s.done_through_hour))
     }
 
     pub async fn save_job_done_through(&self, job: &str, hour: i64) -> Result<(), StoreError> {
         let keyed = Keyed {
-            pk: format!("JOB#{job}"),
-            sk: "STATE".into(),
+            pk: keys::job(job),
+            sk: keys::STATE.into(),
             gsi1pk: None,
             gsi1sk: None,
             ttl: None,

@@ -2,23 +2,12 @@
 //! `template.yaml`): `pk`/`sk`, one GSI (`gsi1pk`/`gsi1sk`) and a `ttl` attribute that DynamoDB
 //! uses for clean-up only — code never trusts an item to be gone, it checks expiry itself.
 //!
-//! | item | pk | sk | gsi1 |
-//! |---|---|---|---|
-//! | tenant (a Lark app) | `APP#{app}` | `TENANT` | `TENANTS` / `{kind}#{app}` |
-//! | staff member | `APP#{provider app}` | `STAFF#{open_id}` | |
-//! | colleague (person of a customer org) | `APP#{app}` | `PERSON#{open_id}` | |
-//! | group | `GROUP#{id}` | `META` | `GROUPS#{app}` / `{kind}#{id}` |
-//! | group member | `GROUP#{id}` | `MEMBER#{app}#{open_id}` | `MEMBER#{app}#{open_id}` / `GROUP#{id}` |
-//! | chat message | `GROUP#{id}` | `MSG#{seq:012}` | |
-//! | composer idempotency key | `GROUP#{id}` | `CLIENTMSG#{client id}` | |
-//! | invitation link | `GROUP#{id}` | `INVITE#{id}` | `INVEXP#{expiry hour}` / `{expires_at}#…` while active |
-//! | ticket | `APP#{app}` | `TICKET#{number:08}` | |
-//! | scheduled job's progress | `JOB#{name}` | `STATE` | |
-//! | sign-in attempt | `LOGIN#{nonce}` | `LOGIN` | |
+//! The whole key schema, every prefix, is in `keys`.
 
 mod dynamo;
 mod groups;
 mod invitations;
+pub mod keys;
 mod notifier;
 mod tickets;
 

@@ -1,19 +1,7 @@
 //! What the notifier keeps: each person's DM window, the notifications waiting for the window to
 //! end, one record per notification id (dedupe), calls per app and month, and tenant tokens.
 //!
-//! | item | pk | sk | gsi1 |
-//! |---|---|---|---|
-//! | a person's window | `DM#{app}#{open_id}` | `WINDOW` | `DIGESTDUE#{hour}` / `{due}#{app}#{open_id}` while a digest waits |
-//! | a notification seen | `NOTIF#{id}` | `NOTIF` | |
-//! | calls to Lark this month | `USAGE#{app}` | `MONTH#{yyyy-mm}` | |
-//! | tenant token | `TOKEN#{app}` | `TOKEN` | |
-//! | undeliverable notification | `UNDELIVERABLE#{org app}` | `{at:012}#{id}` | |
-//!
-//! What waits for a digest lives in the window item itself (the first lines whole, the rest
-//! counted), so a digest costs one read and one transaction, like a single notification.
-//!
-//! Every decision is a conditional write, so concurrent notifier invocations cannot both take a
-//! window or both send a digest.
+//! Their keys are in `keys`.
 
 use std::collections::HashMap;
 
@@ -23,6 +11,7 @@ use aws_sdk_dynamodb::types::{
 use serde::{Deserialize, Serialize};
 
 use super::dynamo::{decode, dynamo_err, s, Item, Keyed};
+use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
 use crate::domain::notification::Notification;
@@ -32,14 +21,6 @@ const USAGE_TTL: Epoch = 400 * 24 * 3600;
 
 fn n(v: i64) -> AttributeValue {
     AttributeValue::N(v.to_string())
-}
-
-fn person_pk(app_id: &str, open_id: &str) -> String {
-    format!("DM#{app_id}#{open_id}")
-}
-
-fn due_bucket(hour: i64) -> String {
-    format!("DIGESTDUE#{hour}")
 }
 
 pub fn due_hour(at: Epoch) -> i64 {
@@ -139,10 +120,7 @@ pub struct CardRecord {
 pub const CARD_LIFETIME: Epoch = 13 * 24 * 3600;
 
 fn card_key(key: &str, person: PersonKey<'_>) -> (String, String) {
-    (
-        format!("CARD#{key}#{}#{}", person.app_id, person.open_id),
-        "CARD".into(),
-    )
+    keys::card(key, person.app_id, person.open_id)
 }
 
 impl Snapshot {
@@ -188,14 +166,6 @@ pub struct Claim<'a> {
     pub bypass: bool,
 }
 
-fn notif_key(id: &str) -> (String, String) {
-    (format!("NOTIF#{id}"), "NOTIF".into())
-}
-
-fn usage_key(app_id: &str, month: &str) -> (String, String) {
-    (format!("USAGE#{app_id}"), format!("MONTH#{month}"))
-}
-
 fn key_item(pk: String, sk: String) -> Item {
     Item::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
 }
@@ -224,15 +194,15 @@ impl Store {
         month: &str,
         card: Option<&str>,
     ) -> Result<Snapshot, StoreError> {
-        let (usage_pk, usage_sk) = usage_key(person.app_id, month);
+        let (usage_pk, usage_sk) = keys::usage(person.app_id, month);
         let mut keys = vec![
-            key_item(person_pk(person.app_id, person.open_id), "WINDOW".into()),
-            key_item(format!("TOKEN#{}", person.app_id), "TOKEN".into()),
+            key_item(keys::dm(person.app_id, person.open_id), keys::WINDOW.into()),
+            key_item(keys::token(person.app_id).0, keys::TOKEN.into()),
             key_item(usage_pk, usage_sk),
-            key_item(format!("APP#{}", person.app_id), "TENANT".into()),
+            key_item(keys::app(person.app_id), keys::TENANT.into()),
         ];
         if let Some(id) = notif_id {
-            let (pk, sk) = notif_key(id);
+            let (pk, sk) = keys::notification(id);
             keys.push(key_item(pk, sk));
         }
         if let Some(key) = card {
@@ -265,15 +235,15 @@ impl Store {
                 Some(AttributeValue::S(pk)) => pk.clone(),
                 _ => continue,
             };
-            if pk.starts_with("DM#") {
+            if pk.starts_with(keys::DM_PREFIX) {
                 snap.window = decode(item)?;
-            } else if pk.starts_with("TOKEN#") {
+            } else if pk.starts_with(keys::TOKEN_PREFIX) {
                 snap.token = Some(decode(item)?);
-            } else if pk.starts_with("USAGE#") {
+            } else if pk.starts_with(keys::USAGE_PREFIX) {
                 snap.usage = decode(item)?;
-            } else if pk.starts_with("APP#") {
+            } else if pk.starts_with(keys::APP_PREFIX) {
                 snap.tenant = Some(decode(item)?);
-            } else if pk.starts_with("CARD#") {
+            } else if pk.starts_with(keys::CARD_PREFIX) {
                 snap.card = Some(decode(item)?);
             } else {
                 snap.notif = Some(decode(item)?);
@@ -291,7 +261,7 @@ impl Store {
         now: Epoch,
         first: bool,
     ) -> Result<TransactWriteItem, StoreError> {
-        let (pk, sk) = notif_key(id);
+        let (pk, sk) = keys::notification(id);
         let record = NotifRecord { state, at: now };
         let mut put = self.put_builder(&Keyed {
             pk,
@@ -318,7 +288,7 @@ impl Store {
         now: Epoch,
     ) -> Result<TransactWriteItem, StoreError> {
         let up = built(
-            update(&self.table, usage_key(app_id, month))
+            update(&self.table, keys::usage(app_id, month))
                 .update_expression("ADD calls :d SET #ttl = :ttl")
                 .expression_attribute_names("#ttl", "ttl")
                 .expression_attribute_values(":d", n(delta))
@@ -337,8 +307,8 @@ impl Store {
             let mut up = update(
                 &self.table,
                 (
-                    person_pk(c.person.app_id, c.person.open_id),
-                    "WINDOW".into(),
+                    keys::dm(c.person.app_id, c.person.open_id),
+                    keys::WINDOW.into(),
                 ),
             )
             .expression_attribute_values(":now", n(c.now))
@@ -389,7 +359,7 @@ impl Store {
         let notif_id = retry_notif;
         let mut up = update(
             &self.table,
-            (person_pk(person.app_id, person.open_id), "WINDOW".into()),
+            (keys::dm(person.app_id, person.open_id), keys::WINDOW.into()),
         )
         .condition_expression("holder = :holder")
         .expression_attribute_names("#until", "until")
@@ -404,7 +374,7 @@ impl Store {
             .expression_attribute_values(":empty", AttributeValue::L(vec![]))
             .expression_attribute_values(":null", AttributeValue::Null(true))
             .expression_attribute_values(":now", n(now))
-            .expression_attribute_values(":bucket", s(due_bucket(due_hour(now))))
+            .expression_attribute_values(":bucket", s(keys::digest_bucket(due_hour(now))))
             .expression_attribute_values(":dkey", s(format!("{now:012}#{}#{}", person.app_id, person.open_id)))
         } else {
             up.update_expression("SET #until = :zero, holder = :none")
@@ -439,7 +409,7 @@ impl Store {
         let seq = window.pending_seq + 1;
         let due = hold_until
             .unwrap_or_else(|| window.digest_due.unwrap_or(window.until).max(window.until));
-        let pk = person_pk(person.app_id, person.open_id);
+        let pk = keys::dm(person.app_id, person.open_id);
         let item = serde_dynamo::to_attribute_value::<_, AttributeValue>(notification)
             .map_err(|e| StoreError::Decode(e.to_string()))?;
         // The first lines are kept whole for the card; the rest are counted, with the latest kept
@@ -449,7 +419,7 @@ impl Store {
         } else {
             "pending_more = if_not_exists(pending_more, :zero) + :one, pending_last = :last"
         };
-        let mut bump = update(&self.table, (pk, "WINDOW".into()))
+        let mut bump = update(&self.table, (pk, keys::WINDOW.into()))
             .update_expression(format!(
                 "SET pending_seq = :seq, {keep}, digest_due = if_not_exists(digest_due, :due), gsi1pk = if_not_exists(gsi1pk, :bucket), gsi1sk = if_not_exists(gsi1sk, :dkey)"
             ))
@@ -464,7 +434,7 @@ impl Store {
             .expression_attribute_values(":zero", n(0))
             .expression_attribute_values(":now", n(now))
             .expression_attribute_values(":due", n(due))
-            .expression_attribute_values(":bucket", s(due_bucket(due_hour(due))))
+            .expression_attribute_values(":bucket", s(keys::digest_bucket(due_hour(due))))
             .expression_attribute_values(
                 ":dkey",
                 s(format!("{due:012}#{}#{}", person.app_id, person.open_id)),
@@ -493,12 +463,12 @@ impl Store {
     ) -> Result<(), StoreError> {
         let up = update(
             &self.table,
-            (person_pk(person.app_id, person.open_id), "WINDOW".into()),
+            (keys::dm(person.app_id, person.open_id), keys::WINDOW.into()),
         )
         .update_expression("SET digest_due = :due, gsi1pk = :bucket, gsi1sk = :dkey")
         .condition_expression("attribute_exists(digest_due)")
         .expression_attribute_values(":due", n(due))
-        .expression_attribute_values(":bucket", s(due_bucket(due_hour(due))))
+        .expression_attribute_values(":bucket", s(keys::digest_bucket(due_hour(due))))
         .expression_attribute_values(
             ":dkey",
             s(format!("{due:012}#{}#{}", person.app_id, person.open_id)),
@@ -513,7 +483,7 @@ impl Store {
         month: &str,
         now: Epoch,
     ) -> Result<(), StoreError> {
-        let up = update(&self.table, usage_key(app_id, month))
+        let up = update(&self.table, keys::usage(app_id, month))
             .update_expression("SET exhausted = :yes, #ttl = :ttl")
             .expression_attribute_names("#ttl", "ttl")
             .expression_attribute_values(":yes", AttributeValue::Bool(true))
@@ -528,7 +498,7 @@ impl Store {
     pub async fn clear_digest(&self, person: PersonKey<'_>, seen: i64) -> Result<(), StoreError> {
         let up = update(
             &self.table,
-            (person_pk(person.app_id, person.open_id), "WINDOW".into()),
+            (keys::dm(person.app_id, person.open_id), keys::WINDOW.into()),
         )
         .update_expression("REMOVE digest_due, gsi1pk, gsi1sk")
         .condition_expression(
@@ -552,12 +522,12 @@ impl Store {
         now: Epoch,
     ) -> Result<Vec<(String, String)>, StoreError> {
         let items: Vec<HashMap<String, serde_json::Value>> =
-            self.due_in_bucket(due_bucket(hour), now).await?;
+            self.due_in_bucket(keys::digest_bucket(hour), now).await?;
         Ok(items
             .into_iter()
             .filter_map(|i| {
                 let pk = i.get("pk")?.as_str()?;
-                let (app, open) = pk.strip_prefix("DM#")?.split_once('#')?;
+                let (app, open) = pk.strip_prefix(keys::DM_PREFIX)?.split_once('#')?;
                 Some((app.to_owned(), open.to_owned()))
             })
             .collect())
@@ -578,7 +548,7 @@ impl Store {
             at: now,
         };
         let keyed = Keyed {
-            pk: format!("UNDELIVERABLE#{}", notification.org_app_id),
+            pk: keys::undeliverable(&notification.org_app_id),
             sk: format!("{now:012}#{}", notification.id),
             gsi1pk: None,
             gsi1sk: None,
@@ -593,12 +563,11 @@ impl Store {
     }
 
     pub async fn undeliverable(&self, org_app_id: &str) -> Result<Vec<Undeliverable>, StoreError> {
-        self.query_prefix(format!("UNDELIVERABLE#{org_app_id}"), "")
-            .await
+        self.query_prefix(keys::undeliverable(org_app_id), "").await
     }
 
     pub async fn usage(&self, app_id: &str, month: &str) -> Result<Usage, StoreError> {
-        let (pk, sk) = usage_key(app_id, month);
+        let (pk, sk) = keys::usage(app_id, month);
         Ok(self.get::<Usage>(pk, sk).await?.unwrap_or_default())
     }
 
@@ -680,9 +649,10 @@ impl Store {
     }
 
     pub async fn save_token(&self, app_id: &str, token: &StoredToken) -> Result<(), StoreError> {
+        let (pk, sk) = keys::token(app_id);
         let keyed = Keyed {
-            pk: format!("TOKEN#{app_id}"),
-            sk: "TOKEN".into(),
+            pk,
+            sk,
             gsi1pk: None,
             gsi1sk: None,
             ttl: Some(token.expires_at),
@@ -697,11 +667,12 @@ impl Store {
         app_id: &str,
         token: &crate::config::SecretString,
     ) -> Result<(), StoreError> {
+        let (pk, sk) = keys::token(app_id);
         let del = built(
             Delete::builder()
                 .table_name(&self.table)
-                .key("pk", s(format!("TOKEN#{app_id}")))
-                .key("sk", s("TOKEN"))
+                .key("pk", s(pk))
+                .key("sk", s(sk))
                 .condition_expression("#t = :t")
                 .expression_attribute_names("#t", "token")
                 .expression_attribute_values(":t", s(token.expose()))

@@ -6,20 +6,13 @@
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
 use super::dynamo::{s, Keyed};
+use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
 use crate::domain::model::*;
 
 fn n(v: i64) -> AttributeValue {
     AttributeValue::N(v.to_string())
-}
-
-fn ticket_sk(number: u64) -> String {
-    format!("TICKET#{number:08}")
-}
-
-pub fn sla_bucket(hour: i64) -> String {
-    format!("SLADUE#{hour}")
 }
 
 fn attr<T: serde::Serialize>(v: &T) -> Result<AttributeValue, StoreError> {
@@ -65,9 +58,9 @@ impl Store {
     fn keyed_ticket(ticket: &Ticket) -> Keyed<'_, Ticket> {
         let due = ticket.first_response_due;
         Keyed {
-            pk: format!("APP#{}", ticket.app_id),
-            sk: ticket_sk(ticket.number),
-            gsi1pk: Some(sla_bucket(due.div_euclid(3600))),
+            pk: keys::app(&ticket.app_id),
+            sk: keys::ticket(ticket.number),
+            gsi1pk: Some(keys::sla_bucket(due.div_euclid(3600))),
             gsi1sk: Some(format!("{due:012}#{}#{:08}", ticket.app_id, ticket.number)),
             ttl: None,
             entity: ticket,
@@ -82,8 +75,8 @@ impl Store {
     ) -> aws_sdk_dynamodb::types::builders::UpdateBuilder {
         Update::builder()
             .table_name(&self.table)
-            .key("pk", s(format!("APP#{app_id}")))
-            .key("sk", s(ticket_sk(number)))
+            .key("pk", s(keys::app(app_id)))
+            .key("sk", s(keys::ticket(number)))
     }
 
     fn load_update(
@@ -95,8 +88,8 @@ impl Store {
     ) -> Result<TransactWriteItem, StoreError> {
         let mut up = Update::builder()
             .table_name(&self.table)
-            .key("pk", s(format!("APP#{provider_app}")))
-            .key("sk", s(format!("STAFF#{staff_open_id}")))
+            .key("pk", s(keys::app(provider_app)))
+            .key("sk", s(keys::staff(staff_open_id)))
             .update_expression("SET open_tickets = if_not_exists(open_tickets, :zero) + :d")
             .expression_attribute_values(":d", n(delta))
             .expression_attribute_values(":zero", n(0));
@@ -122,8 +115,8 @@ impl Store {
         let prev = i64::try_from(t.tenant.ticket_seq).unwrap_or(i64::MAX);
         let mut counter = Update::builder()
             .table_name(&self.table)
-            .key("pk", s(format!("APP#{}", t.tenant.app_id)))
-            .key("sk", s("TENANT"))
+            .key("pk", s(keys::app(&t.tenant.app_id)))
+            .key("sk", s(keys::TENANT))
             .condition_expression(
                 "ticket_seq = :prev OR (attribute_not_exists(ticket_seq) AND :prev = :zero)",
             )
@@ -158,12 +151,13 @@ impl Store {
     }
 
     pub async fn ticket(&self, app_id: &str, number: u64) -> Result<Option<Ticket>, StoreError> {
-        self.get(format!("APP#{app_id}"), ticket_sk(number)).await
+        self.get(keys::app(app_id), keys::ticket(number)).await
     }
 
     /// All of an organisation's tickets, oldest first.
     pub async fn tickets(&self, app_id: &str) -> Result<Vec<Ticket>, StoreError> {
-        self.query_prefix(format!("APP#{app_id}"), "TICKET#").await
+        self.query_prefix(keys::app(app_id), keys::TICKET_PREFIX)
+            .await
     }
 
     /// Moves a ticket, conditioned on the status read; records the change, posts the audit line
@@ -263,7 +257,7 @@ impl Store {
 
     /// Tickets of one SLA hour whose first response is due by `until` and still missing.
     pub async fn sla_due(&self, hour: i64, until: Epoch) -> Result<Vec<Ticket>, StoreError> {
-        self.due_in_bucket(sla_bucket(hour), until).await
+        self.due_in_bucket(keys::sla_bucket(hour), until).await
     }
 
     /// Records that the SLA warning (`breach` false) or breach notice went out, once: `false` if
@@ -289,9 +283,9 @@ impl Store {
     fn keyed_pages(schedule: &PageSchedule) -> Keyed<'_, PageSchedule> {
         let at = schedule.next_page_at;
         Keyed {
-            pk: format!("EMERGENCY#{}#{:08}", schedule.app_id, schedule.number),
-            sk: "PAGES".into(),
-            gsi1pk: Some(format!("REPAGE#{}", at.div_euclid(3600))),
+            pk: keys::emergency(&schedule.app_id, schedule.number),
+            sk: keys::PAGES.into(),
+            gsi1pk: Some(keys::repage_bucket(keys::hour_of(at))),
             gsi1sk: Some(format!(
                 "{at:012}#{}#{:08}",
                 schedule.app_id, schedule.number
@@ -339,7 +333,7 @@ impl Store {
 
     /// Re-page schedules due by `now` in one hour's bucket.
     pub async fn due_pages(&self, hour: i64, now: Epoch) -> Result<Vec<PageSchedule>, StoreError> {
-        self.due_in_bucket(format!("REPAGE#{hour}"), now).await
+        self.due_in_bucket(keys::repage_bucket(hour), now).await
     }
 
     /// Counts one more page and moves the schedule on, only if nobody did since `seen`.
@@ -372,8 +366,8 @@ impl Store {
         self.db
             .delete_item()
             .table_name(&self.table)
-            .key("pk", s(format!("EMERGENCY#{app_id}#{number:08}")))
-            .key("sk", s("PAGES"))
+            .key("pk", s(keys::emergency(app_id, number)))
+            .key("sk", s(keys::PAGES))
             .send()
             .await
             .map_err(super::dynamo::dynamo_err)?;
@@ -400,11 +394,8 @@ impl Store {
         let stop = built(
             aws_sdk_dynamodb::types::Delete::builder()
                 .table_name(&self.table)
-                .key(
-                    "pk",
-                    s(format!("EMERGENCY#{}#{:08}", ticket.app_id, ticket.number)),
-                )
-                .key("sk", s("PAGES"))
+                .key("pk", s(keys::emergency(&ticket.app_id, ticket.number)))
+                .key("sk", s(keys::PAGES))
                 .build(),
         )?;
         let mut writes = vec![
@@ -426,8 +417,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         let up = Update::builder()
             .table_name(&self.table)
-            .key("pk", s(format!("APP#{provider_app}")))
-            .key("sk", s(format!("STAFF#{open_id}")))
+            .key("pk", s(keys::app(provider_app)))
+            .key("sk", s(keys::staff(open_id)))
             .update_expression("SET on_duty = :on")
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_values(":on", AttributeValue::Bool(on_duty));
@@ -447,8 +438,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         let up = Update::builder()
             .table_name(&self.table)
-            .key("pk", s(format!("APP#{provider_app}")))
-            .key("sk", s(format!("STAFF#{open_id}")))
+            .key("pk", s(keys::app(provider_app)))
+            .key("sk", s(keys::staff(open_id)))
             .update_expression("SET #name = :name, avatar = :avatar")
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_names("#name", "name")

@@ -1,0 +1,177 @@
+//! The key schema, whole and in one place. One table (see `template.yaml`): `pk`/`sk`, one GSI
+//! (`gsi1pk`/`gsi1sk`), and a `ttl` attribute DynamoDB uses for clean-up only — code never trusts
+//! an item to be gone, it checks expiry itself. Every key the store writes or reads is built by a
+//! function here; no other file spells a prefix.
+//!
+//! | item | pk | sk | gsi1 |
+//! |---|---|---|---|
+//! | tenant (a Lark app) | `APP#{app}` | `TENANT` | `TENANTS` / `{kind}#{app}` |
+//! | staff member | `APP#{provider app}` | `STAFF#{open_id}` | |
+//! | colleague (person of a customer org) | `APP#{app}` | `PERSON#{open_id}` | |
+//! | ticket | `APP#{app}` | `TICKET#{number:08}` | `SLADUE#{hour}` / `{due:012}#…` until its first response |
+//! | group | `GROUP#{id}` | `META` | `GROUPS#{app}` / `{kind}#{id}` |
+//! | group member | `GROUP#{id}` | `MEMBER#{app}#{open_id}` | `MEMBER#{app}#{open_id}` / `GROUP#{id}` |
+//! | chat message | `GROUP#{id}` | `MSG#{seq:012}` | |
+//! | composer idempotency key | `GROUP#{id}` | `CLIENTMSG#{client id}` | |
+//! | invitation link | `GROUP#{id}` | `INVITE#{id}` | `INVEXP#{expiry hour}` / `{expires_at:012}#…` while active |
+//! | an emergency's page schedule | `EMERGENCY#{app}#{number:08}` | `PAGES` | `REPAGE#{hour}` / `{next page:012}#…` until acknowledged |
+//! | scheduled job's progress | `JOB#{name}` | `STATE` | |
+//! | sign-in attempt | `LOGIN#{nonce}` | `LOGIN` | |
+//! | a person's DM window (and waiting digest) | `DM#{app}#{open_id}` | `WINDOW` | `DIGESTDUE#{hour}` / `{due:012}#{app}#{open_id}` while a digest waits |
+//! | a notification seen | `NOTIF#{id}` | `NOTIF` | |
+//! | calls to Lark this month | `USAGE#{app}` | `MONTH#{yyyy-mm}` | |
+//! | tenant token | `TOKEN#{app}` | `TOKEN` | |
+//! | undeliverable notification | `UNDELIVERABLE#{org app}` | `{at:012}#{id}` | |
+//! | a CardKit card entity (updated in place) | `CARD#{key}#{app}#{open_id}` | `CARD` | |
+//!
+//! Time-bucketed indexes (`SLADUE`, `INVEXP`, `REPAGE`, `DIGESTDUE`) are read one hour bucket at
+//! a time, never scanned; their sort keys start with a zero-padded due time, so "due by now" is
+//! one range condition.
+
+use crate::clock::Epoch;
+
+pub const TENANT: &str = "TENANT";
+pub const TENANTS: &str = "TENANTS";
+pub const META: &str = "META";
+pub const STATE: &str = "STATE";
+pub const LOGIN: &str = "LOGIN";
+pub const WINDOW: &str = "WINDOW";
+pub const NOTIF: &str = "NOTIF";
+pub const TOKEN: &str = "TOKEN";
+pub const CARD: &str = "CARD";
+pub const PAGES: &str = "PAGES";
+
+/// Sort-key and partition prefixes, for `begins_with` queries and for telling items apart.
+pub const STAFF_PREFIX: &str = "STAFF#";
+pub const PERSON_PREFIX: &str = "PERSON#";
+pub const TICKET_PREFIX: &str = "TICKET#";
+pub const MEMBER_PREFIX: &str = "MEMBER#";
+pub const INVITE_PREFIX: &str = "INVITE#";
+pub const DM_PREFIX: &str = "DM#";
+pub const TOKEN_PREFIX: &str = "TOKEN#";
+pub const USAGE_PREFIX: &str = "USAGE#";
+pub const APP_PREFIX: &str = "APP#";
+pub const CARD_PREFIX: &str = "CARD#";
+
+/// The hour bucket of a time-bucketed index.
+pub fn hour_of(at: Epoch) -> i64 {
+    at.div_euclid(3600)
+}
+
+pub fn app(app_id: &str) -> String {
+    format!("{APP_PREFIX}{app_id}")
+}
+
+pub fn tenant(app_id: &str) -> (String, String) {
+    (app(app_id), TENANT.into())
+}
+
+pub fn staff(open_id: &str) -> String {
+    format!("{STAFF_PREFIX}{open_id}")
+}
+
+pub fn person(open_id: &str) -> String {
+    format!("{PERSON_PREFIX}{open_id}")
+}
+
+pub fn ticket(number: u64) -> String {
+    format!("{TICKET_PREFIX}{number:08}")
+}
+
+pub fn sla_bucket(hour: i64) -> String {
+    format!("SLADUE#{hour}")
+}
+
+pub fn group(id: &str) -> String {
+    format!("GROUP#{id}")
+}
+
+pub fn groups_of(app_id: &str) -> String {
+    format!("GROUPS#{app_id}")
+}
+
+pub fn member(app_id: &str, open_id: &str) -> String {
+    format!("{MEMBER_PREFIX}{app_id}#{open_id}")
+}
+
+pub fn message(seq: u64) -> String {
+    format!("MSG#{seq:012}")
+}
+
+pub fn client_message(client_id: &str) -> String {
+    format!("CLIENTMSG#{client_id}")
+}
+
+pub fn invitation(id: &str) -> String {
+    format!("{INVITE_PREFIX}{id}")
+}
+
+pub fn invitation_bucket(hour: i64) -> String {
+    format!("INVEXP#{hour}")
+}
+
+pub fn emergency(app_id: &str, number: u64) -> String {
+    format!("EMERGENCY#{app_id}#{number:08}")
+}
+
+pub fn repage_bucket(hour: i64) -> String {
+    format!("REPAGE#{hour}")
+}
+
+pub fn job(name: &str) -> String {
+    format!("JOB#{name}")
+}
+
+pub fn login(nonce: &str) -> String {
+    format!("LOGIN#{nonce}")
+}
+
+pub fn dm(app_id: &str, open_id: &str) -> String {
+    format!("{DM_PREFIX}{app_id}#{open_id}")
+}
+
+pub fn digest_bucket(hour: i64) -> String {
+    format!("DIGESTDUE#{hour}")
+}
+
+pub fn notification(id: &str) -> (String, String) {
+    (format!("NOTIF#{id}"), NOTIF.into())
+}
+
+pub fn usage(app_id: &str, month: &str) -> (String, String) {
+    (format!("{USAGE_PREFIX}{app_id}"), format!("MONTH#{month}"))
+}
+
+pub fn token(app_id: &str) -> (String, String) {
+    (format!("{TOKEN_PREFIX}{app_id}"), TOKEN.into())
+}
+
+pub fn undeliverable(org_app_id: &str) -> String {
+    format!("UNDELIVERABLE#{org_app_id}")
+}
+
+pub fn card(key: &str, app_id: &str, open_id: &str) -> (String, String) {
+    (
+        format!("{CARD_PREFIX}{key}#{app_id}#{open_id}"),
+        CARD.into(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_sort_as_the_queries_expect() {
+        // Zero-padded numbers keep chat and tickets in order as strings.
+        assert!(message(9) < message(10));
+        assert!(ticket(99) < ticket(100));
+        assert_eq!(member("cli_a", "ou_1"), "MEMBER#cli_a#ou_1");
+        assert_eq!(
+            tenant("cli_a"),
+            ("APP#cli_a".to_string(), "TENANT".to_string())
+        );
+        assert_eq!(hour_of(7199), 1);
+        assert_eq!(hour_of(-1), -1);
+    }
+}
