@@ -27,7 +27,7 @@ pub struct OpenGroup {
     pub org: Option<Tenant>,
 }
 
-fn not_found(group_id: &str) -> AppError {
+fn not_found(group_id: &GroupId) -> AppError {
     AppError::NotFound(format!(
         "Group {group_id} does not exist or you are not a member of it."
     ))
@@ -35,11 +35,10 @@ fn not_found(group_id: &str) -> AppError {
 
 /// Opens a group for the actor: one request for a colleague, two more for staff (who must
 /// still serve the organisation).
-pub async fn open(ctx: &AppContext, actor: &Actor, group_id: &str) -> AppResult<OpenGroup> {
-    let id = GroupId::parse(group_id)?;
+pub async fn open(ctx: &AppContext, actor: &Actor, group_id: &GroupId) -> AppResult<OpenGroup> {
     let (group, me) = ctx
         .store
-        .group_and_member(id.as_str(), actor.app_id.as_str(), &actor.open_id)
+        .group_and_member(group_id.as_str(), actor.app_id.as_str(), &actor.open_id)
         .await?;
     let (Some(group), Some(me)) = (group, me) else {
         return Err(not_found(group_id));
@@ -143,7 +142,7 @@ fn validate_client_id(id: &Option<String>) -> AppResult<()> {
 pub async fn post(
     ctx: &AppContext,
     actor: &Actor,
-    group_id: &str,
+    group_id: &GroupId,
     input: NewMessage,
 ) -> AppResult<(MessageView, bool)> {
     chat::validate_text(&input.text)?;
@@ -325,7 +324,7 @@ impl From<&Group> for GroupView {
 pub async fn read(
     ctx: &AppContext,
     actor: &Actor,
-    group_id: &str,
+    group_id: &GroupId,
     window: Window,
 ) -> AppResult<ChatPage> {
     let open = open(ctx, actor, group_id).await?;
@@ -387,7 +386,7 @@ fn remover<'a>(actor: &'a Actor, open: &OpenGroup) -> Remover<'a> {
     }
 }
 
-pub async fn members(ctx: &AppContext, actor: &Actor, group_id: &str) -> AppResult<MemberList> {
+pub async fn members(ctx: &AppContext, actor: &Actor, group_id: &GroupId) -> AppResult<MemberList> {
     let open = open(ctx, actor, group_id).await?;
     let by = remover(actor, &open);
     let (mut colleagues, mut service_team) = (Vec::new(), Vec::new());
@@ -430,7 +429,7 @@ pub struct RemoveRequest {
 pub async fn remove(
     ctx: &AppContext,
     actor: &Actor,
-    group_id: &str,
+    group_id: &GroupId,
     target: RemoveRequest,
 ) -> AppResult<()> {
     let open = open(ctx, actor, group_id).await?;

@@ -58,6 +58,39 @@ id_type!(AppId, "Lark App ID (it looks like cli_a1b2c3d4e5f6)", |s| {
 });
 id_type!(OpenId, "Lark open_id", |s| token_chars(s, "ou_", 80));
 id_type!(GroupId, "group id", |s| token_chars(s, "g_", 40));
+// 128 random bits, base64url without padding (`session::random_token`).
+id_type!(InvitationId, "invitation id", |s| s.len() == 22
+    && s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'));
+
+/// A ticket, as routes and links name it: `{organisation's app}.{number}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketId {
+    pub app: AppId,
+    pub number: u64,
+}
+
+impl TicketId {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        let bad =
+            || AppError::BadRequest(format!("{} is not a ticket id (app.number).", shorten(raw)));
+        let (app, number) = raw.rsplit_once('.').ok_or_else(bad)?;
+        Ok(Self {
+            app: AppId::parse(app)?,
+            number: number.parse().map_err(|_| bad())?,
+        })
+    }
+
+    pub fn new(app: AppId, number: u64) -> Self {
+        Self { app, number }
+    }
+}
+
+impl fmt::Display for TicketId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.app, self.number)
+    }
+}
 
 /// Quotes user input in error messages without echoing a wall of text back.
 fn shorten(raw: &str) -> String {
@@ -75,6 +108,24 @@ fn shorten(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invitation_ids_are_22_url_safe_characters() {
+        let id = crate::session::random_token();
+        assert_eq!(InvitationId::parse(&id).unwrap().as_str(), id);
+        assert!(InvitationId::parse("short").is_err());
+        assert!(InvitationId::parse("aaaaaaaaaaaaaaaaaaaaa/").is_err());
+    }
+
+    #[test]
+    fn ticket_ids_are_app_dot_number() {
+        let id = TicketId::parse("cli_acme01.12").unwrap();
+        assert_eq!((id.app.as_str(), id.number), ("cli_acme01", 12));
+        assert_eq!(id.to_string(), "cli_acme01.12");
+        assert!(TicketId::parse("cli_acme01").is_err());
+        assert!(TicketId::parse("cli_acme01.x").is_err());
+        assert!(TicketId::parse("nope.3").is_err());
+    }
 
     #[test]
     fn app_ids_must_look_like_lark_app_ids() {

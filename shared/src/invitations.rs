@@ -13,6 +13,7 @@ use crate::clock::{format_utc, Epoch};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::groups;
+use crate::ids::{GroupId, InvitationId};
 pub use crate::session::InvitationToken;
 use crate::session::{random_token, TokenError};
 use crate::store::{Group, Invitation, InvitationStatus, JoinedVia, Side, StoreError, TenantKind};
@@ -66,7 +67,7 @@ fn is_usable(inv: &Invitation, now: Epoch) -> bool {
 pub async fn list(
     ctx: &AppContext,
     actor: &Actor,
-    group_id: &str,
+    group_id: &GroupId,
 ) -> AppResult<Vec<InvitationView>> {
     let open = groups::open(ctx, actor, group_id).await?;
     let now = ctx.now();
@@ -84,7 +85,11 @@ pub async fn list(
 /// Makes a new link to the group. Any member may; the link admits colleagues of the group's
 /// organisation only.
 #[tracing::instrument(skip_all, fields(actor = %actor.open_id, group = %group_id))]
-pub async fn create(ctx: &AppContext, actor: &Actor, group_id: &str) -> AppResult<InvitationView> {
+pub async fn create(
+    ctx: &AppContext,
+    actor: &Actor,
+    group_id: &GroupId,
+) -> AppResult<InvitationView> {
     let open = groups::open(ctx, actor, group_id).await?;
     let now = ctx.now();
     let active = ctx
@@ -120,13 +125,13 @@ pub async fn create(ctx: &AppContext, actor: &Actor, group_id: &str) -> AppResul
 pub async fn revoke(
     ctx: &AppContext,
     actor: &Actor,
-    group_id: &str,
-    invitation_id: &str,
+    group_id: &GroupId,
+    invitation_id: &InvitationId,
 ) -> AppResult<()> {
     let open = groups::open(ctx, actor, group_id).await?;
     let inv = ctx
         .store
-        .invitation(&open.group.id, invitation_id)
+        .invitation(&open.group.id, invitation_id.as_str())
         .await?
         .ok_or_else(|| AppError::NotFound("This group has no such invitation link.".into()))?;
     match ctx

@@ -12,7 +12,7 @@ use crate::web;
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let input: EmergencyInput = web::json_body(&req)?;
     let actor = crate::web::actor(ctx, &req).await?;
-    let id = web::path_param(&req, "ticketId")?;
+    let id = crate::ids::TicketId::parse(&crate::web::path_param(&req, "ticketId")?)?;
     let ticket = crate::tickets::declare_emergency(ctx, &actor, &id, input).await?;
     Ok(web::json(StatusCode::OK, &ticket))
 }

@@ -39,9 +39,10 @@ use crate::store::Staff;
 pub(crate) async fn group_request(
     ctx: &AppContext,
     req: &Request,
-) -> AppResult<(crate::actor::Actor, String)> {
+) -> AppResult<(crate::actor::Actor, crate::ids::GroupId)> {
     let actor = crate::web::actor(ctx, req).await?;
-    Ok((actor, crate::web::path_param(req, "groupId")?))
+    let group = crate::ids::GroupId::parse(&crate::web::path_param(req, "groupId")?)?;
+    Ok((actor, group))
 }
 
 /// The signed-in staff member behind a provider-app JSON route.

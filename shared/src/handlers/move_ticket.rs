@@ -18,7 +18,7 @@ struct MoveInput {
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let input: MoveInput = web::json_body(&req)?;
     let actor = crate::web::actor(ctx, &req).await?;
-    let id = web::path_param(&req, "ticketId")?;
+    let id = crate::ids::TicketId::parse(&crate::web::path_param(&req, "ticketId")?)?;
     let ticket = crate::tickets::move_to(ctx, &actor, &id, input.status).await?;
     Ok(web::json(StatusCode::OK, &ticket))
 }

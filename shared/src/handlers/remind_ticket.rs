@@ -10,7 +10,7 @@ use crate::web;
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let actor = crate::web::actor(ctx, &req).await?;
-    let id = web::path_param(&req, "ticketId")?;
+    let id = crate::ids::TicketId::parse(&crate::web::path_param(&req, "ticketId")?)?;
     let ticket = crate::tickets::remind(ctx, &actor, &id).await?;
     Ok(web::json(StatusCode::OK, &ticket))
 }

@@ -8,7 +8,8 @@ use crate::error::AppResult;
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let (actor, group_id) = super::group_request(ctx, &req).await?;
-    let invitation = crate::web::path_param(&req, "invitationId")?;
+    let invitation =
+        crate::ids::InvitationId::parse(&crate::web::path_param(&req, "invitationId")?)?;
     crate::invitations::revoke(ctx, &actor, &group_id, &invitation).await?;
     Ok(crate::web::json(
         StatusCode::OK,

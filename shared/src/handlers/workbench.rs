@@ -110,12 +110,13 @@ async fn selected_group(
     fallback: Option<&str>,
 ) -> AppResult<Option<Group>> {
     if let Some(id) = requested {
+        let id = crate::ids::GroupId::parse(&id)?;
         return Ok(Some(groups::open(ctx, actor, &id).await?.group));
     }
     let Some(id) = fallback else {
         return Ok(None);
     };
-    match groups::open(ctx, actor, id).await {
+    match groups::open(ctx, actor, &crate::ids::GroupId::parse(id)?).await {
         Ok(open) => Ok(Some(open.group)),
         Err(AppError::NotFound(_)) => Ok(None),
         Err(e) => Err(e),

@@ -90,7 +90,7 @@ pub(crate) fn oncall_post(
 pub async fn declare_emergency(
     ctx: &AppContext,
     actor: &Actor,
-    id: &str,
+    id: &TicketId,
     input: EmergencyInput,
 ) -> AppResult<TicketView> {
     if actor.side != Side::Colleague {
@@ -181,7 +181,7 @@ pub async fn declare_emergency(
 
 /// A staff member serving the organisation acknowledges: the pages stop, and the customer hears.
 #[tracing::instrument(skip_all, fields(actor = %actor.open_id, ticket = %id))]
-pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult<TicketView> {
+pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppResult<TicketView> {
     if actor.staff.is_none() {
         return Err(AppError::Forbidden(
             "Emergencies are acknowledged by the service team.".into(),

@@ -9,7 +9,7 @@ use crate::clock::{format_utc, Epoch};
 use crate::context::AppContext;
 use crate::domain::tickets::{self as rules, Candidate, Mover, Severity, Status};
 use crate::error::{AppError, AppResult};
-use crate::ids::AppId;
+use crate::ids::{AppId, TicketId};
 use crate::notify::{self, Notification, NotificationKind, Recipient};
 use crate::store::{
     retry_on_conflict, settle, Attempt, Group, GroupKind, JoinedVia, Member, Message, NewTicket,
@@ -131,23 +131,13 @@ pub(crate) fn ensure_open(ticket: &Ticket, instead: &str) -> AppResult<()> {
 }
 
 /// Parses `{org app}.{number}`.
-pub(crate) fn parse_id(id: &str) -> AppResult<(AppId, u64)> {
-    let (app, number) = id
-        .rsplit_once('.')
-        .ok_or_else(|| AppError::BadRequest(format!("{id} is not a ticket id (app.number).")))?;
-    let number = number
-        .parse()
-        .map_err(|_| AppError::BadRequest(format!("{id} is not a ticket id (app.number).")))?;
-    Ok((AppId::parse(app)?, number))
-}
-
 /// A ticket the actor may see: a colleague who is in its group, or staff serving its org.
 pub(crate) async fn visible(
     ctx: &AppContext,
     actor: &Actor,
-    id: &str,
+    id: &TicketId,
 ) -> AppResult<(Ticket, Tenant)> {
-    let (app, number) = parse_id(id)?;
+    let (app, number) = (&id.app, id.number);
     let missing = || {
         AppError::NotFound(format!(
             "Ticket {id} does not exist or is not yours to see."
@@ -158,11 +148,11 @@ pub(crate) async fn visible(
         .ticket(app.as_str(), number)
         .await?
         .ok_or_else(missing)?;
-    let tenant = crate::orgs::load(ctx, &app).await?;
+    let tenant = crate::orgs::load(ctx, app).await?;
     let allowed = match &actor.staff {
         Some(staff) => crate::orgs::serves(staff, &tenant),
         None => {
-            actor.app_id == app
+            actor.app_id == *app
                 && ctx
                     .store
                     .member(&ticket.group_id, actor.app_id.as_str(), &actor.open_id)
@@ -174,19 +164,5 @@ pub(crate) async fn visible(
         Ok((ticket, tenant))
     } else {
         Err(missing())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ticket_ids_are_app_dot_number() {
-        let (app, n) = parse_id("cli_acme01.12").unwrap();
-        assert_eq!((app.as_str(), n), ("cli_acme01", 12));
-        assert!(parse_id("cli_acme01").is_err());
-        assert!(parse_id("cli_acme01.x").is_err());
-        assert!(parse_id("nope.3").is_err());
     }
 }

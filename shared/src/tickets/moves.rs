@@ -27,7 +27,7 @@ pub fn allowed_moves(actor: &Actor, ticket: &Ticket, tenant: &Tenant) -> Vec<Sta
 pub async fn move_to(
     ctx: &AppContext,
     actor: &Actor,
-    id: &str,
+    id: &TicketId,
     to: Status,
 ) -> AppResult<TicketView> {
     retry_on_conflict(ATTEMPTS, || async move {

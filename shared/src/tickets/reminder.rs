@@ -6,7 +6,7 @@ use super::*;
 /// later also the on-duty managers; at most one per ticket every 30 minutes (two clicks at once
 /// make one reminder: the write is conditioned on the count read).
 #[tracing::instrument(skip_all, fields(actor = %actor.open_id, ticket = %id))]
-pub async fn remind(ctx: &AppContext, actor: &Actor, id: &str) -> AppResult<TicketView> {
+pub async fn remind(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppResult<TicketView> {
     if actor.side != Side::Colleague {
         return Err(AppError::Forbidden(
             "Reminder is the customer's button; reply in the ticket group instead.".into(),
