@@ -2,6 +2,8 @@
 //! means for the caller (bad credentials, an expired token, a card entity that is gone, and for a
 //! send: retry later, back off, quota spent, or a recipient that cannot be reached).
 
+use crate::config::SecretString;
+
 /// Codes Lark uses for a wrong App ID / App Secret or an app that cannot get a token.
 const BAD_CREDENTIAL_CODES: [i64; 5] = [10014, 10015, 99991543, 20002, 10003];
 const TOKEN_INVALID_CODES: [i64; 3] = [99991663, 99991665, 99991671];
@@ -112,6 +114,41 @@ fn is_server_side(code: i64) -> bool {
     matches!(code, 2200 | 5000 | 1500 | 230049)
 }
 
+/// An error that may be Lark's "tenant token invalid or expired".
+pub trait TokenFailure {
+    fn is_token_invalid(&self) -> bool;
+}
+
+impl TokenFailure for LarkError {
+    fn is_token_invalid(&self) -> bool {
+        LarkError::is_token_invalid(self)
+    }
+}
+
+/// Lark's rule for a tenant token it calls invalid or expired (99991663…): `renew` drops it and
+/// gets a fresh one, and the call is made once more — never more than once. Every caller that
+/// holds a tenant token goes through here.
+pub async fn with_fresh_token_on_expiry<T, E, Call, CallFut, Renew, RenewFut>(
+    token: SecretString,
+    call: Call,
+    renew: Renew,
+) -> Result<T, E>
+where
+    E: TokenFailure,
+    Call: Fn(SecretString) -> CallFut,
+    CallFut: std::future::Future<Output = Result<T, E>>,
+    Renew: FnOnce(SecretString) -> RenewFut,
+    RenewFut: std::future::Future<Output = Result<SecretString, E>>,
+{
+    match call(token.clone()).await {
+        Err(e) if e.is_token_invalid() => {
+            let fresh = renew(token).await?;
+            call(fresh).await
+        }
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +214,43 @@ mod tests {
     fn a_gone_card_entity_is_recognised() {
         assert!(api(200740, 400, None).is_card_gone());
         assert!(!api(230013, 400, None).is_card_gone());
+    }
+
+    #[tokio::test]
+    async fn an_expired_token_is_renewed_once_and_the_call_made_once_more() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let calls = AtomicUsize::new(0);
+        let renewals = AtomicUsize::new(0);
+        // Lark refuses every token: the call is made twice (stale, fresh) and the second error
+        // is the answer — no loop.
+        let out: Result<(), LarkError> = with_fresh_token_on_expiry(
+            SecretString::new("stale"),
+            |_t| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                async { Err(api(99991663, 400, None)) }
+            },
+            |stale| {
+                renewals.fetch_add(1, Ordering::SeqCst);
+                assert_eq!(stale.expose(), "stale");
+                async { Ok(SecretString::new("fresh")) }
+            },
+        )
+        .await;
+        assert!(out.unwrap_err().is_token_invalid());
+        assert_eq!(
+            (
+                calls.load(Ordering::SeqCst),
+                renewals.load(Ordering::SeqCst)
+            ),
+            (2, 1)
+        );
+        // Any other failure is not retried.
+        let out: Result<(), LarkError> = with_fresh_token_on_expiry(
+            SecretString::new("t"),
+            |_t| async { Err(api(230013, 400, None)) },
+            |_| async { panic!("no renewal for a recipient error") },
+        )
+        .await;
+        assert_eq!(out.unwrap_err().code(), Some(230013));
     }
 }

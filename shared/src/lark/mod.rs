@@ -5,7 +5,7 @@
 mod errors;
 mod types;
 
-pub use errors::{LarkError, SendFailure};
+pub use errors::{with_fresh_token_on_expiry, LarkError, SendFailure, TokenFailure};
 pub use types::*;
 
 use std::collections::HashMap;
@@ -339,14 +339,15 @@ impl LarkClient {
         build: impl Fn(&SecretString) -> reqwest::RequestBuilder,
     ) -> Result<T, LarkError> {
         let token = self.tenant_token(creds).await?;
-        match self.send_data(build(&token)).await {
-            Err(e) if e.is_token_invalid() => {
+        with_fresh_token_on_expiry(
+            token,
+            |t| self.send_data(build(&t)),
+            |_stale| async move {
                 self.forget_token(creds.app_id);
-                let token = self.fetch_tenant_token(creds).await?;
-                self.send_data(build(&token)).await
-            }
-            other => other,
-        }
+                self.fetch_tenant_token(creds).await
+            },
+        )
+        .await
     }
 
     // ----- sign-in (§2) -------------------------------------------------------------------------

@@ -20,6 +20,12 @@ pub(super) enum SendError {
     Other(AppError),
 }
 
+impl crate::lark::TokenFailure for SendError {
+    fn is_token_invalid(&self) -> bool {
+        matches!(self, SendError::Lark(e) if e.is_token_invalid())
+    }
+}
+
 impl From<AppError> for SendError {
     fn from(e: AppError) -> Self {
         match e {
@@ -101,18 +107,19 @@ pub(super) async fn send(
 ) -> Result<SentMessage, SendError> {
     let app_id = d.person.app_id;
     let token = token_for(ctx, app_id, d.token.as_ref()).await?;
-    match send_once(ctx, d, &token, uuid).await {
-        Err(SendError::Lark(e)) if e.is_token_invalid() => {
+    crate::lark::with_fresh_token_on_expiry(
+        token,
+        |t| async move { send_once(ctx, d, &t, uuid).await },
+        |stale| async move {
             ctx.lark.forget_token(app_id);
             ctx.store
-                .forget_token(app_id, &token)
+                .forget_token(app_id, &stale)
                 .await
                 .map_err(AppError::from)?;
-            let token = fresh_token(ctx, app_id).await?;
-            send_once(ctx, d, &token, uuid).await
-        }
-        other => other,
-    }
+            Ok(fresh_token(ctx, app_id).await?)
+        },
+    )
+    .await
 }
 
 /// One send with one token: a plain card, or for a card meant to change later (a single
