@@ -13,7 +13,7 @@ use crate::context::AppContext;
 use crate::domain::chat::{self, MentionRef, Remover};
 use crate::error::{AppError, AppResult};
 use crate::ids::{AppId, GroupId};
-use crate::notify::{self, Notification, NotificationKind, Recipient};
+use crate::notify;
 use crate::store::{
     Author, Group, Member, Mention, Message, MessageKind, MessagePage, Posted, Side, Tenant,
 };
@@ -196,10 +196,10 @@ pub async fn post(
                 .org_name
         }
     };
-    let mut notes = mention_notifications(ctx, &open.group, &org_name, &message);
+    let mut notes = notify::mentions::mention_notifications(ctx, &open.group, &org_name, &message);
     if let Some(number) = open.group.ticket {
         notes.extend(
-            crate::tickets::reply_notifications(
+            notify::tickets::reply_notifications(
                 ctx,
                 &open.group,
                 &org_name,
@@ -212,43 +212,6 @@ pub async fn post(
     }
     notify::enqueue(ctx, &notes).await?;
     Ok((message.into(), is_new))
-}
-
-fn mention_notifications(
-    ctx: &AppContext,
-    group: &Group,
-    org_name: &str,
-    message: &Message,
-) -> Vec<Notification> {
-    let author = message.author.as_ref().map(|a| a.name.clone());
-    message
-        .mentions
-        .iter()
-        .map(|m| Notification {
-            id: format!("mention.{}.{}.{}", message.id, m.app_id, m.open_id),
-            kind: NotificationKind::Mention,
-            urgent: false,
-            recipient: Recipient {
-                app_id: m.app_id.clone(),
-                open_id: m.open_id.clone(),
-                name: m.name.clone(),
-            },
-            org_app_id: group.app_id.clone(),
-            org_name: org_name.to_owned(),
-            group_id: Some(group.id.clone()),
-            group_name: Some(group.name.clone()),
-            title: format!(
-                "{} mentioned you in {}",
-                author.as_deref().unwrap_or("Someone"),
-                group.name
-            ),
-            actor: author.clone(),
-            excerpt: chat::excerpt(&message.text),
-            link: notify::group_link(&ctx.settings.base_url, &m.app_id, &group.id),
-            created_at: message.created_at,
-            card_key: None,
-        })
-        .collect()
 }
 
 /// Writes a line from tamlink itself into a group's chat (joins, leaves, ticket events).

@@ -19,9 +19,9 @@
 //! | [`store`] | DynamoDB access, one method per access pattern |
 //! | [`orgs`] | registering, verifying and activating organisations (the use cases) |
 //! | [`groups`] | service and ticket groups: access, chat, mentions, members |
-//! | [`tickets`] | tickets, a file per action: `create`, `moves`, `replies`, `reminder`, `emergency`, `read` |
+//! | [`tickets`] | tickets, a file per action: `create`, `moves`, `reminder`, `emergency`, `read` |
 //! | [`invitations`] | Add People links: create, revoke, land, accept, scheduled expiry |
-//! | [`notify`] | the producer side of notifications: what goes on the SQS queue |
+//! | [`notify`] | the producer side: what people are told and whom (`mentions`, `tickets`), and putting it on the SQS queue |
 //! | [`notifier`] | the SQS-driven sender, a file per concern: `notification`, `digest`, `delivery`, `tokens`, `oncall`, `warnings`, `cards`, `rules` |
 //! | [`jobs`] | scheduled functions: the table named after `template.yaml`, and each job's body in its own file |
 //! | [`domain`] | pure rules: the registration checklist, setup values, roles, chat and membership |

@@ -6,6 +6,7 @@ use crate::domain::tickets as rules;
 use crate::error::AppResult;
 use crate::ids::AppId;
 use crate::notify;
+use crate::notify::tickets::{oncall_post, page_notifications};
 use crate::store::StoreError;
 use crate::tickets::*;
 

@@ -1,13 +1,11 @@
 //! SlaCheckFunction (every 5 minutes): warns the assignee and the TAM before a first response is
 //! due and when it is overdue, once each.
 
-use crate::clock::{format_utc, Epoch};
+use crate::clock::Epoch;
 use crate::context::AppContext;
 use crate::error::AppResult;
 use crate::ids::AppId;
-use crate::notify::{self, Notification, NotificationKind, Recipient};
-use crate::store::{Tenant, Ticket};
-use crate::tickets::*;
+use crate::notify::{self, tickets::sla_notifications};
 
 /// How long before the first-response deadline the assignee and the TAM are warned.
 const SLA_WARNING: Epoch = 15 * 60;
@@ -42,51 +40,4 @@ pub async fn check_sla(ctx: &AppContext) -> AppResult<serde_json::Value> {
         }
     }
     Ok(serde_json::json!({"warned": warned, "breached": breached}))
-}
-
-pub(crate) fn sla_notifications(
-    ctx: &AppContext,
-    tenant: &Tenant,
-    t: &Ticket,
-    breach: bool,
-) -> Vec<Notification> {
-    let provider = &ctx.settings.provider_app_id;
-    let mut ids: Vec<&str> = t.assignee.iter().map(String::as_str).collect();
-    if let Some(tam) = tenant.tam.as_deref().filter(|tam| !ids.contains(tam)) {
-        ids.push(tam);
-    }
-    let (event, title) = if breach {
-        (
-            "sla-breach",
-            format!("SLA breached on #{}: {}", t.number, t.title),
-        )
-    } else {
-        (
-            "sla-warning",
-            format!("First response due soon on #{}: {}", t.number, t.title),
-        )
-    };
-    ids.into_iter()
-        .map(|id| {
-            let mut n = ticket_notification(
-                ctx,
-                &tenant.org_name,
-                t,
-                NotificationKind::Sla,
-                Recipient {
-                    app_id: provider.clone(),
-                    open_id: id.to_owned(),
-                    name: String::new(),
-                },
-                title.clone(),
-                event,
-            );
-            n.excerpt = format!(
-                "{} — first response due {}.",
-                t.severity.label(),
-                format_utc(t.first_response_due)
-            );
-            n
-        })
-        .collect()
 }

@@ -10,6 +10,7 @@ use crate::context::AppContext;
 use crate::domain::tickets::{self as rules, Candidate, Mover, Severity, Status};
 use crate::error::{AppError, AppResult};
 use crate::ids::{AppId, TicketId};
+use crate::notify::tickets::*;
 use crate::notify::{self, Notification, NotificationKind, Recipient};
 use crate::store::{
     retry_on_conflict, settle, Attempt, Group, GroupKind, JoinedVia, Member, Message, NewTicket,
@@ -21,14 +22,12 @@ mod emergency;
 mod moves;
 mod read;
 mod reminder;
-mod replies;
 
 pub use create::*;
 pub use emergency::*;
 pub use moves::*;
 pub use read::*;
 pub use reminder::*;
-pub use replies::*;
 
 pub(crate) const ATTEMPTS: u64 = 20;
 
@@ -68,46 +67,6 @@ pub(crate) fn service_member(
         added_at: now,
         via: JoinedVia::Ticket,
     }
-}
-
-pub(crate) fn ticket_link(ctx: &AppContext, app_id: &str, t: &Ticket) -> String {
-    notify::group_link(&ctx.settings.base_url, app_id, &t.group_id)
-}
-
-pub(crate) fn ticket_notification(
-    ctx: &AppContext,
-    tenant_name: &str,
-    t: &Ticket,
-    kind: NotificationKind,
-    to: Recipient,
-    title: String,
-    event: &str,
-) -> Notification {
-    Notification {
-        id: format!(
-            "{event}.{}.{}.{}.{}",
-            t.app_id, t.number, to.app_id, to.open_id
-        ),
-        kind,
-        urgent: false,
-        link: ticket_link(ctx, &to.app_id, t),
-        recipient: to,
-        org_app_id: t.app_id.clone(),
-        org_name: tenant_name.to_owned(),
-        group_id: Some(t.group_id.clone()),
-        group_name: Some(format!("#{} {}", t.number, t.title)),
-        actor: Some(t.created_by.name.clone()),
-        title,
-        excerpt: crate::domain::chat::excerpt(&t.description),
-        created_at: t.updated_at,
-        card_key: None,
-    }
-}
-
-/// The key of a person's status card for a ticket: one card per person, updated in place.
-pub(crate) fn status_card(mut n: Notification, t: &Ticket) -> Notification {
-    n.card_key = Some(format!("ticket.{}.{}", t.app_id, t.number));
-    n
 }
 
 /// The ticket's group as it is now (its next message number).

@@ -12,6 +12,9 @@ use crate::error::{AppError, AppResult};
 /// The nouns (what a notification is) live in `domain::notification`.
 pub use crate::domain::notification::*;
 
+pub mod mentions;
+pub mod tickets;
+
 /// SQS takes at most ten messages per batch.
 const SQS_BATCH: usize = 10;
 
