@@ -100,7 +100,7 @@ fn store_is_a_pure_adapter_over_the_domain() {
 
 #[test]
 fn http_types_stay_at_the_edge() {
-    let edge = ["handlers", "pages", "routes", "runtime", "web"];
+    let edge = ["handlers", "routes", "runtime", "web"];
     for (m, deps) in graph() {
         if deps.contains("lambda_http") {
             assert!(edge.contains(&m.as_str()), "{m} uses lambda_http");

@@ -44,7 +44,7 @@ impl Route {
                 err.status(),
                 &serde_json::json!({"message": err.to_string()}),
             ),
-            Kind::Page => crate::pages::error_page(err),
+            Kind::Page => crate::web::error_page(err),
         }
     }
 }

@@ -215,3 +215,26 @@ pub async fn actor(ctx: &AppContext, req: &Request) -> AppResult<Actor> {
         staff,
     })
 }
+
+/// A page with one message (and maybe one action): refusals, errors, "signed out".
+pub fn message_page(
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    action: Option<(&str, &str)>,
+    cookies: &[String],
+) -> Response<Body> {
+    let ctx = minijinja::context! { title, message, status => status.as_u16(), action_href => action.map(|a| a.0), action_label => action.map(|a| a.1) };
+    let body = crate::pages::render("message.html", ctx)
+        .unwrap_or_else(|_| format!("<h1>{}</h1>", status.as_u16()));
+    let mut resp = html(status, body);
+    for c in cookies {
+        resp.headers_mut()
+            .append(http::header::SET_COOKIE, c.parse().expect("cookie header"));
+    }
+    resp
+}
+
+pub fn error_page(err: &AppError) -> Response<Body> {
+    message_page(err.status(), err.title(), &err.to_string(), None, &[])
+}

@@ -30,7 +30,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         return Ok(web::redirect(&open_group, &[]));
     }
     if invitations::already_member(ctx, &actor, &link).await? {
-        return Ok(crate::pages::message_page(
+        return Ok(crate::web::message_page(
             StatusCode::OK,
             "You are already in this group",
             &format!("You are already a member of {}.", link.group.name),

@@ -18,7 +18,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
             max_age: 0,
         },
     );
-    Ok(crate::pages::message_page(
+    Ok(crate::web::message_page(
         http::StatusCode::OK,
         "Signed out",
         "You have signed out of this app.",

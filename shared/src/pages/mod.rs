@@ -3,8 +3,6 @@
 
 use std::sync::OnceLock;
 
-use http::StatusCode;
-use lambda_http::{Body, Response};
 use minijinja::Environment;
 use serde::Serialize;
 
@@ -42,28 +40,6 @@ pub fn render(name: &str, ctx: minijinja::Value) -> AppResult<String> {
         .get_template(name)
         .and_then(|t| t.render(ctx))
         .map_err(|e| AppError::Internal(format!("template {name}: {e:#}")))
-}
-
-pub fn message_page(
-    status: StatusCode,
-    title: &str,
-    message: &str,
-    action: Option<(&str, &str)>,
-    cookies: &[String],
-) -> Response<Body> {
-    let ctx = minijinja::context! { title, message, status => status.as_u16(), action_href => action.map(|a| a.0), action_label => action.map(|a| a.1) };
-    let body =
-        render("message.html", ctx).unwrap_or_else(|_| format!("<h1>{}</h1>", status.as_u16()));
-    let mut resp = crate::web::html(status, body);
-    for c in cookies {
-        resp.headers_mut()
-            .append(http::header::SET_COOKIE, c.parse().expect("cookie header"));
-    }
-    resp
-}
-
-pub fn error_page(err: &AppError) -> Response<Body> {
-    message_page(err.status(), err.title(), &err.to_string(), None, &[])
 }
 
 /// A tenant as pages and JSON responses show it: never the sealed secret.
