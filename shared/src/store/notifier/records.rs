@@ -1,0 +1,66 @@
+//! One record per notification id (dedupe), and the notifications Lark could not deliver.
+
+use super::*;
+
+impl Store {
+    /// The notification's record in a transaction. `first` writes it only if the notification
+    /// is new or was released for a retry, so a notification is claimed or put aside once.
+    pub(super) fn notif_put(
+        &self,
+        id: &str,
+        state: NotifState,
+        now: Epoch,
+        first: bool,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let (pk, sk) = keys::notification(id);
+        let record = NotifRecord { state, at: now };
+        let mut put = self.put_builder(&Keyed {
+            pk,
+            sk,
+            gsi1pk: None,
+            gsi1sk: None,
+            ttl: Some(now + NOTIF_TTL),
+            entity: &record,
+        })?;
+        if first {
+            put = put
+                .condition_expression("attribute_not_exists(pk) OR #st = :released")
+                .expression_attribute_names("#st", "state")
+                .expression_attribute_values(":released", s("released"));
+        }
+        Self::put_write(put)
+    }
+
+    /// Marks a notification undeliverable and keeps it for the TAM's console.
+    pub async fn record_undeliverable(
+        &self,
+        notification: &Notification,
+        code: Option<i64>,
+        reason: &str,
+        now: Epoch,
+    ) -> Result<(), StoreError> {
+        let record = Undeliverable {
+            notification: notification.clone(),
+            code,
+            reason: reason.to_owned(),
+            at: now,
+        };
+        let keyed = Keyed {
+            pk: keys::undeliverable(&notification.org_app_id),
+            sk: format!("{now:012}#{}", notification.id),
+            gsi1pk: None,
+            gsi1sk: None,
+            ttl: Some(now + 90 * 24 * 3600),
+            entity: &record,
+        };
+        self.transact(vec![
+            self.put_item(keyed, None)?,
+            self.notif_put(&notification.id, NotifState::Undeliverable, now, false)?,
+        ])
+        .await
+    }
+
+    pub async fn undeliverable(&self, org_app_id: &str) -> Result<Vec<Undeliverable>, StoreError> {
+        self.query_prefix(keys::undeliverable(org_app_id), "").await
+    }
+}

@@ -1,0 +1,44 @@
+//! Tenant tokens shared by every invocation (never logged).
+
+use super::*;
+
+impl Store {
+    pub async fn save_token(&self, app_id: &str, token: &StoredToken) -> Result<(), StoreError> {
+        let (pk, sk) = keys::token(app_id);
+        let keyed = Keyed {
+            pk,
+            sk,
+            gsi1pk: None,
+            gsi1sk: None,
+            ttl: Some(token.expires_at),
+            entity: token,
+        };
+        self.put(keyed, false).await
+    }
+
+    /// Removes a stored token Lark called invalid, unless another invocation replaced it already.
+    pub async fn forget_token(
+        &self,
+        app_id: &str,
+        token: &crate::config::SecretString,
+    ) -> Result<(), StoreError> {
+        let (pk, sk) = keys::token(app_id);
+        let del = built(
+            Delete::builder()
+                .table_name(&self.table)
+                .key("pk", s(pk))
+                .key("sk", s(sk))
+                .condition_expression("#t = :t")
+                .expression_attribute_names("#t", "token")
+                .expression_attribute_values(":t", s(token.expose()))
+                .build(),
+        )?;
+        match self
+            .transact(vec![TransactWriteItem::builder().delete(del).build()])
+            .await
+        {
+            Err(StoreError::ConditionFailed) => Ok(()),
+            other => other,
+        }
+    }
+}
