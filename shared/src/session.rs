@@ -216,10 +216,15 @@ pub fn safe_return_to(app_id: &str, requested: Option<&str>) -> String {
     let inside = path == prefix
         || path.starts_with(&format!("{prefix}/"))
         || path.starts_with(&format!("{prefix}?"));
-    let tricky = path.contains("//")
-        || path.contains('\\')
-        || path.contains("/..")
-        || path.chars().any(|c| c.is_control());
+    // Judge the path as the browser will use it: percent-decoded (`.%2e` is `..`, `%2f` is `/`).
+    let decoded = percent_decode(path.split('?').next().unwrap_or(path));
+    let tricky = [path, decoded.as_str()].iter().any(|p| {
+        p.contains("//")
+            || p.contains('\\')
+            || p.split('/')
+                .any(|segment| segment == "." || segment == "..")
+            || p.chars().any(|c| c.is_control())
+    });
     if inside && !tricky && path.len() <= 1024 {
         path.to_owned()
     } else {
@@ -227,9 +232,51 @@ pub fn safe_return_to(app_id: &str, requested: Option<&str>) -> String {
     }
 }
 
+/// `%xx` escapes decoded as a browser reads a path (invalid escapes stay as typed).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn return_to_is_judged_after_percent_decoding() {
+        for bad in [
+            "/lark/cli_a/.%2e/cli_b/workbench",
+            "/lark/cli_a/%2E%2E/cli_b/workbench",
+            "/lark/cli_a/%2e%2e/cli_b",
+            "/lark/cli_a/%2f%2fevil.example",
+            "/lark/cli_a/%5cevil",
+            "/lark/cli_a/./workbench",
+            "/lark/cli_a/%00",
+        ] {
+            assert_eq!(
+                safe_return_to("cli_a", Some(bad)),
+                "/lark/cli_a/workbench",
+                "{bad}"
+            );
+        }
+        let ok = "/lark/cli_a/workbench?group=g_1&q=a%2Fb";
+        assert_eq!(safe_return_to("cli_a", Some(ok)), ok);
+    }
 
     fn session(exp: Epoch) -> Session {
         Session {

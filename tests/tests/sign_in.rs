@@ -196,6 +196,23 @@ async fn return_to_never_leaves_the_app() {
 }
 
 #[tokio::test]
+async fn return_to_with_encoded_dot_segments_stays_in_the_app() {
+    let t = TestStack::demo().await;
+    let b = t.browser();
+    // `.%2e` is `..` to a browser: this would land on another app's workbench.
+    let authorize = b
+        .get(&format!(
+            "/thirdparty/lark/{CUSTOMER_APP_ID}/login?return_to=%2Flark%2F{CUSTOMER_APP_ID}%2F.%252e%2F{PROVIDER_APP_ID}%2Fworkbench"
+        ))
+        .await;
+    let page = b.consent(&authorize, "ana").await;
+    assert_eq!(
+        page.url.path(),
+        format!("/lark/{CUSTOMER_APP_ID}/workbench")
+    );
+}
+
+#[tokio::test]
 async fn sessions_expire_and_do_not_carry_over_to_another_app() {
     let t = TestStack::demo().await;
     let b = t.signed_in(CUSTOMER_APP_ID, "ana").await;
