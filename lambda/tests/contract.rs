@@ -74,10 +74,8 @@ async fn http_functions_answer_api_gateway_v2_events() {
             "",
             &[
                 ("content-type", "application/json"),
-                (
-                    "origin",
-                    "https://abcdef1234.execute-api.us-east-1.amazonaws.com",
-                ),
+                // The page's own origin: the deployment's BaseUrl.
+                ("origin", t.base()),
             ],
             &[&format!("{cookie_name}={session}"), "unrelated=1"],
             Some(body.to_string().as_bytes()),

@@ -31,6 +31,9 @@ pub struct Route {
 
 impl Route {
     pub async fn call(&self, ctx: &AppContext, req: Request) -> Response<Body> {
+        if let Err(err) = crate::web::refuse_cross_site(ctx, &req) {
+            return self.error_response(&err);
+        }
         match (self.handler)(ctx, req).await {
             Ok(resp) => resp,
             Err(err) => self.error_response(&err),

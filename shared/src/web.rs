@@ -238,3 +238,30 @@ pub fn message_page(
 pub fn error_page(err: &AppError) -> Response<Body> {
     message_page(err.status(), err.title(), &err.to_string(), None, &[])
 }
+
+/// Every state-changing request must come from tamlink's own pages: a browser says where a
+/// request comes from (`Sec-Fetch-Site`, `Origin`), whatever its content type, so a form or
+/// script on another site cannot acknowledge an emergency or revoke a link with someone's
+/// cookie. Requests without either header (servers, Lark's callbacks, command-line clients)
+/// carry no ambient browser credentials worth stealing and are judged by their session alone.
+pub fn refuse_cross_site(ctx: &AppContext, req: &Request) -> AppResult<()> {
+    if matches!(
+        *req.method(),
+        http::Method::GET | http::Method::HEAD | http::Method::OPTIONS
+    ) {
+        return Ok(());
+    }
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let cross_site = match (header("sec-fetch-site"), header("origin")) {
+        (Some(site), _) => !matches!(site, "same-origin" | "none"),
+        (None, Some(origin)) => origin.trim_end_matches('/') != ctx.settings.base_url,
+        (None, None) => false,
+    };
+    if cross_site {
+        return Err(AppError::Forbidden(
+            "This request came from another site; tamlink accepts changes only from its own pages."
+                .into(),
+        ));
+    }
+    Ok(())
+}

@@ -765,3 +765,62 @@ async fn a_staff_reply_in_the_ticket_group_is_the_first_response_and_actions_sta
     println!("move ticket: {moved} DynamoDB requests {ops}");
     assert!(moved <= 6, "{moved}: {ops}");
 }
+
+#[tokio::test]
+async fn another_site_cannot_acknowledge_an_emergency_with_the_tams_cookie() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (_, opened) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Data gone", "sev2"))
+        .await;
+    let id = opened["id"].as_str().unwrap().to_owned();
+    let (status, body) = ana
+        .declare_emergency(
+            CUSTOMER_APP_ID,
+            &id,
+            &json!({"reason": "data_loss", "confirm": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let url = format!(
+        "{}/lark/{PROVIDER_APP_ID}/api/tickets/{id}/acknowledge",
+        t.base()
+    );
+    // A form on another site (no JSON needed), and a script there: both refused by origin.
+    for (header, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+    ] {
+        let resp = tara
+            .client
+            .post(&url)
+            .header(header, value)
+            .header("content-type", "text/plain")
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "{header}: {value}");
+        let body: Value = resp.json().await.unwrap();
+        assert!(
+            body["message"].as_str().unwrap().contains("another site"),
+            "{body}"
+        );
+    }
+    let list = tara.tickets(PROVIDER_APP_ID).await;
+    assert_eq!(list[0]["emergency_open"], true, "still unacknowledged");
+    // From tamlink's own page it works.
+    let resp = tara
+        .client
+        .post(&url)
+        .header("origin", t.base())
+        .header("sec-fetch-site", "same-origin")
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+}
