@@ -31,13 +31,15 @@ pub struct Route {
 
 impl Route {
     pub async fn call(&self, ctx: &AppContext, req: Request) -> Response<Body> {
-        if let Err(err) = crate::web::refuse_cross_site(ctx, &req) {
-            return self.error_response(&err);
-        }
-        match (self.handler)(ctx, req).await {
-            Ok(resp) => resp,
+        let mut resp = match crate::web::refuse_cross_site(ctx, &req) {
             Err(err) => self.error_response(&err),
-        }
+            Ok(()) => match (self.handler)(ctx, req).await {
+                Ok(resp) => resp,
+                Err(err) => self.error_response(&err),
+            },
+        };
+        crate::web::security_headers(resp.headers_mut());
+        resp
     }
 
     fn error_response(&self, err: &AppError) -> Response<Body> {

@@ -127,3 +127,78 @@ async fn signing_out_ends_the_session() {
         .as_str()
         .contains("/open-apis/authen/v1/authorize"));
 }
+
+#[tokio::test]
+async fn every_kind_of_response_carries_the_security_headers() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = ana
+        .client
+        .get(format!("{}/lark/{CUSTOMER_APP_ID}/workbench", t.base()))
+        .send()
+        .await
+        .unwrap();
+    let json = ana
+        .client
+        .get(format!("{}/lark/{CUSTOMER_APP_ID}/api/groups", t.base()))
+        .send()
+        .await
+        .unwrap();
+    let redirect = no_redirects
+        .get(format!("{}/lark/{CUSTOMER_APP_ID}", t.base()))
+        .send()
+        .await
+        .unwrap();
+    let refused = no_redirects
+        .get(format!("{}/lark/{CUSTOMER_APP_ID}/api/groups", t.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(redirect.status(), StatusCode::FOUND);
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    for (what, resp) in [
+        ("page", &page),
+        ("json", &json),
+        ("redirect", &redirect),
+        ("401", &refused),
+    ] {
+        let h = resp.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{what}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{what}");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'self'"), "{what}: {csp}");
+        assert!(
+            !csp.contains('*') || csp.contains("larksuite.com"),
+            "{what}: {csp}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_gateways_own_refusals_are_json_with_allow_and_the_security_headers() {
+    let t = TestStack::demo().await;
+    let client = reqwest::Client::new();
+    let wrong = client
+        .delete(format!("{}/lark/{CUSTOMER_APP_ID}/workbench", t.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(wrong.headers()["allow"], "GET");
+    let missing = client
+        .get(format!("{}/nowhere", t.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    for resp in [&wrong, &missing] {
+        assert_eq!(resp.headers()["content-type"], "application/json");
+        assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
+    }
+    let body: serde_json::Value = missing.json().await.unwrap();
+    assert_eq!(body["message"], "Not Found");
+}

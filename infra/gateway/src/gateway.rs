@@ -25,7 +25,8 @@ pub struct RouteTable {
 pub enum Match {
     /// The handler, the template path it matched and the path parameters.
     Found(&'static Route, String, HashMap<String, String>),
-    WrongMethod,
+    /// The path exists for these methods only.
+    WrongMethod(Vec<String>),
     Missing,
 }
 
@@ -41,19 +42,19 @@ impl RouteTable {
     }
 
     pub fn find(&self, method: &str, path: &str) -> Match {
-        let mut wrong_method = false;
+        let mut allowed = Vec::new();
         for (r, route) in &self.entries {
             if let Some(params) = match_path(&r.path, path) {
                 if r.method == method {
                     return Match::Found(route, r.path.clone(), params);
                 }
-                wrong_method = true;
+                allowed.push(r.method.clone());
             }
         }
-        if wrong_method {
-            Match::WrongMethod
-        } else {
+        if allowed.is_empty() {
             Match::Missing
+        } else {
+            Match::WrongMethod(allowed)
         }
     }
 }
@@ -111,20 +112,22 @@ async fn dispatch(
 ) -> axum::response::Response {
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_PAYLOAD).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "Request body too large").into_response();
+        return gateway_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Request Entity Too Large",
+            None,
+        );
     };
     let (route, template, params) = match gw.table.find(parts.method.as_str(), parts.uri.path()) {
         Match::Found(route, template, params) => (route, template, params),
-        Match::WrongMethod => {
-            return (
+        Match::WrongMethod(allowed) => {
+            return gateway_error(
                 StatusCode::METHOD_NOT_ALLOWED,
-                r#"{"message":"Method Not Allowed"}"#,
+                "Method Not Allowed",
+                Some(allowed.join(", ")),
             )
-                .into_response()
         }
-        Match::Missing => {
-            return (StatusCode::NOT_FOUND, r#"{"message":"Not Found"}"#).into_response()
-        }
+        Match::Missing => return gateway_error(StatusCode::NOT_FOUND, "Not Found", None),
     };
     let event = v2_event(&parts, &template, &params, &bytes);
     let answer = crate::iam::as_function(route.function, invoke(&gw.ctx, route, event)).await;
@@ -139,6 +142,26 @@ async fn dispatch(
                 .into_response()
         }
     }
+}
+
+/// The gateway's own refusals, as API Gateway answers them: JSON `{"message": …}`, with the
+/// security headers of every response and, for a wrong method, the methods the path has.
+fn gateway_error(
+    status: StatusCode,
+    message: &str,
+    allow: Option<String>,
+) -> axum::response::Response {
+    let mut resp = (
+        status,
+        [(http::header::CONTENT_TYPE, "application/json")],
+        serde_json::json!({ "message": message }).to_string(),
+    )
+        .into_response();
+    if let Some(allow) = allow.and_then(|a| http::HeaderValue::from_str(&a).ok()) {
+        resp.headers_mut().insert(http::header::ALLOW, allow);
+    }
+    tamlink::web::security_headers(resp.headers_mut());
+    resp
 }
 
 /// The request as API Gateway's HTTP API (payload 2.0) hands it to Lambda: cookies in their own
@@ -319,10 +342,10 @@ mod tests {
             }
             _ => panic!("callback not routed"),
         }
-        assert!(matches!(
-            t.find("DELETE", "/lark/cli_a/workbench"),
-            Match::WrongMethod
-        ));
+        match t.find("DELETE", "/lark/cli_a/workbench") {
+            Match::WrongMethod(allowed) => assert_eq!(allowed, ["GET"]),
+            _ => panic!("DELETE on a GET route is a wrong method"),
+        }
         assert!(matches!(t.find("GET", "/nowhere"), Match::Missing));
     }
 }
