@@ -243,6 +243,12 @@ impl Window {
                 })
                 .transpose()
         };
+        // Messages are numbered from 1: nothing comes before 1 (`before=0` asks for nothing).
+        if number("before")? == Some(0) {
+            return Err(AppError::BadRequest(
+                "before must be a message number of 1 or more.".into(),
+            ));
+        }
         match (number("after")?, number("before")?) {
             (Some(_), Some(_)) => Err(AppError::BadRequest(
                 "Ask for messages after or before a number, not both.".into(),

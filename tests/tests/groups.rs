@@ -429,3 +429,14 @@ async fn chat_reads_and_posts_stay_within_their_dynamodb_request_budget() {
         "plus the member list and the org's name: {ops}"
     );
 }
+
+#[tokio::test]
+async fn before_zero_is_not_a_message_number() {
+    let t = TestStack::demo().await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (status, body) = ana.messages(CUSTOMER_APP_ID, &group, "?before=0").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _) = ana.messages(CUSTOMER_APP_ID, &group, "?before=1").await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -824,3 +824,24 @@ async fn another_site_cannot_acknowledge_an_emergency_with_the_tams_cookie() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_title_with_line_breaks_or_nul_is_refused_and_uses_no_number() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    for title in ["Robots\noffline", "Robots\r\nBcc: someone", "Nul\u{0}here"] {
+        let (status, body) = ana
+            .open_ticket(CUSTOMER_APP_ID, &ticket(title, "sev3"))
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{title:?}: {body}"
+        );
+        assert!(
+            body["message"].as_str().unwrap().contains("one line"),
+            "{body}"
+        );
+    }
+    assert_eq!(t.tenant(CUSTOMER_APP_ID).await.ticket_seq, 0);
+}

@@ -272,8 +272,18 @@ pub fn validate_new(title: &str, description: &str) -> Result<(), String> {
     if title.chars().count() > 200 {
         return Err("The title can be at most 200 characters.".into());
     }
+    // A title is one line; a description may have lines and tabs, as a message may.
+    if title.chars().any(char::is_control) {
+        return Err("The title must be one line without control characters.".into());
+    }
     if description.chars().count() > 20_000 {
         return Err("The description can be at most 20,000 characters.".into());
+    }
+    if description
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
+        return Err("The description contains control characters.".into());
     }
     Ok(())
 }
@@ -281,6 +291,20 @@ pub fn validate_new(title: &str, description: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_are_one_line_and_descriptions_have_no_control_characters() {
+        for title in [
+            "Robots\noffline",
+            "Robots\roffline",
+            "Nul\0here",
+            "bell\u{7}",
+        ] {
+            assert!(validate_new(title, "d").is_err(), "{title:?}");
+        }
+        assert!(validate_new("Robots offline", "line 1\nline 2\r\n\tindented").is_ok());
+        assert!(validate_new("Robots offline", "nul\0").is_err());
+    }
 
     fn c(id: &str, on_duty: bool, load: u32) -> Candidate {
         Candidate {

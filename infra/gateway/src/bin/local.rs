@@ -39,12 +39,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
          \x20 Open the customer workbench:  {base}/lark/{CUSTOMER_APP_ID}/workbench\n\
          \x20     sign in as Ana Ortiz or Ben Brooks (Acme Robotics) on the sandbox's Lark page\n\
          \x20 Open the staff console:       {base}/lark/{PROVIDER_APP_ID}/workbench\n\
-         \x20     sign in as Tara Lin (TAM) — try registering Globex: App ID {MISCONFIGURED_APP_ID},\n\
-         \x20     App Secret {}, to see the checklist find its mistakes\n\
+         \x20     sign in as Tara Lin (TAM) — try registering Globex: App ID {MISCONFIGURED_APP_ID}\n\
+         \x20     (its sandbox App Secret is in infra/sandbox/seed.json), to see the checklist\n\
+         \x20     find its mistakes\n\
          \x20 Setup values for a customer:  {base}/lark/{MISCONFIGURED_APP_ID}/api/setup\n\
          \x20 Lark sandbox (what bots sent): {}/\n\n\
          Press Ctrl-C to stop.",
-        demo::sandbox_secret(MISCONFIGURED_APP_ID),
         stack.sandbox_url,
     );
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
