@@ -440,3 +440,47 @@ async fn before_zero_is_not_a_message_number() {
     let (status, _) = ana.messages(CUSTOMER_APP_ID, &group, "?before=1").await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_client_id_is_the_authors_own_and_cannot_swallow_someone_elses_post() {
+    let t = TestStack::demo().await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let ben = t.signed_in(CUSTOMER_APP_ID, "ben").await;
+    let (status, first) = ana
+        .post_message(
+            CUSTOMER_APP_ID,
+            &group,
+            &json!({"text": "Ana's words", "client_id": "c-shared"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    // Ben reuses the same key: his message is stored as his, not answered with Ana's.
+    let (status, his) = ben
+        .post_message(
+            CUSTOMER_APP_ID,
+            &group,
+            &json!({"text": "Ben's words", "client_id": "c-shared"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{his}");
+    assert_eq!(his["text"], "Ben's words");
+    assert_ne!(his["id"], first["id"]);
+    // Ana's own retry is still recognised.
+    let (status, again) = ana
+        .post_message(
+            CUSTOMER_APP_ID,
+            &group,
+            &json!({"text": "Ana's words", "client_id": "c-shared"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["id"], first["id"]);
+    let (_, page) = ana.messages(CUSTOMER_APP_ID, &group, "").await;
+    let texts = texts(&page);
+    assert_eq!(
+        texts.iter().filter(|t| t.contains("words")).count(),
+        2,
+        "{texts:?}"
+    );
+}

@@ -264,7 +264,7 @@ impl Store {
             writes.push(self.put_item(
                 Keyed {
                     pk: keys::group(&message.group_id),
-                    sk: keys::client_message(client_id),
+                    sk: client_key(message, client_id),
                     gsi1pk: None,
                     gsi1sk: None,
                     ttl: Some(now + CLIENT_ID_TTL),
@@ -296,10 +296,7 @@ impl Store {
             return Ok(None);
         };
         let marker: Option<ClientMarker> = self
-            .get(
-                keys::group(&draft.group_id),
-                keys::client_message(client_id),
-            )
+            .get(keys::group(&draft.group_id), client_key(draft, client_id))
             .await?;
         match marker {
             Some(m) => {
@@ -385,5 +382,13 @@ impl Store {
             more: out.last_evaluated_key.is_some_and(|k| !k.is_empty()),
             messages,
         })
+    }
+}
+
+/// The idempotency key of a message's author (system lines have none to repeat).
+fn client_key(message: &Message, client_id: &str) -> String {
+    match &message.author {
+        Some(a) => keys::client_message(&a.app_id, &a.open_id, client_id),
+        None => keys::client_message("", "system", client_id),
     }
 }

@@ -12,7 +12,7 @@
 //! | group | `GROUP#{id}` | `META` | `GROUPS#{app}` / `{kind}#{id}` |
 //! | group member | `GROUP#{id}` | `MEMBER#{app}#{open_id}` | `MEMBER#{app}#{open_id}` / `GROUP#{id}` |
 //! | chat message | `GROUP#{id}` | `MSG#{seq:012}` | |
-//! | composer idempotency key | `GROUP#{id}` | `CLIENTMSG#{client id}` | |
+//! | composer idempotency key | `GROUP#{id}` | `CLIENTMSG#{app}#{open_id}#{client id}` (the author's) | |
 //! | invitation link | `GROUP#{id}` | `INVITE#{id}` | `INVEXP#{expiry hour}` / `{expires_at:012}#…` while active |
 //! | an emergency's page schedule | `EMERGENCY#{app}#{number:08}` | `PAGES` | `REPAGE#{hour}` / `{next page:012}#…` until acknowledged |
 //! | scheduled job's progress | `JOB#{name}` | `STATE` | |
@@ -98,8 +98,10 @@ pub fn message(seq: u64) -> String {
     format!("MSG#{seq:012}")
 }
 
-pub fn client_message(client_id: &str) -> String {
-    format!("CLIENTMSG#{client_id}")
+/// A composer's idempotency key is its author's: another member reusing it posts their own
+/// message instead of getting the first author's back.
+pub fn client_message(app_id: &str, open_id: &str, client_id: &str) -> String {
+    format!("CLIENTMSG#{app_id}#{open_id}#{client_id}")
 }
 
 pub fn invitation(id: &str) -> String {
