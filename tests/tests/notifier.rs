@@ -562,3 +562,34 @@ fn cards_title(card: &Value) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+#[tokio::test]
+async fn a_plan_of_zero_calls_or_null_targets_is_refused_and_nothing_changes() {
+    let t = TestStack::demo().await;
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let before = t.tenant(CUSTOMER_APP_ID).await;
+    for body in [
+        json!({"kind": "paid", "monthly_calls": 0, "share_percent": 50}),
+        json!({"kind": "free", "monthly_calls": 0, "share_percent": 50}),
+        json!({"kind": "paid", "share_percent": 50, "first_response_minutes": null}),
+    ] {
+        let (status, resp) = tara.set_plan(CUSTOMER_APP_ID, &body).await;
+        assert_eq!(status.as_u16(), 422, "{body}: {resp}");
+        assert!(resp["message"].as_str().is_some(), "{resp}");
+    }
+    let after = t.tenant(CUSTOMER_APP_ID).await;
+    assert_eq!(after.plan, before.plan);
+    assert_eq!(
+        serde_json::to_value(&after.sla).unwrap(),
+        serde_json::to_value(&before.sla).unwrap()
+    );
+    // Leaving the targets out keeps them; a sound plan is stored.
+    let (status, _) = tara
+        .set_plan(
+            CUSTOMER_APP_ID,
+            &json!({"kind": "paid", "share_percent": 40}),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(t.tenant(CUSTOMER_APP_ID).await.plan.share_percent, 40);
+}

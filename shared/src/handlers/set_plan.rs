@@ -16,23 +16,48 @@ struct PlanInput {
     kind: PlanKind,
     monthly_calls: Option<u32>,
     share_percent: u8,
-    /// First-response targets of the support plan, in minutes (unchanged when absent).
-    first_response_minutes: Option<crate::domain::tickets::SlaTargets>,
+    /// First-response targets of the support plan, in minutes (unchanged when absent; `null`
+    /// is refused rather than read as "absent").
+    #[serde(default, deserialize_with = "present")]
+    first_response_minutes: Option<Option<crate::domain::tickets::SlaTargets>>,
+}
+
+/// `Some(None)` for an explicit `null`, `None` (the default) for a missing field.
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
 }
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let input: PlanInput = web::json_body(&req)?;
     let staff = super::require_customer_manager(ctx, &req).await?;
     let mut tenant = super::served_customer(ctx, &req, &staff).await?;
+    if input.monthly_calls == Some(0) {
+        return Err(AppError::Unprocessable(
+            "monthly_calls must be at least 1 (leave it out for the free plan's 10,000).".into(),
+        ));
+    }
     let plan = Plan {
         kind: input.kind,
         monthly_calls: input.monthly_calls.unwrap_or(FREE_PLAN_CALLS),
         share_percent: input.share_percent,
     };
     plan.validate().map_err(AppError::Unprocessable)?;
-    if let Some(sla) = input.first_response_minutes {
-        sla.validate().map_err(AppError::Unprocessable)?;
-        tenant.sla = sla;
+    match input.first_response_minutes {
+        Some(None) => {
+            return Err(AppError::Unprocessable(
+                "first_response_minutes must give the four targets; leave it out to keep the current ones."
+                    .into(),
+            ))
+        }
+        Some(Some(sla)) => {
+            sla.validate().map_err(AppError::Unprocessable)?;
+            tenant.sla = sla;
+        }
+        None => {}
     }
     tenant.plan = plan;
     ctx.store.save_tenant(&tenant).await?;
