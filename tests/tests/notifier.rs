@@ -580,8 +580,8 @@ async fn a_plan_of_zero_calls_or_null_targets_is_refused_and_nothing_changes() {
     let after = t.tenant(CUSTOMER_APP_ID).await;
     assert_eq!(after.plan, before.plan);
     assert_eq!(
-        serde_json::to_value(&after.sla).unwrap(),
-        serde_json::to_value(&before.sla).unwrap()
+        serde_json::to_value(after.sla).unwrap(),
+        serde_json::to_value(before.sla).unwrap()
     );
     // Leaving the targets out keeps them; a sound plan is stored.
     let (status, _) = tara
