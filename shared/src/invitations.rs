@@ -16,7 +16,10 @@ use crate::groups;
 use crate::ids::{GroupId, InvitationId};
 pub use crate::session::InvitationToken;
 use crate::session::{random_token, TokenError};
-use crate::store::{Group, Invitation, InvitationStatus, JoinedVia, Side, StoreError, TenantKind};
+use crate::store::{
+    retry_on_conflict, settle, Attempt, Group, Invitation, InvitationStatus, JoinedVia, Side,
+    StoreError, TenantKind,
+};
 
 pub const INVITATION_TTL: Epoch = 24 * 3600;
 /// Active links one group may have at a time.
@@ -91,20 +94,45 @@ pub async fn create(
     group_id: &GroupId,
 ) -> AppResult<InvitationView> {
     let open = groups::open(ctx, actor, group_id).await?;
-    let now = ctx.now();
-    let active = ctx
-        .store
-        .invitations(&open.group.id)
-        .await?
-        .into_iter()
-        .filter(|i| is_usable(i, now))
-        .count();
-    if active >= MAX_ACTIVE_PER_GROUP {
-        return Err(AppError::Conflict(format!(
+    let full = || {
+        AppError::Conflict(format!(
             "This group already has {MAX_ACTIVE_PER_GROUP} active links; revoke one first."
-        )));
-    }
-    let inv = Invitation {
+        ))
+    };
+    // The cap is a slot per active link, taken in the link's own transaction: counting first
+    // and inserting after would let simultaneous clicks pass the count together.
+    let open = &open;
+    let created = retry_on_conflict(MAX_ACTIVE_PER_GROUP as u64 + 5, || async move {
+        let now = ctx.now();
+        let active: Vec<Invitation> = ctx
+            .store
+            .invitations(&open.group.id)
+            .await?
+            .into_iter()
+            .filter(|i| is_usable(i, now))
+            .collect();
+        if active.len() >= MAX_ACTIVE_PER_GROUP {
+            return Err(full());
+        }
+        let taken: Vec<u32> = active.iter().filter_map(|i| i.slot).collect();
+        let Some(slot) = (0..MAX_ACTIVE_PER_GROUP as u32).find(|n| !taken.contains(n)) else {
+            return Err(full());
+        };
+        let inv = new_invitation(open, actor, slot, now);
+        settle(ctx.store.create_invitation(&inv, now).await)
+            .map(|a| match a {
+                Attempt::Written(()) => Attempt::Written(inv),
+                Attempt::Lost => Attempt::Lost,
+            })
+            .map_err(AppError::from)
+    })
+    .await?
+    .ok_or_else(full)?;
+    view(ctx, &created)
+}
+
+fn new_invitation(open: &groups::OpenGroup, actor: &Actor, slot: u32, now: Epoch) -> Invitation {
+    Invitation {
         id: random_token(),
         group_id: open.group.id.clone(),
         app_id: open.group.app_id.clone(),
@@ -115,9 +143,8 @@ pub async fn create(
         ended_by: None,
         ended_at: None,
         accepted: 0,
-    };
-    ctx.store.create_invitation(&inv).await?;
-    view(ctx, &inv)
+        slot: Some(slot),
+    }
 }
 
 /// Revokes an active link of a group the actor belongs to.

@@ -309,3 +309,34 @@ async fn staff_members_can_make_links_for_their_customers_and_strangers_cannot()
     let (status, _) = mo.invitations(PROVIDER_APP_ID, &group).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn sixty_simultaneous_add_people_clicks_make_exactly_twenty_links() {
+    let t = TestStack::demo().await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let clicks = (0..60).map(|_| ana.create_invitation(CUSTOMER_APP_ID, &group));
+    let results = futures::future::join_all(clicks).await;
+    let made = results
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::CREATED)
+        .count();
+    let refused = results
+        .iter()
+        .filter(|(s, b)| {
+            *s == StatusCode::CONFLICT && b["message"].as_str().unwrap().contains("20 active links")
+        })
+        .count();
+    assert_eq!((made, refused), (20, 40), "{results:?}");
+    let (_, links) = ana.invitations(CUSTOMER_APP_ID, &group).await;
+    assert_eq!(links["invitations"].as_array().unwrap().len(), 20);
+
+    // Revoking one gives its place back at once.
+    let id = links["invitations"][0]["id"].as_str().unwrap().to_owned();
+    let (status, _) = ana.revoke_invitation(CUSTOMER_APP_ID, &group, &id).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = ana.create_invitation(CUSTOMER_APP_ID, &group).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, _) = ana.create_invitation(CUSTOMER_APP_ID, &group).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}

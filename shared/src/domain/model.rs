@@ -246,6 +246,10 @@ pub struct Invitation {
     /// How many people joined with it.
     #[serde(default)]
     pub accepted: u32,
+    /// The group's link slot it holds (one of `MAX_ACTIVE_PER_GROUP`); links made before slots
+    /// existed have none.
+    #[serde(default)]
+    pub slot: Option<u32>,
 }
 
 /// One move of a ticket, kept on the ticket and shown in its group.

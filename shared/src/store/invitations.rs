@@ -35,7 +35,9 @@ struct JobState {
 }
 
 impl Store {
-    pub async fn create_invitation(&self, inv: &Invitation) -> Result<(), StoreError> {
+    /// Creates the link and takes its slot in one transaction; `ConditionFailed` when another
+    /// link holds the slot (still active and not revoked).
+    pub async fn create_invitation(&self, inv: &Invitation, now: Epoch) -> Result<(), StoreError> {
         let keyed = Keyed {
             pk: keys::group(&inv.group_id),
             sk: keys::invitation(&inv.id),
@@ -49,7 +51,26 @@ impl Store {
             ttl: Some(inv.expires_at + KEEP_ENDED),
             entity: inv,
         };
-        self.put(keyed, true).await
+        let put = self.put_item(keyed, Some("attribute_not_exists(pk)"))?;
+        let Some(slot) = inv.slot else {
+            return self.transact(vec![put]).await;
+        };
+        let take = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(keys::group(&inv.group_id)))
+            .key("sk", s(keys::invitation_slot(slot)))
+            .update_expression("SET holder = :id, #until = :until, released = :no")
+            .condition_expression("attribute_not_exists(pk) OR #until <= :now OR released = :yes")
+            .expression_attribute_names("#until", "until")
+            .expression_attribute_values(":id", s(&inv.id))
+            .expression_attribute_values(":until", AttributeValue::N(inv.expires_at.to_string()))
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+            .expression_attribute_values(":no", AttributeValue::Bool(false))
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .build()
+            .map_err(|e| StoreError::Decode(e.to_string()))?;
+        self.transact(vec![put, TransactWriteItem::builder().update(take).build()])
+            .await
     }
 
     pub async fn invitation(
@@ -73,6 +94,40 @@ impl Store {
         by: &str,
         at: Epoch,
     ) -> Result<(), StoreError> {
+        // A revoked link gives its slot back at once; an expired one's slot frees itself when
+        // its `until` passes, so the expiry schedule needs no second write.
+        if status == InvitationStatus::Revoked {
+            let end = Update::builder()
+                .table_name(&self.table)
+                .key("pk", s(keys::group(&inv.group_id)))
+                .key("sk", s(keys::invitation(&inv.id)))
+                .update_expression(
+                    "SET #st = :st, ended_by = :by, ended_at = :at REMOVE gsi1pk, gsi1sk",
+                )
+                .condition_expression("#st = :active")
+                .expression_attribute_names("#st", "status")
+                .expression_attribute_values(":st", status_value(status))
+                .expression_attribute_values(":active", status_value(InvitationStatus::Active))
+                .expression_attribute_values(":by", s(by))
+                .expression_attribute_values(":at", AttributeValue::N(at.to_string()))
+                .build()
+                .map_err(|e| StoreError::Decode(e.to_string()))?;
+            let mut writes = vec![TransactWriteItem::builder().update(end).build()];
+            if let Some(slot) = inv.slot {
+                let release = Update::builder()
+                    .table_name(&self.table)
+                    .key("pk", s(keys::group(&inv.group_id)))
+                    .key("sk", s(keys::invitation_slot(slot)))
+                    .update_expression("SET released = :yes")
+                    .condition_expression("holder = :id")
+                    .expression_attribute_values(":yes", AttributeValue::Bool(true))
+                    .expression_attribute_values(":id", s(&inv.id))
+                    .build()
+                    .map_err(|e| StoreError::Decode(e.to_string()))?;
+                writes.push(TransactWriteItem::builder().update(release).build());
+            }
+            return self.transact(writes).await;
+        }
         self.db
             .update_item()
             .table_name(&self.table)

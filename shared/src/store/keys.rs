@@ -14,6 +14,7 @@
 //! | chat message | `GROUP#{id}` | `MSG#{seq:012}` | |
 //! | composer idempotency key | `GROUP#{id}` | `CLIENTMSG#{app}#{open_id}#{client id}` (the author's) | |
 //! | invitation link | `GROUP#{id}` | `INVITE#{id}` | `INVEXP#{expiry hour}` / `{expires_at:012}#…` while active |
+//! | a group's active-link slot | `GROUP#{id}` | `INVSLOT#{nn}` (holder, until, released) | |
 //! | an emergency's page schedule | `EMERGENCY#{app}#{number:08}` | `PAGES` | `REPAGE#{hour}` / `{next page:012}#…` until acknowledged |
 //! | scheduled job's progress | `JOB#{name}` | `STATE` | |
 //! | sign-in attempt | `LOGIN#{nonce}` | `LOGIN` | |
@@ -106,6 +107,12 @@ pub fn client_message(app_id: &str, open_id: &str, client_id: &str) -> String {
 
 pub fn invitation(id: &str) -> String {
     format!("{INVITE_PREFIX}{id}")
+}
+
+/// One of a group's active-link slots: a link takes a free one in the same transaction that
+/// creates it, so the cap holds however many people press Add People at once.
+pub fn invitation_slot(n: u32) -> String {
+    format!("INVSLOT#{n:02}")
 }
 
 pub fn invitation_bucket(hour: i64) -> String {
