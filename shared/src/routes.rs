@@ -31,25 +31,28 @@ pub struct Route {
 
 impl Route {
     pub async fn call(&self, ctx: &AppContext, req: Request) -> Response<Body> {
+        // A page's refusal is a page for a browser and `{"message": …}` for anyone else.
+        let html = self.kind == Kind::Page && crate::web::wants_html(&req);
         let mut resp = match crate::web::refuse_cross_site(ctx, &req) {
-            Err(err) => self.error_response(&err),
+            Err(err) => Self::error_response(&err, html),
             Ok(()) => match (self.handler)(ctx, req).await {
                 Ok(resp) => resp,
-                Err(err) => self.error_response(&err),
+                Err(err) => Self::error_response(&err, html),
             },
         };
         crate::web::security_headers(resp.headers_mut());
         resp
     }
 
-    fn error_response(&self, err: &AppError) -> Response<Body> {
+    fn error_response(err: &AppError, html: bool) -> Response<Body> {
         err.log();
-        match self.kind {
-            Kind::Json => crate::web::json(
+        if html {
+            crate::web::error_page(err)
+        } else {
+            crate::web::json(
                 err.status(),
                 &serde_json::json!({"message": err.to_string()}),
-            ),
-            Kind::Page => crate::web::error_page(err),
+            )
         }
     }
 }

@@ -376,3 +376,25 @@ async fn setup_page_shows_the_guides_values_for_any_app_id() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     bad.assert_contains("not a valid Lark App ID");
 }
+
+#[tokio::test]
+async fn the_setup_route_answers_a_json_client_in_json_even_when_refusing() {
+    let t = TestStack::with_provider().await;
+    let resp = reqwest::Client::new()
+        .get(format!("{}/lark/not-an-app/api/setup", t.base()))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(resp.headers()["content-type"], "application/json");
+    let body: Value = resp.json().await.unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("App ID"),
+        "{body}"
+    );
+    // A browser still gets a page.
+    let page = t.browser().get("/lark/not-an-app/api/setup").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    page.assert_contains("<html");
+}
