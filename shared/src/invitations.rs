@@ -73,14 +73,7 @@ pub async fn list(
     group_id: &GroupId,
 ) -> AppResult<Vec<InvitationView>> {
     let open = groups::open(ctx, actor, group_id).await?;
-    let now = ctx.now();
-    let mut active: Vec<Invitation> = ctx
-        .store
-        .invitations(&open.group.id)
-        .await?
-        .into_iter()
-        .filter(|i| is_usable(i, now))
-        .collect();
+    let mut active = active_links(ctx, &open.group.id, ctx.now()).await?;
     active.sort_by_key(|i| std::cmp::Reverse(i.created_at));
     active.iter().map(|i| view(ctx, i)).collect()
 }
@@ -104,13 +97,7 @@ pub async fn create(
     let open = &open;
     let created = retry_on_conflict(MAX_ACTIVE_PER_GROUP as u64 + 5, || async move {
         let now = ctx.now();
-        let active: Vec<Invitation> = ctx
-            .store
-            .invitations(&open.group.id)
-            .await?
-            .into_iter()
-            .filter(|i| is_usable(i, now))
-            .collect();
+        let active = active_links(ctx, &open.group.id, now).await?;
         if active.len() >= MAX_ACTIVE_PER_GROUP {
             return Err(full());
         }
@@ -129,6 +116,17 @@ pub async fn create(
     .await?
     .ok_or_else(full)?;
     view(ctx, &created)
+}
+
+/// A group's links that still admit people at `now`.
+async fn active_links(ctx: &AppContext, group_id: &str, now: Epoch) -> AppResult<Vec<Invitation>> {
+    Ok(ctx
+        .store
+        .invitations(group_id)
+        .await?
+        .into_iter()
+        .filter(|i| is_usable(i, now))
+        .collect())
 }
 
 fn new_invitation(open: &groups::OpenGroup, actor: &Actor, slot: u32, now: Epoch) -> Invitation {

@@ -4,7 +4,7 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
-use super::dynamo::{s, write_err, Keyed};
+use super::dynamo::{s, Keyed};
 use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
@@ -94,42 +94,9 @@ impl Store {
         by: &str,
         at: Epoch,
     ) -> Result<(), StoreError> {
-        // A revoked link gives its slot back at once; an expired one's slot frees itself when
-        // its `until` passes, so the expiry schedule needs no second write.
-        if status == InvitationStatus::Revoked {
-            let end = Update::builder()
-                .table_name(&self.table)
-                .key("pk", s(keys::group(&inv.group_id)))
-                .key("sk", s(keys::invitation(&inv.id)))
-                .update_expression(
-                    "SET #st = :st, ended_by = :by, ended_at = :at REMOVE gsi1pk, gsi1sk",
-                )
-                .condition_expression("#st = :active")
-                .expression_attribute_names("#st", "status")
-                .expression_attribute_values(":st", status_value(status))
-                .expression_attribute_values(":active", status_value(InvitationStatus::Active))
-                .expression_attribute_values(":by", s(by))
-                .expression_attribute_values(":at", AttributeValue::N(at.to_string()))
-                .build()
-                .map_err(|e| StoreError::Decode(e.to_string()))?;
-            let mut writes = vec![TransactWriteItem::builder().update(end).build()];
-            if let Some(slot) = inv.slot {
-                let release = Update::builder()
-                    .table_name(&self.table)
-                    .key("pk", s(keys::group(&inv.group_id)))
-                    .key("sk", s(keys::invitation_slot(slot)))
-                    .update_expression("SET released = :yes")
-                    .condition_expression("holder = :id")
-                    .expression_attribute_values(":yes", AttributeValue::Bool(true))
-                    .expression_attribute_values(":id", s(&inv.id))
-                    .build()
-                    .map_err(|e| StoreError::Decode(e.to_string()))?;
-                writes.push(TransactWriteItem::builder().update(release).build());
-            }
-            return self.transact(writes).await;
-        }
-        self.db
-            .update_item()
+        // One transaction: the link ends, and a revoked link gives its slot back at once (an
+        // expired one's slot frees itself when its `until` passes).
+        let end = Update::builder()
             .table_name(&self.table)
             .key("pk", s(keys::group(&inv.group_id)))
             .key("sk", s(keys::invitation(&inv.id)))
@@ -142,10 +109,23 @@ impl Store {
             .expression_attribute_values(":active", status_value(InvitationStatus::Active))
             .expression_attribute_values(":by", s(by))
             .expression_attribute_values(":at", AttributeValue::N(at.to_string()))
-            .send()
-            .await
-            .map_err(write_err)?;
-        Ok(())
+            .build()
+            .map_err(|e| StoreError::Decode(e.to_string()))?;
+        let mut writes = vec![TransactWriteItem::builder().update(end).build()];
+        if let (InvitationStatus::Revoked, Some(slot)) = (status, inv.slot) {
+            let release = Update::builder()
+                .table_name(&self.table)
+                .key("pk", s(keys::group(&inv.group_id)))
+                .key("sk", s(keys::invitation_slot(slot)))
+                .update_expression("SET released = :yes")
+                .condition_expression("holder = :id")
+                .expression_attribute_values(":yes", AttributeValue::Bool(true))
+                .expression_attribute_values(":id", s(&inv.id))
+                .build()
+                .map_err(|e| StoreError::Decode(e.to_string()))?;
+            writes.push(TransactWriteItem::builder().update(release).build());
+        }
+        self.transact(writes).await
     }
 
     /// Joins `member` with the invitation in one transaction: the membership lands only while
