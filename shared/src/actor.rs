@@ -3,14 +3,14 @@
 
 use crate::clock::Epoch;
 use crate::domain::model::{Author, Member, Side, Staff};
-use crate::ids::AppId;
+use crate::ids::{AppId, GroupId, OpenId};
 
 /// The signed-in person behind a request, through the app in the path. Built once at the edge
 /// (`web::actor`) and passed inward as a plain value.
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub app_id: AppId,
-    pub open_id: String,
+    pub open_id: OpenId,
     pub name: String,
     pub avatar: String,
     pub side: Side,
@@ -21,7 +21,7 @@ pub struct Actor {
 impl Actor {
     pub fn author(&self) -> Author {
         Author {
-            app_id: self.app_id.to_string(),
+            app_id: self.app_id.clone(),
             open_id: self.open_id.clone(),
             name: self.name.clone(),
             avatar: self.avatar.clone(),
@@ -32,27 +32,27 @@ impl Actor {
     /// The actor as a new member of a group (colleagues join through their own app).
     pub fn as_member(
         &self,
-        group_id: &str,
-        added_by: &str,
+        group_id: &GroupId,
+        added_by: &OpenId,
         via: crate::domain::model::JoinedVia,
         now: Epoch,
     ) -> Member {
         Member {
-            group_id: group_id.to_owned(),
+            group_id: group_id.clone(),
             side: self.side,
-            app_id: self.app_id.to_string(),
+            app_id: self.app_id.clone(),
             open_id: self.open_id.clone(),
             name: self.name.clone(),
             avatar: self.avatar.clone(),
             role: self.staff.as_ref().map(|s| s.role),
-            added_by: added_by.to_owned(),
+            added_by: added_by.to_string(),
             added_at: now,
             via,
         }
     }
 
     /// Whether this is the person with that app and open_id.
-    pub fn is(&self, app_id: &str, open_id: &str) -> bool {
-        self.app_id.as_str() == app_id && self.open_id == open_id
+    pub fn is(&self, app_id: &AppId, open_id: &OpenId) -> bool {
+        &self.app_id == app_id && &self.open_id == open_id
     }
 }

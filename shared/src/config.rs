@@ -1,5 +1,6 @@
 //! Settings, read once per cold start from the environment (Lambda) or set by the local stack.
 
+use crate::ids::AppId;
 use std::fmt;
 
 #[derive(Clone)]
@@ -20,7 +21,7 @@ pub struct Settings {
     /// links (`SIGNING_KEY_SECRET_ARN`): set only on the functions that sign or verify (`keys`).
     pub signing_key_secret: Option<String>,
     /// The provider's own Lark app: its users are staff.
-    pub provider_app_id: String,
+    pub provider_app_id: AppId,
     /// First retry delay of a failed Lark send, doubling per attempt (`NOTIFIER_RETRY_BASE_SECONDS`).
     pub retry_base_seconds: u64,
     /// The Secrets Manager secret holding the provider's on-call custom-bot webhook and its
@@ -127,7 +128,8 @@ impl Settings {
             aws_endpoint_url: get("AWS_ENDPOINT_URL").filter(|v| !v.is_empty()),
             aws_region: get("AWS_REGION").unwrap_or_else(|| "us-east-1".into()),
             signing_key_secret: optional("SIGNING_KEY_SECRET_ARN"),
-            provider_app_id: required("PROVIDER_APP_ID")?,
+            provider_app_id: AppId::parse(&required("PROVIDER_APP_ID")?)
+                .map_err(|_| ConfigError::new("PROVIDER_APP_ID", "not a Lark App ID (cli_…)"))?,
             retry_base_seconds: match get("NOTIFIER_RETRY_BASE_SECONDS") {
                 Some(v) => v.parse().map_err(|_| {
                     ConfigError::new("NOTIFIER_RETRY_BASE_SECONDS", "not a whole number")

@@ -12,7 +12,7 @@ use crate::clock::Epoch;
 use crate::context::AppContext;
 use crate::domain::chat::{self, MentionRef, Remover};
 use crate::error::{AppError, AppResult};
-use crate::ids::{AppId, GroupId};
+use crate::ids::{AppId, GroupId, OpenId};
 use crate::notify;
 use crate::store::{
     Author, Group, Member, Mention, Message, MessageKind, MessagePage, Posted, Side, Tenant,
@@ -38,7 +38,7 @@ fn not_found(group_id: &GroupId) -> AppError {
 pub async fn open(ctx: &AppContext, actor: &Actor, group_id: &GroupId) -> AppResult<OpenGroup> {
     let (group, me) = ctx
         .store
-        .group_and_member(group_id.as_str(), actor.app_id.as_str(), &actor.open_id)
+        .group_and_member(group_id, &actor.app_id, &actor.open_id)
         .await?;
     let (Some(group), Some(me)) = (group, me) else {
         return Err(not_found(group_id));
@@ -53,7 +53,7 @@ pub async fn open(ctx: &AppContext, actor: &Actor, group_id: &GroupId) -> AppRes
                 .ok_or_else(|| not_found(group_id))?;
             Some(org)
         }
-        None if group.app_id != actor.app_id.as_str() => return Err(not_found(group_id)),
+        None if group.app_id != actor.app_id => return Err(not_found(group_id)),
         None => None,
     };
     Ok(OpenGroup { group, me, org })
@@ -61,9 +61,9 @@ pub async fn open(ctx: &AppContext, actor: &Actor, group_id: &GroupId) -> AppRes
 
 /// The groups the actor belongs to, service group first.
 pub async fn mine(ctx: &AppContext, actor: &Actor) -> AppResult<Vec<Group>> {
-    let ids: Vec<String> = ctx
+    let ids: Vec<GroupId> = ctx
         .store
-        .memberships(actor.app_id.as_str(), &actor.open_id)
+        .memberships(&actor.app_id, &actor.open_id)
         .await?
         .into_iter()
         .map(|m| m.group_id)
@@ -152,11 +152,7 @@ pub async fn post(
         Vec::new()
     } else {
         let members = ctx.store.members(&open.group.id).await?;
-        chat::resolve_mentions(
-            &input.mentions,
-            &members,
-            (actor.app_id.as_str(), &actor.open_id),
-        )?
+        chat::resolve_mentions(&input.mentions, &members, (&actor.app_id, &actor.open_id))?
     };
     let draft = Message {
         group_id: open.group.id.clone(),
@@ -190,11 +186,7 @@ pub async fn post(
     // and one queue request for every notification of this message.
     let org_name = match &open.org {
         Some(org) => org.org_name.clone(),
-        None => {
-            crate::orgs::load(ctx, &AppId::parse(&open.group.app_id)?)
-                .await?
-                .org_name
-        }
+        None => crate::orgs::load(ctx, &open.group.app_id).await?.org_name,
     };
     let mut notes = notify::mentions::mention_notifications(ctx, &open.group, &org_name, &message);
     if let Some(number) = open.group.ticket {
@@ -272,10 +264,10 @@ pub struct ChatPage {
 
 #[derive(Debug, Serialize)]
 pub struct GroupView {
-    pub id: String,
+    pub id: GroupId,
     pub name: String,
     pub kind: crate::store::GroupKind,
-    pub app_id: String,
+    pub app_id: AppId,
 }
 
 impl From<&Group> for GroupView {
@@ -318,8 +310,8 @@ pub async fn read(
 
 #[derive(Debug, Serialize)]
 pub struct MemberView {
-    pub app_id: String,
-    pub open_id: String,
+    pub app_id: AppId,
+    pub open_id: OpenId,
     pub name: String,
     pub avatar: String,
     pub role: Option<crate::domain::roles::StaffRole>,
@@ -348,7 +340,7 @@ fn manages_org(actor: &Actor, org: Option<&Tenant>) -> bool {
 
 fn remover<'a>(actor: &'a Actor, open: &OpenGroup) -> Remover<'a> {
     Remover {
-        app_id: actor.app_id.as_str(),
+        app_id: &actor.app_id,
         open_id: &actor.open_id,
         side: actor.side,
         manages_org: manages_org(actor, open.org.as_ref()),
@@ -388,8 +380,8 @@ pub async fn members(ctx: &AppContext, actor: &Actor, group_id: &GroupId) -> App
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RemoveRequest {
-    pub app_id: String,
-    pub open_id: String,
+    pub app_id: AppId,
+    pub open_id: OpenId,
 }
 
 /// Leaves the group (when the target is the actor) or removes a colleague, by the rules of

@@ -37,6 +37,52 @@ macro_rules! id_type {
             }
         }
 
+        // Unit tests write ids as literals; the literal must still be valid.
+        #[cfg(test)]
+        impl From<&str> for $name {
+            fn from(raw: &str) -> Self {
+                Self::parse(raw).expect("a valid id literal")
+            }
+        }
+
+        impl From<&$name> for String {
+            fn from(id: &$name) -> String {
+                id.0.clone()
+            }
+        }
+
+        // Read access as text (formatting, keys, comparisons); building one still needs `parse`.
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl PartialEq<$name> for &str {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)
@@ -58,10 +104,29 @@ id_type!(AppId, "Lark App ID (it looks like cli_a1b2c3d4e5f6)", |s| {
 });
 id_type!(OpenId, "Lark open_id", |s| token_chars(s, "ou_", 80));
 id_type!(GroupId, "group id", |s| token_chars(s, "g_", 40));
-// 128 random bits, base64url without padding (`session::random_token`).
+// 128 random bits, base64url without padding (`InvitationId::generate`).
 id_type!(InvitationId, "invitation id", |s| s.len() == 22
     && s.bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'));
+
+impl GroupId {
+    /// A fresh group id: `g_` and a lower-case ULID (sortable by creation, unguessable enough).
+    pub fn generate() -> Self {
+        Self(format!(
+            "g_{}",
+            ulid::Ulid::new().to_string().to_lowercase()
+        ))
+    }
+}
+
+impl InvitationId {
+    /// A fresh link id: 128 random bits, base64url without padding.
+    pub fn generate() -> Self {
+        use base64::Engine;
+        let bytes: [u8; 16] = rand::random();
+        Self(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    }
+}
 
 /// A ticket, as routes and links name it: `{organisation's app}.{number}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,8 +176,9 @@ mod tests {
 
     #[test]
     fn invitation_ids_are_22_url_safe_characters() {
-        let id = crate::session::random_token();
-        assert_eq!(InvitationId::parse(&id).unwrap().as_str(), id);
+        let id = InvitationId::generate();
+        assert_eq!(InvitationId::parse(&id).unwrap(), id);
+        assert_ne!(InvitationId::generate(), id);
         assert!(InvitationId::parse("short").is_err());
         assert!(InvitationId::parse("aaaaaaaaaaaaaaaaaaaaa/").is_err());
     }
@@ -140,6 +206,34 @@ mod tests {
         ] {
             assert!(AppId::parse(bad).is_err(), "{bad} accepted");
         }
+    }
+
+    #[test]
+    fn ids_are_stored_as_plain_strings_and_checked_when_read() {
+        // The storage format did not change when the fields became typed: a plain string.
+        let member = serde_json::json!({"app_id": "cli_a1", "open_id": "ou_1", "group_id": "g_1"});
+        #[derive(serde::Deserialize, serde::Serialize)]
+        struct Ids {
+            app_id: AppId,
+            open_id: OpenId,
+            group_id: GroupId,
+        }
+        let ids: Ids = serde_json::from_value(member.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&ids).unwrap(), member);
+        // An id that is not one fails where it is read, with the readable message.
+        let err = serde_json::from_value::<Ids>(
+            serde_json::json!({"app_id": "cli_a1", "open_id": "x<script>", "group_id": "g_1"}),
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(err.contains("not a valid Lark open_id"), "{err}");
+    }
+
+    #[test]
+    fn generated_group_ids_parse() {
+        let id = GroupId::generate();
+        assert_eq!(GroupId::parse(&id).unwrap(), id);
     }
 
     #[test]

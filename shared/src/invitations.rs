@@ -15,7 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::groups;
 use crate::ids::{GroupId, InvitationId};
 pub use crate::session::InvitationToken;
-use crate::session::{random_token, TokenError};
+use crate::session::TokenError;
 use crate::store::{
     retry_on_conflict, settle, Attempt, Group, Invitation, InvitationStatus, JoinedVia, Side,
     StoreError, TenantKind,
@@ -28,7 +28,7 @@ pub const MAX_ACTIVE_PER_GROUP: usize = 20;
 /// An invitation as members see it in the workbench.
 #[derive(Debug, Serialize)]
 pub struct InvitationView {
-    pub id: String,
+    pub id: InvitationId,
     pub url: String,
     pub created_by: String,
     pub created_at: Epoch,
@@ -119,7 +119,11 @@ pub async fn create(
 }
 
 /// A group's links that still admit people at `now`.
-async fn active_links(ctx: &AppContext, group_id: &str, now: Epoch) -> AppResult<Vec<Invitation>> {
+async fn active_links(
+    ctx: &AppContext,
+    group_id: &GroupId,
+    now: Epoch,
+) -> AppResult<Vec<Invitation>> {
     Ok(ctx
         .store
         .invitations(group_id)
@@ -131,7 +135,7 @@ async fn active_links(ctx: &AppContext, group_id: &str, now: Epoch) -> AppResult
 
 fn new_invitation(open: &groups::OpenGroup, actor: &Actor, slot: u32, now: Epoch) -> Invitation {
     Invitation {
-        id: random_token(),
+        id: InvitationId::generate(),
         group_id: open.group.id.clone(),
         app_id: open.group.app_id.clone(),
         created_by: actor.author(),
@@ -156,7 +160,7 @@ pub async fn revoke(
     let open = groups::open(ctx, actor, group_id).await?;
     let inv = ctx
         .store
-        .invitation(&open.group.id, invitation_id.as_str())
+        .invitation(&open.group.id, invitation_id)
         .await?
         .ok_or_else(|| AppError::NotFound("This group has no such invitation link.".into()))?;
     match ctx
@@ -253,7 +257,7 @@ async fn ensure_colleague(ctx: &AppContext, actor: &Actor, link: &ValidLink) -> 
         .ok_or_else(|| AppError::NotFound("This organisation is not registered.".into()))?;
     if actor.side != Side::Colleague
         || org.kind != TenantKind::Customer
-        || actor.app_id.as_str() != link.group.app_id
+        || actor.app_id != link.group.app_id
     {
         return Err(AppError::Forbidden(
             "Invitation links are for colleagues of the organisation. Service team members are added from the staff console."
@@ -268,7 +272,7 @@ pub async fn already_member(ctx: &AppContext, actor: &Actor, link: &ValidLink) -
     ensure_colleague(ctx, actor, link).await?;
     Ok(ctx
         .store
-        .member(&link.group.id, actor.app_id.as_str(), &actor.open_id)
+        .member(&link.group.id, &actor.app_id, &actor.open_id)
         .await?
         .is_some())
 }
@@ -293,7 +297,7 @@ pub async fn accept(ctx: &AppContext, actor: &Actor, link: &ValidLink) -> AppRes
             // Either they joined a moment ago (a double click), or the link ended meanwhile.
             if ctx
                 .store
-                .member(&link.group.id, actor.app_id.as_str(), &actor.open_id)
+                .member(&link.group.id, &actor.app_id, &actor.open_id)
                 .await?
                 .is_some()
             {

@@ -8,7 +8,7 @@ use crate::context::AppContext;
 use crate::domain::checklist::{self, CheckItem, LarkFacts};
 use crate::domain::roles::StaffRole;
 use crate::error::{AppError, AppResult};
-use crate::ids::AppId;
+use crate::ids::{AppId, GroupId, OpenId};
 use crate::lark::{Credentials, LarkError, TenantInfo};
 use crate::store::{
     Group, GroupKind, JoinedVia, Member, Side, Staff, StoreError, Tenant, TenantKind, TenantStatus,
@@ -121,7 +121,7 @@ pub async fn verify(
 }
 
 /// Puts a verification's Lark calls into the organisation's budget for this month.
-async fn count_calls(ctx: &AppContext, app_id: &str, v: &Verification) -> AppResult<()> {
+async fn count_calls(ctx: &AppContext, app_id: &AppId, v: &Verification) -> AppResult<()> {
     let now = ctx.now();
     ctx.store
         .count_lark_calls(
@@ -154,21 +154,21 @@ async fn register(
     by: &str,
 ) -> AppResult<(Tenant, Validated)> {
     let v = validate(reg)?;
-    if ctx.store.tenant(v.app_id.as_str()).await?.is_some() {
+    if ctx.store.tenant(&v.app_id).await?.is_some() {
         return Err(AppError::Conflict(format!(
             "{} is already registered; use Re-check to verify it again.",
             v.app_id
         )));
     }
     let creds = Credentials {
-        app_id: v.app_id.as_str(),
+        app_id: &v.app_id,
         app_secret: &v.app_secret,
     };
     let verification = verify(ctx, creds, &v.org_name).await?;
-    count_calls(ctx, v.app_id.as_str(), &verification).await?;
+    count_calls(ctx, &v.app_id, &verification).await?;
     let now = ctx.now();
     let mut tenant = Tenant {
-        app_id: v.app_id.to_string(),
+        app_id: v.app_id.clone(),
         kind,
         org_name: v.org_name.clone(),
         tenant_key: String::new(),
@@ -206,7 +206,7 @@ fn conflict_if_exists(e: StoreError, app_id: &str) -> AppError {
 /// Registers the provider's own app (bootstrap, from the admin CLI).
 pub async fn register_provider(ctx: &AppContext, reg: &Registration) -> AppResult<Tenant> {
     let (mut tenant, v) = register(ctx, reg, TenantKind::Provider, "admin-cli").await?;
-    if v.app_id.as_str() != ctx.settings.provider_app_id {
+    if v.app_id != ctx.settings.provider_app_id {
         return Err(AppError::BadRequest(format!(
             "This deployment's provider app is {}; PROVIDER_APP_ID must name the app you register.",
             ctx.settings.provider_app_id
@@ -267,7 +267,7 @@ pub async fn register_customer(
     Ok(tenant)
 }
 
-fn staff_with_role(staff: &[Staff], open_id: &str, roles: &[StaffRole]) -> AppResult<String> {
+fn staff_with_role(staff: &[Staff], open_id: &str, roles: &[StaffRole]) -> AppResult<OpenId> {
     staff
         .iter()
         .find(|s| s.open_id == open_id && roles.contains(&s.role))
@@ -280,7 +280,7 @@ fn staff_with_role(staff: &[Staff], open_id: &str, roles: &[StaffRole]) -> AppRe
 }
 
 pub async fn load(ctx: &AppContext, app_id: &AppId) -> AppResult<Tenant> {
-    ctx.store.tenant(app_id.as_str()).await?.ok_or_else(|| {
+    ctx.store.tenant(app_id).await?.ok_or_else(|| {
         AppError::NotFound(format!(
             "No organisation is registered for the Lark app {app_id}."
         ))
@@ -336,7 +336,7 @@ pub async fn activate(ctx: &AppContext, app_id: &AppId, by: &Staff) -> AppResult
     }
     let now = ctx.now();
     let group = Group {
-        id: format!("g_{}", ulid::Ulid::new().to_string().to_lowercase()),
+        id: GroupId::generate(),
         app_id: tenant.app_id.clone(),
         kind: GroupKind::Service,
         name: format!("{} · Enterprise Service", tenant.org_name),
@@ -359,7 +359,7 @@ pub async fn activate(ctx: &AppContext, app_id: &AppId, by: &Staff) -> AppResult
             name: s.name.clone(),
             avatar: s.avatar.clone(),
             role: Some(s.role),
-            added_by: by.open_id.clone(),
+            added_by: by.open_id.to_string(),
             added_at: now,
             via: JoinedVia::Activation,
         })

@@ -9,6 +9,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::clock::Epoch;
+use crate::ids::{AppId, GroupId, InvitationId, OpenId};
 
 pub const SESSION_TTL: i64 = 12 * 3600;
 pub const OAUTH_STATE_TTL: i64 = 10 * 60;
@@ -41,8 +42,8 @@ pub enum TokenError {
 /// Who is signed in, for one Lark app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
-    pub app_id: String,
-    pub open_id: String,
+    pub app_id: AppId,
+    pub open_id: OpenId,
     pub union_id: String,
     pub tenant_key: String,
     pub name: String,
@@ -53,7 +54,7 @@ pub struct Session {
 /// The OAuth `state` parameter: which app, which login attempt, and where to go afterwards.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OAuthState {
-    pub app_id: String,
+    pub app_id: AppId,
     pub nonce: String,
     pub exp: Epoch,
 }
@@ -61,9 +62,9 @@ pub struct OAuthState {
 /// What an invitation link's `token` parameter carries (see `invitations`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationToken {
-    pub app_id: String,
-    pub group_id: String,
-    pub invitation_id: String,
+    pub app_id: AppId,
+    pub group_id: GroupId,
+    pub invitation_id: InvitationId,
     pub exp: Epoch,
 }
 

@@ -188,10 +188,10 @@ pub fn wants_html(req: &Request) -> bool {
 pub async fn actor(ctx: &AppContext, req: &Request) -> AppResult<Actor> {
     let app_id = app_id(req)?;
     let session = require_session(ctx, req, &app_id)?;
-    let staff = if app_id.as_str() == ctx.settings.provider_app_id {
+    let staff = if app_id == ctx.settings.provider_app_id {
         Some(
             ctx.store
-                .staff(app_id.as_str(), &session.open_id)
+                .staff(&app_id, &session.open_id)
                 .await?
                 .ok_or_else(|| {
                     AppError::Forbidden(

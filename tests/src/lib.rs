@@ -87,12 +87,17 @@ impl TestStack {
     }
 
     pub async fn tenant(&self, app_id: &str) -> tamlink::store::Tenant {
-        self.stack.ctx.store.tenant(app_id).await.unwrap().unwrap()
+        let app_id = tamlink::ids::AppId::parse(app_id).unwrap();
+        self.stack.ctx.store.tenant(&app_id).await.unwrap().unwrap()
     }
 
     /// The service group of an active organisation.
     pub async fn service_group(&self, app_id: &str) -> String {
-        self.tenant(app_id).await.service_group_id.unwrap()
+        self.tenant(app_id)
+            .await
+            .service_group_id
+            .unwrap()
+            .to_string()
     }
 
     /// What the bots sent `user` (a sandbox user id) through `app_id`, oldest first.
@@ -649,4 +654,14 @@ pub fn texts(page: &Value) -> Vec<String> {
         .iter()
         .map(|m| m["text"].as_str().unwrap().to_owned())
         .collect()
+}
+
+/// An App ID literal as the library types it.
+pub fn app(raw: &str) -> tamlink::ids::AppId {
+    tamlink::ids::AppId::parse(raw).expect("a valid App ID literal")
+}
+
+/// An open_id as the library types it.
+pub fn open(raw: &str) -> tamlink::ids::OpenId {
+    tamlink::ids::OpenId::parse(raw).expect("a valid open_id")
 }

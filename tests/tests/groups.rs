@@ -356,6 +356,18 @@ async fn member_management_splits_sides_and_follows_the_removal_rules() {
         .remove_member(CUSTOMER_APP_ID, &group, PROVIDER_APP_ID, &tara_id)
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    // Something that is not an open_id is refused where it arrives, and says what it is.
+    let (status, body) = ana
+        .remove_member(CUSTOMER_APP_ID, &group, CUSTOMER_APP_ID, "ben<script>")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("is not a valid Lark open_id"),
+        "{body}"
+    );
 
     // The TAM removes Ben; Ben can no longer read the group, and the chat says what happened.
     let (status, body) = tara

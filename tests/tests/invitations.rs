@@ -26,7 +26,10 @@ async fn invitation_status(t: &TestStack, group: &str, link: &Value) -> Invitati
     t.stack
         .ctx
         .store
-        .invitation(group, link["id"].as_str().unwrap())
+        .invitation(
+            &tamlink::ids::GroupId::parse(group).unwrap(),
+            &tamlink::ids::InvitationId::parse(link["id"].as_str().unwrap()).unwrap(),
+        )
         .await
         .unwrap()
         .unwrap()

@@ -96,11 +96,11 @@ fn notification(t: &TestStack, i: usize, recipient: (&str, &str)) -> Notificatio
         kind: NotificationKind::Mention,
         urgent: false,
         recipient: Recipient {
-            app_id: recipient.0.into(),
-            open_id: recipient.1.into(),
+            app_id: app(recipient.0),
+            open_id: open(recipient.1),
             name: "someone".into(),
         },
-        org_app_id: CUSTOMER_APP_ID.into(),
+        org_app_id: app(CUSTOMER_APP_ID),
         org_name: "Acme Robotics".into(),
         group_id: None,
         group_name: None,
@@ -228,7 +228,7 @@ async fn rate_limits_and_outages_are_ridden_out_and_everyone_gets_exactly_one_dm
         .stack
         .ctx
         .store
-        .calls_this_month(PROVIDER_APP_ID, &month)
+        .calls_this_month(&app(PROVIDER_APP_ID), &month)
         .await
         .unwrap();
     assert_eq!(counted, 3);
@@ -303,7 +303,7 @@ async fn an_unreachable_recipient_is_recorded_for_the_tam_and_not_retried() {
         .stack
         .ctx
         .store
-        .undeliverable(CUSTOMER_APP_ID)
+        .undeliverable(&app(CUSTOMER_APP_ID))
         .await
         .unwrap();
     assert_eq!(
@@ -428,7 +428,7 @@ async fn when_lark_says_the_quota_is_spent_ordinary_notifications_wait_and_pages
         .stack
         .ctx
         .store
-        .usage(PROVIDER_APP_ID, &month)
+        .usage(&app(PROVIDER_APP_ID), &month)
         .await
         .unwrap();
     assert!(usage.exhausted);
@@ -495,7 +495,7 @@ async fn a_digest_that_fails_to_send_keeps_everything_and_goes_out_on_retry() {
         .stack
         .ctx
         .store
-        .calls_this_month(PROVIDER_APP_ID, &month)
+        .calls_this_month(&app(PROVIDER_APP_ID), &month)
         .await
         .unwrap();
     assert_eq!(counted, 2, "the failed attempts were not counted");

@@ -51,7 +51,7 @@ async fn tam_registers_a_correctly_configured_customer_and_activates_it() {
         .stack
         .ctx
         .store
-        .tenant(CUSTOMER_APP_ID)
+        .tenant(&app(CUSTOMER_APP_ID))
         .await
         .unwrap()
         .unwrap();
@@ -62,7 +62,13 @@ async fn tam_registers_a_correctly_configured_customer_and_activates_it() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "active");
     let group = body["service_group_id"].as_str().unwrap();
-    let members = t.stack.ctx.store.members(group).await.unwrap();
+    let members = t
+        .stack
+        .ctx
+        .store
+        .members(&tamlink::ids::GroupId::parse(group).unwrap())
+        .await
+        .unwrap();
     let mut names: Vec<_> = members.iter().map(|m| m.name.as_str()).collect();
     names.sort();
     assert_eq!(
@@ -96,7 +102,7 @@ async fn registration_and_recheck_calls_count_in_the_organisations_budget_as_lar
     let (status, body) = b.check_customer(CUSTOMER_APP_ID).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
-    let tenant_key = t.tenant(CUSTOMER_APP_ID).await.tenant_key;
+    let tenant_key = t.tenant(&app(CUSTOMER_APP_ID)).await.tenant_key;
     let usage = t.sandbox_get("/_sandbox/usage").await;
     let month = usage["month"].as_str().unwrap().to_owned();
     let lark_counted: i64 = usage["usage"]
@@ -111,7 +117,7 @@ async fn registration_and_recheck_calls_count_in_the_organisations_budget_as_lar
         .stack
         .ctx
         .store
-        .calls_this_month(CUSTOMER_APP_ID, &month)
+        .calls_this_month(&app(CUSTOMER_APP_ID), &month)
         .await
         .unwrap();
     assert_eq!(ours, lark_counted, "tamlink's count matches Lark's");
@@ -139,7 +145,7 @@ async fn wrong_secret_is_refused_clearly_and_nothing_is_stored() {
         .stack
         .ctx
         .store
-        .tenant(CUSTOMER_APP_ID)
+        .tenant(&app(CUSTOMER_APP_ID))
         .await
         .unwrap()
         .is_none());

@@ -123,7 +123,13 @@ async fn twenty_concurrent_creations_get_twenty_numbers_and_a_fair_split() {
     assert_eq!(per_engineer("Eli Novak"), 10);
     assert_eq!(per_engineer("Erin Park"), 10);
     // The loads the store keeps agree with the tickets.
-    let staff = t.stack.ctx.store.all_staff(PROVIDER_APP_ID).await.unwrap();
+    let staff = t
+        .stack
+        .ctx
+        .store
+        .all_staff(&app(PROVIDER_APP_ID))
+        .await
+        .unwrap();
     for s in staff
         .iter()
         .filter(|s| s.name == "Eli Novak" || s.name == "Erin Park")
@@ -136,12 +142,19 @@ async fn twenty_concurrent_creations_get_twenty_numbers_and_a_fair_split() {
 #[tokio::test]
 async fn with_nobody_on_duty_the_tam_holds_the_ticket_and_it_says_so() {
     let t = TestStack::demo().await;
-    for mut s in t.stack.ctx.store.all_staff(PROVIDER_APP_ID).await.unwrap() {
+    for mut s in t
+        .stack
+        .ctx
+        .store
+        .all_staff(&app(PROVIDER_APP_ID))
+        .await
+        .unwrap()
+    {
         s.on_duty = false;
         t.stack
             .ctx
             .store
-            .save_staff(PROVIDER_APP_ID, &s)
+            .save_staff(&app(PROVIDER_APP_ID), &s)
             .await
             .unwrap();
     }
@@ -231,7 +244,13 @@ async fn the_lifecycle_follows_the_table_and_every_move_is_recorded() {
     );
     let (status, _) = engineer.move_ticket(PROVIDER_APP_ID, &id, "resolved").await;
     assert_eq!(status, StatusCode::OK);
-    let staff = t.stack.ctx.store.all_staff(PROVIDER_APP_ID).await.unwrap();
+    let staff = t
+        .stack
+        .ctx
+        .store
+        .all_staff(&app(PROVIDER_APP_ID))
+        .await
+        .unwrap();
     let load = staff
         .iter()
         .find(|s| s.name == opened["assignee"])

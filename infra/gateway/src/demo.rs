@@ -4,6 +4,7 @@
 use serde_json::Value;
 use tamlink::config::SecretString;
 use tamlink::domain::roles::StaffRole;
+use tamlink::ids::OpenId;
 use tamlink::orgs::{self, Registration};
 use tamlink::store::Staff;
 
@@ -63,7 +64,8 @@ pub async fn seed_provider(stack: &LocalStack) -> Result<Vec<Staff>, String> {
     let mut staff = Vec::new();
     for (user, name, role) in STAFF {
         let s = Staff {
-            open_id: open_id(stack, PROVIDER_APP_ID, user).await?,
+            open_id: OpenId::parse(&open_id(stack, PROVIDER_APP_ID, user).await?)
+                .map_err(|e| e.to_string())?,
             name: name.into(),
             avatar: format!("{}/_sandbox/avatar/{user}.svg", stack.sandbox_url),
             role,
@@ -72,7 +74,7 @@ pub async fn seed_provider(stack: &LocalStack) -> Result<Vec<Staff>, String> {
             open_tickets: 0,
         };
         ctx.store
-            .save_staff(PROVIDER_APP_ID, &s)
+            .save_staff(&ctx.settings.provider_app_id, &s)
             .await
             .map_err(|e| e.to_string())?;
         staff.push(s);

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use tamlink::clock::Clock;
 use tamlink::config::Settings;
 use tamlink::context::{aws_sdk_config, AppContext};
+use tamlink::ids::AppId;
 use tamlink::stack::{self, LocalResources};
 use tokio::process::{Child, Command};
 
@@ -246,7 +247,7 @@ impl LocalStack {
             aws_endpoint_url: Some(moto_url.clone()),
             aws_region: "us-east-1".into(),
             signing_key_secret: None,
-            provider_app_id: PROVIDER_APP_ID.into(),
+            provider_app_id: AppId::parse(PROVIDER_APP_ID).expect("the sandbox's provider App ID"),
             retry_base_seconds: opts.retry_base_seconds,
             oncall_secret: None,
         };
@@ -334,7 +335,7 @@ impl LocalStack {
             ("KMS_KEY_ID", s.kms_key_id.clone()),
             ("AWS_ENDPOINT_URL", self.moto_url.clone()),
             ("AWS_REGION", s.aws_region.clone()),
-            ("PROVIDER_APP_ID", s.provider_app_id.clone()),
+            ("PROVIDER_APP_ID", s.provider_app_id.to_string()),
             (
                 "SIGNING_KEY_SECRET_ARN",
                 s.signing_key_secret.clone().unwrap_or_default(),

@@ -3,6 +3,7 @@
 
 use crate::domain::model::{Member, Mention, Side};
 use crate::error::AppError;
+use crate::ids::{AppId, OpenId};
 
 /// Longest message, in characters (Lark's own text messages allow far more, but a support chat
 /// message longer than this belongs in a ticket description or an attachment).
@@ -15,8 +16,8 @@ pub const EXCERPT_CHARS: usize = 140;
 /// A mention as the composer sends it: the member's app and open_id.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct MentionRef {
-    pub app_id: String,
-    pub open_id: String,
+    pub app_id: AppId,
+    pub open_id: OpenId,
 }
 
 /// Checks a message as typed. It is stored exactly as typed (not trimmed, not rewritten).
@@ -48,7 +49,7 @@ pub fn validate_text(text: &str) -> Result<(), AppError> {
 pub fn resolve_mentions(
     requested: &[MentionRef],
     members: &[Member],
-    author: (&str, &str),
+    author: (&AppId, &OpenId),
 ) -> Result<Vec<Mention>, AppError> {
     if requested.len() > MAX_MENTIONS {
         return Err(AppError::Unprocessable(format!(
@@ -66,7 +67,7 @@ pub fn resolve_mentions(
                         .into(),
                 )
             })?;
-        let is_author = (member.app_id.as_str(), member.open_id.as_str()) == author;
+        let is_author = (&member.app_id, &member.open_id) == author;
         let seen = out
             .iter()
             .any(|m| m.app_id == member.app_id && m.open_id == member.open_id);
@@ -94,8 +95,8 @@ pub fn excerpt(text: &str) -> String {
 /// Who is asking to remove a member.
 #[derive(Debug, Clone, Copy)]
 pub struct Remover<'a> {
-    pub app_id: &'a str,
-    pub open_id: &'a str,
+    pub app_id: &'a AppId,
+    pub open_id: &'a OpenId,
     pub side: Side,
     /// A TAM, manager or admin who serves the group's organisation.
     pub manages_org: bool,
@@ -114,8 +115,8 @@ pub fn may_remove(by: Remover<'_>, target: &Member) -> Result<(), AppError> {
                 .into(),
         ));
     }
-    let is_self = target.app_id == by.app_id && target.open_id == by.open_id;
-    let added_them = by.side == Side::Colleague && target.added_by == by.open_id;
+    let is_self = &target.app_id == by.app_id && &target.open_id == by.open_id;
+    let added_them = by.side == Side::Colleague && target.added_by == by.open_id.as_str();
     if is_self || added_them || (by.side == Side::Service && by.manages_org) {
         Ok(())
     } else {
@@ -178,15 +179,22 @@ mod tests {
             member("cli_p", "ou_tara", Side::Service, "ou_tara"),
         ];
         let got = resolve_mentions(
-            &[mention("cli_p", "ou_tara"), mention("cli_c", "ou_ana")],
+            &[
+                mention("cli_p", "ou_tara"),
+                mention(&AppId::from("cli_c"), &OpenId::from("ou_ana")),
+            ],
             &members,
-            ("cli_c", "ou_ben"),
+            (&AppId::from("cli_c"), &OpenId::from("ou_ben")),
         )
         .unwrap();
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].name, "Name of ou_tara");
 
-        let stranger = resolve_mentions(&[mention("cli_c", "ou_x")], &members, ("cli_c", "ou_ana"));
+        let stranger = resolve_mentions(
+            &[mention("cli_c", "ou_x")],
+            &members,
+            (&AppId::from("cli_c"), &OpenId::from("ou_ana")),
+        );
         assert_eq!(
             stranger.unwrap_err().status(),
             http::StatusCode::UNPROCESSABLE_ENTITY
@@ -195,7 +203,7 @@ mod tests {
         assert!(resolve_mentions(
             &[mention("cli_c", "ou_tara")],
             &members,
-            ("cli_c", "ou_ana")
+            (&AppId::from("cli_c"), &OpenId::from("ou_ana"))
         )
         .is_err());
     }
@@ -208,18 +216,24 @@ mod tests {
         ];
         let got = resolve_mentions(
             &[
-                mention("cli_c", "ou_ben"),
-                mention("cli_c", "ou_ben"),
-                mention("cli_c", "ou_ana"),
+                mention(&AppId::from("cli_c"), &OpenId::from("ou_ben")),
+                mention(&AppId::from("cli_c"), &OpenId::from("ou_ben")),
+                mention(&AppId::from("cli_c"), &OpenId::from("ou_ana")),
             ],
             &members,
-            ("cli_c", "ou_ana"),
+            (&AppId::from("cli_c"), &OpenId::from("ou_ana")),
         )
         .unwrap();
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].open_id, "ou_ben");
-        let too_many = vec![mention("cli_c", "ou_ben"); MAX_MENTIONS + 1];
-        assert!(resolve_mentions(&too_many, &members, ("cli_c", "ou_ana")).is_err());
+        let too_many =
+            vec![mention(&AppId::from("cli_c"), &OpenId::from("ou_ben")); MAX_MENTIONS + 1];
+        assert!(resolve_mentions(
+            &too_many,
+            &members,
+            (&AppId::from("cli_c"), &OpenId::from("ou_ana"))
+        )
+        .is_err());
     }
 
     #[test]
@@ -237,21 +251,26 @@ mod tests {
         let ben = member("cli_c", "ou_ben", Side::Colleague, "ou_ana");
         let cara = member("cli_c", "ou_cara", Side::Colleague, "ou_cara");
         let eli = member("cli_p", "ou_eli", Side::Service, "ou_tara");
-        let as_colleague = |open_id| Remover {
-            app_id: "cli_c",
-            open_id,
+        let (cli_c, cli_p) = (AppId::from("cli_c"), AppId::from("cli_p"));
+        let ids: Vec<OpenId> = ["ou_ana", "ou_ben", "ou_cara", "ou_tara", "ou_eli"]
+            .map(OpenId::from)
+            .to_vec();
+        let id = |s: &str| ids.iter().find(|i| **i == s).unwrap();
+        let as_colleague = |open_id: &str| Remover {
+            app_id: &cli_c,
+            open_id: id(open_id),
             side: Side::Colleague,
             manages_org: false,
         };
         let tam = Remover {
-            app_id: "cli_p",
-            open_id: "ou_tara",
+            app_id: &cli_p,
+            open_id: id("ou_tara"),
             side: Side::Service,
             manages_org: true,
         };
         let engineer = Remover {
             manages_org: false,
-            open_id: "ou_eli",
+            open_id: id("ou_eli"),
             ..tam
         };
         assert!(

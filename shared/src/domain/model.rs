@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock::Epoch;
 use crate::domain::checklist::CheckItem;
 use crate::domain::roles::StaffRole;
+use crate::ids::{AppId, GroupId, InvitationId, OpenId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -25,7 +26,7 @@ pub enum TenantStatus {
 /// A Lark app registered with tamlink, and the organisation behind it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tenant {
-    pub app_id: String,
+    pub app_id: AppId,
     pub kind: TenantKind,
     pub org_name: String,
     pub tenant_key: String,
@@ -36,16 +37,16 @@ pub struct Tenant {
     pub secret_sealed: String,
     pub status: TenantStatus,
     /// The TAM's open_id in the provider app.
-    pub tam: Option<String>,
+    pub tam: Option<OpenId>,
     /// Support engineers of the customer's plan (open_ids in the provider app).
     #[serde(default)]
-    pub engineers: Vec<String>,
+    pub engineers: Vec<OpenId>,
     #[serde(default)]
     pub checklist: Vec<CheckItem>,
     pub checked_at: Epoch,
     pub created_at: Epoch,
     pub created_by: String,
-    pub service_group_id: Option<String>,
+    pub service_group_id: Option<GroupId>,
     /// Colleagues who sign in join the service group (off: invitation only).
     pub auto_join: bool,
     /// The organisation's Lark plan and tamlink's share of its monthly API calls.
@@ -59,12 +60,12 @@ pub struct Tenant {
     pub ticket_seq: u64,
     /// The engineer who got the last ticket, so ties go in turn.
     #[serde(default)]
-    pub last_assigned: Option<String>,
+    pub last_assigned: Option<OpenId>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Staff {
-    pub open_id: String,
+    pub open_id: OpenId,
     pub name: String,
     pub avatar: String,
     pub role: StaffRole,
@@ -78,8 +79,8 @@ pub struct Staff {
 /// A person of a customer organisation who has signed in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Person {
-    pub app_id: String,
-    pub open_id: String,
+    pub app_id: AppId,
+    pub open_id: OpenId,
     pub union_id: String,
     pub name: String,
     pub avatar: String,
@@ -100,9 +101,9 @@ pub enum GroupKind {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Group {
-    pub id: String,
+    pub id: GroupId,
     /// The customer app whose organisation the group belongs to.
-    pub app_id: String,
+    pub app_id: AppId,
     pub kind: GroupKind,
     pub name: String,
     pub created_at: Epoch,
@@ -135,11 +136,11 @@ pub enum JoinedVia {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Member {
-    pub group_id: String,
+    pub group_id: GroupId,
     pub side: Side,
     /// The app the member signs in through (customer app for colleagues, provider app for staff).
-    pub app_id: String,
-    pub open_id: String,
+    pub app_id: AppId,
+    pub open_id: OpenId,
     pub name: String,
     pub avatar: String,
     pub role: Option<StaffRole>,
@@ -151,8 +152,8 @@ pub struct Member {
 /// Who did something, as shown beside it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Author {
-    pub app_id: String,
-    pub open_id: String,
+    pub app_id: AppId,
+    pub open_id: OpenId,
     pub name: String,
     pub avatar: String,
     pub side: Side,
@@ -161,8 +162,8 @@ pub struct Author {
 /// A person a message mentions: always a member of the message's group when it was posted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {
-    pub app_id: String,
-    pub open_id: String,
+    pub app_id: AppId,
+    pub open_id: OpenId,
     pub name: String,
 }
 
@@ -178,7 +179,7 @@ pub enum MessageKind {
 /// One message of a group's chat. `seq` orders the chat: 1, 2, 3... per group, no reordering.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Message {
-    pub group_id: String,
+    pub group_id: GroupId,
     pub seq: u64,
     pub id: String,
     pub kind: MessageKind,
@@ -202,9 +203,9 @@ impl Message {
     /// line is built here: `next_system_line` for the line after a group's last one (written in
     /// the same conditional transaction as the change it reports), `seq: 0` when the store
     /// numbers it (`Store::append_message`).
-    pub fn system_line(group_id: &str, seq: u64, text: String, now: Epoch) -> Self {
+    pub fn system_line(group_id: &GroupId, seq: u64, text: String, now: Epoch) -> Self {
         Self {
-            group_id: group_id.to_owned(),
+            group_id: group_id.clone(),
             seq,
             id: Self::new_id(),
             kind: MessageKind::System,
@@ -233,10 +234,10 @@ pub enum InvitationStatus {
 /// An Add People link to one group, valid 24 hours.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Invitation {
-    pub id: String,
-    pub group_id: String,
+    pub id: InvitationId,
+    pub group_id: GroupId,
     /// The customer app whose colleagues may join with it.
-    pub app_id: String,
+    pub app_id: AppId,
     pub created_by: Author,
     pub created_at: Epoch,
     pub expires_at: Epoch,
@@ -264,7 +265,7 @@ pub struct TicketChange {
 /// A support ticket of an organisation, with its own ticket group.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ticket {
-    pub app_id: String,
+    pub app_id: AppId,
     pub number: u64,
     pub title: String,
     pub description: String,
@@ -276,12 +277,12 @@ pub struct Ticket {
     pub created_at: Epoch,
     pub updated_at: Epoch,
     /// The staff member working it (open_id in the provider app) and their name.
-    pub assignee: Option<String>,
+    pub assignee: Option<OpenId>,
     pub assignee_name: Option<String>,
     /// Nobody was on duty, so the TAM holds it.
     #[serde(default)]
     pub assigned_to_tam: bool,
-    pub group_id: String,
+    pub group_id: GroupId,
     /// The first reply from the service team is due by then.
     pub first_response_due: Epoch,
     pub first_response_at: Option<Epoch>,
@@ -315,7 +316,7 @@ pub struct Emergency {
 /// `REPAGE#` index while the ticket sits in the SLA index).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PageSchedule {
-    pub app_id: String,
+    pub app_id: AppId,
     pub number: u64,
     pub pages: u32,
     pub next_page_at: Epoch,
@@ -325,7 +326,7 @@ pub struct PageSchedule {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoginAttempt {
     pub nonce: String,
-    pub app_id: String,
+    pub app_id: AppId,
     pub return_to: String,
     pub expires_at: Epoch,
 }

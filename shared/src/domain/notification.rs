@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Epoch;
+use crate::ids::{AppId, GroupId, OpenId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -36,8 +37,8 @@ pub struct OnCallPost {
 /// Who gets the DM: colleagues through their org's app, staff through the provider app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recipient {
-    pub app_id: String,
-    pub open_id: String,
+    pub app_id: AppId,
+    pub open_id: OpenId,
     pub name: String,
 }
 
@@ -50,9 +51,9 @@ pub struct Notification {
     pub urgent: bool,
     pub recipient: Recipient,
     /// The customer organisation the event belongs to (its app id) and its name.
-    pub org_app_id: String,
+    pub org_app_id: AppId,
     pub org_name: String,
-    pub group_id: Option<String>,
+    pub group_id: Option<GroupId>,
     pub group_name: Option<String>,
     /// Who caused it, by name.
     pub actor: Option<String>,

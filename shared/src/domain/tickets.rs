@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Epoch;
+use crate::ids::OpenId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -243,7 +244,7 @@ pub fn next_reminder_at(last: Option<Epoch>, now: Epoch) -> Epoch {
 /// An engineer who could take a ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
-    pub open_id: String,
+    pub open_id: OpenId,
     pub on_duty: bool,
     /// Open tickets assigned to them now (all organisations).
     pub load: u32,
@@ -251,12 +252,15 @@ pub struct Candidate {
 
 /// Fair assignment: among on-duty candidates, the fewest open tickets; ties go in turn (the first
 /// after `last` in a fixed order). `None`: nobody is on duty.
-pub fn pick_engineer<'a>(candidates: &'a [Candidate], last: Option<&str>) -> Option<&'a Candidate> {
+pub fn pick_engineer<'a>(
+    candidates: &'a [Candidate],
+    last: Option<&OpenId>,
+) -> Option<&'a Candidate> {
     let mut on_duty: Vec<&Candidate> = candidates.iter().filter(|c| c.on_duty).collect();
     on_duty.sort_by(|a, b| a.open_id.cmp(&b.open_id));
     let least = on_duty.iter().map(|c| c.load).min()?;
     let tied: Vec<&Candidate> = on_duty.into_iter().filter(|c| c.load == least).collect();
-    let after_last = last.and_then(|l| tied.iter().position(|c| c.open_id.as_str() > l));
+    let after_last = last.and_then(|l| tied.iter().position(|c| c.open_id > *l));
     Some(match (last, after_last) {
         (Some(_), Some(i)) => tied[i],
         _ => tied[0],
@@ -327,15 +331,32 @@ mod tests {
     fn ties_go_in_turn() {
         let team = [c("ou_b", true, 2), c("ou_a", true, 2), c("ou_c", true, 2)];
         assert_eq!(pick_engineer(&team, None).unwrap().open_id, "ou_a");
-        assert_eq!(pick_engineer(&team, Some("ou_a")).unwrap().open_id, "ou_b");
-        assert_eq!(pick_engineer(&team, Some("ou_b")).unwrap().open_id, "ou_c");
         assert_eq!(
-            pick_engineer(&team, Some("ou_c")).unwrap().open_id,
+            pick_engineer(&team, Some(&OpenId::from("ou_a")))
+                .unwrap()
+                .open_id,
+            "ou_b"
+        );
+        assert_eq!(
+            pick_engineer(&team, Some(&OpenId::from("ou_b")))
+                .unwrap()
+                .open_id,
+            "ou_c"
+        );
+        assert_eq!(
+            pick_engineer(&team, Some(&OpenId::from("ou_c")))
+                .unwrap()
+                .open_id,
             "ou_a",
             "wraps around"
         );
         // The last one may no longer be a candidate.
-        assert_eq!(pick_engineer(&team, Some("ou_bb")).unwrap().open_id, "ou_c");
+        assert_eq!(
+            pick_engineer(&team, Some(&OpenId::from("ou_bb")))
+                .unwrap()
+                .open_id,
+            "ou_c"
+        );
     }
 
     #[test]

@@ -21,13 +21,13 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let expires_at = ctx.now() + OAUTH_STATE_TTL;
     let attempt = LoginAttempt {
         nonce: random_token(),
-        app_id: app_id.to_string(),
+        app_id: app_id.clone(),
         return_to,
         expires_at,
     };
     ctx.store.create_login(&attempt).await?;
     let state = ctx.signer()?.sign_state(&OAuthState {
-        app_id: app_id.to_string(),
+        app_id: app_id.clone(),
         nonce: attempt.nonce.clone(),
         exp: expires_at,
     });

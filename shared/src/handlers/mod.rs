@@ -51,7 +51,7 @@ pub(crate) async fn require_staff(
     req: &Request,
 ) -> AppResult<(AppId, Session, Staff)> {
     let app_id = crate::web::app_id(req)?;
-    if app_id.as_str() != ctx.settings.provider_app_id {
+    if app_id != ctx.settings.provider_app_id {
         return Err(AppError::NotFound(
             "This action belongs to the staff console.".into(),
         ));
@@ -59,7 +59,7 @@ pub(crate) async fn require_staff(
     let session = crate::web::require_session(ctx, req, &app_id)?;
     let staff = ctx
         .store
-        .staff(app_id.as_str(), &session.open_id)
+        .staff(&app_id, &session.open_id)
         .await?
         .ok_or_else(|| {
             AppError::Forbidden("You are not registered as staff of this deployment.".into())

@@ -53,7 +53,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         TenantKind::Customer => welcome_colleague(ctx, &tenant, &user).await?,
     }
     let session = Session {
-        app_id: app_id.to_string(),
+        app_id: app_id.clone(),
         open_id: user.open_id,
         union_id: user.union_id,
         tenant_key: user.tenant_key,
@@ -103,7 +103,7 @@ async fn consume_attempt(
         .store
         .take_login(&state.nonce)
         .await?
-        .filter(|a| a.app_id == app_id.as_str() && a.expires_at > ctx.now())
+        .filter(|a| &a.app_id == app_id && a.expires_at > ctx.now())
         .ok_or_else(|| {
             start_again(
                 app_id,
@@ -131,18 +131,13 @@ async fn identify(ctx: &AppContext, tenant: &Tenant, code: &str) -> AppResult<Us
 }
 
 async fn ensure_staff(ctx: &AppContext, app_id: &AppId, user: &UserInfo) -> AppResult<()> {
-    let staff = ctx.store.staff(app_id.as_str(), &user.open_id).await?.ok_or_else(|| {
+    let staff = ctx.store.staff(app_id, &user.open_id).await?.ok_or_else(|| {
         AppError::Forbidden("You are not registered as staff of this deployment. Ask an administrator to add you.".into())
     })?;
     if staff.name != user.name || staff.avatar != user.avatar_url {
         // Only the profile: a whole-item write could undo a concurrent change of their load.
         ctx.store
-            .update_staff_profile(
-                app_id.as_str(),
-                &staff.open_id,
-                &user.name,
-                &user.avatar_url,
-            )
+            .update_staff_profile(app_id, &staff.open_id, &user.name, &user.avatar_url)
             .await?;
     }
     Ok(())
@@ -163,19 +158,19 @@ async fn welcome_colleague(ctx: &AppContext, tenant: &Tenant, user: &UserInfo) -
         last_seen: now,
         auto_joined: known.as_ref().is_some_and(|p| p.auto_joined),
     };
-    let join = tenant.service_group_id.as_deref().filter(|_| {
+    let join = tenant.service_group_id.as_ref().filter(|_| {
         tenant.status == TenantStatus::Active && tenant.auto_join && !person.auto_joined
     });
     if let Some(group_id) = join {
         let member = Member {
-            group_id: group_id.to_owned(),
+            group_id: group_id.clone(),
             side: Side::Colleague,
             app_id: tenant.app_id.clone(),
             open_id: user.open_id.clone(),
             name: user.name.clone(),
             avatar: user.avatar_url.clone(),
             role: None,
-            added_by: user.open_id.clone(),
+            added_by: user.open_id.to_string(),
             added_at: now,
             via: JoinedVia::SignIn,
         };

@@ -18,7 +18,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let input: DutyInput = web::json_body(&req)?;
     let (app_id, _, staff) = super::require_staff(ctx, &req).await?;
     ctx.store
-        .set_on_duty(app_id.as_str(), &staff.open_id, input.on_duty)
+        .set_on_duty(&app_id, &staff.open_id, input.on_duty)
         .await?;
     tracing::info!(staff = %staff.open_id, on_duty = input.on_duty, "duty switched");
     Ok(web::json(

@@ -12,6 +12,7 @@ use crate::context::AppContext;
 use crate::domain::checklist::all_blocking_passed;
 use crate::error::{AppError, AppResult};
 use crate::groups;
+use crate::ids::GroupId;
 use crate::pages::TenantView;
 use crate::session::Session;
 use crate::store::{Group, Side, Staff, Tenant, TenantKind};
@@ -107,16 +108,16 @@ async fn selected_group(
     ctx: &AppContext,
     actor: &Actor,
     requested: Option<String>,
-    fallback: Option<&str>,
+    fallback: Option<&GroupId>,
 ) -> AppResult<Option<Group>> {
     if let Some(id) = requested {
-        let id = crate::ids::GroupId::parse(&id)?;
+        let id = GroupId::parse(&id)?;
         return Ok(Some(groups::open(ctx, actor, &id).await?.group));
     }
     let Some(id) = fallback else {
         return Ok(None);
     };
-    match groups::open(ctx, actor, &crate::ids::GroupId::parse(id)?).await {
+    match groups::open(ctx, actor, id).await {
         Ok(open) => Ok(Some(open.group)),
         Err(AppError::NotFound(_)) => Ok(None),
         Err(e) => Err(e),
@@ -130,11 +131,11 @@ async fn customer_workbench(
     actor: &Actor,
     requested: Option<String>,
 ) -> AppResult<String> {
-    let group = selected_group(ctx, actor, requested, tenant.service_group_id.as_deref()).await?;
+    let group = selected_group(ctx, actor, requested, tenant.service_group_id.as_ref()).await?;
     let shown = group
         .as_ref()
-        .map(|g| g.id.as_str())
-        .or(tenant.service_group_id.as_deref());
+        .map(|g| &g.id)
+        .or(tenant.service_group_id.as_ref());
     let members = match shown {
         Some(id) => ctx.store.members(id).await?,
         None => Vec::new(),

@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 
 use crate::clock::{Clock, Epoch};
 use crate::config::SecretString;
+use crate::ids::AppId;
 
 /// Lark re-issues the same tenant token while ≥ 30 minutes remain; refreshing below that gets a
 /// fresh one, so cached tokens are used until then.
@@ -41,7 +42,7 @@ impl LarkError {
 /// An app's credentials for one call. The secret is only ever sent to Lark.
 #[derive(Clone, Copy)]
 pub struct Credentials<'a> {
-    pub app_id: &'a str,
+    pub app_id: &'a AppId,
     pub app_secret: &'a str,
 }
 
@@ -66,7 +67,7 @@ pub struct LarkClient {
     base: String,
     accounts: String,
     clock: Arc<dyn Clock>,
-    tokens: Arc<Mutex<HashMap<String, CachedToken>>>,
+    tokens: Arc<Mutex<HashMap<AppId, CachedToken>>>,
 }
 
 impl LarkClient {
@@ -126,16 +127,16 @@ impl LarkClient {
         self.tokens
             .lock()
             .expect("token cache")
-            .insert(creds.app_id.to_owned(), cached.clone());
+            .insert(creds.app_id.clone(), cached.clone());
         Ok(cached.token)
     }
 
-    pub fn forget_token(&self, app_id: &str) {
+    pub fn forget_token(&self, app_id: &AppId) {
         self.tokens.lock().expect("token cache").remove(app_id);
     }
 
     /// The in-process token of an app while it has ≥ 30 minutes left.
-    pub fn cached_token(&self, app_id: &str) -> Option<(SecretString, Epoch)> {
+    pub fn cached_token(&self, app_id: &AppId) -> Option<(SecretString, Epoch)> {
         let now = self.clock.now();
         self.tokens
             .lock()
@@ -146,12 +147,12 @@ impl LarkClient {
     }
 
     /// Adopts a token another invocation fetched (kept in DynamoDB), if it is fresh enough.
-    pub fn adopt_token(&self, app_id: &str, token: &SecretString, expires_at: Epoch) -> bool {
+    pub fn adopt_token(&self, app_id: &AppId, token: &SecretString, expires_at: Epoch) -> bool {
         if expires_at - self.clock.now() < REFRESH_BELOW {
             return false;
         }
         self.tokens.lock().expect("token cache").insert(
-            app_id.to_owned(),
+            app_id.clone(),
             CachedToken {
                 token: token.to_owned(),
                 expires_at,
@@ -534,7 +535,7 @@ mod tests {
     #[test]
     fn tokens_and_credentials_never_print_their_values() {
         let creds = Credentials {
-            app_id: "cli_a",
+            app_id: &AppId::from("cli_a"),
             app_secret: "app-secret-value",
         };
         assert!(!format!("{creds:?}").contains("app-secret-value"));

@@ -24,7 +24,7 @@ pub struct UserInfo {
     pub name: String,
     #[serde(default)]
     pub avatar_url: String,
-    pub open_id: String,
+    pub open_id: crate::ids::OpenId,
     #[serde(default)]
     pub union_id: String,
     pub tenant_key: String,

@@ -44,7 +44,7 @@ pub(super) async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Hand
     let failure = match send(ctx, &d, &uuid).await {
         Ok(sent) => {
             tracing::info!(
-                app_id = d.person.app_id,
+                app_id = %d.person.app_id,
                 items = d.notifications.len(),
                 message_id = %sent.message_id,
                 "DM sent"
@@ -62,7 +62,7 @@ pub(super) async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Hand
     let urgent = d.notifications.iter().any(|n| n.urgent);
     match failure {
         Failure::Undeliverable { code, reason } => {
-            tracing::warn!(app_id = d.person.app_id, ?code, %reason, "recipient undeliverable");
+            tracing::warn!(app_id = %d.person.app_id, ?code, %reason, "recipient undeliverable");
             for n in d.notifications {
                 ctx.store
                     .record_undeliverable(n, code, &reason, now)

@@ -118,7 +118,7 @@ pub(super) async fn send_digest(
     .await
 }
 
-pub(crate) async fn queue_flushes(ctx: &AppContext, people: &[(String, String)]) -> AppResult<()> {
+pub(crate) async fn queue_flushes(ctx: &AppContext, people: &[(AppId, OpenId)]) -> AppResult<()> {
     let bodies: Vec<String> = people
         .iter()
         .map(|(app_id, open_id)| {

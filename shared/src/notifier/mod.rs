@@ -35,7 +35,7 @@ use crate::clock::Epoch;
 use crate::config::SecretString;
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
-use crate::ids::AppId;
+use crate::ids::{AppId, OpenId};
 use crate::lark::SendFailure as Failure;
 use crate::lark::{Credentials, LarkError, SentMessage};
 use crate::notify::Notification;
@@ -64,8 +64,8 @@ const RESEND_WITHIN: Epoch = 50 * 60;
 /// "Send this person the digest of what waited for them."
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Flush {
-    pub app_id: String,
-    pub open_id: String,
+    pub app_id: AppId,
+    pub open_id: OpenId,
 }
 
 /// A queue message: a notification from a producer, or a flush from the digest sweep.

@@ -70,11 +70,7 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
             Ok(()) => {
                 if window.until <= now && hold.is_none() {
                     // The window is over and a digest is already due: send it now.
-                    queue_flushes(
-                        ctx,
-                        &[(person.app_id.to_owned(), person.open_id.to_owned())],
-                    )
-                    .await?;
+                    queue_flushes(ctx, &[(person.app_id.clone(), person.open_id.clone())]).await?;
                 }
                 Ok(Attempt::Written(Handled::Done))
             }

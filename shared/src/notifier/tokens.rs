@@ -6,7 +6,7 @@ use super::*;
 /// one from Lark (stored for everyone).
 pub(super) async fn token_for(
     ctx: &AppContext,
-    app_id: &str,
+    app_id: &AppId,
     stored: Option<&StoredToken>,
 ) -> AppResult<SecretString> {
     if let Some((token, _)) = ctx.lark.cached_token(app_id) {
@@ -20,8 +20,8 @@ pub(super) async fn token_for(
     fresh_token(ctx, app_id).await
 }
 
-pub(super) async fn fresh_token(ctx: &AppContext, app_id: &str) -> AppResult<SecretString> {
-    let tenant = crate::orgs::load(ctx, &AppId::parse(app_id)?).await?;
+pub(super) async fn fresh_token(ctx: &AppContext, app_id: &AppId) -> AppResult<SecretString> {
+    let tenant = crate::orgs::load(ctx, app_id).await?;
     let secret = crate::orgs::app_secret(ctx, &tenant).await?;
     let (token, expires_at) = ctx
         .lark

@@ -8,6 +8,7 @@ use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
 
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
+use crate::ids::{AppId, GroupId};
 
 /// The nouns (what a notification is) live in `domain::notification`.
 pub use crate::domain::notification::*;
@@ -25,7 +26,7 @@ pub async fn enqueue_oncall(ctx: &AppContext, post: &OnCallPost) -> AppResult<()
 }
 
 /// The workbench page of a group, as seen through `app_id` (the recipient's app).
-pub fn group_link(base_url: &str, app_id: &str, group_id: &str) -> String {
+pub fn group_link(base_url: &str, app_id: &AppId, group_id: &GroupId) -> String {
     format!("{base_url}/lark/{app_id}/workbench?group={group_id}")
 }
 

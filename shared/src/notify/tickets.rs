@@ -8,8 +8,9 @@ use crate::domain::model::*;
 use crate::domain::notification::*;
 use crate::domain::tickets::{self as rules, Status};
 use crate::error::AppResult;
+use crate::ids::{AppId, OpenId};
 
-pub(crate) fn ticket_link(ctx: &AppContext, app_id: &str, t: &Ticket) -> String {
+pub(crate) fn ticket_link(ctx: &AppContext, app_id: &AppId, t: &Ticket) -> String {
     super::group_link(&ctx.settings.base_url, app_id, &t.group_id)
 }
 
@@ -131,7 +132,7 @@ pub(crate) fn moved_notifications(
     let event = format!("moved-{}", t.history.len());
     recipients
         .into_iter()
-        .filter(|r| !(r.app_id == actor.app_id.as_str() && r.open_id == actor.open_id))
+        .filter(|r| !actor.is(&r.app_id, &r.open_id))
         .map(|to| {
             let mut n = ticket_notification(
                 ctx,
@@ -287,8 +288,8 @@ pub(crate) fn sla_notifications(
     breach: bool,
 ) -> Vec<Notification> {
     let provider = &ctx.settings.provider_app_id;
-    let mut ids: Vec<&str> = t.assignee.iter().map(String::as_str).collect();
-    if let Some(tam) = tenant.tam.as_deref().filter(|tam| !ids.contains(tam)) {
+    let mut ids: Vec<&OpenId> = t.assignee.iter().collect();
+    if let Some(tam) = tenant.tam.as_ref().filter(|tam| !ids.contains(tam)) {
         ids.push(tam);
     }
     let (event, title) = if breach {
@@ -311,7 +312,7 @@ pub(crate) fn sla_notifications(
                 NotificationKind::Sla,
                 Recipient {
                     app_id: provider.clone(),
-                    open_id: id.to_owned(),
+                    open_id: id.clone(),
                     name: String::new(),
                 },
                 title.clone(),

@@ -10,6 +10,7 @@ use crate::context::AppContext;
 use crate::domain::checklist::{all_blocking_passed, CheckItem};
 use crate::domain::setup::{setup_values, SetupValues};
 use crate::error::{AppError, AppResult};
+use crate::ids::{AppId, GroupId};
 use crate::store::{Tenant, TenantKind, TenantStatus};
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -45,7 +46,7 @@ pub fn render(name: &str, ctx: minijinja::Value) -> AppResult<String> {
 /// A tenant as pages and JSON responses show it: never the sealed secret.
 #[derive(Debug, Clone, Serialize)]
 pub struct TenantView {
-    pub app_id: String,
+    pub app_id: AppId,
     pub org_name: String,
     pub kind: TenantKind,
     pub status: TenantStatus,
@@ -54,7 +55,7 @@ pub struct TenantView {
     pub avatar: String,
     pub ready: bool,
     pub checklist: Vec<CheckItem>,
-    pub service_group_id: Option<String>,
+    pub service_group_id: Option<GroupId>,
     pub setup: SetupValues,
     pub plan: crate::notifier::budget::Plan,
     pub sla: crate::domain::tickets::SlaTargets,
@@ -73,7 +74,7 @@ impl TenantView {
             ready: all_blocking_passed(&t.checklist),
             checklist: t.checklist.clone(),
             service_group_id: t.service_group_id.clone(),
-            setup: setup_values(&ctx.settings.base_url, &t.app_id),
+            setup: setup_values(&ctx.settings.base_url, t.app_id.as_str()),
             plan: t.plan,
             sla: t.sla,
         }

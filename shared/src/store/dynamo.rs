@@ -14,6 +14,7 @@ use super::keys;
 use super::StoreError;
 use crate::clock::Epoch;
 use crate::domain::model::*;
+use crate::ids::{AppId, OpenId};
 
 pub(super) type Item = HashMap<String, AttributeValue>;
 
@@ -224,7 +225,7 @@ impl Store {
         self.put(Self::keyed_tenant(tenant), false).await
     }
 
-    pub async fn tenant(&self, app_id: &str) -> Result<Option<Tenant>, StoreError> {
+    pub async fn tenant(&self, app_id: &AppId) -> Result<Option<Tenant>, StoreError> {
         let (pk, sk) = keys::tenant(app_id);
         self.get(pk, sk).await
     }
@@ -322,7 +323,7 @@ impl Store {
 
     // ----- staff and people ----------------------------------------------------------------------
 
-    pub async fn save_staff(&self, provider_app: &str, staff: &Staff) -> Result<(), StoreError> {
+    pub async fn save_staff(&self, provider_app: &AppId, staff: &Staff) -> Result<(), StoreError> {
         let keyed = Keyed {
             pk: keys::app(provider_app),
             sk: keys::staff(&staff.open_id),
@@ -336,14 +337,14 @@ impl Store {
 
     pub async fn staff(
         &self,
-        provider_app: &str,
-        open_id: &str,
+        provider_app: &AppId,
+        open_id: &OpenId,
     ) -> Result<Option<Staff>, StoreError> {
         self.get(keys::app(provider_app), keys::staff(open_id))
             .await
     }
 
-    pub async fn all_staff(&self, provider_app: &str) -> Result<Vec<Staff>, StoreError> {
+    pub async fn all_staff(&self, provider_app: &AppId) -> Result<Vec<Staff>, StoreError> {
         self.query_prefix(keys::app(provider_app), keys::STAFF_PREFIX)
             .await
     }
@@ -360,11 +361,15 @@ impl Store {
         self.put(keyed, false).await
     }
 
-    pub async fn person(&self, app_id: &str, open_id: &str) -> Result<Option<Person>, StoreError> {
+    pub async fn person(
+        &self,
+        app_id: &AppId,
+        open_id: &OpenId,
+    ) -> Result<Option<Person>, StoreError> {
         self.get(keys::app(app_id), keys::person(open_id)).await
     }
 
-    pub async fn people(&self, app_id: &str) -> Result<Vec<Person>, StoreError> {
+    pub async fn people(&self, app_id: &AppId) -> Result<Vec<Person>, StoreError> {
         self.query_prefix(keys::app(app_id), keys::PERSON_PREFIX)
             .await
     }

@@ -10,6 +10,7 @@ use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
 use crate::domain::model::*;
+use crate::ids::{AppId, GroupId, OpenId};
 
 /// The most messages one read returns.
 pub const MESSAGE_PAGE: i32 = 50;
@@ -73,7 +74,7 @@ impl Store {
         }
     }
 
-    pub async fn group(&self, id: &str) -> Result<Option<Group>, StoreError> {
+    pub async fn group(&self, id: &GroupId) -> Result<Option<Group>, StoreError> {
         self.get(keys::group(id), keys::META.into()).await
     }
 
@@ -113,7 +114,7 @@ impl Store {
     }
 
     /// Several groups by id (ids that do not exist are left out).
-    pub async fn groups(&self, ids: &[String]) -> Result<Vec<Group>, StoreError> {
+    pub async fn groups(&self, ids: &[GroupId]) -> Result<Vec<Group>, StoreError> {
         let keys = ids
             .iter()
             .map(|id| (keys::group(id), keys::META.to_owned()))
@@ -129,9 +130,9 @@ impl Store {
     /// checks first.
     pub async fn group_and_member(
         &self,
-        group_id: &str,
-        app_id: &str,
-        open_id: &str,
+        group_id: &GroupId,
+        app_id: &AppId,
+        open_id: &OpenId,
     ) -> Result<(Option<Group>, Option<Member>), StoreError> {
         let keys = vec![
             (keys::group(group_id), keys::META.to_owned()),
@@ -150,22 +151,22 @@ impl Store {
     /// Every group's membership of one person (through their app).
     pub async fn memberships(
         &self,
-        app_id: &str,
-        open_id: &str,
+        app_id: &AppId,
+        open_id: &OpenId,
     ) -> Result<Vec<Member>, StoreError> {
         self.query_index(keys::member(app_id, open_id)).await
     }
 
-    pub async fn members(&self, group_id: &str) -> Result<Vec<Member>, StoreError> {
+    pub async fn members(&self, group_id: &GroupId) -> Result<Vec<Member>, StoreError> {
         self.query_prefix(keys::group(group_id), keys::MEMBER_PREFIX)
             .await
     }
 
     pub async fn member(
         &self,
-        group_id: &str,
-        app_id: &str,
-        open_id: &str,
+        group_id: &GroupId,
+        app_id: &AppId,
+        open_id: &OpenId,
     ) -> Result<Option<Member>, StoreError> {
         self.get(keys::group(group_id), keys::member(app_id, open_id))
             .await
@@ -179,9 +180,9 @@ impl Store {
     /// Removes a membership; `ConditionFailed` if the person was not a member.
     pub async fn remove_member(
         &self,
-        group_id: &str,
-        app_id: &str,
-        open_id: &str,
+        group_id: &GroupId,
+        app_id: &AppId,
+        open_id: &OpenId,
     ) -> Result<(), StoreError> {
         self.db
             .delete_item()
@@ -260,11 +261,15 @@ impl Store {
             TransactWriteItem::builder().update(bump).build(),
             self.message_put(message)?,
         ];
-        if let Some(client_id) = &message.client_id {
+        if let Some(sk) = message
+            .client_id
+            .as_deref()
+            .and_then(|c| client_key(message, c))
+        {
             writes.push(self.put_item(
                 Keyed {
                     pk: keys::group(&message.group_id),
-                    sk: client_key(message, client_id),
+                    sk,
                     gsi1pk: None,
                     gsi1sk: None,
                     ttl: Some(now + CLIENT_ID_TTL),
@@ -292,12 +297,14 @@ impl Store {
     }
 
     async fn message_by_client_id(&self, draft: &Message) -> Result<Option<Message>, StoreError> {
-        let Some(client_id) = &draft.client_id else {
+        let Some(sk) = draft
+            .client_id
+            .as_deref()
+            .and_then(|c| client_key(draft, c))
+        else {
             return Ok(None);
         };
-        let marker: Option<ClientMarker> = self
-            .get(keys::group(&draft.group_id), client_key(draft, client_id))
-            .await?;
+        let marker: Option<ClientMarker> = self.get(keys::group(&draft.group_id), sk).await?;
         match marker {
             Some(m) => {
                 self.get(keys::group(&draft.group_id), keys::message(m.seq))
@@ -310,7 +317,7 @@ impl Store {
     /// Messages numbered after `after`, oldest first: what a reader has not seen yet.
     pub async fn messages_after(
         &self,
-        group_id: &str,
+        group_id: &GroupId,
         after: u64,
     ) -> Result<MessagePage, StoreError> {
         self.message_query(
@@ -325,7 +332,7 @@ impl Store {
     /// The newest messages before `before` (or the newest of all), returned oldest first.
     pub async fn messages_before(
         &self,
-        group_id: &str,
+        group_id: &GroupId,
         before: Option<u64>,
     ) -> Result<MessagePage, StoreError> {
         let hi = match before {
@@ -342,7 +349,7 @@ impl Store {
     /// One query over the group's `MSG#` range: ascending from `bound`, or descending to it.
     async fn message_query(
         &self,
-        group_id: &str,
+        group_id: &GroupId,
         condition: &str,
         bound: String,
         ascending: bool,
@@ -385,10 +392,8 @@ impl Store {
     }
 }
 
-/// The idempotency key of a message's author (system lines have none to repeat).
-fn client_key(message: &Message, client_id: &str) -> String {
-    match &message.author {
-        Some(a) => keys::client_message(&a.app_id, &a.open_id, client_id),
-        None => keys::client_message("", "system", client_id),
-    }
+/// The idempotency key of a message's author; system lines have no author and no key.
+fn client_key(message: &Message, client_id: &str) -> Option<String> {
+    let a = message.author.as_ref()?;
+    Some(keys::client_message(&a.app_id, &a.open_id, client_id))
 }

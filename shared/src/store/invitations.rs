@@ -9,6 +9,7 @@ use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
 use crate::domain::model::*;
+use crate::ids::{GroupId, InvitationId};
 
 /// Ended invitations stay readable (for "this link was revoked") this long before TTL clean-up.
 const KEEP_ENDED: Epoch = 30 * 24 * 3600;
@@ -75,13 +76,13 @@ impl Store {
 
     pub async fn invitation(
         &self,
-        group_id: &str,
-        id: &str,
+        group_id: &GroupId,
+        id: &InvitationId,
     ) -> Result<Option<Invitation>, StoreError> {
         self.get(keys::group(group_id), keys::invitation(id)).await
     }
 
-    pub async fn invitations(&self, group_id: &str) -> Result<Vec<Invitation>, StoreError> {
+    pub async fn invitations(&self, group_id: &GroupId) -> Result<Vec<Invitation>, StoreError> {
         self.query_prefix(keys::group(group_id), keys::INVITE_PREFIX)
             .await
     }

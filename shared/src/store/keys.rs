@@ -30,6 +30,7 @@
 //! one range condition.
 
 use crate::clock::Epoch;
+use crate::ids::{AppId, GroupId, InvitationId, OpenId};
 
 pub const TENANT: &str = "TENANT";
 pub const TENANTS: &str = "TENANTS";
@@ -59,19 +60,19 @@ pub fn hour_of(at: Epoch) -> i64 {
     at.div_euclid(3600)
 }
 
-pub fn app(app_id: &str) -> String {
+pub fn app(app_id: &AppId) -> String {
     format!("{APP_PREFIX}{app_id}")
 }
 
-pub fn tenant(app_id: &str) -> (String, String) {
+pub fn tenant(app_id: &AppId) -> (String, String) {
     (app(app_id), TENANT.into())
 }
 
-pub fn staff(open_id: &str) -> String {
+pub fn staff(open_id: &OpenId) -> String {
     format!("{STAFF_PREFIX}{open_id}")
 }
 
-pub fn person(open_id: &str) -> String {
+pub fn person(open_id: &OpenId) -> String {
     format!("{PERSON_PREFIX}{open_id}")
 }
 
@@ -83,15 +84,15 @@ pub fn sla_bucket(hour: i64) -> String {
     format!("SLADUE#{hour}")
 }
 
-pub fn group(id: &str) -> String {
+pub fn group(id: &GroupId) -> String {
     format!("GROUP#{id}")
 }
 
-pub fn groups_of(app_id: &str) -> String {
+pub fn groups_of(app_id: &AppId) -> String {
     format!("GROUPS#{app_id}")
 }
 
-pub fn member(app_id: &str, open_id: &str) -> String {
+pub fn member(app_id: &AppId, open_id: &OpenId) -> String {
     format!("{MEMBER_PREFIX}{app_id}#{open_id}")
 }
 
@@ -101,11 +102,11 @@ pub fn message(seq: u64) -> String {
 
 /// A composer's idempotency key is its author's: another member reusing it posts their own
 /// message instead of getting the first author's back.
-pub fn client_message(app_id: &str, open_id: &str, client_id: &str) -> String {
+pub fn client_message(app_id: &AppId, open_id: &OpenId, client_id: &str) -> String {
     format!("CLIENTMSG#{app_id}#{open_id}#{client_id}")
 }
 
-pub fn invitation(id: &str) -> String {
+pub fn invitation(id: &InvitationId) -> String {
     format!("{INVITE_PREFIX}{id}")
 }
 
@@ -119,7 +120,7 @@ pub fn invitation_bucket(hour: i64) -> String {
     format!("INVEXP#{hour}")
 }
 
-pub fn emergency(app_id: &str, number: u64) -> String {
+pub fn emergency(app_id: &AppId, number: u64) -> String {
     format!("EMERGENCY#{app_id}#{number:08}")
 }
 
@@ -135,8 +136,14 @@ pub fn login(nonce: &str) -> String {
     format!("LOGIN#{nonce}")
 }
 
-pub fn dm(app_id: &str, open_id: &str) -> String {
+pub fn dm(app_id: &AppId, open_id: &OpenId) -> String {
     format!("{DM_PREFIX}{app_id}#{open_id}")
+}
+
+/// The person a DM window's key names (the inverse of `dm`).
+pub fn dm_person(pk: &str) -> Option<(AppId, OpenId)> {
+    let (app, open) = pk.strip_prefix(DM_PREFIX)?.split_once('#')?;
+    Some((AppId::parse(app).ok()?, OpenId::parse(open).ok()?))
 }
 
 pub fn digest_bucket(hour: i64) -> String {
@@ -147,19 +154,19 @@ pub fn notification(id: &str) -> (String, String) {
     (format!("NOTIF#{id}"), NOTIF.into())
 }
 
-pub fn usage(app_id: &str, month: &str) -> (String, String) {
+pub fn usage(app_id: &AppId, month: &str) -> (String, String) {
     (format!("{USAGE_PREFIX}{app_id}"), format!("MONTH#{month}"))
 }
 
-pub fn token(app_id: &str) -> (String, String) {
+pub fn token(app_id: &AppId) -> (String, String) {
     (format!("{TOKEN_PREFIX}{app_id}"), TOKEN.into())
 }
 
-pub fn undeliverable(org_app_id: &str) -> String {
+pub fn undeliverable(org_app_id: &AppId) -> String {
     format!("UNDELIVERABLE#{org_app_id}")
 }
 
-pub fn card(key: &str, app_id: &str, open_id: &str) -> (String, String) {
+pub fn card(key: &str, app_id: &AppId, open_id: &OpenId) -> (String, String) {
     (
         format!("{CARD_PREFIX}{key}#{app_id}#{open_id}"),
         CARD.into(),
@@ -175,11 +182,23 @@ mod tests {
         // Zero-padded numbers keep chat and tickets in order as strings.
         assert!(message(9) < message(10));
         assert!(ticket(99) < ticket(100));
-        assert_eq!(member("cli_a", "ou_1"), "MEMBER#cli_a#ou_1");
         assert_eq!(
-            tenant("cli_a"),
+            member(
+                &AppId::parse("cli_a").unwrap(),
+                &OpenId::parse("ou_1").unwrap()
+            ),
+            "MEMBER#cli_a#ou_1"
+        );
+        assert_eq!(
+            tenant(&AppId::parse("cli_a").unwrap()),
             ("APP#cli_a".to_string(), "TENANT".to_string())
         );
+        let (app, open) = (
+            AppId::parse("cli_a").unwrap(),
+            OpenId::parse("ou_1").unwrap(),
+        );
+        assert_eq!(dm_person(&dm(&app, &open)), Some((app, open)));
+        assert_eq!(dm_person("DM#nonsense"), None);
         assert_eq!(hour_of(7199), 1);
         assert_eq!(hour_of(-1), -1);
     }

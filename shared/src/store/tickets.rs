@@ -10,6 +10,7 @@ use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
 use crate::domain::model::*;
+use crate::ids::{AppId, OpenId};
 
 fn n(v: i64) -> AttributeValue {
     AttributeValue::N(v.to_string())
@@ -31,7 +32,7 @@ pub struct NewTicket<'a> {
     pub members: &'a [Member],
     /// The assigned engineer as read (their load is the condition), unless the TAM holds it.
     pub engineer: Option<&'a Staff>,
-    pub provider_app: &'a str,
+    pub provider_app: &'a AppId,
     /// The ticket group's first line.
     pub opening: &'a Message,
     /// The line in the organisation's service group, with that group as read.
@@ -45,7 +46,7 @@ pub struct TicketMove<'a> {
     pub change: &'a TicketChange,
     /// +1 or -1 to the assignee's load when the move opens or ends the ticket; 0 otherwise.
     pub load_delta: i64,
-    pub provider_app: &'a str,
+    pub provider_app: &'a AppId,
     pub group: &'a Group,
     pub line: &'a Message,
     /// Set when this move is the service team's first response.
@@ -70,7 +71,7 @@ impl Store {
     /// An update of one ticket item, to finish with its expressions.
     fn ticket_update(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         number: u64,
     ) -> aws_sdk_dynamodb::types::builders::UpdateBuilder {
         Update::builder()
@@ -81,8 +82,8 @@ impl Store {
 
     fn load_update(
         &self,
-        provider_app: &str,
-        staff_open_id: &str,
+        provider_app: &AppId,
+        staff_open_id: &OpenId,
         delta: i64,
         seen: Option<u32>,
     ) -> Result<TransactWriteItem, StoreError> {
@@ -150,12 +151,12 @@ impl Store {
         self.transact(writes).await
     }
 
-    pub async fn ticket(&self, app_id: &str, number: u64) -> Result<Option<Ticket>, StoreError> {
+    pub async fn ticket(&self, app_id: &AppId, number: u64) -> Result<Option<Ticket>, StoreError> {
         self.get(keys::app(app_id), keys::ticket(number)).await
     }
 
     /// All of an organisation's tickets, oldest first.
-    pub async fn tickets(&self, app_id: &str) -> Result<Vec<Ticket>, StoreError> {
+    pub async fn tickets(&self, app_id: &AppId) -> Result<Vec<Ticket>, StoreError> {
         self.query_prefix(keys::app(app_id), keys::TICKET_PREFIX)
             .await
     }
@@ -212,7 +213,7 @@ impl Store {
         line: &Message,
         now: Epoch,
     ) -> Result<(), StoreError> {
-        let up = self.ticket_update(ticket.app_id.as_str(), ticket.number)
+        let up = self.ticket_update(&ticket.app_id, ticket.number)
             .update_expression("SET reminders = :next, last_reminder_at = :now")
             .condition_expression(
                 "(reminders = :seen OR (attribute_not_exists(reminders) AND :seen = :zero)) AND (attribute_not_exists(last_reminder_at) OR attribute_type(last_reminder_at, :null) OR last_reminder_at <= :cutoff) AND #st = :status",
@@ -240,7 +241,7 @@ impl Store {
     /// the ticket out of the SLA index. Later replies change nothing.
     pub async fn mark_first_response(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         number: u64,
         at: Epoch,
     ) -> Result<(), StoreError> {
@@ -270,7 +271,7 @@ impl Store {
         };
         let remove = if breach { " REMOVE gsi1pk, gsi1sk" } else { "" };
         let up = self
-            .ticket_update(ticket.app_id.as_str(), ticket.number)
+            .ticket_update(&ticket.app_id, ticket.number)
             .update_expression(format!("SET {field} = :yes{remove}"))
             .condition_expression(format!(
                 "attribute_exists(pk) AND (attribute_not_exists({field}) OR {field} = :no)"
@@ -307,7 +308,7 @@ impl Store {
         now: Epoch,
     ) -> Result<(), StoreError> {
         let up = self
-            .ticket_update(ticket.app_id.as_str(), ticket.number)
+            .ticket_update(&ticket.app_id, ticket.number)
             .update_expression("SET severity = :sev, emergency = :e, updated_at = :now")
             .condition_expression(
                 "#st = :status AND (attribute_not_exists(emergency) OR attribute_type(emergency, :null))",
@@ -348,7 +349,7 @@ impl Store {
             .condition_expression("pages = :seen")
             .expression_attribute_values(":seen", n(i64::from(schedule.pages)));
         let ticket = self
-            .ticket_update(schedule.app_id.as_str(), schedule.number)
+            .ticket_update(&schedule.app_id, schedule.number)
             .update_expression("SET emergency.pages = :p")
             .condition_expression("attribute_exists(emergency)")
             .expression_attribute_values(":p", n(i64::from(moved.pages)));
@@ -362,7 +363,7 @@ impl Store {
     }
 
     /// Ends the re-page schedule (acknowledged, or the ticket ended).
-    pub async fn stop_pages(&self, app_id: &str, number: u64) -> Result<(), StoreError> {
+    pub async fn stop_pages(&self, app_id: &AppId, number: u64) -> Result<(), StoreError> {
         self.db
             .delete_item()
             .table_name(&self.table)
@@ -383,7 +384,7 @@ impl Store {
         line: &Message,
         now: Epoch,
     ) -> Result<(), StoreError> {
-        let up = self.ticket_update(ticket.app_id.as_str(), ticket.number)
+        let up = self.ticket_update(&ticket.app_id, ticket.number)
             .update_expression("SET emergency.acknowledged_by = :by, emergency.acknowledged_at = :now")
             .condition_expression(
                 "attribute_exists(emergency.reason) AND (attribute_not_exists(emergency.acknowledged_by) OR attribute_type(emergency.acknowledged_by, :null))",
@@ -411,8 +412,8 @@ impl Store {
     /// Switches a staff member on or off duty (only that flag).
     pub async fn set_on_duty(
         &self,
-        provider_app: &str,
-        open_id: &str,
+        provider_app: &AppId,
+        open_id: &OpenId,
         on_duty: bool,
     ) -> Result<(), StoreError> {
         let up = Update::builder()
@@ -431,8 +432,8 @@ impl Store {
     /// Changes a staff member's name and avatar only, leaving counters others update alone.
     pub async fn update_staff_profile(
         &self,
-        provider_app: &str,
-        open_id: &str,
+        provider_app: &AppId,
+        open_id: &OpenId,
         name: &str,
         avatar: &str,
     ) -> Result<(), StoreError> {

@@ -45,7 +45,7 @@ pub async fn create(
         let staff = ctx.store.all_staff(provider).await?;
         let (engineer, holder) = assign(&tenant, &staff)?;
         let number = tenant.ticket_seq + 1;
-        let group_id = format!("g_{}", ulid::Ulid::new().to_string().to_lowercase());
+        let group_id = GroupId::generate();
         let title = input.title.trim().to_owned();
         let group = Group {
             id: group_id.clone(),
@@ -64,8 +64,8 @@ pub async fn create(
             &actor.open_id,
             now,
         ));
-        if let Some(tam) = tenant.tam.as_deref().filter(|t| *t != holder.open_id) {
-            if let Some(tam) = staff.iter().find(|s| s.open_id == tam) {
+        if let Some(tam) = tenant.tam.as_ref().filter(|t| **t != holder.open_id) {
+            if let Some(tam) = staff.iter().find(|s| s.open_id == *tam) {
                 members.push(service_member(
                     &group_id,
                     provider,
@@ -162,7 +162,7 @@ pub(crate) fn assign<'a>(
             load: s.open_tickets,
         })
         .collect();
-    if let Some(pick) = rules::pick_engineer(&candidates, tenant.last_assigned.as_deref()) {
+    if let Some(pick) = rules::pick_engineer(&candidates, tenant.last_assigned.as_ref()) {
         let engineer = staff
             .iter()
             .find(|s| s.open_id == pick.open_id)
@@ -171,8 +171,8 @@ pub(crate) fn assign<'a>(
     }
     let tam = tenant
         .tam
-        .as_deref()
-        .and_then(|t| staff.iter().find(|s| s.open_id == t))
+        .as_ref()
+        .and_then(|t| staff.iter().find(|s| s.open_id == *t))
         .ok_or_else(|| {
             AppError::Conflict(
                 "Nobody on the service team can take tickets right now and no TAM is assigned; ask your provider.".into(),

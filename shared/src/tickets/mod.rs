@@ -9,7 +9,7 @@ use crate::clock::{format_utc, Epoch};
 use crate::context::AppContext;
 use crate::domain::tickets::{self as rules, Candidate, Mover, Severity, Status};
 use crate::error::{AppError, AppResult};
-use crate::ids::{AppId, TicketId};
+use crate::ids::{AppId, GroupId, OpenId, TicketId};
 use crate::notify::tickets::*;
 use crate::notify::{self, Notification, NotificationKind, Recipient};
 use crate::store::{
@@ -49,21 +49,21 @@ pub(crate) fn clean(optional: Option<String>) -> AppResult<Option<String>> {
 }
 
 pub(crate) fn service_member(
-    group_id: &str,
-    provider: &str,
+    group_id: &GroupId,
+    provider: &AppId,
     staff: &Staff,
-    by: &str,
+    by: &OpenId,
     now: Epoch,
 ) -> Member {
     Member {
-        group_id: group_id.to_owned(),
+        group_id: group_id.clone(),
         side: Side::Service,
-        app_id: provider.to_owned(),
+        app_id: provider.clone(),
         open_id: staff.open_id.clone(),
         name: staff.name.clone(),
         avatar: staff.avatar.clone(),
         role: Some(staff.role),
-        added_by: by.to_owned(),
+        added_by: by.to_string(),
         added_at: now,
         via: JoinedVia::Ticket,
     }
@@ -102,11 +102,7 @@ pub(crate) async fn visible(
             "Ticket {id} does not exist or is not yours to see."
         ))
     };
-    let ticket = ctx
-        .store
-        .ticket(app.as_str(), number)
-        .await?
-        .ok_or_else(missing)?;
+    let ticket = ctx.store.ticket(app, number).await?.ok_or_else(missing)?;
     let tenant = crate::orgs::load(ctx, app).await?;
     let allowed = match &actor.staff {
         Some(staff) => crate::orgs::serves(staff, &tenant),
@@ -114,7 +110,7 @@ pub(crate) async fn visible(
             actor.app_id == *app
                 && ctx
                     .store
-                    .member(&ticket.group_id, actor.app_id.as_str(), &actor.open_id)
+                    .member(&ticket.group_id, &actor.app_id, &actor.open_id)
                     .await?
                     .is_some()
         }

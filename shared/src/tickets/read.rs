@@ -8,7 +8,7 @@ use super::*;
 pub struct TicketView {
     /// `{org app}.{number}`: how routes name a ticket.
     pub id: String,
-    pub app_id: String,
+    pub app_id: AppId,
     pub number: u64,
     pub title: String,
     pub description: String,
@@ -18,7 +18,7 @@ pub struct TicketView {
     pub status_label: &'static str,
     pub assignee: Option<String>,
     pub assigned_to_tam: bool,
-    pub group_id: String,
+    pub group_id: GroupId,
     pub created_by: String,
     pub created_at: Epoch,
     pub first_response_due: Epoch,
@@ -66,7 +66,7 @@ pub(crate) fn sla_state(t: &Ticket, now: Epoch) -> (String, bool) {
 pub fn view(t: &Ticket, now: Epoch) -> TicketView {
     let (sla, sla_breached) = sla_state(t, now);
     TicketView {
-        id: format!("{}.{}", t.app_id, t.number),
+        id: TicketId::new(t.app_id.clone(), t.number).to_string(),
         app_id: t.app_id.clone(),
         number: t.number,
         title: t.title.clone(),
@@ -102,7 +102,7 @@ pub async fn list(ctx: &AppContext, actor: &Actor) -> AppResult<Vec<TicketView>>
     let mut out = Vec::new();
     match &actor.staff {
         None => {
-            for t in ctx.store.tickets(actor.app_id.as_str()).await? {
+            for t in ctx.store.tickets(&actor.app_id).await? {
                 out.push(view(&t, now));
             }
             out.sort_by_key(|t| std::cmp::Reverse(t.number));

@@ -72,8 +72,9 @@ fn print_checklist(t: &Tenant) {
 }
 
 async fn staff(ctx: &AppContext, open_id: &str) -> Result<Staff, String> {
+    let open_id = OpenId::parse(open_id).map_err(|e| e.to_string())?;
     ctx.store
-        .staff(&ctx.settings.provider_app_id, open_id)
+        .staff(&ctx.settings.provider_app_id, &open_id)
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("{open_id} is not registered staff"))
@@ -104,9 +105,7 @@ async fn run(cmd: &str, f: HashMap<String, String>) -> Result<(), String> {
             let role = StaffRole::parse(need(&f, "role")?)
                 .ok_or("--role must be tam, engineer, manager or admin")?;
             let s = Staff {
-                open_id: OpenId::parse(need(&f, "open-id")?)
-                    .map_err(|e| e.to_string())?
-                    .to_string(),
+                open_id: OpenId::parse(need(&f, "open-id")?).map_err(|e| e.to_string())?,
                 name: need(&f, "name")?.into(),
                 avatar: String::new(),
                 role,
@@ -141,7 +140,9 @@ async fn run(cmd: &str, f: HashMap<String, String>) -> Result<(), String> {
             println!(
                 "{} is active; service group {}",
                 t.org_name,
-                t.service_group_id.unwrap_or_default()
+                t.service_group_id
+                    .map(|g| g.to_string())
+                    .unwrap_or_default()
             );
         }
         other => return Err(format!("unknown command {other}")),

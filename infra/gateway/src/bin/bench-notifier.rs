@@ -12,6 +12,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 use tamlink::clock::{Clock, ManualClock};
+use tamlink::ids::{AppId, OpenId};
 use tamlink::notify::{Notification, NotificationKind, Recipient};
 use tamlink_gateway::demo::{self, CUSTOMER_APP_ID};
 use tamlink_gateway::local::{LocalStack, Options};
@@ -20,7 +21,7 @@ const MINUTES: i64 = 24 * 60;
 
 struct Person {
     user_id: String,
-    open_id: String,
+    open_id: OpenId,
     weight: f64,
 }
 
@@ -106,6 +107,7 @@ async fn people(stack: &LocalStack, count: usize) -> Vec<Person> {
         let open_id = demo::open_id(stack, CUSTOMER_APP_ID, &user_id)
             .await
             .expect("open_id");
+        let open_id = OpenId::parse(&open_id).expect("a sandbox open_id");
         // A few people get most of the mentions (Zipf-like), as in any support channel.
         out.push(Person {
             user_id,
@@ -189,11 +191,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     kind: NotificationKind::Mention,
                     urgent: false,
                     recipient: Recipient {
-                        app_id: CUSTOMER_APP_ID.into(),
+                        app_id: customer(),
                         open_id: p.open_id.clone(),
                         name: p.user_id.clone(),
                     },
-                    org_app_id: CUSTOMER_APP_ID.into(),
+                    org_app_id: customer(),
                     org_name: "Acme Robotics".into(),
                     group_id: None,
                     group_name: Some("Acme Robotics · Enterprise Service".into()),
@@ -275,13 +277,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(0);
     let dms = messages.len();
     let month = tamlink::domain::budget::month_of(clock.now());
-    let usage = stack.ctx.store.usage(CUSTOMER_APP_ID, &month).await?;
-    let tenant = stack
-        .ctx
-        .store
-        .tenant(CUSTOMER_APP_ID)
-        .await?
-        .expect("acme");
+    let usage = stack.ctx.store.usage(&customer(), &month).await?;
+    let tenant = stack.ctx.store.tenant(&customer()).await?.expect("acme");
     let step = tamlink::notifier::budget::step(&tenant.plan, usage.calls, usage.exhausted);
 
     println!("tamlink notifier benchmark: one synthetic day, {count} people, seed {seed}");
@@ -327,4 +324,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::process::exit(1);
     }
     Ok(())
+}
+
+fn customer() -> AppId {
+    AppId::parse(CUSTOMER_APP_ID).expect("the sandbox customer's App ID")
 }

@@ -21,6 +21,7 @@ use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
 use crate::domain::notification::Notification;
+use crate::ids::{AppId, OpenId};
 
 const NOTIF_TTL: Epoch = 14 * 24 * 3600;
 const USAGE_TTL: Epoch = 400 * 24 * 3600;
@@ -152,8 +153,8 @@ pub struct Snapshot {
 /// Who is being notified, through which app.
 #[derive(Debug, Clone, Copy)]
 pub struct PersonKey<'a> {
-    pub app_id: &'a str,
-    pub open_id: &'a str,
+    pub app_id: &'a AppId,
+    pub open_id: &'a OpenId,
 }
 
 /// Taking a window: for one notification, or for a digest of waiting ones.

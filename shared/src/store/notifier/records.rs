@@ -60,7 +60,10 @@ impl Store {
         .await
     }
 
-    pub async fn undeliverable(&self, org_app_id: &str) -> Result<Vec<Undeliverable>, StoreError> {
+    pub async fn undeliverable(
+        &self,
+        org_app_id: &AppId,
+    ) -> Result<Vec<Undeliverable>, StoreError> {
         self.query_prefix(keys::undeliverable(org_app_id), "").await
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 
 impl Store {
-    pub async fn save_token(&self, app_id: &str, token: &StoredToken) -> Result<(), StoreError> {
+    pub async fn save_token(&self, app_id: &AppId, token: &StoredToken) -> Result<(), StoreError> {
         let (pk, sk) = keys::token(app_id);
         let keyed = Keyed {
             pk,
@@ -19,7 +19,7 @@ impl Store {
     /// Removes a stored token Lark called invalid, unless another invocation replaced it already.
     pub async fn forget_token(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         token: &crate::config::SecretString,
     ) -> Result<(), StoreError> {
         let (pk, sk) = keys::token(app_id);

@@ -5,7 +5,7 @@ use super::*;
 impl Store {
     pub(super) fn count_call(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         month: &str,
         delta: i64,
         now: Epoch,
@@ -24,7 +24,7 @@ impl Store {
     /// Remembers that Lark refused a call for the month's quota.
     pub async fn mark_exhausted(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         month: &str,
         now: Epoch,
     ) -> Result<(), StoreError> {
@@ -39,7 +39,7 @@ impl Store {
             .await
     }
 
-    pub async fn usage(&self, app_id: &str, month: &str) -> Result<Usage, StoreError> {
+    pub async fn usage(&self, app_id: &AppId, month: &str) -> Result<Usage, StoreError> {
         let (pk, sk) = keys::usage(app_id, month);
         Ok(self.get::<Usage>(pk, sk).await?.unwrap_or_default())
     }
@@ -48,7 +48,7 @@ impl Store {
     /// the app's month, where the budget sees them.
     pub async fn count_lark_calls(
         &self,
-        app_id: &str,
+        app_id: &AppId,
         month: &str,
         calls: i64,
         now: Epoch,
@@ -60,7 +60,7 @@ impl Store {
             .await
     }
 
-    pub async fn calls_this_month(&self, app_id: &str, month: &str) -> Result<i64, StoreError> {
+    pub async fn calls_this_month(&self, app_id: &AppId, month: &str) -> Result<i64, StoreError> {
         Ok(self.usage(app_id, month).await?.calls)
     }
 }

@@ -275,16 +275,12 @@ impl Store {
         &self,
         hour: i64,
         now: Epoch,
-    ) -> Result<Vec<(String, String)>, StoreError> {
+    ) -> Result<Vec<(AppId, OpenId)>, StoreError> {
         let items: Vec<HashMap<String, serde_json::Value>> =
             self.due_in_bucket(keys::digest_bucket(hour), now).await?;
         Ok(items
             .into_iter()
-            .filter_map(|i| {
-                let pk = i.get("pk")?.as_str()?;
-                let (app, open) = pk.strip_prefix(keys::DM_PREFIX)?.split_once('#')?;
-                Some((app.to_owned(), open.to_owned()))
-            })
+            .filter_map(|i| keys::dm_person(i.get("pk")?.as_str()?))
             .collect())
     }
 
@@ -293,7 +289,7 @@ impl Store {
     pub async fn release_claim(
         &self,
         notif_id: &str,
-        app_id: &str,
+        app_id: &AppId,
         month: &str,
         now: Epoch,
     ) -> Result<(), StoreError> {
