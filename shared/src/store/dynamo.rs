@@ -39,6 +39,26 @@ pub(super) struct Keyed<'a, T> {
     pub(super) entity: &'a T,
 }
 
+impl<'a, T> Keyed<'a, T> {
+    /// An item outside the index that stays until deleted.
+    pub(super) fn item(pk: String, sk: String, entity: &'a T) -> Self {
+        Self {
+            pk,
+            sk,
+            gsi1pk: None,
+            gsi1sk: None,
+            ttl: None,
+            entity,
+        }
+    }
+
+    /// DynamoDB may delete it after `at` (clean-up only: readers still check expiry themselves).
+    pub(super) fn expiring(mut self, at: Epoch) -> Self {
+        self.ttl = Some(at);
+        self
+    }
+}
+
 pub(super) fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }
@@ -324,14 +344,7 @@ impl Store {
     // ----- staff and people ----------------------------------------------------------------------
 
     pub async fn save_staff(&self, provider_app: &AppId, staff: &Staff) -> Result<(), StoreError> {
-        let keyed = Keyed {
-            pk: keys::app(provider_app),
-            sk: keys::staff(&staff.open_id),
-            gsi1pk: None,
-            gsi1sk: None,
-            ttl: None,
-            entity: staff,
-        };
+        let keyed = Keyed::item(keys::app(provider_app), keys::staff(&staff.open_id), staff);
         self.put(keyed, false).await
     }
 
@@ -350,14 +363,11 @@ impl Store {
     }
 
     pub async fn save_person(&self, person: &Person) -> Result<(), StoreError> {
-        let keyed = Keyed {
-            pk: keys::app(&person.app_id),
-            sk: keys::person(&person.open_id),
-            gsi1pk: None,
-            gsi1sk: None,
-            ttl: None,
-            entity: person,
-        };
+        let keyed = Keyed::item(
+            keys::app(&person.app_id),
+            keys::person(&person.open_id),
+            person,
+        );
         self.put(keyed, false).await
     }
 
@@ -377,14 +387,8 @@ impl Store {
     // ----- sign-in attempts ----------------------------------------------------------------------
 
     pub async fn create_login(&self, login: &LoginAttempt) -> Result<(), StoreError> {
-        let keyed = Keyed {
-            pk: keys::login(&login.nonce),
-            sk: keys::LOGIN.into(),
-            gsi1pk: None,
-            gsi1sk: None,
-            ttl: Some(login.expires_at),
-            entity: login,
-        };
+        let keyed = Keyed::item(keys::login(&login.nonce), keys::LOGIN.into(), login)
+            .expiring(login.expires_at);
         self.put(keyed, true).await
     }
 

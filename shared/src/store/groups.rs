@@ -266,17 +266,17 @@ impl Store {
             .as_deref()
             .and_then(|c| client_key(message, c))
         {
-            writes.push(self.put_item(
-                Keyed {
-                    pk: keys::group(&message.group_id),
-                    sk,
-                    gsi1pk: None,
-                    gsi1sk: None,
-                    ttl: Some(now + CLIENT_ID_TTL),
-                    entity: &ClientMarker { seq: message.seq },
-                },
-                Some("attribute_not_exists(pk)"),
-            )?);
+            writes.push(
+                self.put_item(
+                    Keyed::item(
+                        keys::group(&message.group_id),
+                        sk,
+                        &ClientMarker { seq: message.seq },
+                    )
+                    .expiring(now + CLIENT_ID_TTL),
+                    Some("attribute_not_exists(pk)"),
+                )?,
+            );
         }
         Ok(writes)
     }
@@ -284,14 +284,11 @@ impl Store {
     /// Puts a message as its number (a new group's first message, or within `append_writes`).
     pub(super) fn message_put(&self, message: &Message) -> Result<TransactWriteItem, StoreError> {
         self.put_item(
-            Keyed {
-                pk: keys::group(&message.group_id),
-                sk: keys::message(message.seq),
-                gsi1pk: None,
-                gsi1sk: None,
-                ttl: None,
-                entity: message,
-            },
+            Keyed::item(
+                keys::group(&message.group_id),
+                keys::message(message.seq),
+                message,
+            ),
             Some("attribute_not_exists(pk)"),
         )
     }

@@ -13,14 +13,8 @@ impl Store {
         previous: Option<i64>,
     ) -> Result<(), StoreError> {
         let (pk, sk) = card_key(key, person);
-        let mut put = self.put_builder(&Keyed {
-            pk,
-            sk,
-            gsi1pk: None,
-            gsi1sk: None,
-            ttl: Some(card.created_at + CARD_LIFETIME),
-            entity: card,
-        })?;
+        let mut put =
+            self.put_builder(&Keyed::item(pk, sk, card).expiring(card.created_at + CARD_LIFETIME))?;
         put = match previous {
             Some(seq) => put
                 .condition_expression("#seq = :prev")

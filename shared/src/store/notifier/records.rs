@@ -14,14 +14,7 @@ impl Store {
     ) -> Result<TransactWriteItem, StoreError> {
         let (pk, sk) = keys::notification(id);
         let record = NotifRecord { state, at: now };
-        let mut put = self.put_builder(&Keyed {
-            pk,
-            sk,
-            gsi1pk: None,
-            gsi1sk: None,
-            ttl: Some(now + NOTIF_TTL),
-            entity: &record,
-        })?;
+        let mut put = self.put_builder(&Keyed::item(pk, sk, &record).expiring(now + NOTIF_TTL))?;
         if first {
             put = put
                 .condition_expression("attribute_not_exists(pk) OR #st = :released")
@@ -45,14 +38,12 @@ impl Store {
             reason: reason.to_owned(),
             at: now,
         };
-        let keyed = Keyed {
-            pk: keys::undeliverable(&notification.org_app_id),
-            sk: format!("{now:012}#{}", notification.id),
-            gsi1pk: None,
-            gsi1sk: None,
-            ttl: Some(now + 90 * 24 * 3600),
-            entity: &record,
-        };
+        let keyed = Keyed::item(
+            keys::undeliverable(&notification.org_app_id),
+            format!("{now:012}#{}", notification.id),
+            &record,
+        )
+        .expiring(now + 90 * 24 * 3600);
         self.transact(vec![
             self.put_item(keyed, None)?,
             self.notif_put(&notification.id, NotifState::Undeliverable, now, false)?,

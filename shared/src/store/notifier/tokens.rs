@@ -5,14 +5,7 @@ use super::*;
 impl Store {
     pub async fn save_token(&self, app_id: &AppId, token: &StoredToken) -> Result<(), StoreError> {
         let (pk, sk) = keys::token(app_id);
-        let keyed = Keyed {
-            pk,
-            sk,
-            gsi1pk: None,
-            gsi1sk: None,
-            ttl: Some(token.expires_at),
-            entity: token,
-        };
+        let keyed = Keyed::item(pk, sk, token).expiring(token.expires_at);
         self.put(keyed, false).await
     }
 
