@@ -397,6 +397,30 @@ impl Browser {
         )
     }
 
+    /// The AWS requests one call of a route made, as the local gateway counted them
+    /// (`x-local-aws-calls`), with the status it answered.
+    pub async fn aws_calls(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Vec<String>) {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        let resp = req.send().await.unwrap();
+        let calls = resp
+            .headers()
+            .get("x-local-aws-calls")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        (resp.status(), calls)
+    }
+
     pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
         let resp = self
             .client

@@ -130,9 +130,16 @@ async fn dispatch(
         Match::Missing => return gateway_error(StatusCode::NOT_FOUND, "Not Found", None),
     };
     let event = v2_event(&parts, &template, &params, &bytes);
-    let answer = crate::iam::as_function(route.function, invoke(&gw.ctx, route, event)).await;
+    let (answer, calls) =
+        crate::iam::as_function_counted(route.function, invoke(&gw.ctx, route, event)).await;
     match answer {
-        Ok(resp) => resp,
+        Ok(mut resp) => {
+            // Local only (API Gateway has no such header): what the route cost in AWS requests.
+            if let Ok(v) = http::HeaderValue::from_str(&calls.join(" ")) {
+                resp.headers_mut().insert("x-local-aws-calls", v);
+            }
+            resp
+        }
         Err(e) => {
             tracing::error!(error = %e, function = route.function, "the event did not convert");
             (

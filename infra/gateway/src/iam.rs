@@ -11,7 +11,7 @@
 //! SQS event source makes in AWS) are the operator's and are not checked.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
@@ -25,12 +25,28 @@ use tamlink::stack::LocalResources;
 tokio::task_local! {
     /// The logical id of the function whose invocation this task is running.
     pub static FUNCTION: &'static str;
+    /// The AWS calls the invocation made, in order (`dynamodb:BatchGetItem`, ...).
+    static CALLS: Arc<Mutex<Vec<String>>>;
 }
 
 /// Runs `fut` as an invocation of `function`: its AWS calls are checked against that function's
 /// role.
 pub async fn as_function<F: std::future::Future>(function: &'static str, fut: F) -> F::Output {
     FUNCTION.scope(function, fut).await
+}
+
+/// `as_function`, and the AWS calls the invocation made: how the local gateway tells a test how
+/// many DynamoDB requests a route costs (`x-local-aws-calls`).
+pub async fn as_function_counted<F: std::future::Future>(
+    function: &'static str,
+    fut: F,
+) -> (F::Output, Vec<String>) {
+    let calls = Arc::<Mutex<Vec<String>>>::default();
+    let out = CALLS
+        .scope(calls.clone(), FUNCTION.scope(function, fut))
+        .await;
+    let made = calls.lock().map(|c| c.clone()).unwrap_or_default();
+    (out, made)
 }
 
 /// One grant: an action (`dynamodb:GetItem`) on a resource named by logical id, optionally with
@@ -296,6 +312,11 @@ impl Intercept for Enforcer {
             eprintln!("{message}");
             return Err(message.into());
         }
+        let _ = CALLS.try_with(|calls| {
+            if let Ok(mut calls) = calls.lock() {
+                calls.push(action.clone());
+            }
+        });
         if let Ok(mut used) = used().lock() {
             used.insert((function.to_owned(), Grant { action, resource }));
         }
