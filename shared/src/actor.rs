@@ -3,6 +3,8 @@
 
 use crate::clock::Epoch;
 use crate::domain::model::{Author, Member, Side, Staff};
+use crate::domain::sessions::SessionFence;
+use crate::error::AppError;
 use crate::ids::{AppId, GroupId, OpenId};
 
 /// The signed-in person behind a request, through the app in the path. Built once at the edge
@@ -16,6 +18,39 @@ pub struct Actor {
     pub side: Side,
     /// Set when the person signed in through the provider app.
     pub staff: Option<Staff>,
+    /// Whether the session was checked against the person's fence yet.
+    pub fence: FenceCheck,
+}
+
+/// The session behind a request, as the fence knows it.
+#[derive(Debug, Clone)]
+pub struct SessionRef {
+    pub sid: String,
+    pub generation: u64,
+}
+
+impl SessionRef {
+    /// Refuses a session the person ended.
+    pub fn check(&self, fence: &SessionFence) -> Result<(), AppError> {
+        if fence.admits(self.generation, &self.sid) {
+            Ok(())
+        } else {
+            Err(AppError::Unauthorized(
+                "This session has ended (signed out). Open the app from Lark to sign in again."
+                    .into(),
+            ))
+        }
+    }
+}
+
+/// Whether an actor's session was checked against the person's session fence.
+#[derive(Debug, Clone)]
+pub enum FenceCheck {
+    /// Checked when the actor was built (`web::actor`).
+    Passed,
+    /// Checked by `groups::open` against the fence it reads with the membership
+    /// (`web::group_actor`).
+    Due(SessionRef),
 }
 
 impl Actor {
@@ -48,6 +83,14 @@ impl Actor {
             added_by: added_by.to_string(),
             added_at: now,
             via,
+        }
+    }
+
+    /// Finishes a `FenceCheck::Due` with the fence read alongside the membership.
+    pub fn check_fence(&self, fence: &SessionFence) -> Result<(), AppError> {
+        match &self.fence {
+            FenceCheck::Passed => Ok(()),
+            FenceCheck::Due(session) => session.check(fence),
         }
     }
 

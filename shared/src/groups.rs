@@ -36,10 +36,11 @@ fn not_found(group_id: &GroupId) -> AppError {
 /// Opens a group for the actor: one request for a colleague, two more for staff (who must
 /// still serve the organisation).
 pub async fn open(ctx: &AppContext, actor: &Actor, group_id: &GroupId) -> AppResult<OpenGroup> {
-    let (group, me) = ctx
+    let (group, me, fence) = ctx
         .store
         .group_and_member(group_id, &actor.app_id, &actor.open_id)
         .await?;
+    actor.check_fence(&fence)?;
     let (Some(group), Some(me)) = (group, me) else {
         return Err(not_found(group_id));
     };
@@ -385,7 +386,8 @@ pub struct RemoveRequest {
 }
 
 /// Leaves the group (when the target is the actor) or removes a colleague, by the rules of
-/// `domain::chat::may_remove`, and says so in the chat.
+/// `domain::chat::may_remove`, and says so in the chat. A removal by the service team also ends
+/// the removed person's sessions.
 #[tracing::instrument(skip_all, fields(actor = %actor.open_id, group = %group_id))]
 pub async fn remove(
     ctx: &AppContext,
@@ -400,6 +402,11 @@ pub async fn remove(
         .await?
         .ok_or_else(|| AppError::NotFound("That person is not a member of this group.".into()))?;
     chat::may_remove(remover(actor, &open), &member)?;
+    if actor.side == Side::Service {
+        // The service team removing someone is an access decision: their sessions end now, not
+        // when the cookie expires (first, so a retry after a failure still ends them).
+        crate::sessions::end_all(ctx, &member.app_id, &member.open_id).await?;
+    }
     match ctx
         .store
         .remove_member(&open.group.id, &member.app_id, &member.open_id)

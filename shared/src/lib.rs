@@ -14,6 +14,7 @@
 //! | [`ids`] | newtypes for Lark ids, built only by parsing |
 //! | [`clock`] | injected time, so windows and expiries are tested without sleeping |
 //! | [`session`] | HMAC-signed sessions and OAuth state |
+//! | [`sessions`] | ending sessions early: sign out, sign out everywhere, removal (the person's fence) |
 //! | [`secrets`] | App Secret encryption at rest (KMS) |
 //! | [`lark`] | the Lark Open API client (tokens, OAuth, tenant/app info) |
 //! | [`store`] | DynamoDB access, one method per access pattern |
@@ -54,6 +55,7 @@ pub mod routes;
 pub mod runtime;
 pub mod secrets;
 pub mod session;
+pub mod sessions;
 pub mod stack;
 pub mod store;
 pub mod tickets;

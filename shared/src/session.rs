@@ -48,6 +48,10 @@ pub struct Session {
     pub tenant_key: String,
     pub name: String,
     pub avatar: String,
+    /// This session's id (random), so signing out can end it alone.
+    pub sid: String,
+    /// The person's fence generation when it was issued (`domain::sessions`).
+    pub generation: u64,
     pub exp: Epoch,
 }
 
@@ -56,6 +60,8 @@ pub struct Session {
 pub struct OAuthState {
     pub app_id: AppId,
     pub nonce: String,
+    /// Where to go after signing in (already checked by `safe_return_to`).
+    pub return_to: String,
     pub exp: Epoch,
 }
 
@@ -287,6 +293,8 @@ mod tests {
             tenant_key: "tk".into(),
             name: "Ann".into(),
             avatar: String::new(),
+            sid: "s1".into(),
+            generation: 0,
             exp,
         }
     }

@@ -8,7 +8,7 @@ use lambda_http::{Body, Request, RequestExt, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::actor::Actor;
+use crate::actor::{Actor, FenceCheck, SessionRef};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::ids::AppId;
@@ -184,36 +184,68 @@ pub fn wants_html(req: &Request) -> bool {
 }
 
 /// The signed-in person behind a request, through the app in the path: the one extractor every
-/// handler uses. Staff must be registered staff of the provider app.
+/// handler uses. Staff must be registered staff of the provider app. A session the person ended
+/// (signed out, signed out everywhere, or removed by their TAM) is refused like no session.
 pub async fn actor(ctx: &AppContext, req: &Request) -> AppResult<Actor> {
+    Ok(build_actor(ctx, req, false).await?.1)
+}
+
+/// `actor` for the `/api/groups/{groupId}/…` routes: a colleague's session fence is read in the
+/// same request as their membership (`groups::open`, which always finishes the check), so ending
+/// sessions costs those read paths no extra round trip.
+pub async fn group_actor(ctx: &AppContext, req: &Request) -> AppResult<Actor> {
+    Ok(build_actor(ctx, req, true).await?.1)
+}
+
+/// For pages: the session and actor, or `None` when the person must sign in (again).
+pub async fn signed_in(ctx: &AppContext, req: &Request) -> AppResult<Option<(Session, Actor)>> {
+    match build_actor(ctx, req, false).await {
+        Ok(both) => Ok(Some(both)),
+        Err(AppError::Unauthorized(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+async fn build_actor(
+    ctx: &AppContext,
+    req: &Request,
+    fence_with_membership: bool,
+) -> AppResult<(Session, Actor)> {
     let app_id = app_id(req)?;
     let session = require_session(ctx, req, &app_id)?;
-    let staff = if app_id == ctx.settings.provider_app_id {
-        Some(
-            ctx.store
-                .staff(&app_id, &session.open_id)
-                .await?
-                .ok_or_else(|| {
-                    AppError::Forbidden(
-                        "You are not registered as staff of this deployment.".into(),
-                    )
-                })?,
-        )
-    } else {
-        None
+    let this = SessionRef {
+        sid: session.sid.clone(),
+        generation: session.generation,
     };
-    Ok(Actor {
+    let (staff, fence) = if app_id == ctx.settings.provider_app_id {
+        // Staff read their record on every request anyway: the fence comes in the same request.
+        let (staff, fence) = ctx.store.staff_and_fence(&app_id, &session.open_id).await?;
+        this.check(&fence)?;
+        let staff = staff.ok_or_else(|| {
+            AppError::Forbidden("You are not registered as staff of this deployment.".into())
+        })?;
+        (Some(staff), FenceCheck::Passed)
+    } else if fence_with_membership {
+        (None, FenceCheck::Due(this))
+    } else {
+        let fence = ctx.store.session_fence(&app_id, &session.open_id).await?;
+        this.check(&fence)?;
+        (None, FenceCheck::Passed)
+    };
+    let actor = Actor {
         side: if staff.is_some() {
             Side::Service
         } else {
             Side::Colleague
         },
         app_id,
-        open_id: session.open_id,
-        name: session.name,
-        avatar: session.avatar,
+        open_id: session.open_id.clone(),
+        name: session.name.clone(),
+        avatar: session.avatar.clone(),
         staff,
-    })
+        fence,
+    };
+    Ok((session, actor))
 }
 
 /// A page with one message (and maybe one action): refusals, errors, "signed out".

@@ -581,6 +581,33 @@ impl Browser {
     }
 
     /// `LogoutFunction`: the sign-out button's bodiless POST.
+    /// Another browser holding a copy of this one's session cookie for `app_id` (what someone who
+    /// copied the cookie would hold).
+    pub fn copy_session(&self, t: &TestStack, app_id: &str) -> Browser {
+        let name = format!("tl_session_{app_id}");
+        let value = self
+            .cookie(&format!("/lark/{app_id}/workbench"), &name)
+            .expect("signed in");
+        let copy = t.browser();
+        let url = url::Url::parse(&format!("{}/lark/{app_id}/", self.base)).unwrap();
+        copy.jar
+            .add_cookie_str(&format!("{name}={value}; Path=/lark/{app_id}"), &url);
+        copy
+    }
+
+    /// Signs out of every browser and device at once.
+    pub async fn logout_everywhere(&self, app_id: &str) -> StatusCode {
+        self.client
+            .post(format!(
+                "{}/lark/{app_id}/api/session/logout?scope=everywhere",
+                self.base
+            ))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
+
     pub async fn logout(&self, app_id: &str) -> StatusCode {
         self.client
             .post(format!("{}/lark/{app_id}/api/session/logout", self.base))

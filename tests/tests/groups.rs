@@ -369,13 +369,24 @@ async fn member_management_splits_sides_and_follows_the_removal_rules() {
         "{body}"
     );
 
-    // The TAM removes Ben; Ben can no longer read the group, and the chat says what happened.
+    // The TAM removes Ben; his session ends at once (not in 12 hours), he can no longer read
+    // the group, and the chat says what happened.
     let (status, body) = tara
         .remove_member(PROVIDER_APP_ID, &group, CUSTOMER_APP_ID, &ben_id)
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, _) = ben.messages(CUSTOMER_APP_ID, &group, "").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = ben.messages(CUSTOMER_APP_ID, &group, "").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("has ended"),
+        "{body}"
+    );
+    let (status, _) = ben.groups(CUSTOMER_APP_ID).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "every route, not only this group's"
+    );
     // Signing in again (a new browser) does not pull him back in.
     let ben_again = t.signed_in(CUSTOMER_APP_ID, "ben").await;
     let (status, _) = ben_again.messages(CUSTOMER_APP_ID, &group, "").await;

@@ -615,6 +615,16 @@ async fn an_emergency_pages_everyone_at_once_tells_on_call_and_repages_until_ack
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    // The button is the customer's: the service team pressing it is refused, not an error.
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let (status, body) = tara
+        .declare_emergency(
+            PROVIDER_APP_ID,
+            &id,
+            &json!({"reason": "business_outage", "confirm": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     let (status, body) = ana
         .declare_emergency(
             CUSTOMER_APP_ID,

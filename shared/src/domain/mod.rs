@@ -8,5 +8,6 @@ pub mod lark_app;
 pub mod model;
 pub mod notification;
 pub mod roles;
+pub mod sessions;
 pub mod setup;
 pub mod tickets;

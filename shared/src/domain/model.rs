@@ -322,11 +322,11 @@ pub struct PageSchedule {
     pub next_page_at: Epoch,
 }
 
-/// A sign-in in progress: created by the login route, consumed once by the callback.
+/// A sign-in state that was used: written once Lark accepted its code, so the same callback link
+/// cannot sign anyone in twice. Kept until the state would have expired.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct LoginAttempt {
+pub struct UsedLogin {
     pub nonce: String,
     pub app_id: AppId,
-    pub return_to: String,
     pub expires_at: Epoch,
 }

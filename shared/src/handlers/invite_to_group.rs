@@ -20,10 +20,9 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         web::query(&req).remove("token")
     };
     let link = invitations::check_link(ctx, app_id.as_str(), token.as_deref()).await?;
-    if web::session(ctx, &req, &app_id)?.is_none() {
+    let Some((_, actor)) = web::signed_in(ctx, &req).await? else {
         return Ok(web::sign_in_first(&app_id, &req));
-    }
-    let actor = crate::web::actor(ctx, &req).await?;
+    };
     let open_group = format!("/lark/{app_id}/workbench?group={}", link.group.id);
     if req.method() == Method::POST {
         invitations::accept(ctx, &actor, &link).await?;

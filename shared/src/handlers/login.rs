@@ -1,6 +1,8 @@
-//! `GET /thirdparty/lark/{appId}/login`: starts Lark OAuth. The `state` is signed and names a
-//! one-time sign-in attempt stored server-side, and a cookie ties it to this browser, so a login
-//! started elsewhere (login CSRF) or replayed is refused at the callback.
+//! `GET /thirdparty/lark/{appId}/login`: starts Lark OAuth. The `state` is signed (it carries the
+//! app, a nonce, where to return and its expiry) and a cookie ties its nonce to this browser, so
+//! a login started elsewhere (login CSRF) is refused at the callback. Starting a sign-in writes
+//! nothing: anyone may call this route, so it must not cost a write (the callback records a state
+//! as used only after Lark accepted its code, which only a real person signing in can bring).
 
 use lambda_http::{Body, Request, Response};
 
@@ -8,7 +10,6 @@ use crate::context::AppContext;
 use crate::domain::setup::callback_url;
 use crate::error::AppResult;
 use crate::session::{random_token, safe_return_to, OAuthState, OAUTH_STATE_TTL};
-use crate::store::LoginAttempt;
 use crate::web::{self, CookieSpec};
 
 pub const LOGIN_COOKIE: &str = "tl_login";
@@ -19,16 +20,11 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let query = web::query(&req);
     let return_to = safe_return_to(app_id.as_str(), query.get("return_to").map(String::as_str));
     let expires_at = ctx.now() + OAUTH_STATE_TTL;
-    let attempt = LoginAttempt {
-        nonce: random_token(),
-        app_id: app_id.clone(),
-        return_to,
-        expires_at,
-    };
-    ctx.store.create_login(&attempt).await?;
+    let nonce = random_token();
     let state = ctx.signer()?.sign_state(&OAuthState {
         app_id: app_id.clone(),
-        nonce: attempt.nonce.clone(),
+        nonce: nonce.clone(),
+        return_to,
         exp: expires_at,
     });
     let authorize = ctx.lark.authorize_url(
@@ -40,7 +36,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         ctx,
         CookieSpec {
             name: LOGIN_COOKIE,
-            value: &attempt.nonce,
+            value: &nonce,
             path: &format!("/thirdparty/lark/{app_id}"),
             max_age: OAUTH_STATE_TTL,
         },

@@ -1,27 +1,51 @@
-//! `POST /lark/{appId}/api/session/logout`: ends the session for this app.
+//! `POST /lark/{appId}/api/session/logout`: ends this session for this app, on the server too,
+//! so a copy of the cookie stops working at once. `?scope=everywhere` ends every session the
+//! person has through this app (other browsers, other devices).
 
 use lambda_http::{Body, Request, Response};
 
 use crate::context::AppContext;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::web::{self, CookieSpec};
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let app_id = web::app_id(&req)?;
-    let name = web::session_cookie_name(app_id.as_str());
+    let everywhere = match web::query(&req).get("scope").map(String::as_str) {
+        None | Some("") | Some("this") => false,
+        Some("everywhere") => true,
+        Some(other) => {
+            return Err(AppError::BadRequest(format!(
+                "scope must be \"this\" or \"everywhere\", not “{}”.",
+                other.chars().take(40).collect::<String>()
+            )))
+        }
+    };
+    // Signing out without a live session only clears the browser's copy.
+    if let Some(session) = web::session(ctx, &req, &app_id)? {
+        if everywhere {
+            crate::sessions::end_all(ctx, &app_id, &session.open_id).await?;
+        } else {
+            crate::sessions::end_one(ctx, &session).await?;
+        }
+    }
     let clear = web::set_cookie(
         ctx,
         CookieSpec {
-            name: &name,
+            name: &web::session_cookie_name(app_id.as_str()),
             value: "",
             path: &format!("/lark/{app_id}"),
             max_age: 0,
         },
     );
+    let message = if everywhere {
+        "You have signed out of this app everywhere: every browser and device."
+    } else {
+        "You have signed out of this app."
+    };
     Ok(crate::web::message_page(
         http::StatusCode::OK,
         "Signed out",
-        "You have signed out of this app.",
+        message,
         Some((&format!("/lark/{app_id}/workbench"), "Sign in again")),
         &[clear],
     ))

@@ -32,7 +32,6 @@ use lambda_http::Request;
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::ids::AppId;
-use crate::session::Session;
 use crate::store::Staff;
 
 /// Who is asking, and about which group: what every `/api/groups/{groupId}/...` route starts with.
@@ -40,35 +39,27 @@ pub(crate) async fn group_request(
     ctx: &AppContext,
     req: &Request,
 ) -> AppResult<(crate::actor::Actor, crate::ids::GroupId)> {
-    let actor = crate::web::actor(ctx, req).await?;
+    let actor = crate::web::group_actor(ctx, req).await?;
     let group = crate::ids::GroupId::parse(&crate::web::path_param(req, "groupId")?)?;
     Ok((actor, group))
 }
 
 /// The signed-in staff member behind a provider-app JSON route.
-pub(crate) async fn require_staff(
-    ctx: &AppContext,
-    req: &Request,
-) -> AppResult<(AppId, Session, Staff)> {
+pub(crate) async fn require_staff(ctx: &AppContext, req: &Request) -> AppResult<(AppId, Staff)> {
     let app_id = crate::web::app_id(req)?;
     if app_id != ctx.settings.provider_app_id {
         return Err(AppError::NotFound(
             "This action belongs to the staff console.".into(),
         ));
     }
-    let session = crate::web::require_session(ctx, req, &app_id)?;
-    let staff = ctx
-        .store
-        .staff(&app_id, &session.open_id)
-        .await?
-        .ok_or_else(|| {
-            AppError::Forbidden("You are not registered as staff of this deployment.".into())
-        })?;
-    Ok((app_id, session, staff))
+    let staff = crate::web::actor(ctx, req).await?.staff.ok_or_else(|| {
+        AppError::Forbidden("You are not registered as staff of this deployment.".into())
+    })?;
+    Ok((app_id, staff))
 }
 
 pub(crate) async fn require_customer_manager(ctx: &AppContext, req: &Request) -> AppResult<Staff> {
-    let (_, _, staff) = require_staff(ctx, req).await?;
+    let (_, staff) = require_staff(ctx, req).await?;
     if !staff.role.can_manage_customers() {
         return Err(AppError::Forbidden(
             "Only TAMs, managers and admins manage customer organisations.".into(),

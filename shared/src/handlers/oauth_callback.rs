@@ -7,8 +7,10 @@ use crate::domain::setup::callback_url;
 use crate::error::{AppError, AppResult};
 use crate::ids::AppId;
 use crate::lark::{Credentials, UserInfo};
-use crate::session::{Session, SESSION_TTL};
-use crate::store::{JoinedVia, Member, Person, Side, Tenant, TenantKind, TenantStatus};
+use crate::session::{random_token, OAuthState, Session, SESSION_TTL};
+use crate::store::{
+    JoinedVia, Member, Person, Side, StoreError, Tenant, TenantKind, TenantStatus, UsedLogin,
+};
 use crate::web::{self, CookieSpec};
 
 use super::login::LOGIN_COOKIE;
@@ -38,9 +40,19 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
             "This sign-in link is incomplete (no code or state).",
         ));
     };
-    let return_to = consume_attempt(ctx, &req, &app_id, state).await?;
+    let state = check_state(ctx, &req, &app_id, state).await?;
     let tenant = crate::orgs::load(ctx, &app_id).await?;
     let user = identify(ctx, &tenant, code).await?;
+    // Only now, with Lark's word that a real person signed in, does the sign-in cost a write.
+    let used = UsedLogin {
+        nonce: state.nonce.clone(),
+        app_id: app_id.clone(),
+        expires_at: state.exp,
+    };
+    match ctx.store.use_login(&used).await {
+        Err(StoreError::ConditionFailed) => return Err(already_used(&app_id)),
+        other => other?,
+    }
     if user.tenant_key.is_empty() || user.tenant_key != tenant.tenant_key {
         tracing::warn!(app_id = %app_id, "sign-in from a foreign tenant refused");
         return Err(AppError::Forbidden(format!(
@@ -52,8 +64,13 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         TenantKind::Provider => ensure_staff(ctx, &app_id, &user).await?,
         TenantKind::Customer => welcome_colleague(ctx, &tenant, &user).await?,
     }
+    // A session issued now belongs to the fence's current generation: it survives earlier
+    // "sign out everywhere" and is ended by later ones.
+    let fence = ctx.store.session_fence(&app_id, &user.open_id).await?;
     let session = Session {
         app_id: app_id.clone(),
+        sid: random_token(),
+        generation: fence.generation,
         open_id: user.open_id,
         union_id: user.union_id,
         tenant_key: user.tenant_key,
@@ -79,16 +96,27 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
             max_age: 0,
         },
     );
-    Ok(web::redirect(&return_to, &[session_cookie, clear_login]))
+    Ok(web::redirect(
+        &state.return_to,
+        &[session_cookie, clear_login],
+    ))
 }
 
-/// Checks the signed state, that this browser started the attempt, and uses the attempt up.
-async fn consume_attempt(
+fn already_used(app_id: &AppId) -> AppError {
+    start_again(
+        app_id,
+        "This sign-in link has already been used or has expired.",
+    )
+}
+
+/// Checks the signed state (app, expiry), that this browser started the sign-in, and that the
+/// state was not used before. Reads only: the state is recorded as used after Lark's answer.
+async fn check_state(
     ctx: &AppContext,
     req: &Request,
     app_id: &AppId,
     state: &str,
-) -> AppResult<String> {
+) -> AppResult<OAuthState> {
     let state = ctx
         .signer()?
         .verify_state(state, app_id.as_str(), ctx.now())
@@ -99,18 +127,10 @@ async fn consume_attempt(
             "This sign-in was started in another browser or window.",
         ));
     }
-    let attempt = ctx
-        .store
-        .take_login(&state.nonce)
-        .await?
-        .filter(|a| &a.app_id == app_id && a.expires_at > ctx.now())
-        .ok_or_else(|| {
-            start_again(
-                app_id,
-                "This sign-in link has already been used or has expired.",
-            )
-        })?;
-    Ok(attempt.return_to)
+    if ctx.store.login_used(&state.nonce).await? {
+        return Err(already_used(app_id));
+    }
+    Ok(state)
 }
 
 async fn identify(ctx: &AppContext, tenant: &Tenant, code: &str) -> AppResult<UserInfo> {

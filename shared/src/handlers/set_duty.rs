@@ -16,7 +16,7 @@ struct DutyInput {
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let input: DutyInput = web::json_body(&req)?;
-    let (app_id, _, staff) = super::require_staff(ctx, &req).await?;
+    let (app_id, staff) = super::require_staff(ctx, &req).await?;
     ctx.store
         .set_on_duty(&app_id, &staff.open_id, input.on_duty)
         .await?;

@@ -21,7 +21,7 @@ use crate::web;
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let app_id = web::app_id(&req)?;
     let tenant = crate::orgs::load(ctx, &app_id).await?;
-    let Some(session) = web::session(ctx, &req, &app_id)? else {
+    let Some((session, actor)) = web::signed_in(ctx, &req).await? else {
         return Ok(web::sign_in_first(&app_id, &req));
     };
     if session.tenant_key != tenant.tenant_key {
@@ -29,7 +29,6 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
             "Your session belongs to another organisation.".into(),
         ));
     }
-    let actor = crate::web::actor(ctx, &req).await?;
     let requested = web::query(&req).remove("group");
     let body = match tenant.kind {
         TenantKind::Customer => {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::builders::PutBuilder;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -57,6 +57,11 @@ impl<'a, T> Keyed<'a, T> {
         self.ttl = Some(at);
         self
     }
+}
+
+/// A number attribute.
+pub(super) fn n(v: impl std::fmt::Display) -> AttributeValue {
+    AttributeValue::N(v.to_string())
 }
 
 pub(super) fn s(v: impl Into<String>) -> AttributeValue {
@@ -138,6 +143,44 @@ impl Store {
         }
         req.send().await.map_err(write_err)?;
         Ok(())
+    }
+
+    /// Items by key in as few requests as DynamoDB allows (100 keys each); missing keys are
+    /// simply absent from the result.
+    pub(super) async fn batch_items(
+        &self,
+        keys: Vec<(String, String)>,
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in keys.chunks(100) {
+            let mut request = KeysAndAttributes::builder().consistent_read(true);
+            for (pk, sk) in chunk {
+                request = request.keys(Item::from([
+                    ("pk".to_owned(), s(pk.clone())),
+                    ("sk".to_owned(), s(sk.clone())),
+                ]));
+            }
+            let request = request
+                .build()
+                .map_err(|e| StoreError::Decode(e.to_string()))?;
+            let mut pending = Some(HashMap::from([(self.table.clone(), request)]));
+            while let Some(request) = pending.take().filter(|r| !r.is_empty()) {
+                let page = self
+                    .db
+                    .batch_get_item()
+                    .set_request_items(Some(request))
+                    .send()
+                    .await
+                    .map_err(dynamo_err)?;
+                out.extend(
+                    page.responses
+                        .and_then(|mut r| r.remove(&self.table))
+                        .unwrap_or_default(),
+                );
+                pending = page.unprocessed_keys;
+            }
+        }
+        Ok(out)
     }
 
     /// Every item a query matches, following DynamoDB's pages. `query` is the request without
@@ -384,36 +427,20 @@ impl Store {
             .await
     }
 
-    // ----- sign-in attempts ----------------------------------------------------------------------
+    // ----- sign-in states ------------------------------------------------------------------------
 
-    pub async fn create_login(&self, login: &LoginAttempt) -> Result<(), StoreError> {
-        let keyed = Keyed::item(keys::login(&login.nonce), keys::LOGIN.into(), login)
-            .expiring(login.expires_at);
-        self.put(keyed, true).await
+    /// Whether a sign-in state was used already.
+    pub async fn login_used(&self, nonce: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .get::<UsedLogin>(keys::login(nonce), keys::LOGIN.into())
+            .await?
+            .is_some())
     }
 
-    /// Deletes and returns the attempt, so a state can be used once. `None` if it never existed
-    /// or was already used. Expiry is the caller's to check (TTL deletion is lazy).
-    pub async fn take_login(&self, nonce: &str) -> Result<Option<LoginAttempt>, StoreError> {
-        let out = self
-            .db
-            .delete_item()
-            .table_name(&self.table)
-            .key("pk", s(keys::login(nonce)))
-            .key("sk", s(keys::LOGIN))
-            .condition_expression("attribute_exists(pk)")
-            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllOld)
-            .send()
-            .await;
-        match out {
-            Ok(o) => o.attributes.map(decode).transpose(),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(dynamo_err(e)),
-        }
+    /// Records a state as used; `ConditionFailed` if it was already (two callbacks at once).
+    pub async fn use_login(&self, used: &UsedLogin) -> Result<(), StoreError> {
+        let keyed = Keyed::item(keys::login(&used.nonce), keys::LOGIN.into(), used)
+            .expiring(used.expires_at);
+        self.put(keyed, true).await
     }
 }

@@ -1,15 +1,14 @@
 //! Groups, their members and their chat. A group's items share its partition (`GROUP#{id}`), so
 //! a page of chat or the member list is one query that never touches another group.
 
-use std::collections::HashMap;
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem, Update};
-
-use super::dynamo::{decode, dynamo_err, s, write_err, Item, Keyed};
+use super::dynamo::{decode, dynamo_err, n, s, write_err, Keyed};
 use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
 use crate::domain::model::*;
+use crate::domain::sessions::SessionFence;
 use crate::ids::{AppId, GroupId, OpenId};
 
 /// The most messages one read returns.
@@ -21,10 +20,6 @@ const CLIENT_ID_TTL: Epoch = 24 * 3600;
 const POST_ATTEMPTS: u64 = 20;
 /// Twelve digits of message numbers per group: far beyond any chat.
 const MAX_SEQ: u64 = 999_999_999_999;
-
-fn n(v: u64) -> AttributeValue {
-    AttributeValue::N(v.to_string())
-}
 
 /// The outcome of posting: a new message, or the one an earlier try with the same client id
 /// already stored.
@@ -78,41 +73,6 @@ impl Store {
         self.get(keys::group(id), keys::META.into()).await
     }
 
-    /// Items by key in as few requests as DynamoDB allows (100 keys each); missing keys are
-    /// simply absent from the result.
-    async fn batch_items(&self, keys: Vec<(String, String)>) -> Result<Vec<Item>, StoreError> {
-        let mut out = Vec::new();
-        for chunk in keys.chunks(100) {
-            let mut request = KeysAndAttributes::builder().consistent_read(true);
-            for (pk, sk) in chunk {
-                request = request.keys(Item::from([
-                    ("pk".to_owned(), s(pk.clone())),
-                    ("sk".to_owned(), s(sk.clone())),
-                ]));
-            }
-            let request = request
-                .build()
-                .map_err(|e| StoreError::Decode(e.to_string()))?;
-            let mut pending = Some(HashMap::from([(self.table.clone(), request)]));
-            while let Some(request) = pending.take().filter(|r| !r.is_empty()) {
-                let page = self
-                    .db
-                    .batch_get_item()
-                    .set_request_items(Some(request))
-                    .send()
-                    .await
-                    .map_err(dynamo_err)?;
-                out.extend(
-                    page.responses
-                        .and_then(|mut r| r.remove(&self.table))
-                        .unwrap_or_default(),
-                );
-                pending = page.unprocessed_keys;
-            }
-        }
-        Ok(out)
-    }
-
     /// Several groups by id (ids that do not exist are left out).
     pub async fn groups(&self, ids: &[GroupId]) -> Result<Vec<Group>, StoreError> {
         let keys = ids
@@ -126,26 +86,28 @@ impl Store {
             .collect()
     }
 
-    /// A group and one person's membership of it, in one request: what every group route
-    /// checks first.
+    /// A group, one person's membership of it and that person's session fence, in one request:
+    /// what every group route checks first.
     pub async fn group_and_member(
         &self,
         group_id: &GroupId,
         app_id: &AppId,
         open_id: &OpenId,
-    ) -> Result<(Option<Group>, Option<Member>), StoreError> {
+    ) -> Result<(Option<Group>, Option<Member>, SessionFence), StoreError> {
         let keys = vec![
             (keys::group(group_id), keys::META.to_owned()),
             (keys::group(group_id), keys::member(app_id, open_id)),
+            keys::session_fence(app_id, open_id),
         ];
-        let (mut group, mut member) = (None, None);
+        let (mut group, mut member, mut fence) = (None, None, SessionFence::default());
         for item in self.batch_items(keys).await? {
             match item.get("sk") {
                 Some(AttributeValue::S(sk)) if sk == keys::META => group = Some(decode(item)?),
+                Some(AttributeValue::S(sk)) if sk == keys::FENCE => fence = decode(item)?,
                 _ => member = Some(decode(item)?),
             }
         }
-        Ok((group, member))
+        Ok((group, member, fence))
     }
 
     /// Every group's membership of one person (through their app).

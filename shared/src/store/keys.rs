@@ -17,7 +17,8 @@
 //! | a group's active-link slot | `GROUP#{id}` | `INVSLOT#{nn}` (holder, until, released) | |
 //! | an emergency's page schedule | `EMERGENCY#{app}#{number:08}` | `PAGES` | `REPAGE#{hour}` / `{next page:012}#…` until acknowledged |
 //! | scheduled job's progress | `JOB#{name}` | `STATE` | |
-//! | sign-in attempt | `LOGIN#{nonce}` | `LOGIN` | |
+//! | a used sign-in state (written after Lark accepted its code) | `LOGIN#{nonce}` | `LOGIN` | |
+//! | a person's session fence (sign-outs) | `SESSIONS#{app}#{open_id}` | `FENCE` | |
 //! | a person's DM window (and waiting digest) | `DM#{app}#{open_id}` | `WINDOW` | `DIGESTDUE#{hour}` / `{due:012}#{app}#{open_id}` while a digest waits |
 //! | a notification seen | `NOTIF#{id}` | `NOTIF` | |
 //! | calls to Lark this month | `USAGE#{app}` | `MONTH#{yyyy-mm}` | |
@@ -42,6 +43,7 @@ pub const NOTIF: &str = "NOTIF";
 pub const TOKEN: &str = "TOKEN";
 pub const CARD: &str = "CARD";
 pub const PAGES: &str = "PAGES";
+pub const FENCE: &str = "FENCE";
 
 /// Sort-key and partition prefixes, for `begins_with` queries and for telling items apart.
 pub const STAFF_PREFIX: &str = "STAFF#";
@@ -134,6 +136,10 @@ pub fn job(name: &str) -> String {
 
 pub fn login(nonce: &str) -> String {
     format!("LOGIN#{nonce}")
+}
+
+pub fn session_fence(app_id: &AppId, open_id: &OpenId) -> (String, String) {
+    (format!("SESSIONS#{app_id}#{open_id}"), FENCE.into())
 }
 
 pub fn dm(app_id: &AppId, open_id: &OpenId) -> String {

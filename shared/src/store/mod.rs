@@ -9,6 +9,7 @@ mod groups;
 mod invitations;
 pub mod keys;
 mod notifier;
+mod sessions;
 mod tickets;
 
 /// The nouns live in `domain::model`; the store persists them.

@@ -5,16 +5,12 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
-use super::dynamo::{s, Keyed};
+use super::dynamo::{n, s, Keyed};
 use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
 use crate::domain::model::*;
 use crate::ids::{AppId, OpenId};
-
-fn n(v: i64) -> AttributeValue {
-    AttributeValue::N(v.to_string())
-}
 
 fn attr<T: serde::Serialize>(v: &T) -> Result<AttributeValue, StoreError> {
     serde_dynamo::to_attribute_value(v).map_err(|e| StoreError::Decode(e.to_string()))

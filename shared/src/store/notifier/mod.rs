@@ -16,7 +16,7 @@ mod tokens;
 mod usage;
 mod window;
 
-use super::dynamo::{decode, dynamo_err, s, Item, Keyed};
+use super::dynamo::{decode, dynamo_err, n, s, Item, Keyed};
 use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
@@ -25,10 +25,6 @@ use crate::ids::{AppId, OpenId};
 
 const NOTIF_TTL: Epoch = 14 * 24 * 3600;
 const USAGE_TTL: Epoch = 400 * 24 * 3600;
-
-fn n(v: i64) -> AttributeValue {
-    AttributeValue::N(v.to_string())
-}
 
 pub fn due_hour(at: Epoch) -> i64 {
     at.div_euclid(3600)

@@ -1,0 +1,69 @@
+//! Session fences (`domain::sessions`), read alongside what a request reads anyway.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::dynamo::{decode, encode, n, write_err, Keyed};
+use super::keys;
+use super::{Store, StoreError};
+use crate::clock::Epoch;
+use crate::domain::model::Staff;
+use crate::domain::sessions::SessionFence;
+use crate::ids::{AppId, OpenId};
+
+impl Store {
+    /// A person's fence; a person who never signed out has the default one.
+    pub async fn session_fence(
+        &self,
+        app_id: &AppId,
+        open_id: &OpenId,
+    ) -> Result<SessionFence, StoreError> {
+        let (pk, sk) = keys::session_fence(app_id, open_id);
+        Ok(self.get(pk, sk).await?.unwrap_or_default())
+    }
+
+    /// Saves a changed fence unless another change landed since it was read at version `seen`
+    /// (`ConditionFailed`: read and decide again). `keep_until` lets DynamoDB delete it later.
+    pub async fn save_session_fence(
+        &self,
+        app_id: &AppId,
+        open_id: &OpenId,
+        fence: &SessionFence,
+        seen: u64,
+        keep_until: Option<Epoch>,
+    ) -> Result<(), StoreError> {
+        let (pk, sk) = keys::session_fence(app_id, open_id);
+        let mut keyed = Keyed::item(pk, sk, fence);
+        keyed.ttl = keep_until;
+        self.db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(encode(&keyed)?))
+            .condition_expression("attribute_not_exists(pk) OR version = :seen")
+            .expression_attribute_values(":seen", n(seen))
+            .send()
+            .await
+            .map_err(write_err)?;
+        Ok(())
+    }
+
+    /// A staff member and their fence, in one request: what every staff request reads first.
+    pub async fn staff_and_fence(
+        &self,
+        provider_app: &AppId,
+        open_id: &OpenId,
+    ) -> Result<(Option<Staff>, SessionFence), StoreError> {
+        let fence_key = keys::session_fence(provider_app, open_id);
+        let keys = vec![
+            (keys::app(provider_app), keys::staff(open_id)),
+            fence_key.clone(),
+        ];
+        let (mut staff, mut fence) = (None, SessionFence::default());
+        for item in self.batch_items(keys).await? {
+            match item.get("sk") {
+                Some(AttributeValue::S(sk)) if *sk == fence_key.1 => fence = decode(item)?,
+                _ => staff = Some(decode(item)?),
+            }
+        }
+        Ok((staff, fence))
+    }
+}
