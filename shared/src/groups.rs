@@ -290,20 +290,21 @@ pub async fn read(
     window: Window,
 ) -> AppResult<ChatPage> {
     let open = open(ctx, actor, group_id).await?;
-    let MessagePage { messages, more } = match window {
-        Window::Latest => ctx.store.messages_before(&open.group.id, None).await?,
-        Window::Before(b) => ctx.store.messages_before(&open.group.id, Some(b)).await?,
-        Window::After(a) => ctx.store.messages_after(&open.group.id, a).await?,
+    let (MessagePage { messages, more }, after) = match window {
+        Window::Latest => (ctx.store.messages_before(&open.group.id, None).await?, None),
+        Window::Before(b) => (
+            ctx.store.messages_before(&open.group.id, Some(b)).await?,
+            None,
+        ),
+        Window::After(a) => (ctx.store.messages_after(&open.group.id, a).await?, Some(a)),
     };
-    let cursor = match window {
-        Window::After(a) => messages.last().map_or(a, |m| m.seq),
-        _ => messages.last().map_or(0, |m| m.seq),
-    };
+    // Stop at a number given out but not written yet, so polling never skips it.
+    let (messages, cursor, held) = chat::settled(messages, after, ctx.now());
     Ok(ChatPage {
         group: (&open.group).into(),
         messages: messages.into_iter().map(Into::into).collect(),
         cursor,
-        more,
+        more: more || held,
     })
 }
 

@@ -416,6 +416,51 @@ async fn member_management_splits_sides_and_follows_the_removal_rules() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+/// An outage: fifty people post to one group at once. Every post succeeds, each gets its own
+/// number, and the chat reads 1..=50 with nothing skipped (numbers come from an atomic counter,
+/// not a conditional write that fails under contention).
+#[tokio::test]
+async fn fifty_people_posting_at_once_all_succeed_and_are_numbered_once() {
+    let t = TestStack::demo().await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let posts = (0..50).map(|i| {
+        let (who, app) = if i % 2 == 0 {
+            (&ana, CUSTOMER_APP_ID)
+        } else {
+            (&tara, PROVIDER_APP_ID)
+        };
+        let body = json!({"text": format!("outage update {i}"), "client_id": format!("o-{i}")});
+        let group = group.clone();
+        async move { who.post_message(app, &group, &body).await }
+    });
+    let answers = futures::future::join_all(posts).await;
+    let mut seqs: Vec<u64> = answers
+        .iter()
+        .map(|(status, body)| {
+            assert_eq!(*status, StatusCode::CREATED, "{body}");
+            body["seq"].as_u64().unwrap()
+        })
+        .collect();
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=50).collect::<Vec<_>>());
+    // Read as the composer polls: from 0, following the cursor, until nothing is new.
+    let (mut read, mut cursor) = (Vec::new(), 0);
+    loop {
+        let (_, page) = ana
+            .messages(CUSTOMER_APP_ID, &group, &format!("?after={cursor}"))
+            .await;
+        let got = page["messages"].as_array().unwrap();
+        if got.is_empty() {
+            break;
+        }
+        read.extend(got.iter().map(|m| m["seq"].as_u64().unwrap()));
+        cursor = page["cursor"].as_u64().unwrap();
+    }
+    assert_eq!(read, (1..=50).collect::<Vec<_>>());
+}
+
 #[tokio::test]
 async fn chat_reads_and_posts_stay_within_their_dynamodb_request_budget() {
     let t = TestStack::demo().await;
@@ -443,12 +488,15 @@ async fn chat_reads_and_posts_stay_within_their_dynamodb_request_budget() {
 
     ana.say(CUSTOMER_APP_ID, &group, "plain").await;
     let (post, ops) = t.dynamodb_requests().await;
-    assert_eq!(post, 2, "a post: membership batch, one transaction: {ops}");
+    assert_eq!(
+        post, 3,
+        "a post: membership batch, its number (one atomic add: never a retry however busy the group), one transaction: {ops}"
+    );
     let mention = json!({"text": "@Tara Lin hi", "mentions": [{"app_id": PROVIDER_APP_ID, "open_id": tara_id}]});
     ana.post_message(CUSTOMER_APP_ID, &group, &mention).await;
     let (with_mention, ops) = t.dynamodb_requests().await;
     assert_eq!(
-        with_mention, 4,
+        with_mention, 5,
         "plus the member list and the org's name: {ops}"
     );
 }

@@ -114,8 +114,9 @@ async fn staff_sessions_end_too() {
 
 /// Ending sessions server-side costs the read paths that already read the person's membership
 /// (or their staff record) no extra DynamoDB request: the fence comes in the same BatchGetItem.
-/// Before this change: colleague chat read 2 (BatchGetItem, Query), post 2, members 2; staff chat
-/// read 4 (GetItem staff, BatchGetItem, GetItem tenant, Query).
+/// Before this change: colleague chat read 2 (BatchGetItem, Query), members 2; staff chat read 4
+/// (GetItem staff, BatchGetItem, GetItem tenant, Query). A post takes its number with an atomic
+/// add first (`Store::reserve_seq`), so it is BatchGetItem, UpdateItem, TransactWriteItems.
 #[tokio::test]
 async fn ending_sessions_adds_no_request_to_the_membership_read_paths() {
     let t = TestStack::demo().await;
@@ -137,7 +138,7 @@ async fn ending_sessions_adds_no_request_to_the_membership_read_paths() {
             Method::POST,
             messages,
             Some(json!({"text": "hi"})),
-            vec!["BatchGetItem", "TransactWriteItems"],
+            vec!["BatchGetItem", "UpdateItem", "TransactWriteItems"],
         ),
         (
             &ana,

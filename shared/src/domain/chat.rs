@@ -1,7 +1,8 @@
 //! Rules of a group's chat and membership: what a message may hold, whom it may mention, who may
 //! remove whom. Pure functions; the use cases in `groups` apply them.
 
-use crate::domain::model::{Member, Mention, Side};
+use crate::clock::Epoch;
+use crate::domain::model::{Member, Mention, Message, MessageKind, Side};
 use crate::error::AppError;
 use crate::ids::{AppId, OpenId};
 
@@ -42,6 +43,39 @@ pub fn validate_text(text: &str) -> Result<(), AppError> {
         ));
     }
     Ok(())
+}
+
+/// How long a reader waits at a message number that was given out but not written yet before
+/// taking it as never coming. A post writes its message milliseconds after taking the number;
+/// only a function that died in between leaves it empty, and no function runs longer than its
+/// 15 s timeout (`template.yaml` Globals), so 30 s is past any writer still alive.
+pub const HOLE_GRACE: Epoch = 30;
+
+/// What a reader may be shown of `messages` (ascending numbers, read after `after` when polling)
+/// and the cursor to poll from next. Numbers are taken before messages are written, so message
+/// n+1 can land a moment before n: a reader must not move its cursor past n while n may still
+/// come, or it would never see it. So the page stops at the first missing number whose
+/// successor is younger than `HOLE_GRACE`; older holes are skipped. Void numbers are never
+/// shown but move the cursor on.
+pub fn settled(
+    messages: Vec<Message>,
+    after: Option<u64>,
+    now: Epoch,
+) -> (Vec<Message>, u64, bool) {
+    let mut expected = after.map(|a| a + 1);
+    let mut cursor = after.unwrap_or(0);
+    let mut shown = Vec::new();
+    for m in messages {
+        if expected.is_some_and(|e| m.seq > e) && now - m.created_at < HOLE_GRACE {
+            return (shown, cursor, true);
+        }
+        expected = Some(m.seq + 1);
+        cursor = m.seq;
+        if m.kind != MessageKind::Void {
+            shown.push(m);
+        }
+    }
+    (shown, cursor, false)
 }
 
 /// Resolves the composer's mentions against the group's members: each must be a member of this
@@ -152,6 +186,35 @@ mod tests {
             app_id: app.into(),
             open_id: open_id.into(),
         }
+    }
+
+    fn line(seq: u64, at: Epoch) -> Message {
+        Message::system_line(&"g_1".into(), seq, format!("line {seq}"), at)
+    }
+
+    #[test]
+    fn readers_wait_at_a_number_not_written_yet_and_skip_old_holes_and_voids() {
+        let seqs = |v: &[Message]| v.iter().map(|m| m.seq).collect::<Vec<_>>();
+        // 5 and 6 arrived, 4 is still being written: the poll stops at 3 and says there is more.
+        let (shown, cursor, held) = settled(vec![line(5, 100), line(6, 100)], Some(3), 110);
+        assert_eq!((seqs(&shown), cursor, held), (vec![], 3, true));
+        // The same hole long after: its writer is gone, so it is passed.
+        let (shown, cursor, held) = settled(vec![line(5, 100), line(6, 100)], Some(3), 200);
+        assert_eq!((seqs(&shown), cursor, held), (vec![5, 6], 6, false));
+        // A hole in the middle of the newest page: shown up to it.
+        let (shown, cursor, _) = settled(vec![line(1, 100), line(2, 100), line(4, 100)], None, 101);
+        assert_eq!((seqs(&shown), cursor), (vec![1, 2], 2));
+        // A voided number is never shown but is not a hole.
+        let (shown, cursor, held) = settled(
+            vec![
+                line(4, 100),
+                Message::void(&"g_1".into(), 5, 100),
+                line(6, 100),
+            ],
+            Some(3),
+            101,
+        );
+        assert_eq!((seqs(&shown), cursor, held), (vec![4, 6], 6, false));
     }
 
     #[test]

@@ -107,8 +107,8 @@ pub struct Group {
     pub kind: GroupKind,
     pub name: String,
     pub created_at: Epoch,
-    /// The sequence number of the group's latest message; 0 before the first. Only the store's
-    /// conditional updates change it, never a whole-item put.
+    /// The last message number given out; 0 before the first. Only the store's atomic add
+    /// changes it (`Store::reserve_seq`), never a whole-item put.
     #[serde(default)]
     pub msg_seq: u64,
     /// For a ticket group, its ticket's number in the organisation.
@@ -174,9 +174,15 @@ pub enum MessageKind {
     User,
     /// Written by tamlink (someone joined, a ticket changed...).
     System,
+    /// A number that was given out but whose message was not stored (a repeated post, or a
+    /// change that lost a race): it keeps the numbering dense, and readers skip it.
+    Void,
 }
 
 /// One message of a group's chat. `seq` orders the chat: 1, 2, 3... per group, no reordering.
+/// A number is taken from the group's counter first (an atomic add, so posters never collide)
+/// and the message is written at it; readers wait briefly at a number not written yet
+/// (`domain::chat::settled`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Message {
     pub group_id: GroupId,
@@ -199,10 +205,9 @@ impl Message {
         ulid::Ulid::new().to_string().to_lowercase()
     }
 
-    /// A line from tamlink itself (joins, leaves, ticket events), numbered `seq`. Every system
-    /// line is built here: `next_system_line` for the line after a group's last one (written in
-    /// the same conditional transaction as the change it reports), `seq: 0` when the store
-    /// numbers it (`Store::append_message`).
+    /// A line from tamlink itself (joins, leaves, ticket events), numbered `seq`: a number the
+    /// store gave out (`Store::next_line`), or `0` when the store numbers it as it appends
+    /// (`Store::append_message`).
     pub fn system_line(group_id: &GroupId, seq: u64, text: String, now: Epoch) -> Self {
         Self {
             group_id: group_id.clone(),
@@ -217,9 +222,12 @@ impl Message {
         }
     }
 
-    /// The system line after the last message of `group` as it was read.
-    pub fn next_system_line(group: &Group, text: String, now: Epoch) -> Self {
-        Self::system_line(&group.id, group.msg_seq + 1, text, now)
+    /// What stands at a number whose message was not stored.
+    pub fn void(group_id: &GroupId, seq: u64, now: Epoch) -> Self {
+        Self {
+            kind: MessageKind::Void,
+            ..Self::system_line(group_id, seq, String::new(), now)
+        }
     }
 }
 

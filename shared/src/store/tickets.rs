@@ -31,8 +31,8 @@ pub struct NewTicket<'a> {
     pub provider_app: &'a AppId,
     /// The ticket group's first line.
     pub opening: &'a Message,
-    /// The line in the organisation's service group, with that group as read.
-    pub announcement: Option<(&'a Group, &'a Message)>,
+    /// The line in the organisation's service group (its number already given out).
+    pub announcement: Option<&'a Message>,
     pub now: Epoch,
 }
 
@@ -43,7 +43,7 @@ pub struct TicketMove<'a> {
     /// +1 or -1 to the assignee's load when the move opens or ends the ticket; 0 otherwise.
     pub load_delta: i64,
     pub provider_app: &'a AppId,
-    pub group: &'a Group,
+    /// The line in the ticket's group (its number already given out).
     pub line: &'a Message,
     /// Set when this move is the service team's first response.
     pub first_response_at: Option<Epoch>,
@@ -141,10 +141,13 @@ impl Store {
             writes.push(self.put_item(Self::keyed_member(m), None)?);
         }
         writes.push(self.message_put(t.opening)?);
-        if let Some((group, line)) = t.announcement {
-            writes.extend(self.append_writes(line, group.msg_seq, t.now)?);
+        match t.announcement {
+            Some(line) => {
+                writes.extend(self.append_writes(line, t.now)?);
+                self.transact_with_line(writes, line).await
+            }
+            None => self.transact(writes).await,
         }
-        self.transact(writes).await
     }
 
     pub async fn ticket(&self, app_id: &AppId, number: u64) -> Result<Option<Ticket>, StoreError> {
@@ -195,8 +198,8 @@ impl Store {
         {
             writes.push(self.load_update(m.provider_app, assignee, m.load_delta, None)?);
         }
-        writes.extend(self.append_writes(m.line, m.group.msg_seq, m.now)?);
-        self.transact(writes).await
+        writes.extend(self.append_writes(m.line, m.now)?);
+        self.transact_with_line(writes, m.line).await
     }
 
     /// Counts a reminder, only if the ticket is still open, nobody counted one since `seen`, and
@@ -205,7 +208,6 @@ impl Store {
         &self,
         ticket: &Ticket,
         cutoff: Epoch,
-        group: &Group,
         line: &Message,
         now: Epoch,
     ) -> Result<(), StoreError> {
@@ -229,8 +231,8 @@ impl Store {
         let mut writes = vec![TransactWriteItem::builder()
             .update(built(up.build())?)
             .build()];
-        writes.extend(self.append_writes(line, group.msg_seq, now)?);
-        self.transact(writes).await
+        writes.extend(self.append_writes(line, now)?);
+        self.transact_with_line(writes, line).await
     }
 
     /// Records the service team's first response (a reply in the ticket group) once, and takes
@@ -299,7 +301,6 @@ impl Store {
         ticket: &Ticket,
         emergency: &Emergency,
         schedule: &PageSchedule,
-        group: &Group,
         line: &Message,
         now: Epoch,
     ) -> Result<(), StoreError> {
@@ -324,8 +325,8 @@ impl Store {
                 Some("attribute_not_exists(pk)"),
             )?,
         ];
-        writes.extend(self.append_writes(line, group.msg_seq, now)?);
-        self.transact(writes).await
+        writes.extend(self.append_writes(line, now)?);
+        self.transact_with_line(writes, line).await
     }
 
     /// Re-page schedules due by `now` in one hour's bucket.
@@ -376,7 +377,6 @@ impl Store {
         &self,
         ticket: &Ticket,
         by: &str,
-        group: &Group,
         line: &Message,
         now: Epoch,
     ) -> Result<(), StoreError> {
@@ -401,8 +401,8 @@ impl Store {
                 .build(),
             TransactWriteItem::builder().delete(stop).build(),
         ];
-        writes.extend(self.append_writes(line, group.msg_seq, now)?);
-        self.transact(writes).await
+        writes.extend(self.append_writes(line, now)?);
+        self.transact_with_line(writes, line).await
     }
 
     /// Switches a staff member on or off duty (only that flag).

@@ -118,14 +118,14 @@ pub async fn create(
             ),
             now,
         );
-        let service = ctx.store.group(&service_group_id).await?.ok_or_else(|| {
-            AppError::Internal(format!("service group {service_group_id} is missing"))
-        })?;
-        let announcement = Message::next_system_line(
-            &service,
-            format!("{} opened ticket #{number}: {title}. {who}.", actor.name),
-            now,
-        );
+        let announcement = ctx
+            .store
+            .next_line(
+                &service_group_id,
+                format!("{} opened ticket #{number}: {title}. {who}.", actor.name),
+                now,
+            )
+            .await?;
         let write = NewTicket {
             tenant: &tenant,
             ticket: &ticket,
@@ -134,7 +134,7 @@ pub async fn create(
             engineer,
             provider_app: provider,
             opening: &opening,
-            announcement: Some((&service, &announcement)),
+            announcement: Some(&announcement),
             now,
         };
         if let Attempt::Lost = settle(ctx.store.create_ticket(&write).await)? {

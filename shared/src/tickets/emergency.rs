@@ -68,9 +68,10 @@ pub async fn declare_emergency(
             pages: 1,
             next_page_at: now + rules::REPAGE_AFTER,
         };
-        let group = ticket_group(ctx, &ticket).await?;
-        let line = Message::next_system_line(
-            &group,
+        let line = ctx
+            .store
+            .next_line(
+            &ticket.group_id,
             format!(
                 "{} declared an EMERGENCY on #{}: {}. Now S1 · Critical. Paging {}.",
                 actor.name,
@@ -79,10 +80,11 @@ pub async fn declare_emergency(
                 names.join(", ")
             ),
             now,
-        );
+        )
+            .await?;
         match settle(ctx
             .store
-            .declare_emergency(&ticket, &emergency, &schedule, &group, &line, now)
+            .declare_emergency(&ticket, &emergency, &schedule, &line, now)
             .await)? {
             Attempt::Lost => Ok(Attempt::Lost),
             Attempt::Written(()) => {
@@ -128,19 +130,21 @@ pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppR
             )));
         }
         let now = ctx.now();
-        let group = ticket_group(ctx, &ticket).await?;
         let minutes = (now - emergency.declared_at) / 60;
-        let line = Message::next_system_line(
-            &group,
-            format!(
-                "{} acknowledged the emergency on #{} after {minutes} min.",
-                actor.name, ticket.number
-            ),
-            now,
-        );
+        let line = ctx
+            .store
+            .next_line(
+                &ticket.group_id,
+                format!(
+                    "{} acknowledged the emergency on #{} after {minutes} min.",
+                    actor.name, ticket.number
+                ),
+                now,
+            )
+            .await?;
         match settle(
             ctx.store
-                .acknowledge_emergency(&ticket, &actor.name, &group, &line, now)
+                .acknowledge_emergency(&ticket, &actor.name, &line, now)
                 .await,
         )? {
             Attempt::Lost => Ok(Attempt::Lost),

@@ -69,14 +69,6 @@ pub(crate) fn service_member(
     }
 }
 
-/// The ticket's group as it is now (its next message number).
-pub(crate) async fn ticket_group(ctx: &AppContext, ticket: &Ticket) -> AppResult<Group> {
-    ctx.store
-        .group(&ticket.group_id)
-        .await?
-        .ok_or_else(|| AppError::Internal(format!("ticket group {} is missing", ticket.group_id)))
-}
-
 /// Refuses actions that need an open ticket, saying what to do instead.
 pub(crate) fn ensure_open(ticket: &Ticket, instead: &str) -> AppResult<()> {
     if ticket.status.is_open() {

@@ -45,24 +45,26 @@ pub async fn move_to(
             }
         })?;
         let now = ctx.now();
-        let group = ticket_group(ctx, &ticket).await?;
         let change = TicketChange {
             at: now,
             by: actor.name.clone(),
             from,
             to,
         };
-        let line = Message::next_system_line(
-            &group,
-            format!(
-                "{} moved #{} from {} to {}.",
-                actor.name,
-                ticket.number,
-                from.label().to_lowercase(),
-                to.label().to_lowercase()
-            ),
-            now,
-        );
+        let line = ctx
+            .store
+            .next_line(
+                &ticket.group_id,
+                format!(
+                    "{} moved #{} from {} to {}.",
+                    actor.name,
+                    ticket.number,
+                    from.label().to_lowercase(),
+                    to.label().to_lowercase()
+                ),
+                now,
+            )
+            .await?;
         let load_delta = match (from.is_open(), to.is_open()) {
             (true, false) => -1,
             (false, true) => 1,
@@ -75,7 +77,6 @@ pub async fn move_to(
             change: &change,
             load_delta,
             provider_app: &ctx.settings.provider_app_id,
-            group: &group,
             line: &line,
             first_response_at,
             now,

@@ -28,20 +28,22 @@ pub async fn remind(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppResult
         let recipients =
             reminder_recipients(ctx, &ticket, &tenant, rules::reminder_tier(nth)).await?;
         let names: Vec<&str> = recipients.iter().map(|r| r.name.as_str()).collect();
-        let group = ticket_group(ctx, &ticket).await?;
-        let line = Message::next_system_line(
-            &group,
-            format!(
-                "{} sent reminder {nth} on #{}; {} notified.",
-                actor.name,
-                ticket.number,
-                names.join(", ")
-            ),
-            now,
-        );
+        let line = ctx
+            .store
+            .next_line(
+                &ticket.group_id,
+                format!(
+                    "{} sent reminder {nth} on #{}; {} notified.",
+                    actor.name,
+                    ticket.number,
+                    names.join(", ")
+                ),
+                now,
+            )
+            .await?;
         match settle(
             ctx.store
-                .remind_ticket(&ticket, now - rules::REMINDER_COOLDOWN, &group, &line, now)
+                .remind_ticket(&ticket, now - rules::REMINDER_COOLDOWN, &line, now)
                 .await,
         )? {
             Attempt::Lost => Ok(Attempt::Lost),
