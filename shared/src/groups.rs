@@ -60,15 +60,28 @@ pub async fn open(ctx: &AppContext, actor: &Actor, group_id: &GroupId) -> AppRes
     Ok(OpenGroup { group, me, org })
 }
 
-/// The groups the actor belongs to, service group first.
-pub async fn mine(ctx: &AppContext, actor: &Actor) -> AppResult<Vec<Group>> {
-    let ids: Vec<GroupId> = ctx
+/// The most groups one page holds.
+pub const GROUP_PAGE: i32 = 50;
+
+/// A page of the groups the actor belongs to (after group `after`), oldest first with service
+/// groups ahead of ticket groups on each page, and the group to continue after. Two requests
+/// (one query, one batch read) however many groups the person is in; staff add one (which
+/// organisations they serve).
+pub async fn mine(
+    ctx: &AppContext,
+    actor: &Actor,
+    after: Option<&GroupId>,
+) -> AppResult<(Vec<Group>, Option<GroupId>)> {
+    let (members, more) = ctx
         .store
-        .memberships(&actor.app_id, &actor.open_id)
-        .await?
-        .into_iter()
-        .map(|m| m.group_id)
-        .collect();
+        .memberships_page(&actor.app_id, &actor.open_id, after, GROUP_PAGE)
+        .await?;
+    let next = if more {
+        members.last().map(|m| m.group_id.clone())
+    } else {
+        None
+    };
+    let ids: Vec<GroupId> = members.into_iter().map(|m| m.group_id).collect();
     let mut groups = ctx.store.groups(&ids).await?;
     if let Some(staff) = &actor.staff {
         let orgs = ctx.store.tenants().await?;
@@ -78,7 +91,7 @@ pub async fn mine(ctx: &AppContext, actor: &Actor) -> AppResult<Vec<Group>> {
         });
     }
     groups.sort_by_key(|g| (g.kind as u8, g.created_at));
-    Ok(groups)
+    Ok((groups, next))
 }
 
 // ----- chat ------------------------------------------------------------------------------------

@@ -571,8 +571,8 @@ mod tests {
                 ("sk".to_string(), "RANGE".to_string())
             ]
         );
-        assert_eq!(t.indexes.len(), 1);
-        assert_eq!(t.indexes[0].0, "gsi1");
+        let names: Vec<&str> = t.indexes.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["gsi1", "gsi2"]);
         assert_eq!(t.ttl_attribute.as_deref(), Some("ttl"));
     }
 

@@ -169,6 +169,104 @@ impl TestStack {
         )
     }
 
+    /// Gives an organisation a long history fast: `count` copies of its ticket #`from` (a real
+    /// one, made through the API), numbered from `first` on, written 25 at a time. Copies are
+    /// closed (out of the open-tickets and SLA indexes) unless `open`.
+    pub async fn copy_ticket(&self, app_id: &str, from: u64, first: u64, count: u64, open: bool) {
+        use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
+        let settings = &self.stack.ctx.settings;
+        let db = aws_sdk_dynamodb::Client::new(&tamlink::context::aws_sdk_config(settings));
+        let pk = AttributeValue::S(format!("APP#{app_id}"));
+        let item = db
+            .get_item()
+            .table_name(&settings.table_name)
+            .key("pk", pk.clone())
+            .key("sk", AttributeValue::S(format!("TICKET#{from:08}")))
+            .send()
+            .await
+            .unwrap()
+            .item
+            .expect("the ticket to copy");
+        let numbers: Vec<u64> = (first..first + count).collect();
+        for chunk in numbers.chunks(25) {
+            let writes = chunk
+                .iter()
+                .map(|n| {
+                    let mut copy = item.clone();
+                    copy.insert("sk".into(), AttributeValue::S(format!("TICKET#{n:08}")));
+                    copy.insert("number".into(), AttributeValue::N(n.to_string()));
+                    copy.remove("gsi1pk");
+                    copy.remove("gsi1sk");
+                    if open {
+                        copy.insert("gsi2sk".into(), AttributeValue::S(format!("{n:08}")));
+                    } else {
+                        copy.insert("status".into(), AttributeValue::S("closed".into()));
+                        copy.remove("gsi2pk");
+                        copy.remove("gsi2sk");
+                    }
+                    let put = PutRequest::builder().set_item(Some(copy)).build().unwrap();
+                    WriteRequest::builder().put_request(put).build()
+                })
+                .collect();
+            db.batch_write_item()
+                .request_items(&settings.table_name, writes)
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+
+    /// Puts `user` of `app_id` into `count` more groups fast: copies of `group` (its record and
+    /// the person's membership), with ids `g_copy0000`, `g_copy0001`, ...
+    pub async fn copy_group_membership(&self, app_id: &str, user: &str, group: &str, count: u64) {
+        use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
+        let settings = &self.stack.ctx.settings;
+        let db = aws_sdk_dynamodb::Client::new(&tamlink::context::aws_sdk_config(settings));
+        let open_id = self.open_id(app_id, user).await;
+        let get = |sk: String| {
+            let db = db.clone();
+            let table = settings.table_name.clone();
+            let pk = format!("GROUP#{group}");
+            async move {
+                db.get_item()
+                    .table_name(table)
+                    .key("pk", AttributeValue::S(pk))
+                    .key("sk", AttributeValue::S(sk))
+                    .send()
+                    .await
+                    .unwrap()
+                    .item
+                    .expect("item to copy")
+            }
+        };
+        let meta = get("META".into()).await;
+        let member = get(format!("MEMBER#{app_id}#{open_id}")).await;
+        let mut writes = Vec::new();
+        for i in 0..count {
+            let id = format!("g_copy{i:04}");
+            let mut m = meta.clone();
+            m.insert("pk".into(), AttributeValue::S(format!("GROUP#{id}")));
+            m.insert("id".into(), AttributeValue::S(id.clone()));
+            m.remove("gsi1pk");
+            m.remove("gsi1sk");
+            let mut b = member.clone();
+            b.insert("pk".into(), AttributeValue::S(format!("GROUP#{id}")));
+            b.insert("group_id".into(), AttributeValue::S(id.clone()));
+            b.insert("gsi1sk".into(), AttributeValue::S(format!("GROUP#{id}")));
+            for item in [m, b] {
+                let put = PutRequest::builder().set_item(Some(item)).build().unwrap();
+                writes.push(WriteRequest::builder().put_request(put).build());
+            }
+        }
+        for chunk in writes.chunks(25) {
+            db.batch_write_item()
+                .request_items(&settings.table_name, chunk.to_vec())
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+
     /// Takes every notification waiting on the notification queue (each at most once).
     pub async fn drain_queue(&self) -> Vec<Value> {
         let ctx = &self.stack.ctx;

@@ -1,17 +1,21 @@
 //! `GET /lark/{appId}/api/tickets`: the organisation's tickets (colleagues), or the open tickets
-//! of the organisations a staff member serves.
+//! of the organisations a staff member serves, a page at a time (`?cursor=` the `next` of the
+//! previous page).
 
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 
 use crate::context::AppContext;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let actor = crate::web::actor(ctx, &req).await?;
-    let list = crate::tickets::list(ctx, &actor).await?;
-    Ok(crate::web::json(
-        StatusCode::OK,
-        &serde_json::json!({ "tickets": list }),
-    ))
+    let cursor = match crate::web::query(&req).get("cursor") {
+        None => None,
+        Some(c) => Some(c.parse::<u64>().map_err(|_| {
+            AppError::BadRequest("cursor must be the `next` of the previous page.".into())
+        })?),
+    };
+    let page = crate::tickets::list(ctx, &actor, cursor).await?;
+    Ok(crate::web::json(StatusCode::OK, &page))
 }

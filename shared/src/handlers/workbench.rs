@@ -148,12 +148,12 @@ async fn customer_workbench(
             org => TenantView::new(ctx, tenant),
             user => session,
             app_id => &tenant.app_id,
-            groups => groups::mine(ctx, actor).await?,
+            groups => groups::mine(ctx, actor, None).await?.0,
             group,
             ticket,
             colleagues,
             service_team,
-            tickets => crate::tickets::list(ctx, actor).await?,
+            tickets => crate::tickets::list(ctx, actor, None).await?.tickets,
             severities => SEVERITIES,
         },
     )
@@ -169,7 +169,7 @@ async fn staff_console(
         AppError::Forbidden("You are not registered as staff of this deployment.".into())
     })?;
     let group = selected_group(ctx, actor, requested, None).await?;
-    let my_groups = groups::mine(ctx, actor).await?;
+    let my_groups = groups::mine(ctx, actor, None).await?.0;
     let everyone = ctx.store.all_staff(&ctx.settings.provider_app_id).await?;
     let name_of = |open_id: &str| {
         everyone
@@ -219,7 +219,7 @@ async fn staff_console(
             user => session,
             app_id => &ctx.settings.provider_app_id,
             groups => &my_groups,
-            open_tickets => crate::tickets::list(ctx, actor).await?,
+            open_tickets => crate::tickets::list(ctx, actor, None).await?.tickets,
             ticket,
             group,
             staff,

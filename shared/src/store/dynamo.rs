@@ -34,6 +34,10 @@ pub(super) struct Keyed<'a, T> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) gsi1sk: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) gsi2pk: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) gsi2sk: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) ttl: Option<Epoch>,
     #[serde(flatten)]
     pub(super) entity: &'a T,
@@ -47,9 +51,18 @@ impl<'a, T> Keyed<'a, T> {
             sk,
             gsi1pk: None,
             gsi1sk: None,
+            gsi2pk: None,
+            gsi2sk: None,
             ttl: None,
             entity,
         }
+    }
+
+    /// Listed in gsi1 under `pk`, ordered by `sk`.
+    pub(super) fn indexed(mut self, pk: String, sk: String) -> Self {
+        self.gsi1pk = Some(pk);
+        self.gsi1sk = Some(sk);
+        self
     }
 
     /// DynamoDB may delete it after `at` (clean-up only: readers still check expiry themselves).
@@ -269,14 +282,8 @@ impl Store {
             TenantKind::Customer => "customer",
             TenantKind::Provider => "provider",
         };
-        Keyed {
-            pk,
-            sk,
-            gsi1pk: Some(keys::TENANTS.into()),
-            gsi1sk: Some(format!("{kind}#{}", tenant.app_id)),
-            ttl: None,
-            entity: tenant,
-        }
+        Keyed::item(pk, sk, tenant)
+            .indexed(keys::TENANTS.into(), format!("{kind}#{}", tenant.app_id))
     }
 
     /// Registers a new tenant; `ConditionFailed` if the App ID is already registered.

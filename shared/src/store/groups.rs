@@ -45,25 +45,22 @@ impl Store {
             GroupKind::Service => "service",
             GroupKind::Ticket => "ticket",
         };
-        Keyed {
-            pk: keys::group(&group.id),
-            sk: keys::META.into(),
-            gsi1pk: Some(keys::groups_of(&group.app_id)),
-            gsi1sk: Some(format!("{kind}#{}", group.id)),
-            ttl: None,
-            entity: group,
-        }
+        Keyed::item(keys::group(&group.id), keys::META.into(), group).indexed(
+            keys::groups_of(&group.app_id),
+            format!("{kind}#{}", group.id),
+        )
     }
 
     pub(super) fn keyed_member(member: &Member) -> Keyed<'_, Member> {
-        Keyed {
-            pk: keys::group(&member.group_id),
-            sk: keys::member(&member.app_id, &member.open_id),
-            gsi1pk: Some(keys::member(&member.app_id, &member.open_id)),
-            gsi1sk: Some(keys::group(&member.group_id)),
-            ttl: None,
-            entity: member,
-        }
+        Keyed::item(
+            keys::group(&member.group_id),
+            keys::member(&member.app_id, &member.open_id),
+            member,
+        )
+        .indexed(
+            keys::member(&member.app_id, &member.open_id),
+            keys::group(&member.group_id),
+        )
     }
 
     pub async fn group(&self, id: &GroupId) -> Result<Option<Group>, StoreError> {
@@ -107,13 +104,37 @@ impl Store {
         Ok((group, member, fence))
     }
 
-    /// Every group's membership of one person (through their app).
-    pub async fn memberships(
+    /// A page of one person's memberships (through their app), in the order of their groups'
+    /// ids (which are time-ordered: the oldest group first), after group `after`, and whether
+    /// more remain. One query however many groups the person is in.
+    pub async fn memberships_page(
         &self,
         app_id: &AppId,
         open_id: &OpenId,
-    ) -> Result<Vec<Member>, StoreError> {
-        self.query_index(keys::member(app_id, open_id)).await
+        after: Option<&GroupId>,
+        limit: i32,
+    ) -> Result<(Vec<Member>, bool), StoreError> {
+        let lo = after.map_or_else(|| keys::GROUP_PREFIX.to_owned(), keys::group);
+        let out = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi1")
+            .key_condition_expression("gsi1pk = :pk AND gsi1sk > :lo")
+            .expression_attribute_values(":pk", s(keys::member(app_id, open_id)))
+            .expression_attribute_values(":lo", s(lo))
+            .limit(limit)
+            .send()
+            .await
+            .map_err(dynamo_err)?;
+        let more = out.last_evaluated_key.is_some_and(|k| !k.is_empty());
+        let members = out
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(decode)
+            .collect::<Result<Vec<Member>, _>>()?;
+        Ok((members, more))
     }
 
     pub async fn members(&self, group_id: &GroupId) -> Result<Vec<Member>, StoreError> {

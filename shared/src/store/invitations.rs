@@ -39,19 +39,12 @@ impl Store {
     /// Creates the link and takes its slot in one transaction; `ConditionFailed` when another
     /// link holds the slot (still active and not revoked).
     pub async fn create_invitation(&self, inv: &Invitation, now: Epoch) -> Result<(), StoreError> {
-        let keyed = Keyed {
-            pk: keys::group(&inv.group_id),
-            sk: keys::invitation(&inv.id),
-            gsi1pk: Some(keys::invitation_bucket(expiry_hour(inv.expires_at))),
-            gsi1sk: Some(format!(
-                "{}#{}#{}",
-                due_key(inv.expires_at),
-                inv.group_id,
-                inv.id
-            )),
-            ttl: Some(inv.expires_at + KEEP_ENDED),
-            entity: inv,
-        };
+        let keyed = Keyed::item(keys::group(&inv.group_id), keys::invitation(&inv.id), inv)
+            .indexed(
+                keys::invitation_bucket(expiry_hour(inv.expires_at)),
+                format!("{}#{}#{}", due_key(inv.expires_at), inv.group_id, inv.id),
+            )
+            .expiring(inv.expires_at + KEEP_ENDED);
         let put = self.put_item(keyed, Some("attribute_not_exists(pk)"))?;
         let Some(slot) = inv.slot else {
             return self.transact(vec![put]).await;
@@ -172,16 +165,10 @@ impl Store {
     }
 
     pub async fn save_job_done_through(&self, job: &str, hour: i64) -> Result<(), StoreError> {
-        let keyed = Keyed {
-            pk: keys::job(job),
-            sk: keys::STATE.into(),
-            gsi1pk: None,
-            gsi1sk: None,
-            ttl: None,
-            entity: &JobState {
-                done_through_hour: hour,
-            },
+        let state = JobState {
+            done_through_hour: hour,
         };
+        let keyed = Keyed::item(keys::job(job), keys::STATE.into(), &state);
         self.put(keyed, false).await
     }
 }

@@ -1,5 +1,5 @@
-//! The key schema, whole and in one place. One table (see `template.yaml`): `pk`/`sk`, one GSI
-//! (`gsi1pk`/`gsi1sk`), and a `ttl` attribute DynamoDB uses for clean-up only — code never trusts
+//! The key schema, whole and in one place. One table (see `template.yaml`): `pk`/`sk`, two GSIs
+//! (`gsi1pk`/`gsi1sk`; the sparse `gsi2pk`/`gsi2sk` holds only open tickets), and a `ttl` attribute DynamoDB uses for clean-up only — code never trusts
 //! an item to be gone, it checks expiry itself. Every key the store writes or reads is built by a
 //! function here; no other file spells a prefix.
 //!
@@ -8,7 +8,7 @@
 //! | tenant (a Lark app) | `APP#{app}` | `TENANT` | `TENANTS` / `{kind}#{app}` |
 //! | staff member | `APP#{provider app}` | `STAFF#{open_id}` | |
 //! | colleague (person of a customer org) | `APP#{app}` | `PERSON#{open_id}` | |
-//! | ticket | `APP#{app}` | `TICKET#{number:08}` | `SLADUE#{hour}` / `{due:012}#…` until its first response |
+//! | ticket | `APP#{app}` | `TICKET#{number:08}` | `SLADUE#{hour}` / `{due:012}#…` until its first response; gsi2: `OPENTICKETS#{app}` / `{number:08}` while open |
 //! | group | `GROUP#{id}` | `META` | `GROUPS#{app}` / `{kind}#{id}` |
 //! | group member | `GROUP#{id}` | `MEMBER#{app}#{open_id}` | `MEMBER#{app}#{open_id}` / `GROUP#{id}` |
 //! | chat message | `GROUP#{id}` | `MSG#{seq:012}` | |
@@ -56,6 +56,7 @@ pub const TOKEN_PREFIX: &str = "TOKEN#";
 pub const USAGE_PREFIX: &str = "USAGE#";
 pub const APP_PREFIX: &str = "APP#";
 pub const CARD_PREFIX: &str = "CARD#";
+pub const GROUP_PREFIX: &str = "GROUP#";
 
 /// The hour bucket of a time-bucketed index.
 pub fn hour_of(at: Epoch) -> i64 {
@@ -82,12 +83,17 @@ pub fn ticket(number: u64) -> String {
     format!("{TICKET_PREFIX}{number:08}")
 }
 
+/// The open tickets of an organisation (gsi2: a ticket leaves it when it is resolved or closed).
+pub fn open_tickets(app_id: &AppId) -> String {
+    format!("OPENTICKETS#{app_id}")
+}
+
 pub fn sla_bucket(hour: i64) -> String {
     format!("SLADUE#{hour}")
 }
 
 pub fn group(id: &GroupId) -> String {
-    format!("GROUP#{id}")
+    format!("{GROUP_PREFIX}{id}")
 }
 
 pub fn groups_of(app_id: &AppId) -> String {

@@ -51,17 +51,24 @@ pub struct TicketMove<'a> {
 }
 
 impl Store {
-    /// A new ticket also waits in the SLA index (`SLADUE#{hour}`) until its first response.
+    /// A new ticket waits in the SLA index (`SLADUE#{hour}`) until its first response, and in
+    /// the open-tickets index while it is open.
     fn keyed_ticket(ticket: &Ticket) -> Keyed<'_, Ticket> {
         let due = ticket.first_response_due;
-        Keyed {
-            pk: keys::app(&ticket.app_id),
-            sk: keys::ticket(ticket.number),
-            gsi1pk: Some(keys::sla_bucket(due.div_euclid(3600))),
-            gsi1sk: Some(format!("{due:012}#{}#{:08}", ticket.app_id, ticket.number)),
-            ttl: None,
-            entity: ticket,
+        let mut keyed = Keyed::item(
+            keys::app(&ticket.app_id),
+            keys::ticket(ticket.number),
+            ticket,
+        )
+        .indexed(
+            keys::sla_bucket(due.div_euclid(3600)),
+            format!("{due:012}#{}#{:08}", ticket.app_id, ticket.number),
+        );
+        if ticket.status.is_open() {
+            keyed.gsi2pk = Some(keys::open_tickets(&ticket.app_id));
+            keyed.gsi2sk = Some(format!("{:08}", ticket.number));
         }
+        keyed
     }
 
     /// An update of one ticket item, to finish with its expressions.
@@ -154,10 +161,55 @@ impl Store {
         self.get(keys::app(app_id), keys::ticket(number)).await
     }
 
-    /// All of an organisation's tickets, oldest first.
-    pub async fn tickets(&self, app_id: &AppId) -> Result<Vec<Ticket>, StoreError> {
-        self.query_prefix(keys::app(app_id), keys::TICKET_PREFIX)
+    /// A page of an organisation's tickets, newest first: those numbered below `before` (all
+    /// when `None`), at most `limit`, and whether older ones remain. One query whatever the
+    /// organisation's history.
+    pub async fn tickets_page(
+        &self,
+        app_id: &AppId,
+        before: Option<u64>,
+        limit: i32,
+    ) -> Result<(Vec<Ticket>, bool), StoreError> {
+        let hi = match before {
+            Some(b) if b <= 1 => return Ok((Vec::new(), false)),
+            Some(b) => keys::ticket(b - 1),
+            None => keys::ticket(99_999_999),
+        };
+        let out = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND sk BETWEEN :lo AND :hi")
+            .expression_attribute_values(":pk", s(keys::app(app_id)))
+            .expression_attribute_values(":lo", s(keys::ticket(0)))
+            .expression_attribute_values(":hi", s(hi))
+            .scan_index_forward(false)
+            .limit(limit)
+            .consistent_read(true)
+            .send()
             .await
+            .map_err(super::dynamo::dynamo_err)?;
+        let more = out.last_evaluated_key.is_some_and(|k| !k.is_empty());
+        let tickets = out
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(super::dynamo::decode)
+            .collect::<Result<Vec<Ticket>, _>>()?;
+        Ok((tickets, more))
+    }
+
+    /// An organisation's open tickets (the sparse open-tickets index: resolved and closed
+    /// tickets are not read at all).
+    pub async fn open_tickets(&self, app_id: &AppId) -> Result<Vec<Ticket>, StoreError> {
+        let query = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi2")
+            .key_condition_expression("gsi2pk = :pk")
+            .expression_attribute_values(":pk", s(keys::open_tickets(app_id)));
+        self.query_all(query).await
     }
 
     /// Moves a ticket, conditioned on the status read; records the change, posts the audit line
@@ -174,22 +226,36 @@ impl Store {
             .expression_attribute_values(":now", n(m.now))
             .expression_attribute_values(":change", AttributeValue::L(vec![change]))
             .expression_attribute_values(":empty", AttributeValue::L(vec![]));
-        let set = "SET #st = :to, updated_at = :now, history = list_append(if_not_exists(history, :empty), :change)";
+        let mut set = vec![
+            "#st = :to",
+            "updated_at = :now",
+            "history = list_append(if_not_exists(history, :empty), :change)",
+        ];
+        let mut remove = Vec::new();
         // A first response, or an end, takes the ticket out of the SLA index.
-        let leaves_sla = m.first_response_at.is_some() || !m.change.to.is_open();
-        let remove = if leaves_sla {
-            " REMOVE gsi1pk, gsi1sk"
-        } else {
-            ""
-        };
-        up = match m.first_response_at {
-            Some(at) => up
-                .update_expression(format!(
-                    "{set}, first_response_at = if_not_exists(first_response_at, :first){remove}"
-                ))
-                .expression_attribute_values(":first", n(at)),
-            None => up.update_expression(format!("{set}{remove}")),
-        };
+        if m.first_response_at.is_some() || !m.change.to.is_open() {
+            remove.extend(["gsi1pk", "gsi1sk"]);
+        }
+        if let Some(at) = m.first_response_at {
+            set.push("first_response_at = if_not_exists(first_response_at, :first)");
+            up = up.expression_attribute_values(":first", n(at));
+        }
+        // The open-tickets index holds it exactly while it is open.
+        match (m.change.from.is_open(), m.change.to.is_open()) {
+            (true, false) => remove.extend(["gsi2pk", "gsi2sk"]),
+            (false, true) => {
+                set.extend(["gsi2pk = :open", "gsi2sk = :number"]);
+                up = up
+                    .expression_attribute_values(":open", s(keys::open_tickets(&m.ticket.app_id)))
+                    .expression_attribute_values(":number", s(format!("{:08}", m.ticket.number)));
+            }
+            _ => {}
+        }
+        let mut expression = format!("SET {}", set.join(", "));
+        if !remove.is_empty() {
+            expression.push_str(&format!(" REMOVE {}", remove.join(", ")));
+        }
+        up = up.update_expression(expression);
         let mut writes = vec![TransactWriteItem::builder()
             .update(built(up.build())?)
             .build()];
@@ -281,17 +347,15 @@ impl Store {
 
     fn keyed_pages(schedule: &PageSchedule) -> Keyed<'_, PageSchedule> {
         let at = schedule.next_page_at;
-        Keyed {
-            pk: keys::emergency(&schedule.app_id, schedule.number),
-            sk: keys::PAGES.into(),
-            gsi1pk: Some(keys::repage_bucket(keys::hour_of(at))),
-            gsi1sk: Some(format!(
-                "{at:012}#{}#{:08}",
-                schedule.app_id, schedule.number
-            )),
-            ttl: None,
-            entity: schedule,
-        }
+        Keyed::item(
+            keys::emergency(&schedule.app_id, schedule.number),
+            keys::PAGES.into(),
+            schedule,
+        )
+        .indexed(
+            keys::repage_bucket(keys::hour_of(at)),
+            format!("{at:012}#{}#{:08}", schedule.app_id, schedule.number),
+        )
     }
 
     /// Declares an emergency: the ticket goes to the top severity and records it (only if open

@@ -95,34 +95,68 @@ pub fn view(t: &Ticket, now: Epoch) -> TicketView {
     }
 }
 
-/// The tickets the actor sees: all of their organisation's (colleagues), or the open tickets of
-/// the organisations they serve (staff), most urgent first.
-pub async fn list(ctx: &AppContext, actor: &Actor) -> AppResult<Vec<TicketView>> {
+/// The most tickets one page holds.
+pub const TICKET_PAGE: usize = 50;
+
+/// A page of tickets and where the next one starts.
+#[derive(Debug, Serialize)]
+pub struct TicketPage {
+    pub tickets: Vec<TicketView>,
+    /// Pass as `cursor` for the next page; `None` on the last.
+    pub next: Option<u64>,
+}
+
+/// The tickets the actor sees, a page at a time: all of their organisation's, newest first
+/// (colleagues; `cursor` is the number to continue below), or the open tickets of the
+/// organisations they serve, most urgent first (staff; `cursor` is how many were shown). Either
+/// way one page costs the same requests however long the history: colleagues one query, staff
+/// one per organisation they serve on the open-tickets index, which holds no closed ticket.
+pub async fn list(ctx: &AppContext, actor: &Actor, cursor: Option<u64>) -> AppResult<TicketPage> {
     let now = ctx.now();
-    let mut out = Vec::new();
     match &actor.staff {
         None => {
-            for t in ctx.store.tickets(&actor.app_id).await? {
-                out.push(view(&t, now));
-            }
-            out.sort_by_key(|t| std::cmp::Reverse(t.number));
+            let (tickets, more) = ctx
+                .store
+                .tickets_page(&actor.app_id, cursor, TICKET_PAGE as i32)
+                .await?;
+            let next = if more {
+                tickets.last().map(|t| t.number)
+            } else {
+                None
+            };
+            Ok(TicketPage {
+                tickets: tickets.iter().map(|t| view(t, now)).collect(),
+                next,
+            })
         }
         Some(staff) => {
+            let mut open = Vec::new();
             for org in ctx.store.tenants().await? {
                 if org.kind != TenantKind::Customer || !crate::orgs::serves(staff, &org) {
                     continue;
                 }
-                for t in ctx.store.tickets(&org.app_id).await? {
-                    if t.status.is_open() {
-                        out.push(view(&t, now));
-                    }
+                for t in ctx.store.open_tickets(&org.app_id).await? {
+                    open.push(view(&t, now));
                 }
             }
             // Unacknowledged emergencies first, then by severity and deadline.
-            out.sort_by_key(|t| (!t.emergency_open, t.severity, t.first_response_due));
+            open.sort_by_key(|t| {
+                (
+                    !t.emergency_open,
+                    t.severity,
+                    t.first_response_due,
+                    t.id.clone(),
+                )
+            });
+            let skip = cursor.unwrap_or(0) as usize;
+            let tickets: Vec<TicketView> = open.into_iter().skip(skip).collect();
+            let next = (tickets.len() > TICKET_PAGE).then_some((skip + TICKET_PAGE) as u64);
+            Ok(TicketPage {
+                tickets: tickets.into_iter().take(TICKET_PAGE).collect(),
+                next,
+            })
         }
     }
-    Ok(out)
 }
 
 /// A ticket and what the actor may do with it, for its group's page.
