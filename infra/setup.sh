@@ -9,7 +9,7 @@ want="$(sha256sum "$root/infra/requirements.txt" | cut -d' ' -f1)"
 if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   exit 0
 fi
-echo "== setting up $venv (moto, cfn-lint, lark-oapi, pytest)"
+echo "== setting up $venv (moto, cfn-lint, lark-oapi, pytest, schemathesis)"
 python3 -m venv "$venv" 2>/dev/null || { python3 -m pip install --quiet --user virtualenv && python3 -m virtualenv --quiet "$venv"; }
 "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/infra/requirements.txt"

@@ -58,9 +58,9 @@ async fn http_functions_answer_api_gateway_v2_events() {
 
     // A JSON POST with its body base64-encoded and the session in the v2 `cookies` array.
     let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
-    let cookie_name = format!("tl_session_{CUSTOMER_APP_ID}");
+    let cookie_name = "tl_session";
     let session = ana
-        .cookie(&format!("/lark/{CUSTOMER_APP_ID}/api/groups"), &cookie_name)
+        .cookie(&format!("/lark/{CUSTOMER_APP_ID}/api/groups"), cookie_name)
         .expect("signed in");
     let group = t.service_group(CUSTOMER_APP_ID).await;
     let mut post = cold_start(&t, "PostMessageFunction").await;
@@ -260,12 +260,9 @@ async fn a_broken_setting_is_an_init_error_that_names_it_and_no_secret() {
 async fn every_log_line_of_an_invocation_carries_its_function_and_request_id() {
     let t = TestStack::demo().await;
     let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
-    let cookie_name = format!("tl_session_{CUSTOMER_APP_ID}");
+    let cookie_name = "tl_session";
     let session = ana
-        .cookie(
-            &format!("/lark/{CUSTOMER_APP_ID}/api/tickets"),
-            &cookie_name,
-        )
+        .cookie(&format!("/lark/{CUSTOMER_APP_ID}/api/tickets"), cookie_name)
         .expect("signed in");
     let log = std::env::temp_dir().join(format!("tamlink-log-{}.jsonl", std::process::id()));
     let mut create = Environment::start_logging(

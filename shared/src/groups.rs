@@ -104,6 +104,7 @@ pub struct NewMessage {
     #[serde(default)]
     pub mentions: Vec<MentionRef>,
     /// Any unique string per message typed (the composer makes one); a retry reuses it.
+    #[serde(default, deserialize_with = "crate::json::not_null")]
     pub client_id: Option<String>,
 }
 
@@ -236,16 +237,20 @@ pub enum Window {
     After(u64),
     /// The page before this number (scrolling back).
     Before(u64),
+    /// What lies between two numbers (both excluded), oldest first.
+    Between(u64, u64),
 }
 
 impl Window {
     pub fn from_query(q: &std::collections::HashMap<String, String>) -> AppResult<Self> {
         let number = |key: &str| -> AppResult<Option<u64>> {
             q.get(key)
-                .map(|v| {
-                    v.parse::<u64>().map_err(|_| {
-                        AppError::BadRequest(format!("{key} must be a message number."))
-                    })
+                .map(|v| match v.parse::<u64>() {
+                    Ok(n) if n <= crate::store::MAX_SEQ => Ok(n),
+                    _ => Err(AppError::BadRequest(format!(
+                        "{key} must be a message number (0 to {}).",
+                        crate::store::MAX_SEQ
+                    ))),
                 })
                 .transpose()
         };
@@ -256,9 +261,7 @@ impl Window {
             ));
         }
         match (number("after")?, number("before")?) {
-            (Some(_), Some(_)) => Err(AppError::BadRequest(
-                "Ask for messages after or before a number, not both.".into(),
-            )),
+            (Some(a), Some(b)) => Ok(Self::Between(a, b)),
             (Some(a), None) => Ok(Self::After(a)),
             (None, Some(b)) => Ok(Self::Before(b)),
             (None, None) => Ok(Self::Latest),
@@ -310,6 +313,14 @@ pub async fn read(
             None,
         ),
         Window::After(a) => (ctx.store.messages_after(&open.group.id, a).await?, Some(a)),
+        Window::Between(a, b) => {
+            let mut page = ctx.store.messages_after(&open.group.id, a).await?;
+            let before = page.messages.len();
+            page.messages.retain(|m| m.seq < b);
+            // What was cut reaches `before`: nothing more lies in between.
+            page.more &= page.messages.len() == before;
+            (page, Some(a))
+        }
     };
     // Stop at a number given out but not written yet, so polling never skips it.
     let (messages, cursor, held) = chat::settled(messages, after, ctx.now());

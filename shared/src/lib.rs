@@ -26,6 +26,7 @@
 //! | [`notifier`] | the SQS-driven sender, a file per concern: `notification`, `digest`, `delivery`, `tokens`, `oncall`, `warnings`, `cards`, `rules` |
 //! | [`jobs`] | scheduled functions: the table named after `template.yaml`, and each job's body in its own file |
 //! | [`domain`] | pure rules: the registration checklist, setup values, roles, chat and membership |
+//! | [`json`] | strict JSON bodies: `null` is not a way to leave a field out |
 //! | [`pages`] | server-rendered HTML (minijinja, autoescaped) |
 //! | [`web`] | request/response helpers shared by handlers |
 //! | [`handlers`] | one module per route, each the body of one Lambda function |
@@ -45,6 +46,7 @@ pub mod handlers;
 pub mod ids;
 pub mod invitations;
 pub mod jobs;
+pub mod json;
 pub mod keys;
 pub mod lark;
 pub mod notifier;

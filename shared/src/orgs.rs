@@ -15,15 +15,16 @@ use crate::store::{
 };
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Registration {
     pub org_name: String,
     pub app_id: String,
     pub app_secret: crate::config::SecretString,
     /// The TAM's open_id in the provider app; defaults to the registering TAM.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::not_null")]
     pub tam: Option<String>,
     /// Support engineers of the plan; defaults to every engineer.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::not_null")]
     pub engineers: Option<Vec<String>>,
 }
 
@@ -252,7 +253,7 @@ pub async fn register_customer(
             .collect(),
     };
     if reg.app_id.trim() == ctx.settings.provider_app_id {
-        return Err(AppError::BadRequest(
+        return Err(AppError::Unprocessable(
             "That is the provider's own app, not a customer's.".into(),
         ));
     }
@@ -273,7 +274,7 @@ fn staff_with_role(staff: &[Staff], open_id: &str, roles: &[StaffRole]) -> AppRe
         .find(|s| s.open_id == open_id && roles.contains(&s.role))
         .map(|s| s.open_id.clone())
         .ok_or_else(|| {
-            AppError::BadRequest(format!(
+            AppError::Unprocessable(format!(
                 "{open_id} is not a staff member with a suitable role."
             ))
         })

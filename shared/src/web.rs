@@ -53,20 +53,19 @@ pub fn cookie(req: &Request, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-pub fn session_cookie_name(app_id: &str) -> String {
-    format!("tl_session_{app_id}")
-}
+/// The session cookie. One name for every app: each app's cookie is scoped to its own path
+/// (`Path=/lark/{appId}`), so a browser sends an app only its own, and the token names its app
+/// besides (a session for another app is refused). A fixed name lets `openapi.yaml` declare it.
+pub const SESSION_COOKIE: &str = "tl_session";
 
 /// The signed-in person for this app, if any valid session cookie is present.
 pub fn session(ctx: &AppContext, req: &Request, app_id: &AppId) -> AppResult<Option<Session>> {
     let signer = ctx.signer()?;
-    Ok(
-        cookie(req, &session_cookie_name(app_id.as_str())).and_then(|token| {
-            signer
-                .verify_session(&token, app_id.as_str(), ctx.now())
-                .ok()
-        }),
-    )
+    Ok(cookie(req, SESSION_COOKIE).and_then(|token| {
+        signer
+            .verify_session(&token, app_id.as_str(), ctx.now())
+            .ok()
+    }))
 }
 
 pub fn require_session(ctx: &AppContext, req: &Request, app_id: &AppId) -> AppResult<Session> {

@@ -678,13 +678,12 @@ impl Browser {
         .await
     }
 
-    /// `LogoutFunction`: the sign-out button's bodiless POST.
     /// Another browser holding a copy of this one's session cookie for `app_id` (what someone who
     /// copied the cookie would hold).
     pub fn copy_session(&self, t: &TestStack, app_id: &str) -> Browser {
-        let name = format!("tl_session_{app_id}");
+        let name = "tl_session";
         let value = self
-            .cookie(&format!("/lark/{app_id}/workbench"), &name)
+            .cookie(&format!("/lark/{app_id}/workbench"), name)
             .expect("signed in");
         let copy = t.browser();
         let url = url::Url::parse(&format!("{}/lark/{app_id}/", self.base)).unwrap();
@@ -706,6 +705,7 @@ impl Browser {
             .status()
     }
 
+    /// `LogoutFunction`: the sign-out button's bodiless POST.
     pub async fn logout(&self, app_id: &str) -> StatusCode {
         self.client
             .post(format!("{}/lark/{app_id}/api/session/logout", self.base))

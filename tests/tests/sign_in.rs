@@ -96,7 +96,7 @@ async fn session_cookie_is_http_only_and_scoped_to_the_app() {
         .collect();
     let session = cookies
         .iter()
-        .find(|c| c.starts_with(&format!("tl_session_{CUSTOMER_APP_ID}=")))
+        .find(|c| c.starts_with("tl_session="))
         .expect("session cookie");
     assert!(
         session.contains("HttpOnly") && session.contains(&format!("Path=/lark/{CUSTOMER_APP_ID}")),
@@ -219,10 +219,7 @@ async fn sessions_expire_and_do_not_carry_over_to_another_app() {
 
     // A valid Acme session presented as the provider app's session is worthless.
     let acme_session = b
-        .cookie(
-            &format!("/lark/{CUSTOMER_APP_ID}/workbench"),
-            &format!("tl_session_{CUSTOMER_APP_ID}"),
-        )
+        .cookie(&format!("/lark/{CUSTOMER_APP_ID}/workbench"), "tl_session")
         .expect("session");
     let forged = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -230,10 +227,7 @@ async fn sessions_expire_and_do_not_carry_over_to_another_app() {
         .unwrap();
     let resp = forged
         .get(format!("{}/lark/{PROVIDER_APP_ID}/workbench", t.base()))
-        .header(
-            "cookie",
-            format!("tl_session_{PROVIDER_APP_ID}={acme_session}"),
-        )
+        .header("cookie", format!("tl_session={acme_session}"))
         .send()
         .await
         .unwrap();

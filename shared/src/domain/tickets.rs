@@ -43,6 +43,7 @@ impl Severity {
 
 /// First-response targets of an organisation's support plan, in minutes per severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SlaTargets {
     pub sev1: u32,
     pub sev2: u32,
@@ -269,6 +270,10 @@ pub fn pick_engineer<'a>(
 
 /// Validated text of a new ticket.
 pub fn validate_new(title: &str, description: &str) -> Result<(), String> {
+    // Counted as sent (spaces around it too), as the API documents it.
+    if title.chars().count() > 200 {
+        return Err("The title can be at most 200 characters.".into());
+    }
     let title = title.trim();
     if title.is_empty() {
         return Err("Give the ticket a title.".into());

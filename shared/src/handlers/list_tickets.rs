@@ -12,9 +12,14 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let actor = crate::web::actor(ctx, &req).await?;
     let cursor = match crate::web::query(&req).get("cursor") {
         None => None,
-        Some(c) => Some(c.parse::<u64>().map_err(|_| {
-            AppError::BadRequest("cursor must be the `next` of the previous page.".into())
-        })?),
+        Some(c) => match c.parse::<u64>() {
+            Ok(n) if n <= crate::store::MAX_TICKET => Some(n),
+            _ => {
+                return Err(AppError::BadRequest(
+                    "cursor must be the `next` of the previous page.".into(),
+                ))
+            }
+        },
     };
     let page = crate::tickets::list(ctx, &actor, cursor).await?;
     Ok(crate::web::json(StatusCode::OK, &page))

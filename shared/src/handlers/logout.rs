@@ -11,7 +11,7 @@ use crate::web::{self, CookieSpec};
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let app_id = web::app_id(&req)?;
     let everywhere = match web::query(&req).get("scope").map(String::as_str) {
-        None | Some("") | Some("this") => false,
+        None | Some("this") => false,
         Some("everywhere") => true,
         Some(other) => {
             return Err(AppError::BadRequest(format!(
@@ -31,12 +31,22 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let clear = web::set_cookie(
         ctx,
         CookieSpec {
-            name: &web::session_cookie_name(app_id.as_str()),
+            name: web::SESSION_COOKIE,
             value: "",
             path: &format!("/lark/{app_id}"),
             max_age: 0,
         },
     );
+    if !web::wants_html(&req) {
+        let mut resp = web::json(
+            http::StatusCode::OK,
+            &serde_json::json!({ "signed_out": true, "everywhere": everywhere }),
+        );
+        if let Ok(v) = http::HeaderValue::from_str(&clear) {
+            resp.headers_mut().append(http::header::SET_COOKIE, v);
+        }
+        return Ok(resp);
+    }
     let message = if everywhere {
         "You have signed out of this app everywhere: every browser and device."
     } else {

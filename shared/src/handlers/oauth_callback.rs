@@ -81,7 +81,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let session_cookie = web::set_cookie(
         ctx,
         CookieSpec {
-            name: &web::session_cookie_name(app_id.as_str()),
+            name: web::SESSION_COOKIE,
             value: &ctx.signer()?.sign_session(&session),
             path: &format!("/lark/{app_id}"),
             max_age: SESSION_TTL,

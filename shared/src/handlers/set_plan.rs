@@ -14,35 +14,37 @@ use crate::web;
 #[serde(deny_unknown_fields)]
 struct PlanInput {
     kind: PlanKind,
-    monthly_calls: Option<u32>,
+    /// `null` is refused rather than read as "the free plan's number".
+    #[serde(default, deserialize_with = "crate::json::present")]
+    monthly_calls: Option<Option<u32>>,
     share_percent: u8,
     /// First-response targets of the support plan, in minutes (unchanged when absent; `null`
     /// is refused rather than read as "absent").
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::json::present")]
     first_response_minutes: Option<Option<crate::domain::tickets::SlaTargets>>,
-}
-
-/// `Some(None)` for an explicit `null`, `None` (the default) for a missing field.
-fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
 }
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let input: PlanInput = web::json_body(&req)?;
     let staff = super::require_customer_manager(ctx, &req).await?;
     let mut tenant = super::served_customer(ctx, &req, &staff).await?;
-    if input.monthly_calls == Some(0) {
+    let monthly_calls = match input.monthly_calls {
+        Some(None) => {
+            return Err(AppError::BadRequest(
+                "monthly_calls must be a number; leave it out for the free plan's 10,000.".into(),
+            ))
+        }
+        Some(Some(n)) => Some(n),
+        None => None,
+    };
+    if monthly_calls == Some(0) {
         return Err(AppError::Unprocessable(
             "monthly_calls must be at least 1 (leave it out for the free plan's 10,000).".into(),
         ));
     }
     let plan = Plan {
         kind: input.kind,
-        monthly_calls: input.monthly_calls.unwrap_or(FREE_PLAN_CALLS),
+        monthly_calls: monthly_calls.unwrap_or(FREE_PLAN_CALLS),
         share_percent: input.share_percent,
     };
     plan.validate().map_err(AppError::Unprocessable)?;

@@ -16,7 +16,7 @@ pub const MESSAGE_PAGE: i32 = 50;
 /// How long a composer's idempotency key is remembered.
 const CLIENT_ID_TTL: Epoch = 24 * 3600;
 /// Twelve digits of message numbers per group: far beyond any chat.
-const MAX_SEQ: u64 = 999_999_999_999;
+pub const MAX_SEQ: u64 = 999_999_999_999;
 
 /// The outcome of posting: a new message, or the one an earlier try with the same client id
 /// already stored.

@@ -15,13 +15,13 @@ mod tickets;
 /// The nouns live in `domain::model`; the store persists them.
 pub use crate::domain::model::*;
 pub use dynamo::Store;
-pub use groups::{MessagePage, Posted, MESSAGE_PAGE};
+pub use groups::{MessagePage, Posted, MAX_SEQ, MESSAGE_PAGE};
 pub use invitations::expiry_hour;
 pub use notifier::{
     due_hour, CardRecord, Claim, NotifRecord, NotifState, PersonKey, Snapshot, StoredToken,
     Undeliverable, Usage, Window, CARD_LIFETIME, DIGEST_LINES,
 };
-pub use tickets::{NewTicket, TicketMove};
+pub use tickets::{NewTicket, TicketMove, MAX_TICKET};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

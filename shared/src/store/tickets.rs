@@ -50,6 +50,9 @@ pub struct TicketMove<'a> {
     pub now: Epoch,
 }
 
+/// Eight digits of ticket numbers per organisation (`keys::ticket`).
+pub const MAX_TICKET: u64 = 99_999_999;
+
 impl Store {
     /// A new ticket waits in the SLA index (`SLADUE#{hour}`) until its first response, and in
     /// the open-tickets index while it is open.
@@ -173,7 +176,7 @@ impl Store {
         let hi = match before {
             Some(b) if b <= 1 => return Ok((Vec::new(), false)),
             Some(b) => keys::ticket(b - 1),
-            None => keys::ticket(99_999_999),
+            None => keys::ticket(MAX_TICKET),
         };
         let out = self
             .db

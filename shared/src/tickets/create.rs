@@ -10,7 +10,9 @@ pub struct NewTicketInput {
     #[serde(default)]
     pub description: String,
     pub severity: Severity,
+    #[serde(default, deserialize_with = "crate::json::not_null")]
     pub product: Option<String>,
+    #[serde(default, deserialize_with = "crate::json::not_null")]
     pub category: Option<String>,
 }
 

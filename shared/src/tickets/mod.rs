@@ -44,6 +44,9 @@ pub(crate) fn clean(optional: Option<String>) -> AppResult<Option<String>> {
         Some(v) if v.chars().count() > 100 => Err(AppError::Unprocessable(
             "Product and category can be at most 100 characters.".into(),
         )),
+        Some(v) if v.chars().any(char::is_control) => Err(AppError::BadRequest(
+            "Product and category are one line without control characters.".into(),
+        )),
         other => Ok(other),
     }
 }

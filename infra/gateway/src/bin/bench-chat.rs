@@ -68,7 +68,7 @@ async fn main() -> Result<(), String> {
             generation: 0,
             exp: clock.now() + SESSION_TTL,
         });
-        format!("tl_session_{PROVIDER_APP_ID}={token}")
+        format!("tl_session={token}")
     };
     let url = format!(
         "{}/lark/{PROVIDER_APP_ID}/api/groups/{group}/messages",
