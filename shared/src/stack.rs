@@ -535,6 +535,42 @@ mod tests {
         }
     }
 
+    /// API Gateway throttles the stage, and the unauthenticated sign-in routes tighter; a route
+    /// key that names no route would silently throttle nothing.
+    #[test]
+    fn sign_in_routes_are_throttled_tighter_than_the_stage() {
+        let doc = template().unwrap();
+        let api = doc["Resources"]["HttpApi"]["Properties"].clone();
+        let limits = |v: &Value| {
+            (
+                v["ThrottlingRateLimit"].as_f64().unwrap(),
+                v["ThrottlingBurstLimit"].as_f64().unwrap(),
+            )
+        };
+        let stage = limits(&api["DefaultRouteSettings"]);
+        let routes = http_routes().unwrap();
+        let mut tighter = Vec::new();
+        for (key, settings) in api["RouteSettings"].as_mapping().unwrap() {
+            let key = key.as_str().unwrap();
+            let (method, path) = key.split_once(' ').unwrap();
+            assert!(
+                routes.iter().any(|r| r.method == method && r.path == path),
+                "{key} is not a route"
+            );
+            let (rate, burst) = limits(settings);
+            assert!(rate < stage.0 && burst < stage.1, "{key}");
+            tighter.push(key.to_owned());
+        }
+        tighter.sort();
+        assert_eq!(
+            tighter,
+            [
+                "GET /thirdparty/lark/{appId}/login",
+                "GET /thirdparty/lark/{appId}/oauth2/callback"
+            ]
+        );
+    }
+
     #[test]
     fn rates_parse_and_nonsense_does_not() {
         assert_eq!(parse_rate("rate(1 minute)").unwrap().as_secs(), 60);

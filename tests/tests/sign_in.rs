@@ -260,3 +260,40 @@ async fn person_who_is_not_staff_cannot_enter_the_console() {
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     page.assert_contains("not registered as staff");
 }
+
+/// Anyone may start a sign-in, so starting one costs no write (the state is signed and carries
+/// what the callback needs); a callback writes only once Lark accepted its code.
+#[tokio::test]
+async fn starting_a_sign_in_writes_nothing_and_a_refused_callback_neither() {
+    let t = TestStack::demo().await;
+    let b = t.step_browser();
+    let writes = |calls: &[String]| {
+        calls
+            .iter()
+            .filter(|c| !c.ends_with("GetItem") && !c.ends_with("Query"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    for _ in 0..20 {
+        let (status, calls) = b
+            .aws_calls(
+                reqwest::Method::GET,
+                &format!("/thirdparty/lark/{CUSTOMER_APP_ID}/login"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::FOUND);
+        assert_eq!(writes(&calls), Vec::<String>::new(), "{calls:?}");
+    }
+    let (status, calls) = b
+        .aws_calls(
+            reqwest::Method::GET,
+            &format!(
+                "/thirdparty/lark/{CUSTOMER_APP_ID}/oauth2/callback?code=x&state=eyJ4IjoxfQ.c2ln"
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(calls.is_empty(), "{calls:?}");
+}
