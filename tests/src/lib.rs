@@ -694,25 +694,17 @@ impl Browser {
 
     /// Signs out of every browser and device at once.
     pub async fn logout_everywhere(&self, app_id: &str) -> StatusCode {
-        self.client
-            .post(format!(
-                "{}/lark/{app_id}/api/session/logout?scope=everywhere",
-                self.base
-            ))
-            .send()
-            .await
-            .unwrap()
-            .status()
+        self.post_logout(app_id, "?scope=everywhere").await
     }
 
     /// `LogoutFunction`: the sign-out button's bodiless POST.
     pub async fn logout(&self, app_id: &str) -> StatusCode {
-        self.client
-            .post(format!("{}/lark/{app_id}/api/session/logout", self.base))
-            .send()
-            .await
-            .unwrap()
-            .status()
+        self.post_logout(app_id, "").await
+    }
+
+    async fn post_logout(&self, app_id: &str, query: &str) -> StatusCode {
+        let url = format!("{}/lark/{app_id}/api/session/logout{query}", self.base);
+        self.client.post(url).send().await.unwrap().status()
     }
 
     /// `SetupGuideFunction` as a JSON client (no `Accept: text/html`) reads it.
