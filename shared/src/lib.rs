@@ -7,6 +7,7 @@
 //!
 //! | module | what it holds |
 //! |---|---|
+//! | [`callbacks`] | acting from Lark: card callbacks checked (signature, decryption, token, replay) and answered with a toast and the updated card |
 //! | [`actor`] | who is acting (`Actor`), built from the request at the edge by `web::actor` |
 //! | [`config`] | settings read once from the environment (references only, never secrets) |
 //! | [`keys`] | the deployment's secrets from Secrets Manager: signing keys, the on-call webhook |
@@ -36,6 +37,7 @@
 //! | [`runtime`] | the Lambda entry point: picks the function by `_HANDLER`, reports init errors |
 
 pub mod actor;
+pub mod callbacks;
 pub mod clock;
 pub mod config;
 pub mod context;

@@ -26,6 +26,43 @@ pub struct Registration {
     /// Support engineers of the plan; defaults to every engineer.
     #[serde(default, deserialize_with = "crate::json::not_null")]
     pub engineers: Option<Vec<String>>,
+    /// The app's Events & Callbacks keys, so people can act from its cards (optional).
+    #[serde(default, deserialize_with = "crate::json::not_null")]
+    pub callback: Option<CallbackInput>,
+}
+
+/// The Encrypt Key (optional in Lark) and Verification Token from Events & Callbacks →
+/// Encryption Strategy.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackInput {
+    #[serde(default, deserialize_with = "crate::json::not_null")]
+    pub encrypt_key: Option<crate::config::SecretString>,
+    pub verification_token: crate::config::SecretString,
+}
+
+/// Seals an app's callback keys for storage, after checking they look like keys.
+pub async fn seal_callback_keys(
+    ctx: &AppContext,
+    app_id: &AppId,
+    input: &CallbackInput,
+) -> AppResult<crate::store::CallbackKeys> {
+    let ok = |s: &str| !s.is_empty() && s.len() <= 128 && !s.chars().any(char::is_whitespace);
+    let token = input.verification_token.expose();
+    let key = input.encrypt_key.as_ref().map(|k| k.expose());
+    if !ok(token) || key.is_some_and(|k| !ok(k)) {
+        return Err(AppError::BadRequest(
+            "The Verification Token (and the Encrypt Key, if you set one) are single words from Events & Callbacks → Encryption Strategy.".into(),
+        ));
+    }
+    let encrypt_key_sealed = match key {
+        Some(k) => Some(ctx.secrets.seal(app_id.as_str(), k).await?),
+        None => None,
+    };
+    Ok(crate::store::CallbackKeys {
+        encrypt_key_sealed,
+        verification_token_sealed: ctx.secrets.seal(app_id.as_str(), token).await?,
+    })
 }
 
 struct Validated {
@@ -190,6 +227,10 @@ async fn register(
         ticket_seq: 0,
         last_assigned: None,
         sla: Default::default(),
+        callback: match &reg.callback {
+            Some(input) => Some(seal_callback_keys(ctx, &v.app_id, input).await?),
+            None => None,
+        },
     };
     apply_tenant_info(&mut tenant, verification.tenant);
     Ok((tenant, v))
@@ -407,6 +448,7 @@ mod tests {
             app_id: app.into(),
             app_secret: crate::config::SecretString::new(secret),
             tam: None,
+            callback: None,
             engineers: None,
         }
     }

@@ -102,6 +102,7 @@ routes! {
     LIST_INVITATIONS = "ListInvitationsFunction", Json, handlers::list_invitations::handle;
     CREATE_INVITATION = "CreateInvitationFunction", Json, handlers::create_invitation::handle;
     REVOKE_INVITATION = "RevokeInvitationFunction", Json, handlers::revoke_invitation::handle;
+    CARD_CALLBACK = "CardCallbackFunction", Json, handlers::card_callback::handle;
 }
 
 pub fn by_function(name: &str) -> Option<&'static Route> {

@@ -37,7 +37,9 @@ async fn the_api_keeps_the_contract_openapi_yaml_states() {
     // One run per kind of caller, each with that caller's session as the schema's `session`
     // cookie (so Schemathesis also tries every operation without it): staff routes through the
     // provider app as Tara (TAM), the groups and tickets routes as Ana (a colleague), signing out
-    // as Ben (it ends the session it is sent with), and the public setup route with no session.
+    // as Ben (it ends the session it is sent with), Lark's callback route (whose requests prove
+    // themselves with the app's keys: everything Schemathesis makes up is refused), and the
+    // public setup route with no session.
     let runs = [
         (
             "staff",
@@ -66,6 +68,12 @@ async fn the_api_keeps_the_contract_openapi_yaml_states() {
             "/api/session",
             format!(r#""path.appId" = "{CUSTOMER_APP_ID}""#),
             Some(session(&ben, CUSTOMER_APP_ID)),
+        ),
+        (
+            "lark",
+            "/callback$",
+            format!(r#""path.appId" = "{PROVIDER_APP_ID}""#),
+            None,
         ),
         (
             "public",

@@ -110,6 +110,7 @@ fn notification(t: &TestStack, i: usize, recipient: (&str, &str)) -> Notificatio
         link: format!("{}/lark/{}/workbench", t.base(), recipient.0),
         created_at: t.stack.ctx.now(),
         card_key: None,
+        ticket: None,
     }
 }
 

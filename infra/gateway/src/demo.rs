@@ -5,7 +5,7 @@ use serde_json::Value;
 use tamlink::config::SecretString;
 use tamlink::domain::roles::StaffRole;
 use tamlink::ids::OpenId;
-use tamlink::orgs::{self, Registration};
+use tamlink::orgs::{self, CallbackInput, Registration};
 use tamlink::store::Staff;
 
 use crate::local::{LocalStack, PROVIDER_APP_ID};
@@ -22,6 +22,20 @@ pub fn sandbox_secret(app_id: &str) -> &'static str {
         "cli_initechsupport1" => "sandbox-secret-initech-support",
         _ => "",
     }
+}
+
+/// Sandbox-only Events & Callbacks keys (`infra/sandbox/seed.json`): the provider app encrypts
+/// and signs its callbacks, Acme's sends them plain with its Verification Token.
+pub fn sandbox_callback(app_id: &str) -> Option<CallbackInput> {
+    let (encrypt_key, token) = match app_id {
+        PROVIDER_APP_ID => (Some("sandbox-encrypt-nimbus"), "sandbox-token-nimbus"),
+        CUSTOMER_APP_ID => (None, "sandbox-token-acme"),
+        _ => return None,
+    };
+    Some(CallbackInput {
+        encrypt_key: encrypt_key.map(SecretString::new),
+        verification_token: SecretString::new(token),
+    })
 }
 
 /// The open_id a sandbox user has in an app, asked of the sandbox.
@@ -57,6 +71,7 @@ pub async fn seed_provider(stack: &LocalStack) -> Result<Vec<Staff>, String> {
         app_secret: SecretString::new(sandbox_secret(PROVIDER_APP_ID)),
         tam: None,
         engineers: None,
+        callback: sandbox_callback(PROVIDER_APP_ID),
     };
     orgs::register_provider(ctx, &reg)
         .await
@@ -92,6 +107,7 @@ pub async fn seed(stack: &LocalStack) -> Result<(), String> {
         app_secret: SecretString::new(sandbox_secret(CUSTOMER_APP_ID)),
         tam: None,
         engineers: None,
+        callback: sandbox_callback(CUSTOMER_APP_ID),
     };
     orgs::register_customer(&stack.ctx, &reg, tam)
         .await

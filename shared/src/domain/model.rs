@@ -61,6 +61,18 @@ pub struct Tenant {
     /// The engineer who got the last ticket, so ties go in turn.
     #[serde(default)]
     pub last_assigned: Option<OpenId>,
+    /// The app's Events & Callbacks keys, when its admin set them: people can then act from
+    /// its cards (without them, cards carry links only).
+    #[serde(default)]
+    pub callback: Option<CallbackKeys>,
+}
+
+/// An app's Events & Callbacks keys, KMS-encrypted like the App Secret (base64). Never plaintext.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CallbackKeys {
+    /// None when the app sends callbacks unencrypted and unsigned (Lark's Encrypt Key is optional).
+    pub encrypt_key_sealed: Option<String>,
+    pub verification_token_sealed: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

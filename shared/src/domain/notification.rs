@@ -67,4 +67,7 @@ pub struct Notification {
     /// another DM.
     #[serde(default)]
     pub card_key: Option<String>,
+    /// The ticket it is about (`{org app}.{number}`), for buttons that act on it from the card.
+    #[serde(default)]
+    pub ticket: Option<String>,
 }

@@ -2,6 +2,7 @@
 //! (`code != 0` is a failure even on HTTP 200), tenant tokens cached per app and refreshed by
 //! Lark's 30-minute rule, and a base URL that tests point at the sandbox.
 
+pub mod callback;
 mod errors;
 mod types;
 

@@ -56,14 +56,66 @@ fn context_line(n: &Notification) -> String {
     }
 }
 
-/// The card for one notification: title, where it happened, the excerpt and a way back.
-pub fn single(n: &Notification) -> Value {
+/// A button that calls tamlink back (`callbacks`) with `value` when pressed.
+fn callback_button(label: &str, value: Value) -> Value {
+    json!({
+        "tag": "button",
+        "type": "danger",
+        "text": plain(label),
+        "behaviors": [{"type": "callback", "value": value}]
+    })
+}
+
+/// Whether the recipient's app answers card callbacks, so its cards may carry action buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Buttons {
+    LinksOnly,
+    Actions,
+}
+
+/// The card for one notification: title, where it happened, the excerpt and a way back; an
+/// emergency page also carries Acknowledge when the recipient can act from the card.
+pub fn single(n: &Notification, buttons: Buttons) -> Value {
     let mut elements = Vec::new();
     if !n.excerpt.is_empty() {
         elements.push(text_block(&format!("“{}”", n.excerpt)));
     }
+    if let (NotificationKind::Emergency, Buttons::Actions, Some(ticket)) =
+        (n.kind, buttons, &n.ticket)
+    {
+        elements.push(callback_button(
+            "Acknowledge",
+            json!({"action": "ack", "ticket": ticket}),
+        ));
+    }
     elements.push(button("Open in tamlink", &n.link));
     card(&n.title, &context_line(n), colour(n.kind), elements)
+}
+
+/// What an emergency page's card becomes once someone acknowledged it (the reply to their
+/// press, and every other copy of the page).
+pub fn acknowledged(t: &crate::tickets::TicketView, link: &str) -> Value {
+    let (by, at) = t
+        .emergency
+        .as_ref()
+        .map(|e| {
+            (
+                e.acknowledged_by.clone().unwrap_or_default(),
+                e.acknowledged_at
+                    .map(crate::clock::format_utc)
+                    .unwrap_or_default(),
+            )
+        })
+        .unwrap_or_default();
+    card(
+        &format!("Emergency on #{} acknowledged", t.number),
+        &t.title,
+        "green",
+        vec![
+            text_block(&format!("{by} acknowledged it at {at}. The pages stopped.")),
+            button("Open in tamlink", link),
+        ],
+    )
 }
 
 /// The card posted to the provider's on-call channel.
@@ -83,7 +135,7 @@ pub fn oncall(post: &crate::notify::OnCallPost) -> Value {
 /// lines in full, then a count of the rest, so 1 or 1,000 items fit the same card.
 pub fn digest(lines: &[Notification], more: usize, latest: Option<&Notification>) -> Value {
     if let ([only], 0) = (lines, more) {
-        return single(only);
+        return single(only, Buttons::LinksOnly);
     }
     let title = format!("{} updates while you were away", lines.len() + more);
     let mut elements = Vec::new();
@@ -143,12 +195,13 @@ mod tests {
             link: format!("https://support.example.com/lark/cli_a/workbench?group=g_1#{i}"),
             created_at: 0,
             card_key: None,
+            ticket: None,
         }
     }
 
     #[test]
     fn a_single_card_is_schema_2_with_title_context_excerpt_and_link() {
-        let c = single(&mention(1, "robots are down"));
+        let c = single(&mention(1, "robots are down"), Buttons::LinksOnly);
         assert_eq!(c["schema"], "2.0");
         assert_eq!(c["config"]["update_multi"], true);
         assert_eq!(c["header"]["title"]["content"], "Ana mentioned you (1)");
@@ -164,7 +217,7 @@ mod tests {
 
     #[test]
     fn typed_text_stays_plain_text() {
-        let c = single(&mention(1, "**bold** <at id=all></at>"));
+        let c = single(&mention(1, "**bold** <at id=all></at>"), Buttons::LinksOnly);
         let block = &c["body"]["elements"][0];
         assert_eq!(block["tag"], "div");
         assert_eq!(block["text"]["tag"], "plain_text");
@@ -188,7 +241,7 @@ mod tests {
     #[test]
     fn a_digest_of_one_is_just_that_card() {
         let one = vec![mention(7, "hi")];
-        assert_eq!(digest(&one, 0, None), single(&one[0]));
+        assert_eq!(digest(&one, 0, None), single(&one[0], Buttons::LinksOnly));
         let c = digest(&one, 2, Some(&mention(9, "x")));
         assert_eq!(
             c["header"]["title"]["content"],

@@ -19,7 +19,7 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
             person,
             holder: &n.id,
             notifications: std::slice::from_ref(n),
-            card: cards::single(n),
+            card: cards::single(n, buttons(snap.tenant.as_ref())),
             token: snap.token.clone(),
             tenant: snap.tenant.as_ref(),
             month: &month,
@@ -116,7 +116,7 @@ pub(super) async fn update_in_place(
             .update_card(
                 &token,
                 &card.card_id,
-                &cards::single(n),
+                &cards::single(n, buttons(snap.tenant.as_ref())),
                 sequence,
                 &rules::lark_uuid(&n.id),
             )
@@ -154,5 +154,15 @@ pub(super) async fn update_in_place(
                 1,
             )))
         }
+    }
+}
+
+/// Action buttons go on cards to the service team when the provider app answers callbacks.
+fn buttons(recipient_app: Option<&crate::store::Tenant>) -> cards::Buttons {
+    match recipient_app {
+        Some(t) if t.kind == crate::store::TenantKind::Provider && t.callback.is_some() => {
+            cards::Buttons::Actions
+        }
+        _ => cards::Buttons::LinksOnly,
     }
 }

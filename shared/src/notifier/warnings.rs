@@ -63,6 +63,7 @@ pub(super) async fn warn_tam(
         link: format!("{}/lark/{provider}/workbench", ctx.settings.base_url),
         created_at: ctx.now(),
         card_key: None,
+        ticket: None,
     };
     crate::notify::enqueue(ctx, &[warning]).await
 }

@@ -37,6 +37,7 @@ pub(crate) fn mention_notifications(
             link: super::group_link(&ctx.settings.base_url, &m.app_id, &group.id),
             created_at: message.created_at,
             card_key: None,
+            ticket: None,
         })
         .collect()
 }

@@ -41,6 +41,7 @@ pub(crate) fn ticket_notification(
         excerpt: crate::domain::chat::excerpt(&t.description),
         created_at: t.updated_at,
         card_key: None,
+        ticket: Some(crate::ids::TicketId::new(t.app_id.clone(), t.number).to_string()),
     }
 }
 

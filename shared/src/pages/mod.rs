@@ -59,6 +59,8 @@ pub struct TenantView {
     pub setup: SetupValues,
     pub plan: crate::notifier::budget::Plan,
     pub sla: crate::domain::tickets::SlaTargets,
+    /// Whether people can act from this app's cards (its callback keys are set).
+    pub callbacks: bool,
 }
 
 impl TenantView {
@@ -77,6 +79,7 @@ impl TenantView {
             setup: setup_values(&ctx.settings.base_url, t.app_id.as_str()),
             plan: t.plan,
             sla: t.sla,
+            callbacks: t.callback.is_some(),
         }
     }
 }

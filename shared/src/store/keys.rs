@@ -19,6 +19,7 @@
 //! | scheduled job's progress | `JOB#{name}` | `STATE` | |
 //! | a used sign-in state (written after Lark accepted its code) | `LOGIN#{nonce}` | `LOGIN` | |
 //! | a person's session fence (sign-outs) | `SESSIONS#{app}#{open_id}` | `FENCE` | |
+//! | a card callback seen (Lark's event id, kept past the replay window) | `CALLBACK#{app}#{event id}` | `EVENT` | |
 //! | a person's DM window (and waiting digest) | `DM#{app}#{open_id}` | `WINDOW` | `DIGESTDUE#{hour}` / `{due:012}#{app}#{open_id}` while a digest waits |
 //! | a notification seen | `NOTIF#{id}` | `NOTIF` | |
 //! | calls to Lark this month | `USAGE#{app}` | `MONTH#{yyyy-mm}` | |
@@ -146,6 +147,10 @@ pub fn login(nonce: &str) -> String {
 
 pub fn session_fence(app_id: &AppId, open_id: &OpenId) -> (String, String) {
     (format!("SESSIONS#{app_id}#{open_id}"), FENCE.into())
+}
+
+pub fn callback_event(app_id: &AppId, event_id: &str) -> (String, String) {
+    (format!("CALLBACK#{app_id}#{event_id}"), "EVENT".into())
 }
 
 pub fn dm(app_id: &AppId, open_id: &OpenId) -> String {

@@ -46,6 +46,25 @@ impl Store {
         Ok(())
     }
 
+    /// Records a callback's event id; `ConditionFailed` if it was delivered before (Lark may
+    /// deliver twice, and a replay inside the window must act once).
+    pub async fn first_delivery(
+        &self,
+        app_id: &AppId,
+        event_id: &str,
+        now: Epoch,
+        keep_until: Epoch,
+    ) -> Result<(), StoreError> {
+        #[derive(serde::Serialize)]
+        struct Seen {
+            at: Epoch,
+        }
+        let (pk, sk) = keys::callback_event(app_id, event_id);
+        let seen = Seen { at: now };
+        self.put(Keyed::item(pk, sk, &seen).expiring(keep_until), true)
+            .await
+    }
+
     /// A staff member and their fence, in one request: what every staff request reads first.
     pub async fn staff_and_fence(
         &self,

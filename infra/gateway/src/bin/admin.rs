@@ -1,7 +1,8 @@
 //! `tamlink-admin`: bootstrap and administration from a terminal, for what nobody can sign in to
 //! do yet (the provider app and its first admin). Reads the same environment as the functions.
 //! App Secrets are read from standard input (or LARK_APP_SECRET), never from arguments, so they
-//! stay out of shell history and process lists.
+//! stay out of shell history and process lists; an app's Events & Callbacks keys likewise come
+//! from LARK_VERIFICATION_TOKEN and (optionally) LARK_ENCRYPT_KEY.
 //!
 //!   tamlink-admin register-provider --name NAME --app-id APP_ID
 //!   tamlink-admin add-staff --open-id OPEN_ID --name NAME --role tam|engineer|manager|admin [--off-duty]
@@ -91,6 +92,15 @@ async fn run(cmd: &str, f: HashMap<String, String>) -> Result<(), String> {
             app_secret: tamlink::config::SecretString::new(secret),
             tam: f.get("tam").cloned(),
             engineers: None,
+            // Events & Callbacks keys, like the App Secret from the environment, never arguments.
+            callback: std::env::var("LARK_VERIFICATION_TOKEN").ok().map(|token| {
+                tamlink::orgs::CallbackInput {
+                    encrypt_key: std::env::var("LARK_ENCRYPT_KEY")
+                        .ok()
+                        .map(tamlink::config::SecretString::new),
+                    verification_token: tamlink::config::SecretString::new(token),
+                }
+            }),
         })
     };
     match cmd {

@@ -205,6 +205,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     link: format!("{}/lark/{CUSTOMER_APP_ID}/workbench", stack.base_url),
                     created_at: clock.now(),
                     card_key: None,
+                    ticket: None,
                 }
             })
             .collect();

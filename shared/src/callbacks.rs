@@ -1,0 +1,283 @@
+//! Acting from Lark: a card button calls back (`card.action.trigger`, lark-api.md §7) and tamlink
+//! answers with a toast and the updated card. The request is Lark's only if it passes every check
+//! (signature, decryption, Verification Token, a fresh timestamp, an event not seen before, the
+//! app's own tenant); a person's refusal is a toast, never a 4xx (Lark shows a 4xx as a broken
+//! card). The reply comes within Lark's 3 s: the state change is one DynamoDB transaction, and
+//! whatever needs Lark (telling others) goes to the notifier queue.
+
+use serde_json::{json, Value};
+
+use crate::actor::{Actor, FenceCheck};
+use crate::context::AppContext;
+use crate::error::AppResult;
+use crate::ids::{AppId, OpenId, TicketId};
+use crate::lark::callback::{self, Callback, CardAction};
+use crate::store::{Side, StoreError, Tenant};
+
+/// How far a callback's time may be from ours. Callbacks are synchronous (Lark never retries
+/// them, §7.6), so a genuine one arrives within seconds; 5 minutes absorbs clock skew between
+/// Lark and AWS and a slow network, while a captured request is useless soon after. Inside the
+/// window, the event id stops a replay (`Store::first_delivery`).
+pub const REPLAY_WINDOW: i64 = 5 * 60;
+
+/// The request as it arrived: the raw body and Lark's signature headers.
+pub struct Incoming<'a> {
+    pub app_id: &'a AppId,
+    pub body: &'a [u8],
+    pub timestamp: Option<&'a str>,
+    pub nonce: Option<&'a str>,
+    pub signature: Option<&'a str>,
+}
+
+/// What to answer Lark.
+#[derive(Debug, PartialEq)]
+pub enum Reply {
+    /// URL verification: echo the challenge.
+    Challenge(String),
+    /// Not Lark's (or not for us): 401, no state change.
+    NotLark(&'static str),
+    /// A person acted: a toast, and the card to show instead (none: keep it).
+    Toast {
+        kind: ToastKind,
+        text: String,
+        card: Option<Value>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToastKind {
+    Success,
+    Info,
+    Error,
+}
+
+impl Reply {
+    pub fn body(&self) -> Value {
+        match self {
+            Reply::Challenge(c) => json!({ "challenge": c }),
+            Reply::NotLark(why) => json!({ "message": why }),
+            Reply::Toast { kind, text, card } => {
+                let kind = match kind {
+                    ToastKind::Success => "success",
+                    ToastKind::Info => "info",
+                    ToastKind::Error => "error",
+                };
+                let mut body = json!({
+                    "toast": {"type": kind, "content": text, "i18n": {"en_us": text}}
+                });
+                if let Some(card) = card {
+                    body["card"] = json!({"type": "raw", "data": card});
+                }
+                body
+            }
+        }
+    }
+
+    fn refuse(text: impl Into<String>) -> Self {
+        Reply::Toast {
+            kind: ToastKind::Error,
+            text: text.into(),
+            card: None,
+        }
+    }
+}
+
+/// The app's keys, opened for this request.
+struct Keys {
+    encrypt_key: Option<String>,
+    verification_token: String,
+}
+
+async fn keys(ctx: &AppContext, tenant: &Tenant) -> AppResult<Option<Keys>> {
+    let Some(k) = &tenant.callback else {
+        return Ok(None);
+    };
+    let encrypt_key = match &k.encrypt_key_sealed {
+        Some(sealed) => Some(ctx.secrets.open(&tenant.app_id, sealed).await?),
+        None => None,
+    };
+    let verification_token = ctx
+        .secrets
+        .open(&tenant.app_id, &k.verification_token_sealed)
+        .await?;
+    Ok(Some(Keys {
+        encrypt_key,
+        verification_token,
+    }))
+}
+
+fn same(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// Checks a callback request and acts on it.
+#[tracing::instrument(skip_all, fields(app = %req.app_id))]
+pub async fn handle(ctx: &AppContext, req: Incoming<'_>) -> AppResult<Reply> {
+    let Some(tenant) = ctx.store.tenant(req.app_id).await? else {
+        return Ok(Reply::NotLark("unknown app"));
+    };
+    let Some(keys) = keys(ctx, &tenant).await? else {
+        return Ok(Reply::NotLark("callbacks are not configured for this app"));
+    };
+    // The body: encrypted when the app has an Encrypt Key (§7.4), else the object itself.
+    let plain = match (
+        &keys.encrypt_key,
+        serde_json::from_slice::<callback::Encrypted>(req.body),
+    ) {
+        (Some(key), Ok(sealed)) => match callback::decrypt(key, &sealed.encrypt) {
+            Ok(plain) => plain,
+            Err(_) => {
+                return Ok(Reply::NotLark(
+                    "the body does not decrypt with this app's key",
+                ))
+            }
+        },
+        (None, Ok(_)) => return Ok(Reply::NotLark("encrypted, but this app has no Encrypt Key")),
+        (_, Err(_)) => req.body.to_vec(),
+    };
+    let Some(parsed) = Callback::parse(&plain) else {
+        return Ok(Reply::NotLark("not a callback Lark sends"));
+    };
+    if let Callback::Challenge { challenge, token } = parsed {
+        // URL verification carries no signature (§7.2); its token is the proof.
+        return Ok(if same(&token, &keys.verification_token) {
+            Reply::Challenge(challenge)
+        } else {
+            Reply::NotLark("wrong verification token")
+        });
+    }
+    let now = ctx.now();
+    if let Some(key) = &keys.encrypt_key {
+        let (Some(ts), Some(nonce), Some(sig)) = (req.timestamp, req.nonce, req.signature) else {
+            return Ok(Reply::NotLark("missing signature headers"));
+        };
+        if !callback::signature_matches(sig, ts, nonce, key, req.body) {
+            return Ok(Reply::NotLark("bad signature"));
+        }
+        if !ts
+            .parse::<i64>()
+            .is_ok_and(|t| (now - t).abs() <= REPLAY_WINDOW)
+        {
+            return Ok(Reply::NotLark("timestamp outside the replay window"));
+        }
+    }
+    let action = match parsed {
+        Callback::CardAction(a) => a,
+        Callback::Legacy => {
+            return Ok(Reply::refuse(
+                "This card uses Lark's old callback format, which tamlink does not answer. Open tamlink from the card instead.",
+            ))
+        }
+        Callback::Other { .. } => return Ok(Reply::NotLark("not a card action")),
+        Callback::Challenge { .. } => unreachable!("answered above"),
+    };
+    if !same(&action.header.token, &keys.verification_token) {
+        return Ok(Reply::NotLark("wrong verification token"));
+    }
+    let created = action.header.create_time.parse::<i64>().unwrap_or(0) / 1_000_000;
+    if (now - created).abs() > REPLAY_WINDOW {
+        return Ok(Reply::NotLark("callback outside the replay window"));
+    }
+    if !action.header.app_id.is_empty() && action.header.app_id != req.app_id.as_str() {
+        return Ok(Reply::NotLark("callback for another app"));
+    }
+    match ctx
+        .store
+        .first_delivery(
+            req.app_id,
+            &action.header.event_id,
+            now,
+            now + 2 * REPLAY_WINDOW,
+        )
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::ConditionFailed) => {
+            return Ok(Reply::Toast {
+                kind: ToastKind::Info,
+                text: "Already done.".into(),
+                card: None,
+            })
+        }
+        Err(e) => return Err(e.into()),
+    }
+    act(ctx, &tenant, &action).await
+}
+
+/// The person behind the button, as the web routes would see them.
+async fn operator(ctx: &AppContext, tenant: &Tenant, a: &CardAction) -> AppResult<Option<Actor>> {
+    let op = &a.event.operator;
+    let tenant_key = if op.tenant_key.is_empty() {
+        &a.header.tenant_key
+    } else {
+        &op.tenant_key
+    };
+    if *tenant_key != tenant.tenant_key {
+        return Ok(None);
+    }
+    let Ok(open_id) = OpenId::parse(&op.open_id) else {
+        return Ok(None);
+    };
+    if tenant.app_id != ctx.settings.provider_app_id {
+        // Colleagues act only through their own org's app; nothing they may do from a card yet
+        // needs more than who they are.
+        let Some(person) = ctx.store.person(&tenant.app_id, &open_id).await? else {
+            return Ok(None);
+        };
+        return Ok(Some(Actor {
+            app_id: tenant.app_id.clone(),
+            open_id,
+            name: person.name,
+            avatar: person.avatar,
+            side: Side::Colleague,
+            staff: None,
+            fence: FenceCheck::Passed,
+        }));
+    }
+    let Some(staff) = ctx.store.staff(&tenant.app_id, &open_id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Actor {
+        app_id: tenant.app_id.clone(),
+        open_id,
+        name: staff.name.clone(),
+        avatar: staff.avatar.clone(),
+        side: Side::Service,
+        staff: Some(staff),
+        fence: FenceCheck::Passed,
+    }))
+}
+
+async fn act(ctx: &AppContext, tenant: &Tenant, a: &CardAction) -> AppResult<Reply> {
+    let Some(actor) = operator(ctx, tenant, a).await? else {
+        return Ok(Reply::refuse(
+            "tamlink does not know you through this app. Open tamlink from the card once to sign in.",
+        ));
+    };
+    let value = &a.event.action.value;
+    let ticket = value["ticket"]
+        .as_str()
+        .and_then(|t| TicketId::parse(t).ok());
+    let result = match (value["action"].as_str(), ticket) {
+        (Some("ack"), Some(id)) => crate::tickets::acknowledge(ctx, &actor, &id)
+            .await
+            .map(|t| {
+                let link =
+                    crate::notify::group_link(&ctx.settings.base_url, &actor.app_id, &t.group_id);
+                Reply::Toast {
+                    kind: ToastKind::Success,
+                    text: format!("Acknowledged. The pages for #{} stop.", t.number),
+                    card: Some(crate::notifier::cards::acknowledged(&t, &link)),
+                }
+            }),
+        _ => return Ok(Reply::refuse("This button is not one tamlink knows.")),
+    };
+    match result {
+        Ok(reply) => Ok(reply),
+        // The person's refusals are toasts in their words; trouble on our side is an error the
+        // platform shows as such, and the notifier's work is not lost (it is queued).
+        Err(e) if e.status().is_client_error() => Ok(Reply::refuse(e.to_string())),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,421 @@
+//! Acting from Lark: a button on a card calls tamlink back, signed (and encrypted when the app
+//! has an Encrypt Key) exactly as Lark does (lark-api.md §7), and gets a toast and the updated
+//! card. Requests are built with `lark::callback`'s signing and encryption, which the unit tests
+//! hold to the worked vectors of §12.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tamlink::clock::Clock;
+use tamlink::lark::callback::{encrypt, signature};
+use tamlink_tests::*;
+
+const NIMBUS_KEY: &str = "sandbox-encrypt-nimbus";
+const NIMBUS_TOKEN: &str = "sandbox-token-nimbus";
+const ACME_TOKEN: &str = "sandbox-token-acme";
+
+/// A `card.action.trigger` callback as Lark builds it.
+fn press(
+    t: &TestStack,
+    app: &str,
+    tenant_key: &str,
+    token: &str,
+    event_id: &str,
+    open_id: &str,
+    value: Value,
+) -> Value {
+    json!({
+        "schema": "2.0",
+        "header": {
+            "event_id": event_id, "token": token,
+            "create_time": (t.clock.now() * 1_000_000).to_string(),
+            "event_type": "card.action.trigger", "tenant_key": tenant_key, "app_id": app
+        },
+        "event": {
+            "operator": {"tenant_key": tenant_key, "open_id": open_id, "union_id": "on_x"},
+            "token": "c-123",
+            "action": {"tag": "button", "value": value},
+            "host": "im_message",
+            "context": {"open_message_id": "om_1", "open_chat_id": "oc_1"}
+        }
+    })
+}
+
+struct Sent {
+    status: StatusCode,
+    body: Value,
+}
+
+/// Posts a callback to the app: encrypted and signed with `key` when given (at `ts`), else plain.
+async fn send(t: &TestStack, app: &str, payload: &[u8], key: Option<&str>, ts: i64) -> Sent {
+    let (body, headers) = match key {
+        Some(key) => {
+            let body = json!({"encrypt": encrypt(key, payload)}).to_string();
+            let ts = ts.to_string();
+            let sig = signature(&ts, "nonce-1", key, body.as_bytes());
+            (
+                body,
+                vec![
+                    ("x-lark-request-timestamp", ts),
+                    ("x-lark-request-nonce", "nonce-1".into()),
+                    ("x-lark-signature", sig),
+                ],
+            )
+        }
+        None => (String::from_utf8(payload.to_vec()).unwrap(), vec![]),
+    };
+    send_raw(t, app, body, &headers).await
+}
+
+async fn send_raw(t: &TestStack, app: &str, body: String, headers: &[(&str, String)]) -> Sent {
+    let mut req = reqwest::Client::new()
+        .post(format!("{}/lark/{app}/callback", t.base()))
+        .header("content-type", "application/json; charset=utf-8")
+        .body(body);
+    for (k, v) in headers {
+        req = req.header(*k, v);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status();
+    let body = resp.json().await.unwrap_or(Value::Null);
+    Sent { status, body }
+}
+
+async fn emergency(t: &TestStack) -> (Browser, String) {
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (_, opened) = ana
+        .open_ticket(CUSTOMER_APP_ID, &json!({"title": "Robots offline", "description": "All of hall B.", "severity": "sev2"}))
+        .await;
+    let id = opened["id"].as_str().unwrap().to_owned();
+    let (status, body) = ana
+        .declare_emergency(
+            CUSTOMER_APP_ID,
+            &id,
+            &json!({"reason": "business_outage", "confirm": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    (ana, id)
+}
+
+#[tokio::test]
+async fn the_tam_acknowledges_an_emergency_from_the_page_card() {
+    let t = TestStack::demo().await;
+    let (ana, id) = emergency(&t).await;
+    t.deliver().await;
+    // Tara's page carries an Acknowledge button that calls back with the ticket.
+    let page = t
+        .dms(PROVIDER_APP_ID, "tara")
+        .await
+        .into_iter()
+        .find(|m| m.to_string().contains("EMERGENCY"))
+        .expect("paged");
+    let card = page["content"].to_string();
+    assert!(
+        card.contains(r#""type":"callback""#) && card.contains(&format!(r#""ticket":"{id}""#)),
+        "{card}"
+    );
+
+    let tara = t.open_id(PROVIDER_APP_ID, "tara").await;
+    let value = json!({"action": "ack", "ticket": id});
+    let payload = press(
+        &t,
+        PROVIDER_APP_ID,
+        "tk_nimbus",
+        NIMBUS_TOKEN,
+        "ev-ack-1",
+        &tara,
+        value,
+    )
+    .to_string();
+    let sent = send(
+        &t,
+        PROVIDER_APP_ID,
+        payload.as_bytes(),
+        Some(NIMBUS_KEY),
+        t.clock.now(),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert_eq!(sent.body["toast"]["type"], "success", "{}", sent.body);
+    assert!(sent.body["toast"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("Acknowledged"));
+    let card = &sent.body["card"]["data"];
+    assert_eq!(
+        card["schema"], "2.0",
+        "the same schema as the card it replaces"
+    );
+    assert!(
+        card.to_string().contains("Tara Lin acknowledged it"),
+        "{card}"
+    );
+
+    // The customer sees it in the workbench, and the pages stop.
+    let tickets = ana.tickets(CUSTOMER_APP_ID).await;
+    let t1 = tickets.iter().find(|x| x["id"] == id.as_str()).unwrap();
+    assert_eq!(t1["emergency_open"], false);
+    assert_eq!(t1["emergency"]["acknowledged_by"], "Tara Lin");
+    t.clock.advance(16 * 60);
+    let report = t.stack.run_job("EmergencyRepageFunction").await.unwrap();
+    assert_eq!(report["repaged"], 0, "{report}");
+
+    // Lark delivering the same event again acts once.
+    let again = send(
+        &t,
+        PROVIDER_APP_ID,
+        payload.as_bytes(),
+        Some(NIMBUS_KEY),
+        t.clock.now() - 16 * 60,
+    )
+    .await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNAUTHORIZED,
+        "outside the window it is refused outright"
+    );
+    let repeat = press(
+        &t,
+        PROVIDER_APP_ID,
+        "tk_nimbus",
+        NIMBUS_TOKEN,
+        "ev-ack-1",
+        &tara,
+        json!({"action": "ack", "ticket": id}),
+    )
+    .to_string();
+    let again = send(
+        &t,
+        PROVIDER_APP_ID,
+        repeat.as_bytes(),
+        Some(NIMBUS_KEY),
+        t.clock.now(),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.body["toast"]["content"], "Already done.");
+}
+
+#[tokio::test]
+async fn url_verification_answers_the_challenge_plain_and_encrypted() {
+    let t = TestStack::demo().await;
+    let plain =
+        json!({"challenge": "ch-1", "token": ACME_TOKEN, "type": "url_verification"}).to_string();
+    let sent = send(&t, CUSTOMER_APP_ID, plain.as_bytes(), None, 0).await;
+    assert_eq!(
+        (sent.status, sent.body.clone()),
+        (StatusCode::OK, json!({"challenge": "ch-1"}))
+    );
+    let encrypted =
+        json!({"challenge": "ch-2", "token": NIMBUS_TOKEN, "type": "url_verification"}).to_string();
+    let body = json!({"encrypt": encrypt(NIMBUS_KEY, encrypted.as_bytes())}).to_string();
+    let sent = send_raw(&t, PROVIDER_APP_ID, body, &[]).await;
+    assert_eq!(
+        (sent.status, sent.body.clone()),
+        (StatusCode::OK, json!({"challenge": "ch-2"}))
+    );
+    let wrong =
+        json!({"challenge": "ch-3", "token": "guess", "type": "url_verification"}).to_string();
+    assert_eq!(
+        send(&t, CUSTOMER_APP_ID, wrong.as_bytes(), None, 0)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+/// Every kind of bad request: a 401 (not Lark's) or a refusal toast (Lark's, but not allowed),
+/// and the emergency stays unacknowledged.
+#[tokio::test]
+async fn bad_callbacks_are_refused_and_change_nothing() {
+    let t = TestStack::demo().await;
+    let (ana, id) = emergency(&t).await;
+    let tara = t.open_id(PROVIDER_APP_ID, "tara").await;
+    let ana_id = t.open_id(CUSTOMER_APP_ID, "ana").await;
+    let now = t.clock.now();
+    let ack = json!({"action": "ack", "ticket": id});
+    let good = |event: &str| {
+        press(
+            &t,
+            PROVIDER_APP_ID,
+            "tk_nimbus",
+            NIMBUS_TOKEN,
+            event,
+            &tara,
+            ack.clone(),
+        )
+        .to_string()
+    };
+
+    // Not Lark's: 401.
+    let body = json!({"encrypt": encrypt(NIMBUS_KEY, good("e1").as_bytes())}).to_string();
+    let ts = now.to_string();
+    let bad_sig = vec![
+        ("x-lark-request-timestamp", ts.clone()),
+        ("x-lark-request-nonce", "n".into()),
+        ("x-lark-signature", "0".repeat(64)),
+    ];
+    assert_eq!(
+        send_raw(&t, PROVIDER_APP_ID, body.clone(), &bad_sig)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED,
+        "wrong signature"
+    );
+    assert_eq!(
+        send_raw(&t, PROVIDER_APP_ID, body.clone(), &[])
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED,
+        "missing headers"
+    );
+    assert_eq!(
+        send(
+            &t,
+            PROVIDER_APP_ID,
+            good("e2").as_bytes(),
+            Some(NIMBUS_KEY),
+            now - 301
+        )
+        .await
+        .status,
+        StatusCode::UNAUTHORIZED,
+        "stale timestamp"
+    );
+    assert_eq!(
+        send(
+            &t,
+            PROVIDER_APP_ID,
+            good("e3").as_bytes(),
+            Some("another key"),
+            now
+        )
+        .await
+        .status,
+        StatusCode::UNAUTHORIZED,
+        "undecryptable"
+    );
+    let not_json = json!({"encrypt": encrypt(NIMBUS_KEY, b"not json")}).to_string();
+    let sig = signature(&ts, "n", NIMBUS_KEY, not_json.as_bytes());
+    let headers = vec![
+        ("x-lark-request-timestamp", ts.clone()),
+        ("x-lark-request-nonce", "n".into()),
+        ("x-lark-signature", sig),
+    ];
+    assert_eq!(
+        send_raw(&t, PROVIDER_APP_ID, not_json, &headers)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED,
+        "not JSON inside"
+    );
+    let wrong_token = press(
+        &t,
+        PROVIDER_APP_ID,
+        "tk_nimbus",
+        "guess",
+        "e4",
+        &tara,
+        ack.clone(),
+    )
+    .to_string();
+    assert_eq!(
+        send(
+            &t,
+            PROVIDER_APP_ID,
+            wrong_token.as_bytes(),
+            Some(NIMBUS_KEY),
+            now
+        )
+        .await
+        .status,
+        StatusCode::UNAUTHORIZED,
+        "wrong token"
+    );
+    assert_eq!(
+        send(&t, "cli_nosuchapp01", good("e5").as_bytes(), None, now)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED,
+        "unknown app"
+    );
+    assert_eq!(
+        send_raw(&t, CUSTOMER_APP_ID, "{not json".into(), &[])
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED,
+        "garbage"
+    );
+
+    // Lark's, but not allowed: a toast, never a 4xx.
+    let toast = |s: &Sent| {
+        assert_eq!(s.status, StatusCode::OK, "{}", s.body);
+        assert_eq!(s.body["toast"]["type"], "error", "{}", s.body);
+        s.body["toast"]["content"].as_str().unwrap().to_owned()
+    };
+    let unknown = press(
+        &t,
+        PROVIDER_APP_ID,
+        "tk_nimbus",
+        NIMBUS_TOKEN,
+        "e6",
+        &tara,
+        json!({"action": "explode"}),
+    )
+    .to_string();
+    assert!(toast(
+        &send(
+            &t,
+            PROVIDER_APP_ID,
+            unknown.as_bytes(),
+            Some(NIMBUS_KEY),
+            now
+        )
+        .await
+    )
+    .contains("not one tamlink knows"));
+    let foreign = press(
+        &t,
+        PROVIDER_APP_ID,
+        "tk_acme",
+        NIMBUS_TOKEN,
+        "e7",
+        &tara,
+        ack.clone(),
+    )
+    .to_string();
+    assert!(toast(
+        &send(
+            &t,
+            PROVIDER_APP_ID,
+            foreign.as_bytes(),
+            Some(NIMBUS_KEY),
+            now
+        )
+        .await
+    )
+    .contains("does not know you"));
+    let customer = press(
+        &t,
+        CUSTOMER_APP_ID,
+        "tk_acme",
+        ACME_TOKEN,
+        "e8",
+        &ana_id,
+        ack.clone(),
+    )
+    .to_string();
+    assert!(
+        toast(&send(&t, CUSTOMER_APP_ID, customer.as_bytes(), None, now).await)
+            .contains("service team")
+    );
+    let legacy = json!({"open_id": ana_id, "tenant_key": "tk_acme", "token": "c-1", "action": {"value": ack, "tag": "button"}}).to_string();
+    assert!(
+        toast(&send(&t, CUSTOMER_APP_ID, legacy.as_bytes(), None, now).await)
+            .contains("old callback format")
+    );
+
+    let tickets = ana.tickets(CUSTOMER_APP_ID).await;
+    let t1 = tickets.iter().find(|x| x["id"] == id.as_str()).unwrap();
+    assert_eq!(t1["emergency_open"], true, "nothing was acknowledged");
+}
