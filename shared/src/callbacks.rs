@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use crate::actor::{Actor, FenceCheck};
 use crate::context::AppContext;
+use crate::domain::tickets::Status;
 use crate::error::AppResult;
 use crate::ids::{AppId, OpenId, TicketId};
 use crate::lark::callback::{self, Callback, CardAction};
@@ -259,18 +260,43 @@ async fn act(ctx: &AppContext, tenant: &Tenant, a: &CardAction) -> AppResult<Rep
     let ticket = value["ticket"]
         .as_str()
         .and_then(|t| TicketId::parse(t).ok());
-    let result = match (value["action"].as_str(), ticket) {
-        (Some("ack"), Some(id)) => crate::tickets::acknowledge(ctx, &actor, &id)
+    let link = |t: &crate::tickets::TicketView| {
+        crate::notify::group_link(&ctx.settings.base_url, &actor.app_id, &t.group_id)
+    };
+    let done = |text: String, card: Value| Reply::Toast {
+        kind: ToastKind::Success,
+        text,
+        card: Some(card),
+    };
+    let to = serde_json::from_value::<Status>(value["to"].clone()).ok();
+    let result = match (value["action"].as_str(), ticket, to) {
+        (Some("ack"), Some(id), _) => {
+            crate::tickets::acknowledge(ctx, &actor, &id)
+                .await
+                .map(|t| {
+                    done(
+                        format!("Acknowledged. The pages for #{} stop.", t.number),
+                        crate::notifier::cards::acknowledged(&t, &link(&t)),
+                    )
+                })
+        }
+        (Some("move"), Some(id), Some(to)) => crate::tickets::move_to(ctx, &actor, &id, to)
             .await
             .map(|t| {
-                let link =
-                    crate::notify::group_link(&ctx.settings.base_url, &actor.app_id, &t.group_id);
-                Reply::Toast {
-                    kind: ToastKind::Success,
-                    text: format!("Acknowledged. The pages for #{} stop.", t.number),
-                    card: Some(crate::notifier::cards::acknowledged(&t, &link)),
-                }
+                let now = t.status_label.to_lowercase();
+                let note = format!("{} moved it to {now}.", actor.name);
+                done(
+                    format!("#{} is now {now}.", t.number),
+                    crate::notifier::cards::ticket(&t, &note, &link(&t)),
+                )
             }),
+        (Some("remind"), Some(id), _) => crate::tickets::remind(ctx, &actor, &id).await.map(|t| {
+            let note = format!("{} sent reminder {} to the team.", actor.name, t.reminders);
+            done(
+                format!("The team was reminded about #{}.", t.number),
+                crate::notifier::cards::ticket(&t, &note, &link(&t)),
+            )
+        }),
         _ => return Ok(Reply::refuse("This button is not one tamlink knows.")),
     };
     match result {

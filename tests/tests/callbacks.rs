@@ -419,3 +419,167 @@ async fn bad_callbacks_are_refused_and_change_nothing() {
     let t1 = tickets.iter().find(|x| x["id"] == id.as_str()).unwrap();
     assert_eq!(t1["emergency_open"], true, "nothing was acknowledged");
 }
+
+/// The card the sandbox keeps for `user` whose buttons include `action`, and that button's value
+/// (a card sent as a CardKit entity is looked up by its id, as it stands now).
+async fn button_value(t: &TestStack, app: &str, user: &str, action: &str) -> Value {
+    let entities = t.sandbox_get("/_sandbox/cards").await;
+    for m in t.dms(app, user).await.iter().rev() {
+        let content = match m["content"]["data"]["card_id"].as_str() {
+            Some(id) => entities["cards"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["card_id"] == id)
+                .map(|c| c["card"].clone())
+                .unwrap_or_default(),
+            None => m["content"].clone(),
+        };
+        let mut found = None;
+        find_callbacks(&content, &mut |v| {
+            if v["action"] == action && found.is_none() {
+                found = Some(v.clone());
+            }
+        });
+        if let Some(v) = found {
+            return v;
+        }
+    }
+    panic!("{user} has no card with a {action} button");
+}
+
+fn find_callbacks(v: &Value, f: &mut impl FnMut(&Value)) {
+    match v {
+        Value::Object(o) => {
+            if o.get("type").and_then(Value::as_str) == Some("callback") {
+                if let Some(value) = o.get("value") {
+                    f(value);
+                }
+            }
+            o.values().for_each(|x| find_callbacks(x, f));
+        }
+        Value::Array(a) => a.iter().for_each(|x| find_callbacks(x, f)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_engineer_starts_work_and_the_customer_reminds_from_their_cards() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (_, opened) = ana
+        .open_ticket(
+            CUSTOMER_APP_ID,
+            &json!({"title": "Exports fail", "description": "Since 09:00.", "severity": "sev3"}),
+        )
+        .await;
+    let id = opened["id"].as_str().unwrap().to_owned();
+    let engineer = if opened["assignee"] == "Eli Novak" {
+        "eli"
+    } else {
+        "erin"
+    };
+    t.deliver().await;
+
+    // The engineer's "assigned" card: Start work.
+    let start = button_value(&t, PROVIDER_APP_ID, engineer, "move").await;
+    assert_eq!(
+        start,
+        json!({"action": "move", "ticket": id, "to": "in_progress"})
+    );
+    let eng = t.open_id(PROVIDER_APP_ID, engineer).await;
+    let payload = press(
+        &t,
+        PROVIDER_APP_ID,
+        "tk_nimbus",
+        NIMBUS_TOKEN,
+        "ev-start",
+        &eng,
+        start.clone(),
+    )
+    .to_string();
+    let sent = send(
+        &t,
+        PROVIDER_APP_ID,
+        payload.as_bytes(),
+        Some(NIMBUS_KEY),
+        t.clock.now(),
+    )
+    .await;
+    assert_eq!(sent.body["toast"]["type"], "success", "{}", sent.body);
+    assert!(
+        sent.body["card"]["data"]
+            .to_string()
+            .contains("In progress"),
+        "{}",
+        sent.body
+    );
+    let now = ana.tickets(CUSTOMER_APP_ID).await;
+    assert_eq!(
+        now.iter().find(|x| x["id"] == id.as_str()).unwrap()["status"],
+        "in_progress"
+    );
+    // The same move again is not one the lifecycle allows now: a toast, not an error.
+    let payload = press(
+        &t,
+        PROVIDER_APP_ID,
+        "tk_nimbus",
+        NIMBUS_TOKEN,
+        "ev-start-2",
+        &eng,
+        start,
+    )
+    .to_string();
+    let sent = send(
+        &t,
+        PROVIDER_APP_ID,
+        payload.as_bytes(),
+        Some(NIMBUS_KEY),
+        t.clock.now(),
+    )
+    .await;
+    assert_eq!(
+        (sent.status, sent.body["toast"]["type"].clone()),
+        (StatusCode::OK, json!("error")),
+        "{}",
+        sent.body
+    );
+
+    // Ana's ticket card (it moved) carries Remind the team; Acme's app sends plain callbacks.
+    t.deliver().await;
+    let remind = button_value(&t, CUSTOMER_APP_ID, "ana", "remind").await;
+    let ana_id = t.open_id(CUSTOMER_APP_ID, "ana").await;
+    let payload = press(
+        &t,
+        CUSTOMER_APP_ID,
+        "tk_acme",
+        ACME_TOKEN,
+        "ev-remind-1",
+        &ana_id,
+        remind.clone(),
+    )
+    .to_string();
+    let sent = send(&t, CUSTOMER_APP_ID, payload.as_bytes(), None, t.clock.now()).await;
+    assert_eq!(sent.body["toast"]["type"], "success", "{}", sent.body);
+    // Inside the 30-minute cooldown: the toast says when the next one is possible.
+    let payload = press(
+        &t,
+        CUSTOMER_APP_ID,
+        "tk_acme",
+        ACME_TOKEN,
+        "ev-remind-2",
+        &ana_id,
+        remind,
+    )
+    .to_string();
+    let sent = send(&t, CUSTOMER_APP_ID, payload.as_bytes(), None, t.clock.now()).await;
+    assert_eq!(sent.body["toast"]["type"], "error");
+    assert!(
+        sent.body["toast"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("next reminder is possible"),
+        "{}",
+        sent.body
+    );
+}

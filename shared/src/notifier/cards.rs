@@ -18,13 +18,45 @@ fn text_block(text: &str) -> Value {
     json!({"tag": "div", "text": plain(text)})
 }
 
+/// A button that opens a tamlink page: inside Lark's clients through an AppLink (the web app
+/// opens in Lark, signed in without a login page), anywhere else at the page itself.
 fn button(label: &str, url: &str) -> Value {
+    let mut open = json!({"type": "open_url", "default_url": url});
+    if let Some(applink) = applink(url) {
+        for client in ["pc_url", "ios_url", "android_url"] {
+            open[client] = json!(applink);
+        }
+    }
     json!({
         "tag": "button",
         "type": "primary",
         "text": plain(label),
-        "behaviors": [{"type": "open_url", "default_url": url}]
+        "behaviors": [open]
     })
+}
+
+/// Lark's AppLink that opens this page of the app's web app in the client (lark-api.md §8.2):
+/// `lk_target_url` names the exact page (honoured from client 7.27); `path` and the page's own
+/// query parameters do the same for older clients (the path replaces the configured homepage's).
+/// The host is Lark's; Feishu's comes with the brands.
+fn applink(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let mut segments = parsed.path_segments()?;
+    let app = match (segments.next(), segments.next()) {
+        (Some("lark"), Some(app)) if crate::ids::AppId::parse(app).is_ok() => app.to_owned(),
+        _ => return None,
+    };
+    let mut link = url::Url::parse("https://applink.larksuite.com/client/web_app/open").ok()?;
+    {
+        let mut q = link.query_pairs_mut();
+        q.append_pair("appId", &app);
+        q.append_pair("path", parsed.path());
+        for (k, v) in parsed.query_pairs() {
+            q.append_pair(&k, &v);
+        }
+        q.append_pair("lk_target_url", url);
+    }
+    Some(link.into())
 }
 
 fn colour(kind: NotificationKind) -> &'static str {
@@ -73,23 +105,60 @@ pub enum Buttons {
     Actions,
 }
 
-/// The card for one notification: title, where it happened, the excerpt and a way back; an
-/// emergency page also carries Acknowledge when the recipient can act from the card.
+/// The card for one notification: title, where it happened, the excerpt and a way back; when
+/// the recipient can act from the card, the buttons for what they would do next.
 pub fn single(n: &Notification, buttons: Buttons) -> Value {
     let mut elements = Vec::new();
     if !n.excerpt.is_empty() {
         elements.push(text_block(&format!("“{}”", n.excerpt)));
     }
-    if let (NotificationKind::Emergency, Buttons::Actions, Some(ticket)) =
-        (n.kind, buttons, &n.ticket)
-    {
-        elements.push(callback_button(
-            "Acknowledge",
-            json!({"action": "ack", "ticket": ticket}),
-        ));
+    if let (Buttons::Actions, Some(ticket)) = (buttons, &n.ticket) {
+        elements.extend(actions(n, ticket));
     }
     elements.push(button("Open in tamlink", &n.link));
     card(&n.title, &context_line(n), colour(n.kind), elements)
+}
+
+/// The buttons a ticket notification offers its recipient (`callbacks` carries them out with the
+/// same rules as the web routes; a move the lifecycle does not allow is answered with a toast).
+fn actions(n: &Notification, ticket: &str) -> Vec<Value> {
+    let colleague = n.recipient.app_id == n.org_app_id;
+    let go = |label: &str, value: Value| callback_button(label, value);
+    let to = |status: &str| json!({"action": "move", "ticket": ticket, "to": status});
+    match (n.kind, colleague) {
+        (NotificationKind::Emergency, false) => {
+            vec![go(
+                "Acknowledge",
+                json!({"action": "ack", "ticket": ticket}),
+            )]
+        }
+        (
+            NotificationKind::TicketAssigned | NotificationKind::Sla | NotificationKind::Reminder,
+            false,
+        ) => {
+            vec![
+                go("Start work", to("in_progress")),
+                go("Resolve", to("resolved")),
+            ]
+        }
+        (NotificationKind::TicketUpdated, true) => {
+            vec![go(
+                "Remind the team",
+                json!({"action": "remind", "ticket": ticket}),
+            )]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A ticket's card after someone acted on it from a card: where it stands now.
+pub fn ticket(t: &crate::tickets::TicketView, note: &str, link: &str) -> Value {
+    card(
+        &format!("#{} {}", t.number, t.title),
+        &format!("{} · {}", t.severity_label, t.status_label),
+        "indigo",
+        vec![text_block(note), button("Open in tamlink", link)],
+    )
 }
 
 /// What an emergency page's card becomes once someone acknowledged it (the reply to their
@@ -213,6 +282,25 @@ mod tests {
         let body = c["body"]["elements"].to_string();
         assert!(body.contains("robots are down"));
         assert!(body.contains("https://support.example.com/lark/cli_a/workbench?group=g_1#1"));
+    }
+
+    #[test]
+    fn open_buttons_open_the_exact_page_inside_lark_and_the_page_elsewhere() {
+        let c = single(&mention(1, "hi"), Buttons::LinksOnly);
+        let open = &c["body"]["elements"][1]["behaviors"][0];
+        let page = "https://support.example.com/lark/cli_a/workbench?group=g_1#1";
+        assert_eq!(open["default_url"], page, "a browser that is not Lark");
+        let pc = url::Url::parse(open["pc_url"].as_str().unwrap()).unwrap();
+        assert_eq!(pc.host_str(), Some("applink.larksuite.com"));
+        assert_eq!(pc.path(), "/client/web_app/open");
+        let q: std::collections::HashMap<_, _> = pc.query_pairs().into_owned().collect();
+        assert_eq!(q["appId"], "cli_a");
+        assert_eq!(q["path"], "/lark/cli_a/workbench");
+        assert_eq!(q["group"], "g_1");
+        assert_eq!(q["lk_target_url"], page);
+        assert_eq!(open["ios_url"], open["pc_url"]);
+        assert_eq!(open["android_url"], open["pc_url"]);
+        assert_eq!(applink("https://example.com/elsewhere"), None);
     }
 
     #[test]

@@ -157,12 +157,10 @@ pub(super) async fn update_in_place(
     }
 }
 
-/// Action buttons go on cards to the service team when the provider app answers callbacks.
+/// Action buttons go on cards when the recipient's app answers callbacks (its keys are set).
 fn buttons(recipient_app: Option<&crate::store::Tenant>) -> cards::Buttons {
     match recipient_app {
-        Some(t) if t.kind == crate::store::TenantKind::Provider && t.callback.is_some() => {
-            cards::Buttons::Actions
-        }
+        Some(t) if t.callback.is_some() => cards::Buttons::Actions,
         _ => cards::Buttons::LinksOnly,
     }
 }
