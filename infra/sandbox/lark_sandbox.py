@@ -46,6 +46,19 @@ def derived_open_id(app_id: str, user_id: str) -> str:
     return "ou_" + hashlib.sha256(f"{app_id}:{user_id}".encode()).hexdigest()[:32]
 
 
+def encrypt(encrypt_key: str, plain: bytes) -> str:
+    """Lark's callback encryption (lark-api.md §7.4): AES-256-CBC, key SHA-256(Encrypt Key),
+    a random IV in front, PKCS#7 padding, base64."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    key = hashlib.sha256(encrypt_key.encode()).digest()
+    iv = secrets.token_bytes(16)
+    padder = padding.PKCS7(128).padder()
+    data = padder.update(plain) + padder.finalize()
+    enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    return base64.b64encode(iv + enc.update(data) + enc.finalize()).decode()
+
+
 def derived_union_id(user_id: str) -> str:
     return "on_" + hashlib.sha256(f"developer:{user_id}".encode()).hexdigest()[:32]
 
@@ -741,6 +754,179 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
                f'font-family="sans-serif">{letter}</text></svg>')
         return Response(svg, mimetype="image/svg+xml")
 
+
+    # ----- the messenger: a person's bot chats, cards rendered, buttons that call back ----------
+    # What Lark's client does with tamlink's cards (lark-api.md §6, §7): shows them, updates
+    # CardKit entities in place, and on a button press sends `card.action.trigger` to the app's
+    # callback URL, signed and encrypted when the app has an Encrypt Key, then shows the toast and
+    # the card from the reply, or the client's error code when the app misbehaves.
+
+    def card_of(m):
+        content = m["content"]
+        card_id = (content.get("data") or {}).get("card_id") if content.get("type") == "card" else None
+        if card_id and card_id in sb.cards:
+            return sb.cards[card_id]["card"], card_id
+        return content, None
+
+    def callbacks_in(node, out):
+        if isinstance(node, dict):
+            if node.get("tag") == "button":
+                for b in node.get("behaviors") or []:
+                    if b.get("type") == "callback":
+                        out.append(b.get("value"))
+            for v in node.values():
+                callbacks_in(v, out)
+        elif isinstance(node, list):
+            for v in node:
+                callbacks_in(v, out)
+        return out
+
+    COLOURS = {"blue": "#3370ff", "wathet": "#7fb3ff", "turquoise": "#14c0ff", "green": "#34c724",
+               "yellow": "#ffc60a", "orange": "#ff8800", "red": "#f54a45", "carmine": "#d83931",
+               "violet": "#8f5cff", "purple": "#7f3bf5", "indigo": "#4954e6", "grey": "#8f959e"}
+
+    def render_card(card, message_id):
+        counter = [0]
+
+        def node(n):
+            if isinstance(n, list):
+                return "".join(node(x) for x in n)
+            if not isinstance(n, dict):
+                return ""
+            tag = n.get("tag")
+            if tag in ("div",):
+                return f'<p class=text>{html.escape((n.get("text") or {}).get("content", ""))}</p>'
+            if tag in ("markdown", "plain_text"):
+                return f'<p class=text>{html.escape(n.get("content", ""))}</p>'
+            if tag == "button":
+                label = html.escape((n.get("text") or {}).get("content", ""))
+                kind = html.escape(n.get("type", "default"))
+                for b in n.get("behaviors") or []:
+                    if b.get("type") == "callback":
+                        i = counter[0]
+                        counter[0] += 1
+                        return (f'<form method=post action="/_sandbox/messenger/press" class=inline>'
+                                f'<input type=hidden name=message_id value="{message_id}">'
+                                f'<input type=hidden name=button value="{i}">'
+                                f'<button class="btn {kind}" data-action="{label}">{label}</button></form>')
+                    if b.get("type") == "open_url":
+                        url = html.escape(b.get("pc_url") or b.get("default_url", ""))
+                        page = html.escape(b.get("default_url", ""))
+                        return f'<a class="btn {kind}" href="{page}" data-applink="{url}">{label}</a>'
+                return f'<span class=btn>{label}</span>'
+            return node(n.get("elements") or n.get("columns") or [])
+
+        header = card.get("header") or {}
+        colour = COLOURS.get(header.get("template", ""), "#8f959e")
+        title = html.escape((header.get("title") or {}).get("content", ""))
+        subtitle = html.escape((header.get("subtitle") or {}).get("content", ""))
+        body = node((card.get("body") or {}).get("elements") or card.get("elements") or [])
+        return (f'<div class=card data-message="{message_id}"><div class=head style="background:{colour}">'
+                f'<b class=title>{title}</b><div class=sub>{subtitle}</div></div><div class=body>{body}</div></div>')
+
+    @app.get("/_sandbox/messenger")
+    def messenger():
+        user_id = request.args.get("user", "")
+        app_filter = request.args.get("app_id")
+        with sb.lock:
+            user = sb.users.get(user_id)
+            if not user:
+                return Response("unknown user", status=404)
+            chats = [m for m in sb.messages if m.get("recipient") == user_id and m["msg_type"] == "interactive"
+                     and (app_filter in (None, m["app_id"]))]
+            cards = "".join(render_card(card_of(m)[0], m["message_id"]) for m in chats)
+        toast = request.args.get("toast")
+        toast_html = (f'<div class="toast {html.escape(request.args.get("toast_type", "info"))}" role=status>'
+                      f'{html.escape(toast)}</div>') if toast else ""
+        return Response(f"""<!doctype html><meta charset=utf-8><title>Lark · {html.escape(user["name"])}</title>
+<style>body{{font-family:system-ui;margin:0;background:#f5f6f7}}header{{background:#1f2329;color:#fff;padding:12px 20px}}
+main{{max-width:520px;margin:16px auto}}.card{{background:#fff;border-radius:8px;margin:12px 0;box-shadow:0 1px 3px #0002;overflow:hidden}}
+.head{{color:#fff;padding:10px 14px}}.sub{{opacity:.85;font-size:13px}}.body{{padding:10px 14px}}.text{{margin:6px 0}}
+.btn{{display:inline-block;margin:4px 6px 4px 0;padding:6px 12px;border-radius:6px;border:1px solid #d0d3d6;background:#fff;color:#1f2329;text-decoration:none;font:inherit;cursor:pointer}}
+.btn.danger{{background:#f54a45;color:#fff;border-color:#f54a45}}.btn.primary{{background:#3370ff;color:#fff;border-color:#3370ff}}
+form.inline{{display:inline}}.toast{{position:sticky;top:0;padding:10px 20px;color:#fff;background:#3370ff}}.toast.error{{background:#f54a45}}.toast.success{{background:#34c724}}</style>
+<header>Lark (sandbox) · {html.escape(user["name"])}'s bot chats</header>{toast_html}<main>{cards or "<p>No cards yet.</p>"}</main>""",
+                        mimetype="text/html")
+
+    def send_callback(a, user, value, message):
+        """What Lark does when a button is pressed: the callback, then the client's view of the reply."""
+        if not a.get("callback_url"):
+            return None, "200340"
+        tenant_key = a["tenant_key"]
+        payload = {
+            "schema": "2.0",
+            "header": {"event_id": secrets.token_hex(16), "token": a.get("verification_token", ""),
+                       "create_time": str(int(sb.now() * 1_000_000)), "event_type": "card.action.trigger",
+                       "tenant_key": tenant_key, "app_id": a["app_id"]},
+            "event": {"operator": {"tenant_key": tenant_key, "open_id": derived_open_id(a["app_id"], user["user_id"]),
+                                   "union_id": derived_union_id(user["user_id"])},
+                      "token": "c-" + secrets.token_hex(12),
+                      "action": {"tag": "button", "value": value},
+                      "host": "im_message",
+                      "context": {"open_message_id": message["message_id"],
+                                  "open_chat_id": message["response"]["chat_id"]}},
+        }
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        key = a.get("encrypt_key")
+        if key:
+            body = json.dumps({"encrypt": encrypt(key, body)}).encode()
+            ts, nonce = str(int(sb.now())), secrets.token_hex(8)
+            headers.update({"X-Lark-Request-Timestamp": ts, "X-Lark-Request-Nonce": nonce,
+                            "X-Lark-Signature": hashlib.sha256(ts.encode() + nonce.encode() + key.encode() + body).hexdigest()})
+        import urllib.request, urllib.error, socket
+        req = urllib.request.Request(a["callback_url"], data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=3) as resp:
+                raw = resp.read()
+        except urllib.error.HTTPError:
+            return None, "200671"
+        except (socket.timeout, TimeoutError):
+            return None, "200341"
+        except (urllib.error.URLError, OSError):
+            return None, "200342"
+        try:
+            reply = json.loads(raw or b"{}")
+        except ValueError:
+            return None, "200672"
+        card = (reply.get("card") or {})
+        if card and (card.get("type") != "raw" or not isinstance(card.get("data"), dict)
+                     or card["data"].get("schema") != "2.0"):
+            return None, "200673"
+        return reply, None
+
+    @app.post("/_sandbox/messenger/press")
+    def messenger_press():
+        message_id = request.form.get("message_id", "")
+        index = int(request.form.get("button", "0"))
+        with sb.lock:
+            m = next((x for x in sb.messages if x["message_id"] == message_id), None)
+            if not m:
+                return Response("unknown message", status=404)
+            card, card_id = card_of(m)
+            values = callbacks_in(card, [])
+            if index >= len(values):
+                return Response("no such button", status=404)
+            a, user = sb.apps[m["app_id"]], sb.users[m["recipient"]]
+        # Outside the lock: the app may call the sandbox while it answers.
+        reply, error = send_callback(a, user, values[index], m)
+        if error:
+            toast, kind = f"Something went wrong ({error}).", "error"
+        else:
+            t = reply.get("toast") or {}
+            toast, kind = t.get("content", ""), t.get("type", "info")
+            new = (reply.get("card") or {}).get("data")
+            if new:
+                with sb.lock:
+                    if card_id:
+                        sb.cards[card_id]["card"] = new
+                    else:
+                        m["content"] = new
+        query = {"user": user["user_id"], "app_id": m["app_id"]}
+        if toast:
+            query.update({"toast": toast, "toast_type": kind})
+        return redirect("/_sandbox/messenger?" + urlencode(query), code=303)
+
     @app.get("/")
     def index():
         with sb.lock:
@@ -751,6 +937,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
                 for m in reversed(sb.messages[-200:]))
         return Response(f"""<!doctype html><meta charset=utf-8><title>Lark sandbox</title>
 <body style="font-family:system-ui;margin:24px"><h1>Lark sandbox</h1><p>Messages the bots sent (newest first).
+Messengers: {" · ".join(f'<a href="/_sandbox/messenger?user={html.escape(u)}">{html.escape(v["name"])}</a>' for u, v in sb.users.items())}.
 JSON: <a href="/_sandbox/messages">/_sandbox/messages</a>, <a href="/_sandbox/usage">usage</a>,
 <a href="/_sandbox/users">users</a>, <a href="/_sandbox/calls">calls</a>.</p>
 <table border=1 cellpadding=4 style="border-collapse:collapse"><tr><th>at</th><th>app</th><th>to</th><th>type</th><th>content</th></tr>{rows}</table>""",

@@ -1,6 +1,7 @@
 // The README's first command, seen through a real browser: `tamlink-local` with its demo data,
 // a headless Chromium signing in on the sandbox's Lark page, chatting with an @mention between a
-// colleague (desktop width) and the TAM (Lark's mobile width), and Add People.
+// colleague (desktop width) and the TAM (Lark's mobile width), Add People, a ticket, and an
+// emergency the TAM acknowledges from the card in her Lark chat (the sandbox's messenger).
 //
 // Usage: node journey.mjs   (after `cargo build -p tamlink-gateway --bin tamlink-local`)
 // Screenshots land in target/browser/.
@@ -49,7 +50,7 @@ async function startStack() {
     });
     child.on("exit", code => reject(new Error(`tamlink-local exited with ${code}:\n${out}`)));
   });
-  return { base, child };
+  return { base, child, sandbox: `http://127.0.0.1:${sandbox}` };
 }
 
 async function signIn(browser, base, app, person, width) {
@@ -66,7 +67,7 @@ async function signIn(browser, base, app, person, width) {
 }
 
 async function main() {
-  const { base, child } = await startStack();
+  const { base, child, sandbox } = await startStack();
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -152,10 +153,26 @@ async function main() {
     // Tara sees it among the open tickets of the console.
     await tara.page.goto(`${base}/lark/${PROVIDER}/workbench`);
     await tara.page.locator("#open-tickets tr.emergency", { hasText: "#1 Robots stopped reporting" }).waitFor();
-    // She opens it and acknowledges.
-    await tara.page.locator("#open-tickets a", { hasText: "#1 Robots stopped reporting" }).click();
-    await tara.page.locator("#ticket-ack").click();
-    await tara.page.locator("#emergency-banner", { hasText: "Acknowledged by Tara Lin" }).waitFor();
+    // Her phone buzzes: the page in her Lark bot chat (the sandbox's messenger) carries
+    // Acknowledge. Pressing it calls tamlink back, signed and encrypted as Lark does; the toast
+    // says so and the card turns into the acknowledged one.
+    const lark = await (await browser.newContext({ viewport: { width: 390, height: 860 } })).newPage();
+    const messenger = `${sandbox}/_sandbox/messenger?user=tara&app_id=${PROVIDER}`;
+    const pageCard = lark.locator(".card", { hasText: "EMERGENCY on #1" });
+    for (let i = 0; i < 30 && !(await pageCard.count()); i++) {
+      await lark.goto(messenger);
+      if (!(await pageCard.count())) await lark.waitForTimeout(500);
+    }
+    const pressed = await pageCard.first().getAttribute("data-message");
+    await pageCard.first().getByRole("button", { name: "Acknowledge" }).click();
+    await lark.locator(".toast.success", { hasText: "Acknowledged. The pages for #1 stop." }).waitFor();
+    const same = lark.locator(`.card[data-message="${pressed}"]`);
+    assert.match(await same.textContent(), /Tara Lin acknowledged it/, "the pressed card changed in place");
+    assert.equal(await same.getByRole("button", { name: "Acknowledge" }).count(), 0);
+    await lark.screenshot({ path: path.join(shots, "lark-messenger-acknowledged.png"), fullPage: true });
+    // Ana's workbench shows the acknowledgement.
+    await ana.page.reload();
+    await ana.page.locator("#emergency-banner", { hasText: "Acknowledged by Tara Lin" }).waitFor();
 
     // Ben opens the link: Lark sign-in, then the landing page (he joined at sign-in already).
     const benContext = await browser.newContext({ viewport: { width: 390, height: 860 } });

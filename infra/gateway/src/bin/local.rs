@@ -43,9 +43,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
          \x20     (its sandbox App Secret is in infra/sandbox/seed.json), to see the checklist\n\
          \x20     find its mistakes\n\
          \x20 Setup values for a customer:  {base}/lark/{MISCONFIGURED_APP_ID}/api/setup\n\
-         \x20 Lark sandbox (what bots sent): {}/\n\n\
+         \x20 Lark sandbox (what bots sent): {sandbox}/\n\
+         \x20 Tara's Lark chat (press a card's buttons): {sandbox}/_sandbox/messenger?user=tara\n\
+         \x20 Ana's Lark chat:              {sandbox}/_sandbox/messenger?user=ana\n\n\
          Press Ctrl-C to stop.",
-        stack.sandbox_url,
+        sandbox = stack.sandbox_url,
     );
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {
