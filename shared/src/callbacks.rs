@@ -297,6 +297,20 @@ async fn act(ctx: &AppContext, tenant: &Tenant, a: &CardAction) -> AppResult<Rep
                 crate::notifier::cards::ticket(&t, &note, &link(&t)),
             )
         }),
+        (Some("rate"), Some(id), _) => {
+            let Some(score) = value["score"].as_u64().and_then(|s| u8::try_from(s).ok()) else {
+                return Ok(Reply::refuse("This button is not one tamlink knows."));
+            };
+            crate::tickets::rate(ctx, &actor, &id, score)
+                .await
+                .map(|t| {
+                    let note = format!("{} rated the support {score}/5. Thank you.", actor.name);
+                    done(
+                        format!("Thanks for rating #{}: {score}/5.", t.number),
+                        crate::notifier::cards::ticket(&t, &note, &link(&t)),
+                    )
+                })
+        }
         _ => return Ok(Reply::refuse("This button is not one tamlink knows.")),
     };
     match result {

@@ -583,3 +583,93 @@ async fn the_engineer_starts_work_and_the_customer_reminds_from_their_cards() {
         sent.body
     );
 }
+
+#[tokio::test]
+async fn the_customer_rates_a_resolved_ticket_from_its_card() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (_, opened) = ana
+        .open_ticket(
+            CUSTOMER_APP_ID,
+            &json!({"title": "Exports fail", "severity": "sev3"}),
+        )
+        .await;
+    let id = opened["id"].as_str().unwrap().to_owned();
+    let ana_id = t.open_id(CUSTOMER_APP_ID, "ana").await;
+    let rate = |event: &str, score: u64| {
+        press(
+            &t,
+            CUSTOMER_APP_ID,
+            "tk_acme",
+            ACME_TOKEN,
+            event,
+            &ana_id,
+            json!({"action": "rate", "ticket": id, "score": score}),
+        )
+        .to_string()
+    };
+    // Still open: nothing to rate yet.
+    let sent = send(
+        &t,
+        CUSTOMER_APP_ID,
+        rate("r0", 5).as_bytes(),
+        None,
+        t.clock.now(),
+    )
+    .await;
+    assert_eq!(sent.body["toast"]["type"], "error", "{}", sent.body);
+    assert!(sent.body["toast"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("still open"));
+
+    // The TAM resolves it; Ana's ticket card now asks how it went.
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let (status, body) = tara
+        .post_json(
+            &format!("/lark/{PROVIDER_APP_ID}/api/tickets/{id}/status"),
+            &json!({"status": "resolved"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    t.deliver().await;
+    let four = button_value(&t, CUSTOMER_APP_ID, "ana", "rate").await;
+    assert_eq!(four["ticket"], id.as_str());
+    let sent = send(
+        &t,
+        CUSTOMER_APP_ID,
+        rate("r1", 4).as_bytes(),
+        None,
+        t.clock.now(),
+    )
+    .await;
+    assert_eq!(sent.body["toast"]["type"], "success", "{}", sent.body);
+    assert_eq!(sent.body["toast"]["content"], "Thanks for rating #1: 4/5.");
+
+    // The rating is on the ticket, for the service team to see.
+    let mine = ana.tickets(CUSTOMER_APP_ID).await;
+    let rated = mine.iter().find(|x| x["id"] == id.as_str()).unwrap();
+    assert_eq!(rated["rating"]["score"], 4);
+    assert_eq!(rated["rating"]["by"], "Ana Ortiz");
+    let group = rated["group_id"].as_str().unwrap();
+    let console = tara
+        .get(&format!("/lark/{PROVIDER_APP_ID}/workbench?group={group}"))
+        .await;
+    console.assert_contains("Rated 4/5 by Ana Ortiz");
+
+    // Not a number from 1 to 5: refused, and the rating stands.
+    let sent = send(
+        &t,
+        CUSTOMER_APP_ID,
+        rate("r2", 9).as_bytes(),
+        None,
+        t.clock.now(),
+    )
+    .await;
+    assert_eq!(sent.body["toast"]["type"], "error");
+    let mine = ana.tickets(CUSTOMER_APP_ID).await;
+    assert_eq!(
+        mine.iter().find(|x| x["id"] == id.as_str()).unwrap()["rating"]["score"],
+        4
+    );
+}

@@ -111,6 +111,7 @@ fn notification(t: &TestStack, i: usize, recipient: (&str, &str)) -> Notificatio
         created_at: t.stack.ctx.now(),
         card_key: None,
         ticket: None,
+        ticket_status: None,
     }
 }
 

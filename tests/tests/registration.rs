@@ -385,6 +385,11 @@ async fn setup_page_shows_the_guides_values_for_any_app_id() {
     let json: Value = b.setup("cli_newcustomer42").await;
     assert_eq!(json["redirect_urls"].as_array().unwrap().len(), 5);
     assert_eq!(json["trusted_domain"], base);
+    // The optional extra step: where Lark sends the app's card callbacks.
+    let callback = format!("{base}/lark/cli_newcustomer42/callback");
+    assert_eq!(json["callback_url"], callback.as_str());
+    page.assert_contains("card.action.trigger")
+        .assert_contains(&callback);
     let bad = b.get("/lark/not-an-app/api/setup").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     bad.assert_contains("not a valid Lark App ID");

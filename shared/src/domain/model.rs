@@ -318,6 +318,17 @@ pub struct Ticket {
     #[serde(default)]
     pub sla_breach_notified: bool,
     pub emergency: Option<Emergency>,
+    /// How the customer rated the support once it was resolved (the last rating counts).
+    #[serde(default)]
+    pub rating: Option<Rating>,
+}
+
+/// A customer's rating of a resolved ticket: 1 (poor) to 5 (excellent).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Rating {
+    pub score: u8,
+    pub by: String,
+    pub at: Epoch,
 }
 
 /// An emergency declared on a ticket: who, why, how often the team was paged, who acknowledged.

@@ -70,4 +70,7 @@ pub struct Notification {
     /// The ticket it is about (`{org app}.{number}`), for buttons that act on it from the card.
     #[serde(default)]
     pub ticket: Option<String>,
+    /// Where the ticket stood when this was sent (which buttons make sense).
+    #[serde(default)]
+    pub ticket_status: Option<crate::domain::tickets::Status>,
 }

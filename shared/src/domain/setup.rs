@@ -16,10 +16,18 @@ pub struct SetupValues {
     pub redirect_urls: Vec<String>,
     pub trusted_domain: String,
     pub scopes_json: String,
+    /// Optional: Events & Callbacks → Callback Configuration's request URL, so people can act
+    /// from the app's cards (`POST /lark/{appId}/callback`).
+    pub callback_url: String,
 }
 
 pub fn homepage_url(base: &str, app_id: &str) -> String {
     format!("{base}/lark/{app_id}/workbench")
+}
+
+/// Where Lark sends the app's card callbacks.
+pub fn card_callback_url(base: &str, app_id: &str) -> String {
+    format!("{base}/lark/{app_id}/callback")
 }
 
 pub fn callback_url(base: &str, app_id: &str) -> String {
@@ -56,6 +64,7 @@ pub fn setup_values(base: &str, app_id: &str) -> SetupValues {
         redirect_urls: redirect_urls(base, app_id),
         trusted_domain: trusted_domain(base),
         scopes_json: scopes_json(),
+        callback_url: card_callback_url(base, app_id),
     }
 }
 

@@ -141,6 +141,19 @@ fn actions(n: &Notification, ticket: &str) -> Vec<Value> {
                 go("Resolve", to("resolved")),
             ]
         }
+        (NotificationKind::TicketUpdated, true)
+            if n.ticket_status == Some(crate::domain::tickets::Status::Resolved) =>
+        {
+            // How was the support? 1 (poor) to 5 (excellent).
+            (1..=5)
+                .map(|score| {
+                    go(
+                        &"★".repeat(score),
+                        json!({"action": "rate", "ticket": ticket, "score": score}),
+                    )
+                })
+                .collect()
+        }
         (NotificationKind::TicketUpdated, true) => {
             vec![go(
                 "Remind the team",
@@ -265,6 +278,7 @@ mod tests {
             created_at: 0,
             card_key: None,
             ticket: None,
+            ticket_status: None,
         }
     }
 

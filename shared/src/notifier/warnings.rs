@@ -64,6 +64,7 @@ pub(super) async fn warn_tam(
         created_at: ctx.now(),
         card_key: None,
         ticket: None,
+        ticket_status: None,
     };
     crate::notify::enqueue(ctx, &[warning]).await
 }

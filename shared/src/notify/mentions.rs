@@ -38,6 +38,7 @@ pub(crate) fn mention_notifications(
             created_at: message.created_at,
             card_key: None,
             ticket: None,
+            ticket_status: None,
         })
         .collect()
 }

@@ -42,6 +42,7 @@ pub(crate) fn ticket_notification(
         created_at: t.updated_at,
         card_key: None,
         ticket: Some(crate::ids::TicketId::new(t.app_id.clone(), t.number).to_string()),
+        ticket_status: Some(t.status),
     }
 }
 

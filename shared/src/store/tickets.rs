@@ -304,6 +304,24 @@ impl Store {
         self.transact_with_line(writes, line).await
     }
 
+    /// Stores a customer's rating, only while the ticket is resolved or closed
+    /// (`ConditionFailed`: it was reopened meanwhile).
+    pub async fn rate_ticket(&self, ticket: &Ticket, rating: &Rating) -> Result<(), StoreError> {
+        use crate::domain::tickets::Status;
+        let up = self
+            .ticket_update(&ticket.app_id, ticket.number)
+            .update_expression("SET rating = :r")
+            .condition_expression("#st IN (:resolved, :closed)")
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":r", attr(rating)?)
+            .expression_attribute_values(":resolved", attr(&Status::Resolved)?)
+            .expression_attribute_values(":closed", attr(&Status::Closed)?);
+        self.transact(vec![TransactWriteItem::builder()
+            .update(built(up.build())?)
+            .build()])
+            .await
+    }
+
     /// Records the service team's first response (a reply in the ticket group) once, and takes
     /// the ticket out of the SLA index. Later replies change nothing.
     pub async fn mark_first_response(

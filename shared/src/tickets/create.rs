@@ -109,6 +109,7 @@ pub async fn create(
             sla_warned: false,
             sla_breach_notified: false,
             emergency: None,
+            rating: None,
         };
         let opening = Message::system_line(
             &group_id,

@@ -20,12 +20,14 @@ use crate::store::{
 mod create;
 mod emergency;
 mod moves;
+mod rating;
 mod read;
 mod reminder;
 
 pub use create::*;
 pub use emergency::*;
 pub use moves::*;
+pub use rating::*;
 pub use read::*;
 pub use reminder::*;
 

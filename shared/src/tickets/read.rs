@@ -32,6 +32,8 @@ pub struct TicketView {
     pub emergency: Option<crate::store::Emergency>,
     /// An emergency nobody on the service team has acknowledged yet.
     pub emergency_open: bool,
+    /// The customer's rating once it was resolved.
+    pub rating: Option<crate::store::Rating>,
 }
 
 /// The first-response SLA as a person reads it.
@@ -92,6 +94,7 @@ pub fn view(t: &Ticket, now: Epoch) -> TicketView {
             .as_ref()
             .is_some_and(|e| e.acknowledged_by.is_none()),
         emergency: t.emergency.clone(),
+        rating: t.rating.clone(),
     }
 }
 

@@ -206,6 +206,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     created_at: clock.now(),
                     card_key: None,
                     ticket: None,
+                    ticket_status: None,
                 }
             })
             .collect();

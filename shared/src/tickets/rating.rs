@@ -1,0 +1,46 @@
+//! A customer rates the support a ticket got, once it is resolved (from the card Lark shows them
+//! when it is; the console shows the rating on the ticket).
+
+use super::*;
+
+/// Rates a resolved or closed ticket 1 to 5; a later rating replaces an earlier one.
+#[tracing::instrument(skip_all, fields(actor = %actor.open_id, ticket = %id, score))]
+pub async fn rate(
+    ctx: &AppContext,
+    actor: &Actor,
+    id: &TicketId,
+    score: u8,
+) -> AppResult<TicketView> {
+    if actor.side != Side::Colleague {
+        return Err(AppError::Forbidden(
+            "Customers rate the support they got.".into(),
+        ));
+    }
+    if !(1..=5).contains(&score) {
+        return Err(AppError::BadRequest("A rating is 1 to 5.".into()));
+    }
+    let (mut ticket, _) = visible(ctx, actor, id).await?;
+    if ticket.status.is_open() {
+        return Err(AppError::Conflict(format!(
+            "#{} is still open; rate it once it is resolved.",
+            ticket.number
+        )));
+    }
+    let rating = crate::store::Rating {
+        score,
+        by: actor.name.clone(),
+        at: ctx.now(),
+    };
+    match ctx.store.rate_ticket(&ticket, &rating).await {
+        Ok(()) => {}
+        Err(crate::store::StoreError::ConditionFailed) => {
+            return Err(AppError::Conflict(format!(
+                "#{} was reopened; rate it once it is resolved again.",
+                ticket.number
+            )))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    ticket.rating = Some(rating);
+    Ok(view(&ticket, ctx.now()))
+}
