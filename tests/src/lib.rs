@@ -110,6 +110,25 @@ impl TestStack {
         v["messages"].as_array().cloned().unwrap_or_default()
     }
 
+    /// The cards the bots sent `user` through `app_id`, oldest first, as they stand now (a card
+    /// sent as a CardKit entity is looked up by its id, so in-place updates show).
+    pub async fn cards(&self, app_id: &str, user: &str) -> Vec<Value> {
+        let entities = self.sandbox_get("/_sandbox/cards").await;
+        let entities = entities["cards"].as_array().cloned().unwrap_or_default();
+        self.dms(app_id, user)
+            .await
+            .into_iter()
+            .map(|m| match m["content"]["data"]["card_id"].as_str() {
+                Some(id) => entities
+                    .iter()
+                    .find(|c| c["card_id"] == id)
+                    .map(|c| c["card"].clone())
+                    .unwrap_or_default(),
+                None => m["content"].clone(),
+            })
+            .collect()
+    }
+
     pub async fn sandbox_post(&self, path: &str, body: &Value) -> Value {
         reqwest::Client::new()
             .post(format!("{}{path}", self.stack.sandbox_url))

@@ -103,18 +103,8 @@ async fn the_tam_acknowledges_an_emergency_from_the_page_card() {
     let (ana, id) = emergency(&t).await;
     t.deliver().await;
     // Tara's page carries an Acknowledge button that calls back with the ticket.
-    let page = t
-        .dms(PROVIDER_APP_ID, "tara")
-        .await
-        .into_iter()
-        .find(|m| m.to_string().contains("EMERGENCY"))
-        .expect("paged");
-    let card = page["content"].to_string();
-    assert!(
-        card.contains(r#""type":"callback""#) && card.contains(&format!(r#""ticket":"{id}""#)),
-        "{card}"
-    );
-
+    let ack = button_value(&t, PROVIDER_APP_ID, "tara", "ack").await;
+    assert_eq!(ack, json!({"action": "ack", "ticket": id}));
     let tara = t.open_id(PROVIDER_APP_ID, "tara").await;
     let value = json!({"action": "ack", "ticket": id});
     let payload = press(
@@ -420,23 +410,11 @@ async fn bad_callbacks_are_refused_and_change_nothing() {
     assert_eq!(t1["emergency_open"], true, "nothing was acknowledged");
 }
 
-/// The card the sandbox keeps for `user` whose buttons include `action`, and that button's value
-/// (a card sent as a CardKit entity is looked up by its id, as it stands now).
+/// The value of `user`'s newest card button whose action is `action`.
 async fn button_value(t: &TestStack, app: &str, user: &str, action: &str) -> Value {
-    let entities = t.sandbox_get("/_sandbox/cards").await;
-    for m in t.dms(app, user).await.iter().rev() {
-        let content = match m["content"]["data"]["card_id"].as_str() {
-            Some(id) => entities["cards"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|c| c["card_id"] == id)
-                .map(|c| c["card"].clone())
-                .unwrap_or_default(),
-            None => m["content"].clone(),
-        };
+    for content in t.cards(app, user).await.iter().rev() {
         let mut found = None;
-        find_callbacks(&content, &mut |v| {
+        find_callbacks(content, &mut |v| {
             if v["action"] == action && found.is_none() {
                 found = Some(v.clone());
             }
@@ -671,5 +649,67 @@ async fn the_customer_rates_a_resolved_ticket_from_its_card() {
     assert_eq!(
         mine.iter().find(|x| x["id"] == id.as_str()).unwrap()["rating"]["score"],
         4
+    );
+}
+
+/// The titles of `user`'s cards, as they stand now.
+async fn entity_titles(t: &TestStack, app: &str, user: &str) -> Vec<String> {
+    t.cards(app, user)
+        .await
+        .iter()
+        .filter_map(|c| c["header"]["title"]["content"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_copy_of_every_page_turns_acknowledged_without_a_new_dm() {
+    let t = TestStack::demo().await;
+    let (_, id) = emergency(&t).await;
+    t.deliver().await;
+    // Nobody answers: a second page 15 minutes later.
+    t.clock.advance(15 * 60);
+    t.stack.run_job("EmergencyRepageFunction").await.unwrap();
+    t.deliver().await;
+    let pages = |titles: &[String]| titles.iter().filter(|x| x.starts_with("EMERGENCY")).count();
+    assert_eq!(
+        pages(&entity_titles(&t, PROVIDER_APP_ID, "mo").await),
+        2,
+        "two pages, each its own card"
+    );
+    let dms_before = t.dms(PROVIDER_APP_ID, "mo").await.len();
+
+    // Tara acknowledges from her card; Mo's two pages change in place.
+    let tara = t.open_id(PROVIDER_APP_ID, "tara").await;
+    let payload = press(
+        &t,
+        PROVIDER_APP_ID,
+        "tk_nimbus",
+        NIMBUS_TOKEN,
+        "ev-copies",
+        &tara,
+        json!({"action": "ack", "ticket": id}),
+    )
+    .to_string();
+    let sent = send(
+        &t,
+        PROVIDER_APP_ID,
+        payload.as_bytes(),
+        Some(NIMBUS_KEY),
+        t.clock.now(),
+    )
+    .await;
+    assert_eq!(sent.body["toast"]["type"], "success", "{}", sent.body);
+    t.deliver().await;
+    let mo = entity_titles(&t, PROVIDER_APP_ID, "mo").await;
+    assert_eq!(pages(&mo), 0, "{mo:?}");
+    assert_eq!(
+        mo.iter().filter(|x| x.contains("acknowledged")).count(),
+        2,
+        "{mo:?}"
+    );
+    assert_eq!(
+        t.dms(PROVIDER_APP_ID, "mo").await.len(),
+        dms_before,
+        "changed in place, no new DM"
     );
 }

@@ -112,6 +112,7 @@ fn notification(t: &TestStack, i: usize, recipient: (&str, &str)) -> Notificatio
         card_key: None,
         ticket: None,
         ticket_status: None,
+        only_update: false,
     }
 }
 

@@ -649,11 +649,12 @@ async fn an_emergency_pages_everyone_at_once_tells_on_call_and_repages_until_ack
     let paged = |who: &'static str| {
         let t = &t;
         async move {
-            t.dms(PROVIDER_APP_ID, who)
+            // Each page is a card of its own (a CardKit entity), read as it stands now.
+            t.cards(PROVIDER_APP_ID, who)
                 .await
                 .iter()
-                .filter(|m| {
-                    m["content"]["header"]["title"]["content"]
+                .filter(|c| {
+                    c["header"]["title"]["content"]
                         .as_str()
                         .unwrap_or("")
                         .contains("EMERGENCY")
@@ -692,6 +693,7 @@ async fn an_emergency_pages_everyone_at_once_tells_on_call_and_repages_until_ack
     );
 
     // Only the service team acknowledges; then the pages stop.
+    let mo_dms = t.dms(PROVIDER_APP_ID, "mo").await.len();
     let (status, _) = ana.acknowledge(CUSTOMER_APP_ID, &id).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
@@ -705,7 +707,20 @@ async fn an_emergency_pages_everyone_at_once_tells_on_call_and_repages_until_ack
     let report = t.stack.run_job("EmergencyRepageFunction").await.unwrap();
     assert_eq!(report["repaged"], 0);
     t.deliver().await;
-    assert_eq!(paged("mo").await, 2, "no more pages");
+    assert_eq!(
+        t.dms(PROVIDER_APP_ID, "mo").await.len(),
+        mo_dms,
+        "no more pages"
+    );
+    // Both of Mo's pages now say who acknowledged it (changed in place).
+    assert_eq!(paged("mo").await, 0);
+    let acknowledged = t
+        .cards(PROVIDER_APP_ID, "mo")
+        .await
+        .iter()
+        .filter(|c| c["header"]["title"]["content"] == "Emergency on #1 acknowledged")
+        .count();
+    assert_eq!(acknowledged, 2);
     let (_, chat) = ana
         .messages(CUSTOMER_APP_ID, opened["group_id"].as_str().unwrap(), "")
         .await;

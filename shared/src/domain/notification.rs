@@ -23,6 +23,8 @@ pub enum NotificationKind {
     Sla,
     /// An emergency page: sent at once, outside the window.
     Emergency,
+    /// Someone acknowledged the emergency: every copy of its pages changes to say so.
+    EmergencyAcknowledged,
 }
 
 /// A post to the provider's on-call channel (a Lark group's custom bot), sent by the notifier.
@@ -73,4 +75,8 @@ pub struct Notification {
     /// Where the ticket stood when this was sent (which buttons make sense).
     #[serde(default)]
     pub ticket_status: Option<crate::domain::tickets::Status>,
+    /// Changes the card the person already has under `card_key`, and nothing else: without a
+    /// live card, nothing is sent.
+    #[serde(default)]
+    pub only_update: bool,
 }

@@ -5,13 +5,12 @@ use lambda_http::{Body, Request, Response};
 
 use crate::context::AppContext;
 use crate::error::AppResult;
-use crate::ids::AppId;
 use crate::web;
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let staff = super::require_customer_manager(ctx, &req).await?;
     let tenant = super::served_customer(ctx, &req, &staff).await?;
-    let tenant = crate::orgs::recheck(ctx, &AppId::parse(&tenant.app_id)?).await?;
+    let tenant = crate::orgs::recheck(ctx, &tenant.app_id).await?;
     Ok(web::json(
         StatusCode::OK,
         &crate::pages::TenantView::new(ctx, &tenant),

@@ -4,7 +4,6 @@
 use crate::context::AppContext;
 use crate::domain::tickets as rules;
 use crate::error::AppResult;
-use crate::ids::AppId;
 use crate::notify;
 use crate::notify::tickets::{oncall_post, page_notifications};
 use crate::store::StoreError;
@@ -40,7 +39,7 @@ pub async fn repage_emergencies(ctx: &AppContext) -> AppResult<serde_json::Value
                 Err(e) => return Err(e.into()),
             }
             let page = schedule.pages + 1;
-            let tenant = crate::orgs::load(ctx, &AppId::parse(&ticket.app_id)?).await?;
+            let tenant = crate::orgs::load(ctx, &ticket.app_id).await?;
             let everyone = rules::ReminderTier {
                 assignee: true,
                 tam: true,

@@ -4,7 +4,6 @@
 use crate::clock::Epoch;
 use crate::context::AppContext;
 use crate::error::AppResult;
-use crate::ids::AppId;
 use crate::notify::{self, tickets::sla_notifications};
 
 /// How long before the first-response deadline the assignee and the TAM are warned.
@@ -30,7 +29,7 @@ pub async fn check_sla(ctx: &AppContext) -> AppResult<serde_json::Value> {
             if !ctx.store.mark_sla_notice(&t, breach).await? {
                 continue; // another run got there first
             }
-            let tenant = crate::orgs::load(ctx, &AppId::parse(&t.app_id)?).await?;
+            let tenant = crate::orgs::load(ctx, &t.app_id).await?;
             notify::enqueue(ctx, &sla_notifications(ctx, &tenant, &t, breach)).await?;
             if breach {
                 breached += 1;

@@ -68,6 +68,7 @@ fn colour(kind: NotificationKind) -> &'static str {
         NotificationKind::Reminder => "orange",
         NotificationKind::Sla => "red",
         NotificationKind::Emergency => "carmine",
+        NotificationKind::EmergencyAcknowledged => "green",
     }
 }
 
@@ -279,6 +280,7 @@ mod tests {
             card_key: None,
             ticket: None,
             ticket_status: None,
+            only_update: false,
         }
     }
 

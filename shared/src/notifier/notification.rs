@@ -43,6 +43,10 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
                 .await
                 .map(Attempt::Written);
         }
+        if n.only_update {
+            // Their copy is gone (or they never had one): a new DM is not what this is for.
+            return Ok(Attempt::Written(Handled::Done));
+        }
         let window = &snap.window;
         let free = window.until <= now && window.digest_due.is_none();
         let hold = (step == Step::Hold).then(|| budget::next_month_start(now));

@@ -65,6 +65,7 @@ pub(super) async fn warn_tam(
         card_key: None,
         ticket: None,
         ticket_status: None,
+        only_update: false,
     };
     crate::notify::enqueue(ctx, &[warning]).await
 }

@@ -39,6 +39,7 @@ pub(crate) fn mention_notifications(
             card_key: None,
             ticket: None,
             ticket_status: None,
+            only_update: false,
         })
         .collect()
 }

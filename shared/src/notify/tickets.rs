@@ -43,6 +43,7 @@ pub(crate) fn ticket_notification(
         card_key: None,
         ticket: Some(crate::ids::TicketId::new(t.app_id.clone(), t.number).to_string()),
         ticket_status: Some(t.status),
+        only_update: false,
     }
 }
 
@@ -248,9 +249,48 @@ pub(crate) fn page_notifications(
                 reason.label(),
                 tenant.org_name
             );
+            // Each page is a card entity of its own, so an acknowledgement can change every
+            // copy of every page in place (`acknowledged_pages`).
+            n.card_key = Some(page_card(t, page));
             n
         })
         .collect()
+}
+
+fn page_card(t: &Ticket, page: u32) -> String {
+    format!("page.{}.{}.{page}", t.app_id, t.number)
+}
+
+/// Every copy of every page of an emergency changes to say who acknowledged it and when (in
+/// place: no new DM; someone with no live copy gets nothing).
+pub(crate) fn acknowledged_pages(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    t: &Ticket,
+    by: &str,
+    minutes: i64,
+    pages: u32,
+    paged: &[Recipient],
+) -> Vec<Notification> {
+    let mut out = Vec::new();
+    for page in 1..=pages {
+        for r in paged {
+            let mut n = ticket_notification(
+                ctx,
+                &tenant.org_name,
+                t,
+                NotificationKind::EmergencyAcknowledged,
+                r.clone(),
+                format!("Emergency on #{} acknowledged", t.number),
+                &format!("emergency-ack-page{page}"),
+            );
+            n.excerpt = format!("{by} acknowledged it after {minutes} min. The pages stopped.");
+            n.card_key = Some(page_card(t, page));
+            n.only_update = true;
+            out.push(n);
+        }
+    }
+    out
 }
 
 pub(crate) fn oncall_post(

@@ -169,7 +169,24 @@ pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppR
                 );
                 n.urgent = true;
                 n.excerpt = format!("{} acknowledged it after {minutes} min.", actor.name);
-                notify::enqueue(ctx, &[n]).await?;
+                // Everyone who was paged sees it on the page itself, every copy of every page.
+                let everyone = rules::ReminderTier {
+                    assignee: true,
+                    tam: true,
+                    managers: true,
+                };
+                let paged = reminder_recipients(ctx, &acked, &tenant, everyone).await?;
+                let mut notes = vec![n];
+                notes.extend(acknowledged_pages(
+                    ctx,
+                    &tenant,
+                    &acked,
+                    &actor.name,
+                    minutes,
+                    emergency.pages,
+                    &paged,
+                ));
+                notify::enqueue(ctx, &notes).await?;
                 Ok(Attempt::Written(view(&acked, now)))
             }
         }

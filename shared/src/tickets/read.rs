@@ -171,7 +171,7 @@ pub async fn for_group(
     let Some(number) = group.ticket else {
         return Ok(None);
     };
-    let id = TicketId::new(AppId::parse(&group.app_id)?, number);
+    let id = TicketId::new(group.app_id.clone(), number);
     let (ticket, tenant) = visible(ctx, actor, &id).await?;
     let moves = allowed_moves(actor, &ticket, &tenant);
     Ok(Some((view(&ticket, ctx.now()), moves)))

@@ -207,6 +207,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     card_key: None,
                     ticket: None,
                     ticket_status: None,
+                    only_update: false,
                 }
             })
             .collect();
