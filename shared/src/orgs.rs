@@ -351,7 +351,19 @@ pub async fn recheck(ctx: &AppContext, app_id: &AppId) -> AppResult<Tenant> {
     tenant.checklist = verification.checklist;
     tenant.checked_at = ctx.now();
     apply_tenant_info(&mut tenant, verification.tenant);
-    ctx.store.save_tenant(&tenant).await?;
+    ctx.store
+        .update_tenant(
+            &tenant,
+            &[
+                "checklist",
+                "checked_at",
+                "tenant_key",
+                "tenant_name",
+                "display_id",
+                "avatar",
+            ],
+        )
+        .await?;
     Ok(tenant)
 }
 

@@ -330,7 +330,12 @@ impl TestStack {
     pub async fn make_invite_only(&self, app_id: &str) {
         let mut tenant = self.tenant(app_id).await;
         tenant.auto_join = false;
-        self.stack.ctx.store.save_tenant(&tenant).await.unwrap();
+        self.stack
+            .ctx
+            .store
+            .update_tenant(&tenant, &["auto_join"])
+            .await
+            .unwrap();
     }
 }
 

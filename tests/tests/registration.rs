@@ -416,3 +416,32 @@ async fn the_setup_route_answers_a_json_client_in_json_even_when_refusing() {
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     page.assert_contains("<html");
 }
+
+/// A re-check takes seconds (it asks Lark); a ticket opened meanwhile keeps its number, and the
+/// next one gets the next (the re-check writes only what it checked, never the ticket counter).
+#[tokio::test]
+async fn a_recheck_while_tickets_are_opened_does_not_undo_their_numbers() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    t.sandbox_post(
+        "/_sandbox/faults",
+        &json!({"kind": "latency", "latency_ms": 1500, "count": 1, "app_id": CUSTOMER_APP_ID}),
+    )
+    .await;
+    let ticket = json!({"title": "Exports fail", "severity": "sev3"});
+    let opened_meanwhile = async {
+        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+        ana.open_ticket(CUSTOMER_APP_ID, &ticket).await
+    };
+    let ((checked, _), (status, first)) =
+        tokio::join!(tara.check_customer(CUSTOMER_APP_ID), opened_meanwhile);
+    assert_eq!(checked, StatusCode::OK);
+    assert_eq!(
+        (status, first["number"].clone()),
+        (StatusCode::CREATED, json!(1))
+    );
+    let (status, second) = ana.open_ticket(CUSTOMER_APP_ID, &ticket).await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    assert_eq!(second["number"], 2);
+}

@@ -62,7 +62,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         None => {}
     }
     tenant.plan = plan;
-    ctx.store.save_tenant(&tenant).await?;
+    ctx.store.update_tenant(&tenant, &["plan", "sla"]).await?;
     tracing::info!(app_id = %tenant.app_id, by = %staff.open_id, ?plan, "plan set");
     Ok(web::json(
         StatusCode::OK,

@@ -291,8 +291,48 @@ impl Store {
         self.put(Self::keyed_tenant(tenant), true).await
     }
 
-    pub async fn save_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
-        self.put(Self::keyed_tenant(tenant), false).await
+    /// Sets the named fields of a registered tenant from `tenant`, and only those: a whole-item
+    /// put would write back the `ticket_seq` and `last_assigned` it read, undoing tickets opened
+    /// meanwhile (the next ticket would then collide with an existing number forever).
+    pub async fn update_tenant(
+        &self,
+        tenant: &Tenant,
+        fields: &[&'static str],
+    ) -> Result<(), StoreError> {
+        let whole = serde_dynamo::to_item::<_, Item>(tenant)
+            .map_err(|e| StoreError::Decode(e.to_string()))?;
+        let (pk, sk) = keys::tenant(&tenant.app_id);
+        let mut req = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .condition_expression("attribute_exists(pk)");
+        let mut sets = Vec::new();
+        let mut removes = Vec::new();
+        for (i, field) in fields.iter().enumerate() {
+            req = req.expression_attribute_names(format!("#f{i}"), *field);
+            match whole.get(*field) {
+                Some(v) => {
+                    req = req.expression_attribute_values(format!(":v{i}"), v.clone());
+                    sets.push(format!("#f{i} = :v{i}"));
+                }
+                None => removes.push(format!("#f{i}")),
+            }
+        }
+        let mut expression = String::new();
+        if !sets.is_empty() {
+            expression.push_str(&format!("SET {}", sets.join(", ")));
+        }
+        if !removes.is_empty() {
+            expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
+        }
+        req.update_expression(expression.trim())
+            .send()
+            .await
+            .map_err(write_err)?;
+        Ok(())
     }
 
     pub async fn tenant(&self, app_id: &AppId) -> Result<Option<Tenant>, StoreError> {
