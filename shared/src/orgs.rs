@@ -47,7 +47,8 @@ pub async fn seal_callback_keys(
     app_id: &AppId,
     input: &CallbackInput,
 ) -> AppResult<crate::store::CallbackKeys> {
-    let ok = |s: &str| !s.is_empty() && s.len() <= 128 && !s.chars().any(char::is_whitespace);
+    // Lark's keys are printable ASCII words (no spaces): anything else was mis-copied.
+    let ok = |s: &str| (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_graphic());
     let token = input.verification_token.expose();
     let key = input.encrypt_key.as_ref().map(|k| k.expose());
     if !ok(token) || key.is_some_and(|k| !ok(k)) {

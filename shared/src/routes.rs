@@ -87,6 +87,7 @@ routes! {
     ACTIVATE_CUSTOMER = "ActivateCustomerFunction", Json, handlers::activate_customer::handle;
     LOGOUT = "LogoutFunction", Page, handlers::logout::handle;
     SET_PLAN = "SetPlanFunction", Json, handlers::set_plan::handle;
+    SET_CALLBACK_KEYS = "SetCallbackKeysFunction", Json, handlers::set_callback_keys::handle;
     CREATE_TICKET = "CreateTicketFunction", Json, handlers::create_ticket::handle;
     LIST_TICKETS = "ListTicketsFunction", Json, handlers::list_tickets::handle;
     MOVE_TICKET = "MoveTicketFunction", Json, handlers::move_ticket::handle;

@@ -713,3 +713,62 @@ async fn every_copy_of_every_page_turns_acknowledged_without_a_new_dm() {
         "changed in place, no new DM"
     );
 }
+
+#[tokio::test]
+async fn the_tam_sets_an_apps_callback_keys_from_the_console_and_they_take_effect() {
+    let t = TestStack::demo().await;
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let path = format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/callback-keys");
+    let (status, body) = tara
+        .post_json(
+            &path,
+            &json!({"verification_token": "new-token", "encrypt_key": "new-key"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["callbacks"], true);
+    assert!(!body.to_string().contains("new-key") && !body.to_string().contains("new-token"));
+    let console = tara
+        .get(&format!("/lark/{PROVIDER_APP_ID}/workbench"))
+        .await;
+    console.assert_contains("Act from cards: on");
+    assert!(!console.body.contains("new-key") && !console.body.contains("new-token"));
+
+    // Acme's callbacks now prove themselves with the new keys; the old plain ones are refused.
+    let challenge =
+        json!({"challenge": "c", "token": "new-token", "type": "url_verification"}).to_string();
+    let sealed = json!({"encrypt": encrypt("new-key", challenge.as_bytes())}).to_string();
+    let sent = send_raw(&t, CUSTOMER_APP_ID, sealed, &[]).await;
+    assert_eq!(sent.body, json!({"challenge": "c"}));
+    let ana_id = t.open_id(CUSTOMER_APP_ID, "ana").await;
+    let old = press(
+        &t,
+        CUSTOMER_APP_ID,
+        "tk_acme",
+        ACME_TOKEN,
+        "ev-old",
+        &ana_id,
+        json!({"action": "remind"}),
+    )
+    .to_string();
+    assert_eq!(
+        send(&t, CUSTOMER_APP_ID, old.as_bytes(), None, t.clock.now())
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Keys that are not single words are refused; a colleague cannot set them at all.
+    let (status, _) = tara
+        .post_json(&path, &json!({"verification_token": "two words"}))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (status, _) = ana
+        .post_json(
+            &format!("/lark/{CUSTOMER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/callback-keys"),
+            &json!({"verification_token": "mine"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -23,6 +23,7 @@ pub mod register_customer;
 pub mod remind_ticket;
 pub mod remove_member;
 pub mod revoke_invitation;
+pub mod set_callback_keys;
 pub mod set_duty;
 pub mod set_plan;
 pub mod setup_guide;
