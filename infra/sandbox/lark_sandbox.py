@@ -470,7 +470,11 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
                 "avatar_url": a.get("avatar_url", ""), "description": a.get("description", ""),
                 "scopes": [{"scope": s, "description": s, "level": 1, "token_types": ["tenant"]} for s in a["scopes"]],
                 "back_home_url": "", "primary_language": "en_us",
-                "pc_default_ability": "web_app", "mobile_default_ability": "web_app"}})
+                "pc_default_ability": "web_app", "mobile_default_ability": "web_app",
+                # Newer SDK types declare this on the same GET (lark-api.md §4.1, UNCONFIRMED for
+                # self-managed apps): the sandbox reports it when the app has a callback URL.
+                **({"callback": {"callback_type": "webhook", "request_url": a["callback_url"],
+                                 "subscribed_callbacks": ["card.action.trigger"]}} if a.get("callback_url") else {})}})
         return metered("application", run, scopes=("application:application:self_manage", "admin:app.info:readonly"))
 
     @app.get("/open-apis/application/v6/applications/<app_id>/app_versions/<version_id>")

@@ -41,6 +41,20 @@ async fn tam_registers_a_correctly_configured_customer_and_activates_it() {
     assert_eq!(body["status"], "registered");
     assert_eq!(body["display_id"], "F200000002");
     assert!(failed(&body["checklist"]).is_empty(), "{body}");
+    // Acme's app sends its card callbacks here (the sandbox reports the request URL).
+    let callback = body["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "callback")
+        .unwrap()
+        .clone();
+    assert_eq!(callback["passed"], true, "{callback}");
+    assert_eq!(callback["blocking"], false);
+    assert_eq!(
+        callback["label"],
+        "Card callbacks come to this deployment (optional)"
+    );
     assert!(
         !body.to_string().contains(secret(CUSTOMER_APP_ID)),
         "secret leaked into the response"
@@ -207,6 +221,11 @@ async fn checklist_finds_a_misconfigured_app_and_names_each_fix() {
         fix("scope:cardkit:card:write"),
         "Add scope cardkit:card:write in Permissions & Scopes, then publish a new version in Version Management & Release."
     );
+    // Globex has no callbacks: optional, so not a fault, with the hint of how.
+    assert!(fix("callback").contains(&format!(
+        "{}/lark/{MISCONFIGURED_APP_ID}/callback",
+        t.base()
+    )));
     assert!(fix("homepage").contains(&format!(
         "{}/lark/{MISCONFIGURED_APP_ID}/workbench",
         t.base()

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::lark_app::{AppInfo, AppVersion, ScopeGrant, TenantInfo};
-use super::setup::{homepage_url, redirect_urls, REQUIRED_SCOPES};
+use super::setup::{card_callback_url, homepage_url, redirect_urls, REQUIRED_SCOPES};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckItem {
@@ -76,7 +76,51 @@ pub fn evaluate(
     items.push(homepage_item(facts.version, base, app_id));
     items.push(redirect_item(facts.app, base, app_id));
     items.push(tenant_name_item(facts.tenant, typed_org_name));
+    items.push(callback_item(facts.app, facts.version, base, app_id));
     items
+}
+
+/// Optional, never blocking: whether the app's card callbacks come to this deployment. Lark may
+/// report the request URL on the app (`callback.request_url`, §4.1) or, for the legacy card
+/// request URL, on the version's bot ability (§4.2); when it reports neither, the item says how.
+fn callback_item(
+    app: Option<&AppInfo>,
+    version: Option<&AppVersion>,
+    base: &str,
+    app_id: &str,
+) -> CheckItem {
+    let expected = card_callback_url(base, app_id);
+    let reported = app
+        .and_then(|a| a.callback.as_ref())
+        .map(|c| c.request_url.trim_end_matches('/').to_owned())
+        .filter(|u| !u.is_empty())
+        .or_else(|| {
+            version
+                .and_then(|v| v.ability.bot.as_ref())
+                .and_then(|b| b["card_request_url"].as_str())
+                .map(|u| u.trim_end_matches('/').to_owned())
+                .filter(|u| !u.is_empty())
+        });
+    let how = format!(
+        "in Events & Callbacks → Callback Configuration, send callbacks to {expected} and add card.action.trigger; set an Encrypt Key; {PUBLISH}; then give the Verification Token and Encrypt Key to tamlink (console → Set keys)"
+    );
+    let mut item = match reported {
+        Some(url) if url == expected => CheckItem::pass("callback", "Card callbacks come to this deployment (optional)"),
+        Some(url) => CheckItem::fail(
+            "callback",
+            "Card callbacks come to this deployment (optional)",
+            format!("They go to {url}: {how}."),
+        ),
+        // Optional and not set up (or not reported): nothing is wrong; the hint says how.
+        None => CheckItem {
+            fix: Some(format!(
+                "Lark does not report a callback URL for this app. To let people act from cards, {how}."
+            )),
+            ..CheckItem::pass("callback", "Card callbacks (optional): not set up")
+        },
+    };
+    item.blocking = false;
+    item
 }
 
 pub fn all_blocking_passed(items: &[CheckItem]) -> bool {
@@ -209,6 +253,35 @@ mod tests {
     use super::*;
     use crate::lark::{Ability, AppScope, TenantAvatar, WebApp};
 
+    fn callback(app: Option<&AppInfo>, version: Option<&AppVersion>) -> CheckItem {
+        callback_item(app, version, BASE, "cli_a")
+    }
+
+    #[test]
+    fn the_callback_item_is_optional_and_says_where_callbacks_go() {
+        let here = format!("{BASE}/lark/cli_a/callback");
+        let mut a = app();
+        a.callback = Some(crate::domain::lark_app::CallbackInfo {
+            request_url: here.clone(),
+        });
+        let item = callback(Some(&a), None);
+        assert!(item.passed && !item.blocking);
+        a.callback = Some(crate::domain::lark_app::CallbackInfo {
+            request_url: "https://elsewhere.example/cb".into(),
+        });
+        let item = callback(Some(&a), None);
+        assert!(!item.passed && !item.blocking);
+        assert!(item.fix.unwrap().contains(&here));
+        // Only the legacy card request URL on the bot ability: read too.
+        let mut v = version("x", true);
+        v.ability.bot = Some(serde_json::json!({"card_request_url": here}));
+        assert!(callback(Some(&app()), Some(&v)).passed);
+        // Nothing reported: not a fault (it is optional), with the hint of how.
+        let item = callback(Some(&app()), Some(&version("x", true)));
+        assert!(item.passed && !item.blocking);
+        assert!(item.fix.unwrap().contains("card.action.trigger"));
+    }
+
     const BASE: &str = "https://support.example.com";
 
     fn grants(scopes: &[&str]) -> Vec<ScopeGrant> {
@@ -234,6 +307,7 @@ mod tests {
                     scope: s.to_string(),
                 })
                 .collect(),
+            callback: None,
         }
     }
 
