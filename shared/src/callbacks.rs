@@ -5,9 +5,13 @@
 //! card). The reply comes within Lark's 3 s: the state change is one DynamoDB transaction, and
 //! whatever needs Lark (telling others) goes to the notifier queue.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use serde_json::{json, Value};
 
 use crate::actor::{Actor, FenceCheck};
+use crate::config::SecretString;
 use crate::context::AppContext;
 use crate::domain::tickets::Status;
 use crate::error::AppResult;
@@ -83,28 +87,55 @@ impl Reply {
     }
 }
 
-/// The app's keys, opened for this request.
+/// The app's keys, opened (they never print: `SecretString`).
 struct Keys {
-    encrypt_key: Option<String>,
-    verification_token: String,
+    encrypt_key: Option<SecretString>,
+    verification_token: SecretString,
 }
 
-async fn keys(ctx: &AppContext, tenant: &Tenant) -> AppResult<Option<Keys>> {
+/// Opened keys for this instance's life, by the sealed values (a key change is opened afresh):
+/// after the first callback of an app, the two KMS calls are not repeated on Lark's 3 s clock.
+fn opened() -> &'static Mutex<HashMap<String, Arc<Keys>>> {
+    static OPENED: OnceLock<Mutex<HashMap<String, Arc<Keys>>>> = OnceLock::new();
+    OPENED.get_or_init(Mutex::default)
+}
+
+async fn keys(ctx: &AppContext, tenant: &Tenant) -> AppResult<Option<Arc<Keys>>> {
     let Some(k) = &tenant.callback else {
         return Ok(None);
     };
+    let cache_key = format!(
+        "{}|{}|{}",
+        tenant.app_id,
+        k.verification_token_sealed,
+        k.encrypt_key_sealed.as_deref().unwrap_or_default()
+    );
+    if let Some(keys) = opened()
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&cache_key).cloned())
+    {
+        return Ok(Some(keys));
+    }
     let encrypt_key = match &k.encrypt_key_sealed {
-        Some(sealed) => Some(ctx.secrets.open(&tenant.app_id, sealed).await?),
+        Some(sealed) => Some(SecretString::new(
+            ctx.secrets.open(&tenant.app_id, sealed).await?,
+        )),
         None => None,
     };
-    let verification_token = ctx
-        .secrets
-        .open(&tenant.app_id, &k.verification_token_sealed)
-        .await?;
-    Ok(Some(Keys {
+    let verification_token = SecretString::new(
+        ctx.secrets
+            .open(&tenant.app_id, &k.verification_token_sealed)
+            .await?,
+    );
+    let keys = Arc::new(Keys {
         encrypt_key,
         verification_token,
-    }))
+    });
+    if let Ok(mut cache) = opened().lock() {
+        cache.insert(cache_key, keys.clone());
+    }
+    Ok(Some(keys))
 }
 
 fn same(a: &str, b: &str) -> bool {
@@ -126,7 +157,7 @@ pub async fn handle(ctx: &AppContext, req: Incoming<'_>) -> AppResult<Reply> {
         &keys.encrypt_key,
         serde_json::from_slice::<callback::Encrypted>(req.body),
     ) {
-        (Some(key), Ok(sealed)) => match callback::decrypt(key, &sealed.encrypt) {
+        (Some(key), Ok(sealed)) => match callback::decrypt(key.expose(), &sealed.encrypt) {
             Ok(plain) => plain,
             Err(_) => {
                 return Ok(Reply::NotLark(
@@ -142,7 +173,7 @@ pub async fn handle(ctx: &AppContext, req: Incoming<'_>) -> AppResult<Reply> {
     };
     if let Callback::Challenge { challenge, token } = parsed {
         // URL verification carries no signature (§7.2); its token is the proof.
-        return Ok(if same(&token, &keys.verification_token) {
+        return Ok(if same(&token, keys.verification_token.expose()) {
             Reply::Challenge(challenge)
         } else {
             Reply::NotLark("wrong verification token")
@@ -153,7 +184,7 @@ pub async fn handle(ctx: &AppContext, req: Incoming<'_>) -> AppResult<Reply> {
         let (Some(ts), Some(nonce), Some(sig)) = (req.timestamp, req.nonce, req.signature) else {
             return Ok(Reply::NotLark("missing signature headers"));
         };
-        if !callback::signature_matches(sig, ts, nonce, key, req.body) {
+        if !callback::signature_matches(sig, ts, nonce, key.expose(), req.body) {
             return Ok(Reply::NotLark("bad signature"));
         }
         if !ts
@@ -173,7 +204,7 @@ pub async fn handle(ctx: &AppContext, req: Incoming<'_>) -> AppResult<Reply> {
         Callback::Other { .. } => return Ok(Reply::NotLark("not a card action")),
         Callback::Challenge { .. } => unreachable!("answered above"),
     };
-    if !same(&action.header.token, &keys.verification_token) {
+    if !same(&action.header.token, keys.verification_token.expose()) {
         return Ok(Reply::NotLark("wrong verification token"));
     }
     let created = action.header.create_time.parse::<i64>().unwrap_or(0) / 1_000_000;
