@@ -3,20 +3,17 @@ one the official SDK's own decryptor opens and whose signature checks out, and i
 that misbehaves with Lark's client error codes."""
 import hashlib
 import json
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import lark_oapi as lark
 import pytest
 from lark_oapi.api.im.v1 import CreateMessageRequest, CreateMessageRequestBody
 from lark_oapi.core.utils.decryptor import AESCipher
 
-from test_official_sdk import ROOT, client, free_port, sandbox_json
+from test_official_sdk import client, sandbox_json, start_sandbox
 
 PROVIDER, SECRET = "cli_nimbusprovider01", "sandbox-secret-nimbus-provider"
 KEY, TOKEN = "sandbox-encrypt-nimbus", "sandbox-token-nimbus"
@@ -54,18 +51,7 @@ class App(BaseHTTPRequestHandler):
 def stack():
     app = ThreadingHTTPServer(("127.0.0.1", 0), App)
     threading.Thread(target=app.serve_forever, daemon=True).start()
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "infra/sandbox/lark_sandbox.py"), "--port", str(port),
-                             "--seed", str(ROOT / "infra/sandbox/seed.json"),
-                             "--base-url", f"http://127.0.0.1:{app.server_address[1]}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/_sandbox/apps")
-            break
-        except OSError:
-            time.sleep(0.1)
+    url, proc = start_sandbox(f"http://127.0.0.1:{app.server_address[1]}")
     yield url
     proc.terminate()
     proc.wait(5)

@@ -23,11 +23,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def sandbox():
+def start_sandbox(base_url: str):
+    """Starts the sandbox with tamlink's base URL `base_url`; returns (its URL, the process)."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, str(ROOT / "infra/sandbox/lark_sandbox.py"), "--port", str(port),
-                             "--seed", str(ROOT / "infra/sandbox/seed.json"), "--base-url", "http://127.0.0.1:1"],
+                             "--seed", str(ROOT / "infra/sandbox/seed.json"), "--base-url", base_url],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -36,6 +36,12 @@ def sandbox():
             break
         except OSError:
             time.sleep(0.1)
+    return url, proc
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    url, proc = start_sandbox("http://127.0.0.1:1")
     yield url
     proc.terminate()
     proc.wait(5)

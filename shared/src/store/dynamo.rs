@@ -242,6 +242,23 @@ impl Store {
         self.query_all(query).await
     }
 
+    /// One page of a query (at most `limit` items), and whether more lie beyond it.
+    pub(super) async fn query_page<T: DeserializeOwned>(
+        &self,
+        query: QueryFluentBuilder,
+        limit: i32,
+    ) -> Result<(Vec<T>, bool), StoreError> {
+        let out = query.limit(limit).send().await.map_err(dynamo_err)?;
+        let more = out.last_evaluated_key.is_some_and(|k| !k.is_empty());
+        let items = out
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(decode)
+            .collect::<Result<Vec<T>, _>>()?;
+        Ok((items, more))
+    }
+
     pub(super) async fn query_index<T: DeserializeOwned>(
         &self,
         gsi1pk: String,

@@ -3,7 +3,7 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 
-use super::dynamo::{decode, dynamo_err, n, s, write_err, Keyed};
+use super::dynamo::{decode, n, s, write_err, Keyed};
 use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
@@ -115,26 +115,15 @@ impl Store {
         limit: i32,
     ) -> Result<(Vec<Member>, bool), StoreError> {
         let lo = after.map_or_else(|| keys::GROUP_PREFIX.to_owned(), keys::group);
-        let out = self
+        let query = self
             .db
             .query()
             .table_name(&self.table)
             .index_name("gsi1")
             .key_condition_expression("gsi1pk = :pk AND gsi1sk > :lo")
             .expression_attribute_values(":pk", s(keys::member(app_id, open_id)))
-            .expression_attribute_values(":lo", s(lo))
-            .limit(limit)
-            .send()
-            .await
-            .map_err(dynamo_err)?;
-        let more = out.last_evaluated_key.is_some_and(|k| !k.is_empty());
-        let members = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(decode)
-            .collect::<Result<Vec<Member>, _>>()?;
-        Ok((members, more))
+            .expression_attribute_values(":lo", s(lo));
+        self.query_page(query, limit).await
     }
 
     pub async fn members(&self, group_id: &GroupId) -> Result<Vec<Member>, StoreError> {
@@ -379,7 +368,7 @@ impl Store {
                 more: false,
             });
         }
-        let out = self
+        let query = self
             .db
             .query()
             .table_name(&self.table)
@@ -388,21 +377,9 @@ impl Store {
             .expression_attribute_values(":lo", s(lo))
             .expression_attribute_values(":hi", s(hi))
             .scan_index_forward(ascending)
-            .limit(MESSAGE_PAGE)
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(dynamo_err)?;
-        let messages = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(decode)
-            .collect::<Result<Vec<Message>, _>>()?;
-        Ok(MessagePage {
-            more: out.last_evaluated_key.is_some_and(|k| !k.is_empty()),
-            messages,
-        })
+            .consistent_read(true);
+        let (messages, more) = self.query_page(query, MESSAGE_PAGE).await?;
+        Ok(MessagePage { messages, more })
     }
 }
 

@@ -178,7 +178,7 @@ impl Store {
             Some(b) => keys::ticket(b - 1),
             None => keys::ticket(MAX_TICKET),
         };
-        let out = self
+        let query = self
             .db
             .query()
             .table_name(&self.table)
@@ -187,19 +187,8 @@ impl Store {
             .expression_attribute_values(":lo", s(keys::ticket(0)))
             .expression_attribute_values(":hi", s(hi))
             .scan_index_forward(false)
-            .limit(limit)
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(super::dynamo::dynamo_err)?;
-        let more = out.last_evaluated_key.is_some_and(|k| !k.is_empty());
-        let tickets = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(super::dynamo::decode)
-            .collect::<Result<Vec<Ticket>, _>>()?;
-        Ok((tickets, more))
+            .consistent_read(true);
+        self.query_page(query, limit).await
     }
 
     /// An organisation's open tickets (the sparse open-tickets index: resolved and closed
