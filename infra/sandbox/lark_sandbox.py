@@ -791,6 +791,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
 
     def render_card(card, message_id):
         counter = [0]
+        in_form = [False]
 
         def node(n):
             if isinstance(n, list):
@@ -798,6 +799,17 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
             if not isinstance(n, dict):
                 return ""
             tag = n.get("tag")
+            if tag == "form":
+                # A form's submit buttons send its inputs along (`form_value`).
+                in_form[0] = True
+                inner = node(n.get("elements") or [])
+                in_form[0] = False
+                return (f'<form method=post action="/_sandbox/messenger/press" class=lark-form>'
+                        f'<input type=hidden name=message_id value="{message_id}">{inner}</form>')
+            if tag == "input":
+                hint = html.escape((n.get("placeholder") or {}).get("content", ""))
+                return (f'<input class=lark-input name="field:{html.escape(n.get("name", ""))}" placeholder="{hint}" '
+                        f'maxlength="{int(n.get("max_length", 1000))}" aria-label="{hint}">')
             if tag in ("div",):
                 return f'<p class=text>{html.escape((n.get("text") or {}).get("content", ""))}</p>'
             if tag in ("markdown", "plain_text"):
@@ -809,6 +821,9 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
                     if b.get("type") == "callback":
                         i = counter[0]
                         counter[0] += 1
+                        if in_form[0]:
+                            return (f'<button class="btn {kind}" name=button value="{i}" data-action="{label}">'
+                                    f'{label}</button>')
                         return (f'<form method=post action="/_sandbox/messenger/press" class=inline>'
                                 f'<input type=hidden name=message_id value="{message_id}">'
                                 f'<input type=hidden name=button value="{i}">'
@@ -848,11 +863,11 @@ main{{max-width:520px;margin:16px auto}}.card{{background:#fff;border-radius:8px
 .head{{color:#fff;padding:10px 14px}}.sub{{opacity:.85;font-size:13px}}.body{{padding:10px 14px}}.text{{margin:6px 0}}
 .btn{{display:inline-block;margin:4px 6px 4px 0;padding:6px 12px;border-radius:6px;border:1px solid #d0d3d6;background:#fff;color:#1f2329;text-decoration:none;font:inherit;cursor:pointer}}
 .btn.danger{{background:#f54a45;color:#fff;border-color:#f54a45}}.btn.primary{{background:#3370ff;color:#fff;border-color:#3370ff}}
-form.inline{{display:inline}}.toast{{position:sticky;top:0;padding:10px 20px;color:#fff;background:#3370ff}}.toast.error{{background:#f54a45}}.toast.success{{background:#34c724}}</style>
+form.inline{{display:inline}}.lark-input{{display:block;width:100%;box-sizing:border-box;margin:6px 0;padding:6px 8px;border:1px solid #d0d3d6;border-radius:6px;font:inherit}}.toast{{position:sticky;top:0;padding:10px 20px;color:#fff;background:#3370ff}}.toast.error{{background:#f54a45}}.toast.success{{background:#34c724}}</style>
 <header>Lark (sandbox) · {html.escape(user["name"])}'s bot chats</header>{toast_html}<main>{cards or "<p>No cards yet.</p>"}</main>""",
                         mimetype="text/html")
 
-    def send_callback(a, user, value, message):
+    def send_callback(a, user, value, message, form_value=None):
         """What Lark does when a button is pressed: the callback, then the client's view of the reply."""
         if not a.get("callback_url"):
             return None, "200340"
@@ -865,7 +880,8 @@ form.inline{{display:inline}}.toast{{position:sticky;top:0;padding:10px 20px;col
             "event": {"operator": {"tenant_key": tenant_key, "open_id": derived_open_id(a["app_id"], user["user_id"]),
                                    "union_id": derived_union_id(user["user_id"])},
                       "token": "c-" + secrets.token_hex(12),
-                      "action": {"tag": "button", "value": value},
+                      "action": {"tag": "button", "value": value,
+                                 **({"form_value": form_value} if form_value is not None else {})},
                       "host": "im_message",
                       "context": {"open_message_id": message["message_id"],
                                   "open_chat_id": message["response"]["chat_id"]}},
@@ -912,8 +928,9 @@ form.inline{{display:inline}}.toast{{position:sticky;top:0;padding:10px 20px;col
             if index >= len(values):
                 return Response("no such button", status=404)
             a, user = sb.apps[m["app_id"]], sb.users[m["recipient"]]
+        fields = {k[len("field:"):]: v for k, v in request.form.items() if k.startswith("field:")}
         # Outside the lock: the app may call the sandbox while it answers.
-        reply, error = send_callback(a, user, values[index], m)
+        reply, error = send_callback(a, user, values[index], m, fields if fields else None)
         if error:
             toast, kind = f"Something went wrong ({error}).", "error"
         else:

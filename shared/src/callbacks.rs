@@ -332,7 +332,8 @@ async fn act(ctx: &AppContext, tenant: &Tenant, a: &CardAction) -> AppResult<Rep
             let Some(score) = value["score"].as_u64().and_then(|s| u8::try_from(s).ok()) else {
                 return Ok(Reply::refuse("This button is not one tamlink knows."));
             };
-            crate::tickets::rate(ctx, &actor, &id, score)
+            let comment = a.event.action.form_value["comment"].as_str();
+            crate::tickets::rate(ctx, &actor, &id, score, comment)
                 .await
                 .map(|t| {
                     let note = format!("{} rated the support {score}/5. Thank you.", actor.name);

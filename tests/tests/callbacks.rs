@@ -613,14 +613,12 @@ async fn the_customer_rates_a_resolved_ticket_from_its_card() {
     t.deliver().await;
     let four = button_value(&t, CUSTOMER_APP_ID, "ana", "rate").await;
     assert_eq!(four["ticket"], id.as_str());
-    let sent = send(
-        &t,
-        CUSTOMER_APP_ID,
-        rate("r1", 4).as_bytes(),
-        None,
-        t.clock.now(),
-    )
-    .await;
+    // The stars submit the card's form: the comment comes as `form_value`.
+    let mut with_comment: Value = serde_json::from_str(&rate("r1", 4)).unwrap();
+    with_comment["event"]["action"]["form_value"] =
+        json!({"comment": "  Quick and clear, thank you.  "});
+    let body = with_comment.to_string();
+    let sent = send(&t, CUSTOMER_APP_ID, body.as_bytes(), None, t.clock.now()).await;
     assert_eq!(sent.body["toast"]["type"], "success", "{}", sent.body);
     assert_eq!(sent.body["toast"]["content"], "Thanks for rating #1: 4/5.");
 
@@ -629,13 +627,20 @@ async fn the_customer_rates_a_resolved_ticket_from_its_card() {
     let rated = mine.iter().find(|x| x["id"] == id.as_str()).unwrap();
     assert_eq!(rated["rating"]["score"], 4);
     assert_eq!(rated["rating"]["by"], "Ana Ortiz");
+    assert_eq!(rated["rating"]["comment"], "Quick and clear, thank you.");
     let group = rated["group_id"].as_str().unwrap();
     let console = tara
         .get(&format!("/lark/{PROVIDER_APP_ID}/workbench?group={group}"))
         .await;
     console.assert_contains("Rated 4/5 by Ana Ortiz");
+    console.assert_contains("Quick and clear, thank you.");
 
-    // Not a number from 1 to 5: refused, and the rating stands.
+    // A comment too long, or not a number from 1 to 5: refused, and the rating stands.
+    let mut long: Value = serde_json::from_str(&rate("r3", 2)).unwrap();
+    long["event"]["action"]["form_value"] = json!({"comment": "x".repeat(501)});
+    let body = long.to_string();
+    let sent = send(&t, CUSTOMER_APP_ID, body.as_bytes(), None, t.clock.now()).await;
+    assert_eq!(sent.body["toast"]["type"], "error", "{}", sent.body);
     let sent = send(
         &t,
         CUSTOMER_APP_ID,

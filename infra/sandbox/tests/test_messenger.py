@@ -58,11 +58,14 @@ def stack():
     app.shutdown()
 
 
-def send_card(sandbox):
+ACK = [{"tag": "button", "text": {"tag": "plain_text", "content": "Acknowledge"},
+        "behaviors": [{"type": "callback", "value": {"action": "ack", "ticket": "cli_x.1"}}]}]
+
+
+def send_card(sandbox, elements=ACK):
     tara = next(u for u in sandbox_json(f"{sandbox}/_sandbox/users?app_id={PROVIDER}")["users"] if u["user_id"] == "tara")
     card = {"schema": "2.0", "header": {"title": {"tag": "plain_text", "content": "Page"}},
-            "body": {"elements": [{"tag": "button", "text": {"tag": "plain_text", "content": "Acknowledge"},
-                                   "behaviors": [{"type": "callback", "value": {"action": "ack", "ticket": "cli_x.1"}}]}]}}
+            "body": {"elements": elements}}
     body = CreateMessageRequestBody.builder().receive_id(tara["open_id"]).msg_type("interactive").content(json.dumps(card)).build()
     resp = client(sandbox, SECRET, PROVIDER).im.v1.message.create(
         CreateMessageRequest.builder().receive_id_type("open_id").request_body(body).build())
@@ -70,8 +73,9 @@ def send_card(sandbox):
     return resp.data.message_id, tara
 
 
-def press(sandbox, message_id):
-    form = urllib.parse.urlencode({"message_id": message_id, "button": "0"}).encode()
+def press(sandbox, message_id, button="0", **fields):
+    form = urllib.parse.urlencode({"message_id": message_id, "button": button,
+                                   **{f"field:{k}": v for k, v in fields.items()}}).encode()
     with urllib.request.urlopen(urllib.request.Request(f"{sandbox}/_sandbox/messenger/press", data=form)) as r:
         return urllib.parse.parse_qs(urllib.parse.urlparse(r.url).query), r.read().decode()
 
@@ -99,3 +103,19 @@ def test_an_app_that_misbehaves_gets_larks_client_error(stack, mode, code):
     query, page = press(stack, message_id)
     assert query["toast_type"] == ["error"] and code in query["toast"][0]
     assert "Page" in page, "the card stays as it was"
+
+
+def test_a_form_sends_its_inputs_with_the_button_that_submitted_it(stack):
+    App.mode, App.seen = "ok", []
+    form = [{"tag": "form", "name": "rating", "elements": [
+        {"tag": "input", "name": "comment", "placeholder": {"tag": "plain_text", "content": "A comment"}},
+        *[{"tag": "button", "name": f"rate_{n}", "form_action_type": "submit",
+           "text": {"tag": "plain_text", "content": "★" * n},
+           "behaviors": [{"type": "callback", "value": {"action": "rate", "score": n}}]} for n in (1, 2)]]}]
+    message_id, _ = send_card(stack, form)
+    page = urllib.request.urlopen(f"{stack}/_sandbox/messenger?user=tara&app_id={PROVIDER}").read().decode()
+    assert 'name="field:comment"' in page and "lark-form" in page
+    press(stack, message_id, button="1", comment="Quick and clear")
+    action = App.seen[-1]["event"]["event"]["action"]
+    assert action["value"] == {"action": "rate", "score": 2}
+    assert action["form_value"] == {"comment": "Quick and clear"}

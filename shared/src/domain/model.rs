@@ -327,6 +327,9 @@ pub struct Ticket {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rating {
     pub score: u8,
+    /// What they wrote with it, if anything.
+    #[serde(default)]
+    pub comment: Option<String>,
     pub by: String,
     pub at: Epoch,
 }

@@ -268,6 +268,25 @@ pub fn pick_engineer<'a>(
     })
 }
 
+/// Longest comment a rating may carry, in characters.
+pub const RATING_COMMENT_CHARS: usize = 500;
+
+/// A rating's optional comment: one line of at most `RATING_COMMENT_CHARS`, kept trimmed.
+pub fn rating_comment(raw: Option<&str>) -> Result<Option<String>, String> {
+    let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > RATING_COMMENT_CHARS {
+        return Err(format!(
+            "A comment can be at most {RATING_COMMENT_CHARS} characters."
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err("A comment is one line without control characters.".into());
+    }
+    Ok(Some(text.to_owned()))
+}
+
 /// Validated text of a new ticket.
 pub fn validate_new(title: &str, description: &str) -> Result<(), String> {
     // Counted as sent (spaces around it too), as the API documents it.

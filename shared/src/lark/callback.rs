@@ -121,6 +121,9 @@ pub struct Operator {
 pub struct Action {
     #[serde(default)]
     pub value: serde_json::Value,
+    /// A form's inputs by name, when the button submitted a form (§7.6).
+    #[serde(default)]
+    pub form_value: serde_json::Value,
 }
 
 impl Callback {

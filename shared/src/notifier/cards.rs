@@ -145,15 +145,24 @@ fn actions(n: &Notification, ticket: &str) -> Vec<Value> {
         (NotificationKind::TicketUpdated, true)
             if n.ticket_status == Some(crate::domain::tickets::Status::Resolved) =>
         {
-            // How was the support? 1 (poor) to 5 (excellent).
-            (1..=5)
-                .map(|score| {
-                    go(
-                        &"★".repeat(score),
-                        json!({"action": "rate", "ticket": ticket, "score": score}),
-                    )
-                })
-                .collect()
+            // How was the support? 1 (poor) to 5 (excellent), with an optional comment: a form
+            // whose star buttons submit it (the callback carries the comment as `form_value`).
+            let mut elements = vec![json!({
+                "tag": "input",
+                "name": "comment",
+                "max_length": crate::domain::tickets::RATING_COMMENT_CHARS,
+                "placeholder": plain("A comment for the team (optional)")
+            })];
+            elements.extend((1..=5).map(|score| {
+                let mut b = go(
+                    &"★".repeat(score),
+                    json!({"action": "rate", "ticket": ticket, "score": score}),
+                );
+                b["name"] = json!(format!("rate_{score}"));
+                b["form_action_type"] = json!("submit");
+                b
+            }));
+            vec![json!({"tag": "form", "name": "rating", "elements": elements})]
         }
         (NotificationKind::TicketUpdated, true) => {
             vec![go(

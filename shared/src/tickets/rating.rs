@@ -3,13 +3,15 @@
 
 use super::*;
 
-/// Rates a resolved or closed ticket 1 to 5; a later rating replaces an earlier one.
+/// Rates a resolved or closed ticket 1 to 5, with an optional comment; a later rating replaces
+/// an earlier one.
 #[tracing::instrument(skip_all, fields(actor = %actor.open_id, ticket = %id, score))]
 pub async fn rate(
     ctx: &AppContext,
     actor: &Actor,
     id: &TicketId,
     score: u8,
+    comment: Option<&str>,
 ) -> AppResult<TicketView> {
     if actor.side != Side::Colleague {
         return Err(AppError::Forbidden(
@@ -19,6 +21,7 @@ pub async fn rate(
     if !(1..=5).contains(&score) {
         return Err(AppError::BadRequest("A rating is 1 to 5.".into()));
     }
+    let comment = rules::rating_comment(comment).map_err(AppError::BadRequest)?;
     let (mut ticket, _) = visible(ctx, actor, id).await?;
     if ticket.status.is_open() {
         return Err(AppError::Conflict(format!(
@@ -28,6 +31,7 @@ pub async fn rate(
     }
     let rating = crate::store::Rating {
         score,
+        comment,
         by: actor.name.clone(),
         at: ctx.now(),
     };
