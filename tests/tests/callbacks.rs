@@ -66,6 +66,35 @@ async fn send(t: &TestStack, app: &str, payload: &[u8], key: Option<&str>, ts: i
     send_raw(t, app, body, &headers).await
 }
 
+/// A press in the provider app, encrypted and signed with its key as Lark does, by `who`.
+async fn staff_press(t: &TestStack, event: &str, who: &str, value: Value) -> Sent {
+    let payload = press(
+        t,
+        PROVIDER_APP_ID,
+        "tk_nimbus",
+        NIMBUS_TOKEN,
+        event,
+        who,
+        value,
+    );
+    let body = payload.to_string();
+    send(
+        t,
+        PROVIDER_APP_ID,
+        body.as_bytes(),
+        Some(NIMBUS_KEY),
+        t.clock.now(),
+    )
+    .await
+}
+
+/// A press in Acme's app, which sends its callbacks plain with its token, by `who`.
+async fn acme_press(t: &TestStack, event: &str, who: &str, value: Value) -> Sent {
+    let payload = press(t, CUSTOMER_APP_ID, "tk_acme", ACME_TOKEN, event, who, value);
+    let body = payload.to_string();
+    send(t, CUSTOMER_APP_ID, body.as_bytes(), None, t.clock.now()).await
+}
+
 async fn send_raw(t: &TestStack, app: &str, body: String, headers: &[(&str, String)]) -> Sent {
     let mut req = reqwest::Client::new()
         .post(format!("{}/lark/{app}/callback", t.base()))
@@ -107,24 +136,7 @@ async fn the_tam_acknowledges_an_emergency_from_the_page_card() {
     assert_eq!(ack, json!({"action": "ack", "ticket": id}));
     let tara = t.open_id(PROVIDER_APP_ID, "tara").await;
     let value = json!({"action": "ack", "ticket": id});
-    let payload = press(
-        &t,
-        PROVIDER_APP_ID,
-        "tk_nimbus",
-        NIMBUS_TOKEN,
-        "ev-ack-1",
-        &tara,
-        value,
-    )
-    .to_string();
-    let sent = send(
-        &t,
-        PROVIDER_APP_ID,
-        payload.as_bytes(),
-        Some(NIMBUS_KEY),
-        t.clock.now(),
-    )
-    .await;
+    let sent = staff_press(&t, "ev-ack-1", &tara, value.clone()).await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
     assert_eq!(sent.body["toast"]["type"], "success", "{}", sent.body);
     assert!(sent.body["toast"]["content"]
@@ -151,10 +163,20 @@ async fn the_tam_acknowledges_an_emergency_from_the_page_card() {
     assert_eq!(report["repaged"], 0, "{report}");
 
     // Lark delivering the same event again acts once.
+    let stale = press(
+        &t,
+        PROVIDER_APP_ID,
+        "tk_nimbus",
+        NIMBUS_TOKEN,
+        "ev-ack-1",
+        &tara,
+        value,
+    )
+    .to_string();
     let again = send(
         &t,
         PROVIDER_APP_ID,
-        payload.as_bytes(),
+        stale.as_bytes(),
         Some(NIMBUS_KEY),
         t.clock.now() - 16 * 60,
     )
@@ -164,22 +186,11 @@ async fn the_tam_acknowledges_an_emergency_from_the_page_card() {
         StatusCode::UNAUTHORIZED,
         "outside the window it is refused outright"
     );
-    let repeat = press(
+    let again = staff_press(
         &t,
-        PROVIDER_APP_ID,
-        "tk_nimbus",
-        NIMBUS_TOKEN,
         "ev-ack-1",
         &tara,
         json!({"action": "ack", "ticket": id}),
-    )
-    .to_string();
-    let again = send(
-        &t,
-        PROVIDER_APP_ID,
-        repeat.as_bytes(),
-        Some(NIMBUS_KEY),
-        t.clock.now(),
     )
     .await;
     assert_eq!(again.status, StatusCode::OK);
@@ -466,24 +477,7 @@ async fn the_engineer_starts_work_and_the_customer_reminds_from_their_cards() {
         json!({"action": "move", "ticket": id, "to": "in_progress"})
     );
     let eng = t.open_id(PROVIDER_APP_ID, engineer).await;
-    let payload = press(
-        &t,
-        PROVIDER_APP_ID,
-        "tk_nimbus",
-        NIMBUS_TOKEN,
-        "ev-start",
-        &eng,
-        start.clone(),
-    )
-    .to_string();
-    let sent = send(
-        &t,
-        PROVIDER_APP_ID,
-        payload.as_bytes(),
-        Some(NIMBUS_KEY),
-        t.clock.now(),
-    )
-    .await;
+    let sent = staff_press(&t, "ev-start", &eng, start.clone()).await;
     assert_eq!(sent.body["toast"]["type"], "success", "{}", sent.body);
     assert!(
         sent.body["card"]["data"]
@@ -498,24 +492,7 @@ async fn the_engineer_starts_work_and_the_customer_reminds_from_their_cards() {
         "in_progress"
     );
     // The same move again is not one the lifecycle allows now: a toast, not an error.
-    let payload = press(
-        &t,
-        PROVIDER_APP_ID,
-        "tk_nimbus",
-        NIMBUS_TOKEN,
-        "ev-start-2",
-        &eng,
-        start,
-    )
-    .to_string();
-    let sent = send(
-        &t,
-        PROVIDER_APP_ID,
-        payload.as_bytes(),
-        Some(NIMBUS_KEY),
-        t.clock.now(),
-    )
-    .await;
+    let sent = staff_press(&t, "ev-start-2", &eng, start).await;
     assert_eq!(
         (sent.status, sent.body["toast"]["type"].clone()),
         (StatusCode::OK, json!("error")),
@@ -527,30 +504,10 @@ async fn the_engineer_starts_work_and_the_customer_reminds_from_their_cards() {
     t.deliver().await;
     let remind = button_value(&t, CUSTOMER_APP_ID, "ana", "remind").await;
     let ana_id = t.open_id(CUSTOMER_APP_ID, "ana").await;
-    let payload = press(
-        &t,
-        CUSTOMER_APP_ID,
-        "tk_acme",
-        ACME_TOKEN,
-        "ev-remind-1",
-        &ana_id,
-        remind.clone(),
-    )
-    .to_string();
-    let sent = send(&t, CUSTOMER_APP_ID, payload.as_bytes(), None, t.clock.now()).await;
+    let sent = acme_press(&t, "ev-remind-1", &ana_id, remind.clone()).await;
     assert_eq!(sent.body["toast"]["type"], "success", "{}", sent.body);
     // Inside the 30-minute cooldown: the toast says when the next one is possible.
-    let payload = press(
-        &t,
-        CUSTOMER_APP_ID,
-        "tk_acme",
-        ACME_TOKEN,
-        "ev-remind-2",
-        &ana_id,
-        remind,
-    )
-    .to_string();
-    let sent = send(&t, CUSTOMER_APP_ID, payload.as_bytes(), None, t.clock.now()).await;
+    let sent = acme_press(&t, "ev-remind-2", &ana_id, remind).await;
     assert_eq!(sent.body["toast"]["type"], "error");
     assert!(
         sent.body["toast"]["content"]
@@ -685,22 +642,11 @@ async fn every_copy_of_every_page_turns_acknowledged_without_a_new_dm() {
 
     // Tara acknowledges from her card; Mo's two pages change in place.
     let tara = t.open_id(PROVIDER_APP_ID, "tara").await;
-    let payload = press(
+    let sent = staff_press(
         &t,
-        PROVIDER_APP_ID,
-        "tk_nimbus",
-        NIMBUS_TOKEN,
         "ev-copies",
         &tara,
         json!({"action": "ack", "ticket": id}),
-    )
-    .to_string();
-    let sent = send(
-        &t,
-        PROVIDER_APP_ID,
-        payload.as_bytes(),
-        Some(NIMBUS_KEY),
-        t.clock.now(),
     )
     .await;
     assert_eq!(sent.body["toast"]["type"], "success", "{}", sent.body);

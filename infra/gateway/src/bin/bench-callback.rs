@@ -1,91 +1,38 @@
 //! `./run bench callback [emergencies] [toasts]`: how fast the card callback answers Lark, warm,
 //! through the local gateway (real handler, moto): Acknowledge presses on distinct emergencies
-//! (KMS opens the keys, one DynamoDB transaction, a queued notification) and presses that end in
+//! (one DynamoDB transaction, the recipients read, notifications queued) and presses that end in
 //! a toast (an unknown button). Lark gives a callback 3 s; the goal here is p99 ≤ 300 ms.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use tamlink::clock::{Clock, SystemClock};
-use tamlink::ids::{AppId, OpenId};
 use tamlink::lark::callback::{encrypt, signature};
-use tamlink::session::{random_token, Session, SESSION_TTL};
+use tamlink_gateway::bench::{arg, demo_stack, json_reply, percentile, session_cookie};
 use tamlink_gateway::demo::{self, CUSTOMER_APP_ID};
-use tamlink_gateway::local::{LocalStack, Options, PROVIDER_APP_ID};
+use tamlink_gateway::local::PROVIDER_APP_ID;
 
 const KEY: &str = "sandbox-encrypt-nimbus";
 const TOKEN: &str = "sandbox-token-nimbus";
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[(((sorted.len() - 1) as f64) * p).round() as usize]
-}
-
 #[tokio::main]
 async fn main() -> Result<(), String> {
-    let mut args = std::env::args().skip(1);
-    let emergencies: usize = args
-        .next()
-        .map_or(Ok(30), |a| a.parse())
-        .map_err(|_| "emergencies")?;
-    let toasts: usize = args
-        .next()
-        .map_or(Ok(200), |a| a.parse())
-        .map_err(|_| "toasts")?;
-    let clock = Arc::new(SystemClock);
-    let stack = LocalStack::start(Options::ephemeral(clock.clone()))
-        .await
-        .map_err(|e| e.to_string())?;
-    demo::seed(&stack).await?;
+    let emergencies = arg(1, 30, "emergencies")?;
+    let toasts = arg(2, 200, "toasts")?;
+    let stack = demo_stack().await?;
+    let clock = stack.ctx.clock.clone();
     let client = reqwest::Client::new();
     // Ana (a colleague) opens tickets and declares emergencies, through the real routes.
-    let ana = OpenId::parse(&demo::open_id(&stack, CUSTOMER_APP_ID, "ana").await?)
-        .map_err(|e| e.to_string())?;
-    let customer = AppId::parse(CUSTOMER_APP_ID).map_err(|e| e.to_string())?;
-    let tenant_key = |app: AppId| {
-        let stack = &stack;
-        async move {
-            stack
-                .ctx
-                .store
-                .tenant(&app)
-                .await
-                .ok()
-                .flatten()
-                .map(|t| t.tenant_key)
-                .unwrap_or_default()
-        }
-    };
-    let acme_key = tenant_key(customer.clone()).await;
-    let token = stack
-        .ctx
-        .signer()
-        .map_err(|e| e.to_string())?
-        .sign_session(&Session {
-            app_id: customer.clone(),
-            open_id: ana,
-            union_id: String::new(),
-            tenant_key: acme_key,
-            name: "Ana Ortiz".into(),
-            avatar: String::new(),
-            sid: random_token(),
-            generation: 0,
-            exp: clock.now() + SESSION_TTL,
-        });
-    let cookie = format!("tl_session={token}");
+    let cookie = session_cookie(&stack, CUSTOMER_APP_ID, "ana", "Ana Ortiz").await?;
     let api = format!("{}/lark/{CUSTOMER_APP_ID}/api/tickets", stack.base_url);
     let mut ids = Vec::new();
     for i in 0..emergencies {
-        let opened: Value = client
-            .post(&api)
-            .header("cookie", &cookie)
-            .json(&json!({"title": format!("Outage {i}"), "severity": "sev2"}))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
+        let opened = json_reply(
+            client
+                .post(&api)
+                .header("cookie", &cookie)
+                .json(&json!({"title": format!("Outage {i}"), "severity": "sev2"})),
+        )
+        .await?;
         let id = opened["id"]
             .as_str()
             .ok_or(format!("no ticket: {opened}"))?
@@ -100,7 +47,7 @@ async fn main() -> Result<(), String> {
         ids.push(id);
     }
     let tara = demo::open_id(&stack, PROVIDER_APP_ID, "tara").await?;
-    let nimbus_key = tenant_key(AppId::parse(PROVIDER_APP_ID).map_err(|e| e.to_string())?).await;
+    let nimbus_key = "tk_nimbus";
     let url = format!("{}/lark/{PROVIDER_APP_ID}/callback", stack.base_url);
     let press = |event: String, value: Value| {
         let payload = json!({
@@ -137,13 +84,11 @@ async fn main() -> Result<(), String> {
     let mut acks = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         let t0 = Instant::now();
-        let reply: Value = press(format!("ack-{i}"), json!({"action": "ack", "ticket": id}))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
+        let reply = json_reply(press(
+            format!("ack-{i}"),
+            json!({"action": "ack", "ticket": id}),
+        ))
+        .await?;
         acks.push(t0.elapsed());
         if reply["toast"]["type"] != "success" {
             return Err(format!("acknowledge failed: {reply}"));

@@ -3,36 +3,18 @@
 //! latency spread, how many posts failed, and whether every message got exactly one number.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use tamlink::clock::{Clock, SystemClock};
-use tamlink::ids::{AppId, OpenId};
-use tamlink::session::{random_token, Session, SESSION_TTL};
-use tamlink_gateway::demo::{self, CUSTOMER_APP_ID};
-use tamlink_gateway::local::{LocalStack, Options, PROVIDER_APP_ID};
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
+use tamlink::ids::AppId;
+use tamlink_gateway::bench::{arg, demo_stack, percentile, session_cookie};
+use tamlink_gateway::demo::CUSTOMER_APP_ID;
+use tamlink_gateway::local::PROVIDER_APP_ID;
 
 #[tokio::main]
 async fn main() -> Result<(), String> {
-    let mut args = std::env::args().skip(1);
-    let posters: usize = args
-        .next()
-        .map_or(Ok(50), |a| a.parse())
-        .map_err(|_| "posters")?;
-    let each: usize = args
-        .next()
-        .map_or(Ok(4), |a| a.parse())
-        .map_err(|_| "posts each")?;
-    let clock = Arc::new(SystemClock);
-    let stack = LocalStack::start(Options::ephemeral(clock.clone()))
-        .await
-        .map_err(|e| e.to_string())?;
-    demo::seed(&stack).await?;
+    let posters = arg(1, 50, "posters")?;
+    let each = arg(2, 4, "posts each")?;
+    let stack = demo_stack().await?;
     let customer = AppId::parse(CUSTOMER_APP_ID).map_err(|e| e.to_string())?;
     let group = stack
         .ctx
@@ -42,43 +24,21 @@ async fn main() -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .and_then(|t| t.service_group_id)
         .ok_or("no service group")?;
-    // The TAM is a member of the service group; every poster is one of her sessions (what
-    // contends is the group, not the author).
-    let provider = AppId::parse(PROVIDER_APP_ID).map_err(|e| e.to_string())?;
-    let tara = OpenId::parse(&demo::open_id(&stack, PROVIDER_APP_ID, "tara").await?)
-        .map_err(|e| e.to_string())?;
-    let signer = stack.ctx.signer().map_err(|e| e.to_string())?;
-    let tenant_key = stack
-        .ctx
-        .store
-        .tenant(&provider)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("no provider")?
-        .tenant_key;
-    let cookie = |sid: String| {
-        let token = signer.sign_session(&Session {
-            app_id: provider.clone(),
-            open_id: tara.clone(),
-            union_id: String::new(),
-            tenant_key: tenant_key.clone(),
-            name: "Tara Lin".into(),
-            avatar: String::new(),
-            sid,
-            generation: 0,
-            exp: clock.now() + SESSION_TTL,
-        });
-        format!("tl_session={token}")
-    };
     let url = format!(
         "{}/lark/{PROVIDER_APP_ID}/api/groups/{group}/messages",
         stack.base_url
     );
     let client = reqwest::Client::new();
+    // The TAM is a member of the service group; every poster is a session of hers of its own
+    // (what contends is the group, not the author).
+    let mut cookies = Vec::new();
+    for _ in 0..posters {
+        cookies.push(session_cookie(&stack, PROVIDER_APP_ID, "tara", "Tara Lin").await?);
+    }
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for p in 0..posters {
-        let (client, url, cookie) = (client.clone(), url.clone(), cookie(random_token()));
+    for (p, cookie) in cookies.into_iter().enumerate() {
+        let (client, url) = (client.clone(), url.clone());
         tasks.push(tokio::spawn(async move {
             let mut out = Vec::new();
             for i in 0..each {
