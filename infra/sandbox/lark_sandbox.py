@@ -5,6 +5,11 @@ official SDKs work against it with only the base URL changed. It also keeps ever
 sent for inspection (/_sandbox/*), can inject faults, and meters calls per tenant and month the
 way Lark does (auth calls free; messages, CardKit, tenant and app info counted).
 
+Both brands: Lark on --port, Feishu on --feishu-port (paths are identical, lark-api.md §0). An
+app belongs to one brand ("brand" in the seed, Lark by default); on the other brand's listener
+it is unknown, its tokens are invalid, and the call is kept in /_sandbox/wrong_brand so a test can
+prove that nothing went to the wrong brand.
+
 Seeded from a JSON file (see seed.json). open_id / union_id are derived, as in Lark they differ
 per app and per developer:
     open_id  = "ou_" + sha256(app_id + ":" + user_id)[:32]
@@ -72,8 +77,9 @@ class LarkError(Exception):
 
 
 class Sandbox:
-    def __init__(self, seed: dict, base_url: str):
+    def __init__(self, seed: dict, base_url: str, brand_ports: dict | None = None):
         self.lock = threading.RLock()
+        self.brand_ports = brand_ports or {}  # listener port -> "lark" | "feishu"
         self.base_url = base_url.rstrip("/")
         self.seed = seed
         self.reset_all()
@@ -91,6 +97,7 @@ class Sandbox:
                 app.setdefault("granted_scopes", list(app["scopes"]))
                 app.setdefault("bot", True)
                 app.setdefault("status", 1)
+                app.setdefault("brand", "lark")
                 app.setdefault("online_version_id", "oav_" + hashlib.sha256(app["app_id"].encode()).hexdigest()[:12])
                 self.apps[app["app_id"]] = app
             self.users = {u["user_id"]: dict(u) for u in self.seed["users"]}
@@ -112,6 +119,7 @@ class Sandbox:
             self.faults = []
             self.rate_app = defaultdict(deque)
             self.rate_user = defaultdict(deque)
+            self.wrong_brand = []  # calls for an app made on the other brand's listener
 
     def now(self) -> float:
         if self.frozen_at is not None:
@@ -206,8 +214,22 @@ class Sandbox:
         store[tok] = {"app_id": app_id, "expires_at": now + TOKEN_LIFETIME}
         return tok, TOKEN_LIFETIME
 
+    def served_brand(self) -> str:
+        """The brand of the listener this request came in on."""
+        return self.brand_ports.get(int(request.environ.get("SERVER_PORT", 0) or 0), "lark")
+
+    def same_brand(self, app: dict | None) -> bool:
+        """False (and the call kept) when the app belongs to the other brand."""
+        if app is None or app.get("brand", "lark") == self.served_brand():
+            return True
+        self.wrong_brand.append({"app_id": app["app_id"], "app_brand": app.get("brand", "lark"),
+                                 "served": self.served_brand(), "path": request.path, "at": self.now()})
+        return False
+
     def credentials(self, body: dict) -> dict:
         app = self.apps.get(body.get("app_id", ""))
+        if app and not self.same_brand(app):
+            app = None  # unknown on this brand
         if not app or not hmac.compare_digest(app["app_secret"], str(body.get("app_secret", ""))):
             # Lark answers wrong app_id/app_secret with 10014 on the v3 internal token endpoints.
             raise LarkError(400, 10014, "app secret invalid")
@@ -224,6 +246,8 @@ class Sandbox:
     def tenant_app(self) -> dict:
         token = self.bearer()
         rec = self.tenant_tokens.get(token)
+        if rec and not self.same_brand(self.apps.get(rec["app_id"])):
+            rec = None  # a token of the other brand
         if not rec or rec["expires_at"] <= self.now():
             raise LarkError(400, 99991663, "Invalid access token for authorization. Please make a request with token attached.")
         return self.apps[rec["app_id"]]
@@ -321,7 +345,7 @@ def create_app(sandbox: Sandbox) -> Flask:
         state = args.get("state")
         with sb.lock:
             a = sb.apps.get(app_id)
-            if not a:
+            if not a or not sb.same_brand(a):
                 return authorize_error(20048, "The app does not exist.")
             if redirect_uri not in a.get("redirect_urls", []):
                 return authorize_error(20029, "redirect_uri is not listed in the app's Security Settings → Redirect URLs.")
@@ -398,7 +422,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
                 if not body.get(field):
                     fail(400, 20001, "invalid_request", f"missing {field}")
             a = sb.apps.get(body["client_id"])
-            if not a:
+            if not a or not sb.same_brand(a):
                 fail(400, 20048, "invalid_client", "app not found")
             if not hmac.compare_digest(a["app_secret"], str(body["client_secret"])):
                 fail(400, 20002, "invalid_client", "client_secret is invalid")
@@ -431,6 +455,8 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
         with sb.lock:
             header = request.headers.get("Authorization", "")
             rec = sb.user_tokens.get(header[len("Bearer "):]) if header.startswith("Bearer ") else None
+            if rec and not sb.same_brand(sb.apps.get(rec["app_id"])):
+                rec = None
             if not rec or rec["expires_at"] <= sb.now():
                 # Old-style API: HTTP 200 with a non-zero code.
                 raise LarkError(200, 20005, "invalid user access token")
@@ -559,6 +585,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
                         "sender": {"id": a["app_id"], "id_type": "app_id", "sender_type": "app", "tenant_key": a["tenant_key"]},
                         "body": {"content": content}}
             record = {"message_id": message_id, "app_id": a["app_id"], "tenant_key": a["tenant_key"],
+                      "brand": sb.served_brand(),
                       "receive_id_type": id_type, "receive_id": receive_id,
                       "recipient": user["user_id"] if user else None, "msg_type": msg_type,
                       "content": parsed, "uuid": uid, "at": sb.now(), "response": response}
@@ -652,6 +679,11 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
     def inspect_calls():
         with sb.lock:
             return jsonify({"calls": sb.calls})
+
+    @app.get("/_sandbox/wrong_brand")
+    def inspect_wrong_brand():
+        with sb.lock:
+            return jsonify({"calls": sb.wrong_brand})
 
     @app.get("/_sandbox/usage")
     def inspect_usage():
@@ -980,17 +1012,23 @@ def add_query(url: str, params: dict) -> str:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=8765, help="Lark's listener")
+    parser.add_argument("--feishu-port", type=int, default=0, help="Feishu's listener (0: --port + 1)")
     parser.add_argument("--seed", required=True)
     parser.add_argument("--base-url", required=True, help="tamlink's public base URL, substituted for {BASE} in the seed")
     args = parser.parse_args()
     with open(args.seed, encoding="utf-8") as fh:
         seed = json.load(fh)
-    app = create_app(Sandbox(seed, args.base_url))
+    feishu_port = args.feishu_port or args.port + 1
+    app = create_app(Sandbox(seed, args.base_url, {args.port: "lark", feishu_port: "feishu"}))
     import logging
+    from werkzeug.serving import make_server
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    print(f"lark sandbox listening on http://{args.host}:{args.port}", flush=True)
-    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    feishu = make_server(args.host, feishu_port, app, threaded=True)
+    threading.Thread(target=feishu.serve_forever, daemon=True).start()
+    print(f"lark sandbox listening on http://{args.host}:{args.port} (Lark) and "
+          f"http://{args.host}:{feishu_port} (Feishu)", flush=True)
+    make_server(args.host, args.port, app, threaded=True).serve_forever()
 
 
 if __name__ == "__main__":

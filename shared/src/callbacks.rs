@@ -291,6 +291,7 @@ async fn act(ctx: &AppContext, tenant: &Tenant, a: &CardAction) -> AppResult<Rep
     let ticket = value["ticket"]
         .as_str()
         .and_then(|t| TicketId::parse(t).ok());
+    let reader = crate::notifier::cards::Reader::of(Some(tenant));
     let link = |t: &crate::tickets::TicketView| {
         crate::notify::group_link(&ctx.settings.base_url, &actor.app_id, &t.group_id)
     };
@@ -307,7 +308,7 @@ async fn act(ctx: &AppContext, tenant: &Tenant, a: &CardAction) -> AppResult<Rep
                 .map(|t| {
                     done(
                         format!("Acknowledged. The pages for #{} stop.", t.number),
-                        crate::notifier::cards::acknowledged(&t, &link(&t)),
+                        crate::notifier::cards::acknowledged(&t, &link(&t), reader),
                     )
                 })
         }
@@ -318,14 +319,14 @@ async fn act(ctx: &AppContext, tenant: &Tenant, a: &CardAction) -> AppResult<Rep
                 let note = format!("{} moved it to {now}.", actor.name);
                 done(
                     format!("#{} is now {now}.", t.number),
-                    crate::notifier::cards::ticket(&t, &note, &link(&t)),
+                    crate::notifier::cards::ticket(&t, &note, &link(&t), reader),
                 )
             }),
         (Some("remind"), Some(id), _) => crate::tickets::remind(ctx, &actor, &id).await.map(|t| {
             let note = format!("{} sent reminder {} to the team.", actor.name, t.reminders);
             done(
                 format!("The team was reminded about #{}.", t.number),
-                crate::notifier::cards::ticket(&t, &note, &link(&t)),
+                crate::notifier::cards::ticket(&t, &note, &link(&t), reader),
             )
         }),
         (Some("rate"), Some(id), _) => {
@@ -339,7 +340,7 @@ async fn act(ctx: &AppContext, tenant: &Tenant, a: &CardAction) -> AppResult<Rep
                     let note = format!("{} rated the support {score}/5. Thank you.", actor.name);
                     done(
                         format!("Thanks for rating #{}: {score}/5.", t.number),
-                        crate::notifier::cards::ticket(&t, &note, &link(&t)),
+                        crate::notifier::cards::ticket(&t, &note, &link(&t), reader),
                     )
                 })
         }

@@ -7,10 +7,9 @@ use std::fmt;
 pub struct Settings {
     /// Public base URL of the deployment, e.g. `https://support.example.com` (no trailing slash).
     pub base_url: String,
-    /// Lark Open API base, e.g. `https://open.larksuite.com`.
-    pub lark_base_url: String,
-    /// Lark accounts base for the OAuth authorize page, e.g. `https://accounts.larksuite.com`.
-    pub lark_accounts_url: String,
+    /// Both brands' hosts. On AWS always Lark's and Feishu's own (each organisation's brand picks
+    /// one); a local stack points them at the sandbox with `LARK_SANDBOX_URLS`.
+    pub lark_endpoints: crate::domain::brand::Endpoints,
     pub table_name: String,
     pub queue_url: String,
     pub kms_key_id: String,
@@ -73,8 +72,7 @@ impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Settings")
             .field("base_url", &self.base_url)
-            .field("lark_base_url", &self.lark_base_url)
-            .field("lark_accounts_url", &self.lark_accounts_url)
+            .field("lark_endpoints", &self.lark_endpoints)
             .field("table_name", &self.table_name)
             .field("queue_url", &self.queue_url)
             .field("kms_key_id", &self.kms_key_id)
@@ -104,6 +102,26 @@ impl ConfigError {
     }
 }
 
+/// `lark=URL,feishu=URL`: the local sandbox's listener per brand (never set on AWS).
+fn sandbox_urls(v: &str) -> Result<crate::domain::brand::Endpoints, ConfigError> {
+    let bad = || ConfigError::new("LARK_SANDBOX_URLS", "expected lark=URL,feishu=URL");
+    let mut lark = None;
+    let mut feishu = None;
+    for part in v.split(',') {
+        let (brand, u) = part.split_once('=').ok_or_else(bad)?;
+        url::Url::parse(u.trim()).map_err(|_| bad())?;
+        match brand.trim() {
+            "lark" => lark = Some(u.trim()),
+            "feishu" => feishu = Some(u.trim()),
+            _ => return Err(bad()),
+        }
+    }
+    Ok(crate::domain::brand::Endpoints::local(
+        lark.ok_or_else(bad)?,
+        feishu.ok_or_else(bad)?,
+    ))
+}
+
 impl Settings {
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|k| std::env::var(k).ok())
@@ -120,8 +138,10 @@ impl Settings {
         };
         Ok(Self {
             base_url: url("TAMLINK_BASE_URL", "")?,
-            lark_base_url: url("LARK_BASE_URL", "https://open.larksuite.com")?,
-            lark_accounts_url: url("LARK_ACCOUNTS_URL", "https://accounts.larksuite.com")?,
+            lark_endpoints: match optional("LARK_SANDBOX_URLS") {
+                None => crate::domain::brand::Endpoints::official(),
+                Some(v) => sandbox_urls(&v)?,
+            },
             table_name: required("TABLE_NAME")?,
             queue_url: required("QUEUE_URL")?,
             kms_key_id: required("KMS_KEY_ID")?,
@@ -173,8 +193,27 @@ mod tests {
         let e = env();
         let s = Settings::from_lookup(|k| e.get(k).cloned()).unwrap();
         assert_eq!(s.base_url, "https://support.example.com");
-        assert_eq!(s.lark_base_url, "https://open.larksuite.com");
+        assert_eq!(
+            s.lark_endpoints,
+            crate::domain::brand::Endpoints::official()
+        );
+        assert_eq!(s.lark_endpoints.feishu.open, "https://open.feishu.cn");
         assert!(s.secure_cookies());
+    }
+
+    #[test]
+    fn a_local_stack_names_one_sandbox_listener_per_brand() {
+        let mut e = env();
+        e.insert(
+            "LARK_SANDBOX_URLS",
+            "lark=http://127.0.0.1:1/,feishu=http://127.0.0.1:2".into(),
+        );
+        let s = Settings::from_lookup(|k| e.get(k).cloned()).unwrap();
+        assert_eq!(s.lark_endpoints.lark.accounts, "http://127.0.0.1:1");
+        assert_eq!(s.lark_endpoints.feishu.open, "http://127.0.0.1:2");
+        e.insert("LARK_SANDBOX_URLS", "lark=http://127.0.0.1:1".into());
+        let err = Settings::from_lookup(|k| e.get(k).cloned()).unwrap_err();
+        assert_eq!(err.name, "LARK_SANDBOX_URLS");
     }
 
     #[test]

@@ -73,11 +73,7 @@ impl AppContext {
             }};
         }
         let keys = Keys::load(&settings, &client!(aws_sdk_secretsmanager)).await?;
-        let lark = LarkClient::new(
-            &settings.lark_base_url,
-            &settings.lark_accounts_url,
-            clock.clone(),
-        );
+        let lark = LarkClient::new(settings.lark_endpoints.clone(), clock.clone());
         Ok(Self {
             store: Store::new(client!(aws_sdk_dynamodb), settings.table_name.clone()),
             secrets: SecretBox::new(client!(aws_sdk_kms), settings.kms_key_id.clone()),

@@ -5,6 +5,7 @@
 use serde::Deserialize;
 
 use crate::context::AppContext;
+use crate::domain::brand::Brand;
 use crate::domain::checklist::{self, CheckItem, LarkFacts};
 use crate::domain::roles::StaffRole;
 use crate::error::{AppError, AppResult};
@@ -20,6 +21,10 @@ pub struct Registration {
     pub org_name: String,
     pub app_id: String,
     pub app_secret: crate::config::SecretString,
+    /// Lark or Feishu. Left out, tamlink finds it: the credentials go to Lark's token endpoint
+    /// and, only if Lark does not know the app, to Feishu's (`detect_brand`).
+    #[serde(default, deserialize_with = "crate::json::not_null")]
+    pub brand: Option<crate::domain::brand::Brand>,
     /// The TAM's open_id in the provider app; defaults to the registering TAM.
     #[serde(default, deserialize_with = "crate::json::not_null")]
     pub tam: Option<String>,
@@ -119,6 +124,33 @@ fn finding<T>(result: Result<T, LarkError>) -> AppResult<Option<T>> {
     }
 }
 
+/// Which brand knows these credentials, asked of one brand at a time: Lark first (most
+/// organisations), then Feishu only if Lark refused them. The secret thus reaches the other
+/// brand in one token call at most, and only when the first one did not know the app.
+pub async fn detect_brand(ctx: &AppContext, app_id: &AppId, secret: &str) -> AppResult<Brand> {
+    let mut refusals = Vec::new();
+    for brand in Brand::ALL {
+        let creds = Credentials {
+            app_id,
+            app_secret: secret,
+            brand,
+        };
+        match ctx.lark.tenant_token(creds).await {
+            Ok(_) => return Ok(brand),
+            Err(e) if e.is_bad_credentials() => refusals.push(format!(
+                "{} code {}",
+                brand.product(),
+                e.code().unwrap_or_default()
+            )),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Unprocessable(format!(
+        "Neither Lark nor Feishu accepts this App ID and App Secret ({}). Copy both again from Credentials & Basic Info in your developer console (open.larksuite.com/app or open.feishu.cn/app).",
+        refusals.join(", ")
+    )))
+}
+
 pub async fn verify(
     ctx: &AppContext,
     creds: Credentials<'_>,
@@ -127,8 +159,10 @@ pub async fn verify(
     ctx.lark.tenant_token(creds).await.map_err(|e| {
         if e.is_bad_credentials() {
             AppError::Unprocessable(format!(
-                "Lark rejected this App ID and App Secret (code {}). Copy both again from Credentials & Basic Info in the Lark Developer Console.",
-                e.code().unwrap_or_default()
+                "{product} rejected this App ID and App Secret (code {code}). Copy both again from Credentials & Basic Info in the {product} developer console ({console}).",
+                product = creds.brand.product(),
+                code = e.code().unwrap_or_default(),
+                console = creds.brand.console_url(""),
             ))
         } else {
             e.into()
@@ -147,7 +181,13 @@ pub async fn verify(
         version: version.as_ref(),
         tenant: tenant.as_ref(),
     };
-    let checklist = checklist::evaluate(&facts, typed_name, &ctx.settings.base_url, creds.app_id);
+    let checklist = checklist::evaluate(
+        &facts,
+        typed_name,
+        &ctx.settings.base_url,
+        creds.app_id,
+        creds.brand,
+    );
     let counted_calls = 1 + [app.is_some(), version.is_some(), tenant.is_some()]
         .iter()
         .filter(|ok| **ok)
@@ -199,15 +239,21 @@ async fn register(
             v.app_id
         )));
     }
+    let brand = match reg.brand {
+        Some(brand) => brand,
+        None => detect_brand(ctx, &v.app_id, &v.app_secret).await?,
+    };
     let creds = Credentials {
         app_id: &v.app_id,
         app_secret: &v.app_secret,
+        brand,
     };
     let verification = verify(ctx, creds, &v.org_name).await?;
     count_calls(ctx, &v.app_id, &verification).await?;
     let now = ctx.now();
     let mut tenant = Tenant {
         app_id: v.app_id.clone(),
+        brand,
         kind,
         org_name: v.org_name.clone(),
         tenant_key: String::new(),
@@ -330,6 +376,15 @@ pub async fn load(ctx: &AppContext, app_id: &AppId) -> AppResult<Tenant> {
     })
 }
 
+/// An organisation's credentials for a Lark call: its App ID, the opened secret, its brand.
+pub fn credentials<'a>(tenant: &'a Tenant, secret: &'a str) -> Credentials<'a> {
+    Credentials {
+        app_id: &tenant.app_id,
+        app_secret: secret,
+        brand: tenant.brand,
+    }
+}
+
 /// The tenant's App Secret, decrypted for a call to Lark. Never stored or logged in this form.
 pub async fn app_secret(ctx: &AppContext, tenant: &Tenant) -> AppResult<String> {
     Ok(ctx
@@ -343,10 +398,7 @@ pub async fn app_secret(ctx: &AppContext, tenant: &Tenant) -> AppResult<String> 
 pub async fn recheck(ctx: &AppContext, app_id: &AppId) -> AppResult<Tenant> {
     let mut tenant = load(ctx, app_id).await?;
     let secret = app_secret(ctx, &tenant).await?;
-    let creds = Credentials {
-        app_id: &tenant.app_id,
-        app_secret: &secret,
-    };
+    let creds = credentials(&tenant, &secret);
     let verification = verify(ctx, creds, &tenant.org_name).await?;
     count_calls(ctx, &tenant.app_id, &verification).await?;
     tenant.checklist = verification.checklist;
@@ -463,6 +515,7 @@ mod tests {
             tam: None,
             callback: None,
             engineers: None,
+            brand: None,
         }
     }
 

@@ -99,7 +99,7 @@ async function main() {
 
     // Tara, at Lark's mobile width, opens the group from the console and answers.
     const tara = await signIn(browser, base, PROVIDER, "Tara Lin", 390);
-    await tara.page.getByRole("link", { name: "Open service group" }).click();
+    await tara.page.locator(`article.org-card[data-app="${CUSTOMER}"]`).getByRole("link", { name: "Open service group" }).click();
     await tara.page.locator("#messages .msg", { hasText: "robots stopped reporting" }).waitFor();
     const wide = await tara.page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(wide <= 390, `no sideways scrolling on mobile (page is ${wide}px wide)`);

@@ -10,7 +10,7 @@ use tamlink::clock::{Clock, ManualClock};
 use tamlink_gateway::demo;
 use tamlink_gateway::local::{LocalStack, Options};
 
-pub use tamlink_gateway::demo::{CUSTOMER_APP_ID, MISCONFIGURED_APP_ID};
+pub use tamlink_gateway::demo::{CUSTOMER_APP_ID, FEISHU_APP_ID, MISCONFIGURED_APP_ID};
 pub use tamlink_gateway::local::PROVIDER_APP_ID;
 pub const OTHER_CUSTOMER_APP_ID: &str = "cli_initechsupport1";
 
@@ -359,7 +359,9 @@ pub struct Browser {
     pub client: reqwest::Client,
     jar: Arc<reqwest::cookie::Jar>,
     base: String,
+    /// Lark's and Feishu's listeners of the sandbox: a person signs in on their brand's.
     sandbox: String,
+    feishu: String,
 }
 
 /// A page as the browser ended up on it.
@@ -410,6 +412,7 @@ impl Browser {
             jar,
             base: stack.base().to_owned(),
             sandbox: stack.stack.sandbox_url.clone(),
+            feishu: stack.stack.feishu_url.clone(),
         }
     }
 
@@ -458,11 +461,14 @@ impl Browser {
 
     /// Clicks `user` on a Lark authorize page the browser is showing.
     pub async fn consent(&self, authorize: &Page, user: &str) -> Page {
-        assert!(
+        let on = |host: &str| {
             authorize
                 .url
                 .as_str()
-                .starts_with(&format!("{}/open-apis/authen/v1/authorize", self.sandbox)),
+                .starts_with(&format!("{host}/open-apis/authen/v1/authorize"))
+        };
+        assert!(
+            on(&self.sandbox) || on(&self.feishu),
             "expected Lark's authorize page, got {} ({}): {}",
             authorize.url,
             authorize.status,
@@ -480,7 +486,11 @@ impl Browser {
             ("state", q.get("state").map(String::as_str).unwrap_or("")),
             ("user_id", user),
         ];
-        let url = format!("{}/open-apis/authen/v1/authorize/consent", self.sandbox);
+        // Consent is given on the brand's own accounts host, the one that showed the page.
+        let url = format!(
+            "{}/open-apis/authen/v1/authorize/consent",
+            authorize.origin().ascii_serialization()
+        );
         self.client.post(url).form(&form).send().await.unwrap()
     }
 

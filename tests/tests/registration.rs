@@ -150,8 +150,9 @@ async fn wrong_secret_is_refused_clearly_and_nothing_is_stored() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let msg = body["message"].as_str().unwrap();
+    // With no brand given, both brands were asked; neither knows this secret.
     assert!(
-        msg.contains("Lark rejected this App ID and App Secret"),
+        msg.starts_with("Neither Lark nor Feishu accepts this App ID and App Secret"),
         "{msg}"
     );
     assert!(!msg.contains("not-the-secret"));
@@ -219,7 +220,7 @@ async fn checklist_finds_a_misconfigured_app_and_names_each_fix() {
     };
     assert_eq!(
         fix("scope:cardkit:card:write"),
-        "Add scope cardkit:card:write in Permissions & Scopes, then publish a new version in Version Management & Release."
+        "Add scope cardkit:card:write in Permissions & Scopes, then publish a new version in Version Management & Release. Developer console: https://open.larksuite.com/app/cli_globexsupport1"
     );
     // Globex has no callbacks: optional, so not a fault, with the hint of how.
     assert!(fix("callback").contains(&format!(

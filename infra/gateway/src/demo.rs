@@ -14,12 +14,16 @@ pub const CUSTOMER_APP_ID: &str = "cli_acmerobotics01";
 pub const MISCONFIGURED_APP_ID: &str = "cli_globexsupport1";
 
 /// Sandbox-only credentials, from `infra/sandbox/seed.json`.
+/// The sandbox's Feishu organisation (莲花半导体), served on the sandbox's Feishu listener.
+pub const FEISHU_APP_ID: &str = "cli_lotussemicon01";
+
 pub fn sandbox_secret(app_id: &str) -> &'static str {
     match app_id {
         PROVIDER_APP_ID => "sandbox-secret-nimbus-provider",
         CUSTOMER_APP_ID => "sandbox-secret-acme-robotics",
         MISCONFIGURED_APP_ID => "sandbox-secret-globex-support",
         "cli_initechsupport1" => "sandbox-secret-initech-support",
+        FEISHU_APP_ID => "sandbox-secret-lotus-semiconductor",
         _ => "",
     }
 }
@@ -30,6 +34,7 @@ pub fn sandbox_callback(app_id: &str) -> Option<CallbackInput> {
     let (encrypt_key, token) = match app_id {
         PROVIDER_APP_ID => (Some("sandbox-encrypt-nimbus"), "sandbox-token-nimbus"),
         CUSTOMER_APP_ID => (None, "sandbox-token-acme"),
+        FEISHU_APP_ID => (None, "sandbox-token-lotus"),
         _ => return None,
     };
     Some(CallbackInput {
@@ -71,6 +76,7 @@ pub async fn seed_provider(stack: &LocalStack) -> Result<Vec<Staff>, String> {
         app_secret: SecretString::new(sandbox_secret(PROVIDER_APP_ID)),
         tam: None,
         engineers: None,
+        brand: None,
         callback: sandbox_callback(PROVIDER_APP_ID),
     };
     orgs::register_provider(ctx, &reg)
@@ -107,6 +113,7 @@ pub async fn seed(stack: &LocalStack) -> Result<(), String> {
         app_secret: SecretString::new(sandbox_secret(CUSTOMER_APP_ID)),
         tam: None,
         engineers: None,
+        brand: None,
         callback: sandbox_callback(CUSTOMER_APP_ID),
     };
     orgs::register_customer(&stack.ctx, &reg, tam)
@@ -114,6 +121,37 @@ pub async fn seed(stack: &LocalStack) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let app = tamlink::ids::AppId::parse(CUSTOMER_APP_ID).map_err(|e| e.to_string())?;
     orgs::activate(&stack.ctx, &app, tam)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// 莲花半导体, a Feishu organisation, registered (its brand found by asking) and activated: the
+/// dev stack serves a Lark and a Feishu organisation side by side.
+pub async fn seed_feishu(stack: &LocalStack) -> Result<(), String> {
+    let ctx = &stack.ctx;
+    let tam = ctx
+        .store
+        .all_staff(&ctx.settings.provider_app_id)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|s| s.role == StaffRole::Tam)
+        .ok_or("no TAM to register the Feishu organisation")?;
+    let reg = Registration {
+        org_name: "莲花半导体".into(),
+        app_id: FEISHU_APP_ID.into(),
+        app_secret: SecretString::new(sandbox_secret(FEISHU_APP_ID)),
+        tam: None,
+        engineers: None,
+        brand: None,
+        callback: sandbox_callback(FEISHU_APP_ID),
+    };
+    orgs::register_customer(ctx, &reg, &tam)
+        .await
+        .map_err(|e| e.to_string())?;
+    let app = tamlink::ids::AppId::parse(FEISHU_APP_ID).map_err(|e| e.to_string())?;
+    orgs::activate(ctx, &app, &tam)
         .await
         .map_err(|e| e.to_string())?;
     Ok(())

@@ -80,7 +80,10 @@ impl Options {
 pub struct LocalStack {
     pub ctx: Arc<AppContext>,
     pub base_url: String,
+    /// The sandbox's Lark listener (also where its `/_sandbox/…` pages are read).
     pub sandbox_url: String,
+    /// The same sandbox's Feishu listener: calls for Feishu organisations go here.
+    pub feishu_url: String,
     pub moto_url: String,
     pub resources: LocalResources,
     children: Vec<Child>,
@@ -198,8 +201,16 @@ impl LocalStack {
             .port();
         let base_url = format!("http://127.0.0.1:{gateway_port}");
         let (moto_port, sandbox_port) = (pick(opts.moto_port)?, pick(opts.sandbox_port)?);
+        // Feishu's listener sits next to Lark's when the port is fixed (the dev stack's URLs stay
+        // the same from run to run).
+        let feishu_port = pick(if opts.sandbox_port == 0 {
+            0
+        } else {
+            opts.sandbox_port + 1
+        })?;
         let moto_url = format!("http://127.0.0.1:{moto_port}");
         let sandbox_url = format!("http://127.0.0.1:{sandbox_port}");
+        let feishu_url = format!("http://127.0.0.1:{feishu_port}");
 
         let moto_script = repo_root().join("infra/moto_server.py");
         let moto_args = [
@@ -215,6 +226,8 @@ impl LocalStack {
             sandbox_script.display().to_string(),
             "--port".into(),
             sandbox_port.to_string(),
+            "--feishu-port".into(),
+            feishu_port.to_string(),
             "--seed".into(),
             opts.seed.display().to_string(),
             "--base-url".into(),
@@ -239,8 +252,7 @@ impl LocalStack {
 
         let mut settings = Settings {
             base_url: base_url.clone(),
-            lark_base_url: sandbox_url.clone(),
-            lark_accounts_url: sandbox_url.clone(),
+            lark_endpoints: tamlink::lark::Endpoints::local(&sandbox_url, &feishu_url),
             table_name: String::new(),
             queue_url: String::new(),
             kms_key_id: String::new(),
@@ -300,6 +312,7 @@ impl LocalStack {
             ctx,
             base_url,
             sandbox_url,
+            feishu_url,
             moto_url,
             resources,
             children: vec![moto, sandbox],
@@ -328,8 +341,13 @@ impl LocalStack {
         let s = &self.ctx.settings;
         vec![
             ("TAMLINK_BASE_URL", s.base_url.clone()),
-            ("LARK_BASE_URL", s.lark_base_url.clone()),
-            ("LARK_ACCOUNTS_URL", s.lark_accounts_url.clone()),
+            (
+                "LARK_SANDBOX_URLS",
+                format!(
+                    "lark={},feishu={}",
+                    s.lark_endpoints.lark.open, s.lark_endpoints.feishu.open
+                ),
+            ),
             ("TABLE_NAME", s.table_name.clone()),
             ("QUEUE_URL", s.queue_url.clone()),
             ("KMS_KEY_ID", s.kms_key_id.clone()),

@@ -23,19 +23,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+FEISHU_URLS = {}  # the Lark listener's URL -> the same sandbox's Feishu listener
+
+
 def start_sandbox(base_url: str):
-    """Starts the sandbox with tamlink's base URL `base_url`; returns (its URL, the process)."""
-    port = free_port()
+    """Starts the sandbox with tamlink's base URL `base_url`; returns (its Lark URL, the process);
+    its Feishu listener is FEISHU_URLS[that URL]."""
+    port, feishu_port = free_port(), free_port()
     proc = subprocess.Popen([sys.executable, str(ROOT / "infra/sandbox/lark_sandbox.py"), "--port", str(port),
+                             "--feishu-port", str(feishu_port),
                              "--seed", str(ROOT / "infra/sandbox/seed.json"), "--base-url", base_url],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/_sandbox/apps")
-            break
-        except OSError:
-            time.sleep(0.1)
+    FEISHU_URLS[url] = f"http://127.0.0.1:{feishu_port}"
+    for u in (url, FEISHU_URLS[url]):
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{u}/_sandbox/apps")
+                break
+            except OSError:
+                time.sleep(0.1)
     return url, proc
 
 
@@ -86,3 +93,23 @@ def test_sdk_sees_lark_error_codes(sandbox):
     body = CreateMessageRequestBody.builder().receive_id(outsider).msg_type("text").content('{"text":"hi"}').build()
     resp = client(sandbox).im.v1.message.create(CreateMessageRequest.builder().receive_id_type("open_id").request_body(body).build())
     assert resp.code == 99992351
+
+
+FEISHU_APP, FEISHU_SECRET = "cli_lotussemicon01", "sandbox-secret-lotus-semiconductor"
+
+
+def test_a_feishu_app_is_served_on_feishus_host_only(sandbox):
+    """The official SDK pointed at the Feishu listener (as at open.feishu.cn) works for a Feishu
+    app; on Lark's it is unknown, and the sandbox keeps that call as one to the wrong brand."""
+    feishu = FEISHU_URLS[sandbox]
+    resp = client(feishu, FEISHU_SECRET, FEISHU_APP).tenant.v2.tenant.query(QueryTenantRequest.builder().build())
+    assert resp.success(), (resp.code, resp.msg)
+    assert resp.data.tenant.name == "莲花半导体"
+    assert sandbox_json(f"{sandbox}/_sandbox/wrong_brand")["calls"] == []
+    wrong = client(sandbox, FEISHU_SECRET, FEISHU_APP).tenant.v2.tenant.query(QueryTenantRequest.builder().build())
+    assert not wrong.success()
+    calls = sandbox_json(f"{sandbox}/_sandbox/wrong_brand")["calls"]
+    assert [(c["app_id"], c["served"], c["app_brand"]) for c in calls] == [(FEISHU_APP, "lark", "feishu")]
+    # And the other way round: a Lark app is unknown on Feishu's listener.
+    lark_app = client(feishu).tenant.v2.tenant.query(QueryTenantRequest.builder().build())
+    assert not lark_app.success()

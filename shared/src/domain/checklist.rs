@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::brand::Brand;
 use super::lark_app::{AppInfo, AppVersion, ScopeGrant, TenantInfo};
 use super::setup::{card_callback_url, homepage_url, redirect_urls, REQUIRED_SCOPES};
 
@@ -61,10 +62,11 @@ pub fn evaluate(
     typed_org_name: &str,
     base: &str,
     app_id: &str,
+    brand: Brand,
 ) -> Vec<CheckItem> {
     let mut items = vec![CheckItem::pass(
         "credentials",
-        "App ID and App Secret accepted by Lark",
+        format!("App ID and App Secret accepted by {}", brand.product()),
     )];
     items.extend(
         REQUIRED_SCOPES
@@ -75,8 +77,13 @@ pub fn evaluate(
     items.push(bot_item(facts.version));
     items.push(homepage_item(facts.version, base, app_id));
     items.push(redirect_item(facts.app, base, app_id));
-    items.push(tenant_name_item(facts.tenant, typed_org_name));
+    items.push(tenant_name_item(facts.tenant, typed_org_name, brand));
     items.push(callback_item(facts.app, facts.version, base, app_id));
+    // Every fix is a step in the brand's own developer console: say which one, with the link.
+    let console = brand.console_url(app_id);
+    for fix in items.iter_mut().filter_map(|i| i.fix.as_mut()) {
+        fix.push_str(&format!(" Developer console: {console}"));
+    }
     items
 }
 
@@ -213,18 +220,19 @@ fn redirect_item(app: Option<&AppInfo>, base: &str, app_id: &str) -> CheckItem {
     )
 }
 
-fn tenant_name_item(tenant: Option<&TenantInfo>, typed: &str) -> CheckItem {
+fn tenant_name_item(tenant: Option<&TenantInfo>, typed: &str, brand: Brand) -> CheckItem {
+    let product = brand.product();
     let Some(tenant) = tenant else {
         return CheckItem::fail(
             "tenant_name",
-            "Organisation name matches Lark",
+            format!("Organisation name matches {product}"),
             format!(
                 "Could not read the organisation: add scope tenant:tenant:readonly, {PUBLISH}."
             ),
         );
     };
     let same = normalise(&tenant.name) == normalise(typed);
-    let label = format!("Organisation name matches Lark (“{}”)", tenant.name);
+    let label = format!("Organisation name matches {product} (“{}”)", tenant.name);
     if same {
         CheckItem::pass("tenant_name", label)
     } else {
@@ -234,7 +242,7 @@ fn tenant_name_item(tenant: Option<&TenantInfo>, typed: &str) -> CheckItem {
             passed: false,
             blocking: false,
             fix: Some(format!(
-                "Lark says this app belongs to “{}” but the name typed was “{typed}”. Check that the App ID is the customer's, or correct the name.",
+                "{product} says this app belongs to “{}” but the name typed was “{typed}”. Check that the App ID is the customer's, or correct the name.",
                 tenant.name
             )),
         }
@@ -346,7 +354,7 @@ mod tests {
             version: Some(version),
             tenant: Some(tenant),
         };
-        evaluate(&facts, typed, BASE, "cli_a")
+        evaluate(&facts, typed, BASE, "cli_a", Brand::Lark)
     }
 
     #[test]
@@ -374,7 +382,7 @@ mod tests {
         assert_eq!(failed.len(), 1);
         assert_eq!(
             failed[0].fix.as_deref(),
-            Some("Add scope tenant:tenant:readonly in Permissions & Scopes, then publish a new version in Version Management & Release.")
+            Some("Add scope tenant:tenant:readonly in Permissions & Scopes, then publish a new version in Version Management & Release. Developer console: https://open.larksuite.com/app/cli_a")
         );
         assert!(!all_blocking_passed(&items));
     }
@@ -424,12 +432,19 @@ mod tests {
             version: None,
             tenant: None,
         };
-        let items = evaluate(&facts, "Acme", BASE, "cli_a");
+        let items = evaluate(&facts, "Acme", BASE, "cli_a", Brand::Feishu);
         let published = items.iter().find(|i| i.key == "published").unwrap();
         assert!(published
             .fix
             .as_ref()
             .unwrap()
             .contains("application:application:self_manage"));
+        // A Feishu organisation's fixes name Feishu's developer console.
+        assert!(published
+            .fix
+            .as_ref()
+            .unwrap()
+            .ends_with("Developer console: https://open.feishu.cn/app/cli_a"));
+        assert_eq!(items[0].label, "App ID and App Secret accepted by Feishu");
     }
 }

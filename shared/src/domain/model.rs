@@ -27,6 +27,9 @@ pub enum TenantStatus {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tenant {
     pub app_id: AppId,
+    /// Lark or Feishu: where every call for this organisation goes.
+    #[serde(default)]
+    pub brand: crate::domain::brand::Brand,
     pub kind: TenantKind,
     pub org_name: String,
     pub tenant_key: String,

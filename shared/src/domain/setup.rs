@@ -12,6 +12,10 @@ pub const REQUIRED_SCOPES: [&str; 4] = [
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct SetupValues {
     pub app_id: String,
+    /// Lark or Feishu: whose developer console the steps are taken in.
+    pub brand: super::brand::Brand,
+    /// The app's page in that console.
+    pub console_url: String,
     pub homepage_url: String,
     pub redirect_urls: Vec<String>,
     pub trusted_domain: String,
@@ -57,9 +61,11 @@ pub fn scopes_json() -> String {
     serde_json::to_string_pretty(&doc).expect("static JSON")
 }
 
-pub fn setup_values(base: &str, app_id: &str) -> SetupValues {
+pub fn setup_values(base: &str, app_id: &str, brand: super::brand::Brand) -> SetupValues {
     SetupValues {
         app_id: app_id.to_owned(),
+        brand,
+        console_url: brand.console_url(app_id),
         homepage_url: homepage_url(base, app_id),
         redirect_urls: redirect_urls(base, app_id),
         trusted_domain: trusted_domain(base),
@@ -74,7 +80,12 @@ mod tests {
 
     #[test]
     fn values_match_the_guide_for_an_app_id() {
-        let v = setup_values("https://ailink.gts.work", "cli_abc");
+        let v = setup_values(
+            "https://ailink.gts.work",
+            "cli_abc",
+            super::super::brand::Brand::Feishu,
+        );
+        assert_eq!(v.console_url, "https://open.feishu.cn/app/cli_abc");
         assert_eq!(
             v.homepage_url,
             "https://ailink.gts.work/lark/cli_abc/workbench"

@@ -16,7 +16,7 @@ pub const LOGIN_COOKIE: &str = "tl_login";
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let app_id = web::app_id(&req)?;
-    crate::orgs::load(ctx, &app_id).await?;
+    let tenant = crate::orgs::load(ctx, &app_id).await?;
     let query = web::query(&req);
     let return_to = safe_return_to(app_id.as_str(), query.get("return_to").map(String::as_str));
     let expires_at = ctx.now() + OAUTH_STATE_TTL;
@@ -27,7 +27,9 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         return_to,
         exp: expires_at,
     });
+    // The organisation's brand: a Feishu person signs in on Feishu's accounts host.
     let authorize = ctx.lark.authorize_url(
+        tenant.brand,
         app_id.as_str(),
         &callback_url(&ctx.settings.base_url, app_id.as_str()),
         &state,

@@ -6,7 +6,7 @@ use crate::context::AppContext;
 use crate::domain::setup::callback_url;
 use crate::error::{AppError, AppResult};
 use crate::ids::AppId;
-use crate::lark::{Credentials, UserInfo};
+use crate::lark::UserInfo;
 use crate::session::{random_token, OAuthState, Session, SESSION_TTL};
 use crate::store::{
     JoinedVia, Member, Person, Side, StoreError, Tenant, TenantKind, TenantStatus, UsedLogin,
@@ -135,10 +135,7 @@ async fn check_state(
 
 async fn identify(ctx: &AppContext, tenant: &Tenant, code: &str) -> AppResult<UserInfo> {
     let secret = crate::orgs::app_secret(ctx, tenant).await?;
-    let creds = Credentials {
-        app_id: &tenant.app_id,
-        app_secret: &secret,
-    };
+    let creds = crate::orgs::credentials(tenant, &secret);
     let redirect_uri = callback_url(&ctx.settings.base_url, &tenant.app_id);
     let token = ctx.lark.exchange_code(creds, code, &redirect_uri).await.map_err(|e| match e.code() {
         Some(20003 | 20004 | 20065 | 20024 | 20071) => {
@@ -147,7 +144,10 @@ async fn identify(ctx: &AppContext, tenant: &Tenant, code: &str) -> AppResult<Us
         Some(20010) => AppError::Forbidden("Your Lark account is not in this app's availability range; ask your Lark admin.".into()),
         _ => e.into(),
     })?;
-    Ok(ctx.lark.user_info(&token.access_token).await?)
+    Ok(ctx
+        .lark
+        .user_info(tenant.brand, &token.access_token)
+        .await?)
 }
 
 async fn ensure_staff(ctx: &AppContext, app_id: &AppId, user: &UserInfo) -> AppResult<()> {

@@ -2,8 +2,6 @@
 //! means for the caller (bad credentials, an expired token, a card entity that is gone, and for a
 //! send: retry later, back off, quota spent, or a recipient that cannot be reached).
 
-use crate::config::SecretString;
-
 /// Codes Lark uses for a wrong App ID / App Secret or an app that cannot get a token.
 const BAD_CREDENTIAL_CODES: [i64; 5] = [10014, 10015, 99991543, 20002, 10003];
 const TOKEN_INVALID_CODES: [i64; 3] = [99991663, 99991665, 99991671];
@@ -128,17 +126,18 @@ impl TokenFailure for LarkError {
 /// Lark's rule for a tenant token it calls invalid or expired (99991663…): `renew` drops it and
 /// gets a fresh one, and the call is made once more — never more than once. Every caller that
 /// holds a tenant token goes through here.
-pub async fn with_fresh_token_on_expiry<T, E, Call, CallFut, Renew, RenewFut>(
-    token: SecretString,
+pub async fn with_fresh_token_on_expiry<Tok, T, E, Call, CallFut, Renew, RenewFut>(
+    token: Tok,
     call: Call,
     renew: Renew,
 ) -> Result<T, E>
 where
+    Tok: Clone,
     E: TokenFailure,
-    Call: Fn(SecretString) -> CallFut,
+    Call: Fn(Tok) -> CallFut,
     CallFut: std::future::Future<Output = Result<T, E>>,
-    Renew: FnOnce(SecretString) -> RenewFut,
-    RenewFut: std::future::Future<Output = Result<SecretString, E>>,
+    Renew: FnOnce(Tok) -> RenewFut,
+    RenewFut: std::future::Future<Output = Result<Tok, E>>,
 {
     match call(token.clone()).await {
         Err(e) if e.is_token_invalid() => {
@@ -152,6 +151,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::SecretString;
 
     fn meaning(e: &LarkError) -> SendFailure {
         e.meaning()

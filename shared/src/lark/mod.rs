@@ -1,6 +1,8 @@
 //! The Lark Open API client: one method per call, `{code, msg, data}` checked in one place
 //! (`code != 0` is a failure even on HTTP 200), tenant tokens cached per app and refreshed by
-//! Lark's 30-minute rule, and a base URL that tests point at the sandbox.
+//! Lark's 30-minute rule. Every call goes to the app's brand (Lark or Feishu): its credentials
+//! carry the brand, and a token is only ever sent to the brand it came from. Tests point both
+//! brands at the sandbox's two listeners (`Endpoints`).
 
 pub mod callback;
 mod errors;
@@ -18,6 +20,7 @@ use serde_json::{json, Value};
 
 use crate::clock::{Clock, Epoch};
 use crate::config::SecretString;
+pub use crate::domain::brand::{Brand, Endpoints, Hosts};
 use crate::ids::AppId;
 
 /// Lark re-issues the same tenant token while ≥ 30 minutes remain; refreshing below that gets a
@@ -45,6 +48,7 @@ impl LarkError {
 pub struct Credentials<'a> {
     pub app_id: &'a AppId,
     pub app_secret: &'a str,
+    pub brand: Brand,
 }
 
 impl std::fmt::Debug for Credentials<'_> {
@@ -52,6 +56,7 @@ impl std::fmt::Debug for Credentials<'_> {
         f.debug_struct("Credentials")
             .field("app_id", &self.app_id)
             .field("app_secret", &"[redacted]")
+            .field("brand", &self.brand)
             .finish()
     }
 }
@@ -62,17 +67,23 @@ struct CachedToken {
     expires_at: Epoch,
 }
 
+/// A tenant token and the brand that issued it: it goes nowhere else.
+#[derive(Clone, Debug)]
+pub struct AppToken {
+    pub token: SecretString,
+    pub brand: Brand,
+}
+
 #[derive(Clone)]
 pub struct LarkClient {
     http: reqwest::Client,
-    base: String,
-    accounts: String,
+    endpoints: Endpoints,
     clock: Arc<dyn Clock>,
     tokens: Arc<Mutex<HashMap<AppId, CachedToken>>>,
 }
 
 impl LarkClient {
-    pub fn new(base: &str, accounts: &str, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(endpoints: Endpoints, clock: Arc<dyn Clock>) -> Self {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .connect_timeout(Duration::from_secs(3))
@@ -80,16 +91,22 @@ impl LarkClient {
             .expect("static reqwest configuration");
         Self {
             http,
-            base: base.trim_end_matches('/').to_owned(),
-            accounts: accounts.trim_end_matches('/').to_owned(),
+            endpoints,
             clock,
             tokens: Arc::default(),
         }
     }
 
     /// The browser URL of Lark's authorize page (§2.1).
-    pub fn authorize_url(&self, app_id: &str, redirect_uri: &str, state: &str) -> String {
-        let mut url = url::Url::parse(&format!("{}/open-apis/authen/v1/authorize", self.accounts))
+    pub fn authorize_url(
+        &self,
+        brand: Brand,
+        app_id: &str,
+        redirect_uri: &str,
+        state: &str,
+    ) -> String {
+        let accounts = &self.endpoints.of(brand).accounts;
+        let mut url = url::Url::parse(&format!("{accounts}/open-apis/authen/v1/authorize"))
             .expect("accounts base is a URL");
         url.query_pairs_mut()
             .append_pair("client_id", app_id)
@@ -117,7 +134,10 @@ impl LarkClient {
         let resp: TenantTokenResponse = self
             .send(
                 self.http
-                    .post(self.url("/open-apis/auth/v3/tenant_access_token/internal"))
+                    .post(self.url(
+                        creds.brand,
+                        "/open-apis/auth/v3/tenant_access_token/internal",
+                    ))
                     .json(&body),
             )
             .await?;
@@ -238,11 +258,7 @@ impl LarkClient {
     // ----- CardKit (§6.3) ------------------------------------------------------------------------
 
     /// Creates a card entity (JSON 2.0) to send once and update in place later.
-    pub async fn create_card(
-        &self,
-        token: &SecretString,
-        card: &Value,
-    ) -> Result<String, LarkError> {
+    pub async fn create_card(&self, token: &AppToken, card: &Value) -> Result<String, LarkError> {
         #[derive(serde::Deserialize)]
         struct Created {
             card_id: String,
@@ -251,8 +267,8 @@ impl LarkClient {
         let created: Created = self
             .send_data(
                 self.http
-                    .post(self.url("/open-apis/cardkit/v1/cards"))
-                    .bearer_auth(token.expose())
+                    .post(self.url(token.brand, "/open-apis/cardkit/v1/cards"))
+                    .bearer_auth(token.token.expose())
                     .json(&body),
             )
             .await?;
@@ -262,7 +278,7 @@ impl LarkClient {
     /// Replaces a card entity's content; `sequence` must grow with every operation on it.
     pub async fn update_card(
         &self,
-        token: &SecretString,
+        token: &AppToken,
         card_id: &str,
         card: &Value,
         sequence: i64,
@@ -276,8 +292,11 @@ impl LarkClient {
         let _: Value = self
             .send_data(
                 self.http
-                    .put(self.url(&format!("/open-apis/cardkit/v1/cards/{card_id}")))
-                    .bearer_auth(token.expose())
+                    .put(self.url(
+                        token.brand,
+                        &format!("/open-apis/cardkit/v1/cards/{card_id}"),
+                    ))
+                    .bearer_auth(token.token.expose())
                     .json(&body),
             )
             .await?;
@@ -290,7 +309,7 @@ impl LarkClient {
     /// send within an hour a no-op at Lark, so a retry after a crash never doubles the DM.
     pub async fn send_card(
         &self,
-        token: &SecretString,
+        token: &AppToken,
         open_id: &str,
         card: &Value,
         uuid: &str,
@@ -302,7 +321,7 @@ impl LarkClient {
     /// Sends a CardKit card entity (it can be sent once; later it is updated in place).
     pub async fn send_card_entity(
         &self,
-        token: &SecretString,
+        token: &AppToken,
         open_id: &str,
         card_id: &str,
         uuid: &str,
@@ -313,7 +332,7 @@ impl LarkClient {
 
     async fn send_interactive(
         &self,
-        token: &SecretString,
+        token: &AppToken,
         open_id: &str,
         content: String,
         uuid: &str,
@@ -326,8 +345,11 @@ impl LarkClient {
         });
         self.send_data(
             self.http
-                .post(self.url("/open-apis/im/v1/messages?receive_id_type=open_id"))
-                .bearer_auth(token.expose())
+                .post(self.url(
+                    token.brand,
+                    "/open-apis/im/v1/messages?receive_id_type=open_id",
+                ))
+                .bearer_auth(token.token.expose())
                 .json(&body),
         )
         .await
@@ -338,12 +360,12 @@ impl LarkClient {
     async fn with_tenant_token<T: DeserializeOwned>(
         &self,
         creds: Credentials<'_>,
-        build: impl Fn(&SecretString) -> reqwest::RequestBuilder,
+        build: impl Fn(&str) -> reqwest::RequestBuilder,
     ) -> Result<T, LarkError> {
         let token = self.tenant_token(creds).await?;
         with_fresh_token_on_expiry(
             token,
-            |t| self.send_data(build(&t)),
+            |t| self.send_data(build(&self.url(creds.brand, "")).bearer_auth(t.expose())),
             |_stale| async move {
                 self.forget_token(creds.app_id);
                 self.fetch_tenant_token(creds).await
@@ -370,16 +392,20 @@ impl LarkClient {
         });
         self.send(
             self.http
-                .post(self.url("/open-apis/authen/v2/oauth/token"))
+                .post(self.url(creds.brand, "/open-apis/authen/v2/oauth/token"))
                 .json(&body),
         )
         .await
     }
 
-    pub async fn user_info(&self, user_token: &SecretString) -> Result<UserInfo, LarkError> {
+    pub async fn user_info(
+        &self,
+        brand: Brand,
+        user_token: &SecretString,
+    ) -> Result<UserInfo, LarkError> {
         self.send_data(
             self.http
-                .get(self.url("/open-apis/authen/v1/user_info"))
+                .get(self.url(brand, "/open-apis/authen/v1/user_info"))
                 .bearer_auth(user_token.expose()),
         )
         .await
@@ -389,10 +415,9 @@ impl LarkClient {
 
     pub async fn tenant(&self, creds: Credentials<'_>) -> Result<TenantInfo, LarkError> {
         let resp: TenantEnvelope = self
-            .with_tenant_token(creds, |t| {
+            .with_tenant_token(creds, |base| {
                 self.http
-                    .get(self.url("/open-apis/tenant/v2/tenant/query"))
-                    .bearer_auth(t.expose())
+                    .get(format!("{base}/open-apis/tenant/v2/tenant/query"))
             })
             .await?;
         Ok(resp.tenant)
@@ -400,11 +425,10 @@ impl LarkClient {
 
     pub async fn application(&self, creds: Credentials<'_>) -> Result<AppInfo, LarkError> {
         let resp: AppEnvelope = self
-            .with_tenant_token(creds, |t| {
+            .with_tenant_token(creds, |base| {
                 self.http
-                    .get(self.url("/open-apis/application/v6/applications/me"))
+                    .get(format!("{base}/open-apis/application/v6/applications/me"))
                     .query(&[("lang", "en_us")])
-                    .bearer_auth(t.expose())
             })
             .await?;
         Ok(resp.app)
@@ -420,11 +444,10 @@ impl LarkClient {
             creds.app_id
         );
         let resp: AppVersionEnvelope = self
-            .with_tenant_token(creds, |t| {
+            .with_tenant_token(creds, |base| {
                 self.http
-                    .get(self.url(&path))
+                    .get(format!("{base}{path}"))
                     .query(&[("lang", "en_us")])
-                    .bearer_auth(t.expose())
             })
             .await?;
         Ok(resp.app_version)
@@ -432,10 +455,9 @@ impl LarkClient {
 
     pub async fn scope_grants(&self, creds: Credentials<'_>) -> Result<Vec<ScopeGrant>, LarkError> {
         let resp: ScopesEnvelope = self
-            .with_tenant_token(creds, |t| {
+            .with_tenant_token(creds, |base| {
                 self.http
-                    .get(self.url("/open-apis/application/v6/scopes"))
-                    .bearer_auth(t.expose())
+                    .get(format!("{base}/open-apis/application/v6/scopes"))
             })
             .await?;
         Ok(resp.scopes)
@@ -443,8 +465,8 @@ impl LarkClient {
 
     // ----- transport ----------------------------------------------------------------------------
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+    fn url(&self, brand: Brand, path: &str) -> String {
+        format!("{}{path}", self.endpoints.of(brand).open)
     }
 
     /// Sends and decodes a flat response (token endpoints have no `data` wrapper).
@@ -538,6 +560,7 @@ mod tests {
         let creds = Credentials {
             app_id: &AppId::from("cli_a"),
             app_secret: "app-secret-value",
+            brand: Brand::Feishu,
         };
         assert!(!format!("{creds:?}").contains("app-secret-value"));
         let cached = CachedToken {

@@ -4,6 +4,7 @@
 
 use serde_json::{json, Value};
 
+use crate::domain::brand::Brand;
 use crate::notify::{Notification, NotificationKind};
 
 /// Lark refuses cards over 30 KB; stay well below it.
@@ -20,9 +21,9 @@ fn text_block(text: &str) -> Value {
 
 /// A button that opens a tamlink page: inside Lark's clients through an AppLink (the web app
 /// opens in Lark, signed in without a login page), anywhere else at the page itself.
-fn button(label: &str, url: &str) -> Value {
+fn button(label: &str, url: &str, reader: Reader) -> Value {
     let mut open = json!({"type": "open_url", "default_url": url});
-    if let Some(applink) = applink(url) {
+    if let Some(applink) = applink(url, reader.brand) {
         for client in ["pc_url", "ios_url", "android_url"] {
             open[client] = json!(applink);
         }
@@ -38,15 +39,15 @@ fn button(label: &str, url: &str) -> Value {
 /// Lark's AppLink that opens this page of the app's web app in the client (lark-api.md §8.2):
 /// `lk_target_url` names the exact page (honoured from client 7.27); `path` and the page's own
 /// query parameters do the same for older clients (the path replaces the configured homepage's).
-/// The host is Lark's; Feishu's comes with the brands.
-fn applink(url: &str) -> Option<String> {
+/// The host is the reader's brand's: Lark's client does not open Feishu's AppLinks.
+fn applink(url: &str, brand: Brand) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
     let mut segments = parsed.path_segments()?;
     let app = match (segments.next(), segments.next()) {
         (Some("lark"), Some(app)) if crate::ids::AppId::parse(app).is_ok() => app.to_owned(),
         _ => return None,
     };
-    let mut link = url::Url::parse("https://applink.larksuite.com/client/web_app/open").ok()?;
+    let mut link = url::Url::parse(&format!("{}/client/web_app/open", brand.applink_url())).ok()?;
     {
         let mut q = link.query_pairs_mut();
         q.append_pair("appId", &app);
@@ -99,24 +100,43 @@ fn callback_button(label: &str, value: Value) -> Value {
     })
 }
 
-/// Whether the recipient's app answers card callbacks, so its cards may carry action buttons.
+/// Who reads a card: the brand of their app (its AppLinks open in their client) and whether
+/// that app answers card callbacks, so the card may carry action buttons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Buttons {
-    LinksOnly,
-    Actions,
+pub struct Reader {
+    pub brand: Brand,
+    pub actions: bool,
+}
+
+impl Reader {
+    /// A reader through this organisation's app (`None`: unknown, so links only on Lark).
+    pub fn of(app: Option<&crate::store::Tenant>) -> Self {
+        Self {
+            brand: app.map(|t| t.brand).unwrap_or_default(),
+            actions: app.is_some_and(|t| t.callback.is_some()),
+        }
+    }
+
+    /// The same reader, links only (a digest line cannot act on one ticket).
+    pub fn links_only(self) -> Self {
+        Self {
+            actions: false,
+            ..self
+        }
+    }
 }
 
 /// The card for one notification: title, where it happened, the excerpt and a way back; when
 /// the recipient can act from the card, the buttons for what they would do next.
-pub fn single(n: &Notification, buttons: Buttons) -> Value {
+pub fn single(n: &Notification, reader: Reader) -> Value {
     let mut elements = Vec::new();
     if !n.excerpt.is_empty() {
         elements.push(text_block(&format!("“{}”", n.excerpt)));
     }
-    if let (Buttons::Actions, Some(ticket)) = (buttons, &n.ticket) {
+    if let (true, Some(ticket)) = (reader.actions, &n.ticket) {
         elements.extend(actions(n, ticket));
     }
-    elements.push(button("Open in tamlink", &n.link));
+    elements.push(button("Open in tamlink", &n.link, reader));
     card(&n.title, &context_line(n), colour(n.kind), elements)
 }
 
@@ -175,18 +195,18 @@ fn actions(n: &Notification, ticket: &str) -> Vec<Value> {
 }
 
 /// A ticket's card after someone acted on it from a card: where it stands now.
-pub fn ticket(t: &crate::tickets::TicketView, note: &str, link: &str) -> Value {
+pub fn ticket(t: &crate::tickets::TicketView, note: &str, link: &str, reader: Reader) -> Value {
     card(
         &format!("#{} {}", t.number, t.title),
         &format!("{} · {}", t.severity_label, t.status_label),
         "indigo",
-        vec![text_block(note), button("Open in tamlink", link)],
+        vec![text_block(note), button("Open in tamlink", link, reader)],
     )
 }
 
 /// What an emergency page's card becomes once someone acknowledged it (the reply to their
 /// press, and every other copy of the page).
-pub fn acknowledged(t: &crate::tickets::TicketView, link: &str) -> Value {
+pub fn acknowledged(t: &crate::tickets::TicketView, link: &str, reader: Reader) -> Value {
     let (by, at) = t
         .emergency
         .as_ref()
@@ -205,29 +225,34 @@ pub fn acknowledged(t: &crate::tickets::TicketView, link: &str) -> Value {
         "green",
         vec![
             text_block(&format!("{by} acknowledged it at {at}. The pages stopped.")),
-            button("Open in tamlink", link),
+            button("Open in tamlink", link, reader),
         ],
     )
 }
 
-/// The card posted to the provider's on-call channel.
-pub fn oncall(post: &crate::notify::OnCallPost) -> Value {
+/// The card posted to the provider's on-call channel (read in the provider's brand, `reader`).
+pub fn oncall(post: &crate::notify::OnCallPost, reader: Reader) -> Value {
     card(
         &post.title,
         "tamlink on-call",
         "carmine",
         vec![
             text_block(&post.text),
-            button("Open the ticket", &post.link),
+            button("Open the ticket", &post.link, reader),
         ],
     )
 }
 
 /// One card for everything that waited while the window was closed, oldest first: the first
 /// lines in full, then a count of the rest, so 1 or 1,000 items fit the same card.
-pub fn digest(lines: &[Notification], more: usize, latest: Option<&Notification>) -> Value {
+pub fn digest(
+    lines: &[Notification],
+    more: usize,
+    latest: Option<&Notification>,
+    reader: Reader,
+) -> Value {
     if let ([only], 0) = (lines, more) {
-        return single(only, Buttons::LinksOnly);
+        return single(only, reader.links_only());
     }
     let title = format!("{} updates while you were away", lines.len() + more);
     let mut elements = Vec::new();
@@ -252,6 +277,7 @@ pub fn digest(lines: &[Notification], more: usize, latest: Option<&Notification>
     elements.push(button(
         "Open the latest",
         newest.map_or("", |n| n.link.as_str()),
+        reader,
     ));
     let orgs: std::collections::BTreeSet<&str> = lines
         .iter()
@@ -266,6 +292,11 @@ pub fn digest(lines: &[Notification], more: usize, latest: Option<&Notification>
 mod tests {
     use super::*;
     use crate::notify::Recipient;
+
+    const LARK: Reader = Reader {
+        brand: Brand::Lark,
+        actions: false,
+    };
 
     fn mention(i: usize, excerpt: &str) -> Notification {
         Notification {
@@ -295,7 +326,7 @@ mod tests {
 
     #[test]
     fn a_single_card_is_schema_2_with_title_context_excerpt_and_link() {
-        let c = single(&mention(1, "robots are down"), Buttons::LinksOnly);
+        let c = single(&mention(1, "robots are down"), LARK);
         assert_eq!(c["schema"], "2.0");
         assert_eq!(c["config"]["update_multi"], true);
         assert_eq!(c["header"]["title"]["content"], "Ana mentioned you (1)");
@@ -311,7 +342,7 @@ mod tests {
 
     #[test]
     fn open_buttons_open_the_exact_page_inside_lark_and_the_page_elsewhere() {
-        let c = single(&mention(1, "hi"), Buttons::LinksOnly);
+        let c = single(&mention(1, "hi"), LARK);
         let open = &c["body"]["elements"][1]["behaviors"][0];
         let page = "https://support.example.com/lark/cli_a/workbench?group=g_1#1";
         assert_eq!(open["default_url"], page, "a browser that is not Lark");
@@ -325,12 +356,22 @@ mod tests {
         assert_eq!(q["lk_target_url"], page);
         assert_eq!(open["ios_url"], open["pc_url"]);
         assert_eq!(open["android_url"], open["pc_url"]);
-        assert_eq!(applink("https://example.com/elsewhere"), None);
+        assert_eq!(applink("https://example.com/elsewhere", Brand::Lark), None);
+        // A Feishu reader's client opens Feishu's AppLinks.
+        let feishu = Reader {
+            brand: Brand::Feishu,
+            ..LARK
+        };
+        let c = single(&mention(1, "hi"), feishu);
+        let pc = c["body"]["elements"][1]["behaviors"][0]["pc_url"]
+            .as_str()
+            .unwrap();
+        assert!(pc.starts_with("https://applink.feishu.cn/client/web_app/open?appId=cli_a"));
     }
 
     #[test]
     fn typed_text_stays_plain_text() {
-        let c = single(&mention(1, "**bold** <at id=all></at>"), Buttons::LinksOnly);
+        let c = single(&mention(1, "**bold** <at id=all></at>"), LARK);
         let block = &c["body"]["elements"][0];
         assert_eq!(block["tag"], "div");
         assert_eq!(block["text"]["tag"], "plain_text");
@@ -339,7 +380,7 @@ mod tests {
     #[test]
     fn a_digest_of_200_long_items_stays_under_the_card_limit_and_counts_the_rest() {
         let items: Vec<_> = (0..20).map(|i| mention(i, &"x".repeat(140))).collect();
-        let c = digest(&items, 180, Some(&mention(199, "latest")));
+        let c = digest(&items, 180, Some(&mention(199, "latest")), LARK);
         let size = c.to_string().len();
         assert!(size < CARD_BUDGET_BYTES, "{size} bytes");
         assert_eq!(
@@ -354,8 +395,8 @@ mod tests {
     #[test]
     fn a_digest_of_one_is_just_that_card() {
         let one = vec![mention(7, "hi")];
-        assert_eq!(digest(&one, 0, None), single(&one[0], Buttons::LinksOnly));
-        let c = digest(&one, 2, Some(&mention(9, "x")));
+        assert_eq!(digest(&one, 0, None, LARK), single(&one[0], LARK));
+        let c = digest(&one, 2, Some(&mention(9, "x")), LARK);
         assert_eq!(
             c["header"]["title"]["content"],
             "3 updates while you were away"

@@ -106,14 +106,14 @@ pub(super) async fn send(
     uuid: &str,
 ) -> Result<SentMessage, SendError> {
     let app_id = d.person.app_id;
-    let token = token_for(ctx, app_id, d.token.as_ref()).await?;
+    let token = token_for(ctx, app_id, d.tenant, d.token.as_ref()).await?;
     crate::lark::with_fresh_token_on_expiry(
         token,
         |t| async move { send_once(ctx, d, &t, uuid).await },
         |stale| async move {
             ctx.lark.forget_token(app_id);
             ctx.store
-                .forget_token(app_id, &stale)
+                .forget_token(app_id, &stale.token)
                 .await
                 .map_err(AppError::from)?;
             Ok(fresh_token(ctx, app_id).await?)
@@ -127,7 +127,7 @@ pub(super) async fn send(
 pub(super) async fn send_once(
     ctx: &AppContext,
     d: &Delivery<'_>,
-    token: &SecretString,
+    token: &crate::lark::AppToken,
     uuid: &str,
 ) -> Result<SentMessage, SendError> {
     let key = match d.notifications {

@@ -107,7 +107,12 @@ pub(super) async fn send_digest(
         Delivery {
             person,
             holder,
-            card: cards::digest(&digest.lines, digest.more, digest.latest.as_ref()),
+            card: cards::digest(
+                &digest.lines,
+                digest.more,
+                digest.latest.as_ref(),
+                cards::Reader::of(snap.tenant.as_ref()),
+            ),
             notifications: &digest.lines,
             token: snap.token.clone(),
             tenant: snap.tenant.as_ref(),

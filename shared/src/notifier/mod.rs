@@ -32,12 +32,11 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use crate::clock::Epoch;
-use crate::config::SecretString;
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::ids::{AppId, OpenId};
 use crate::lark::SendFailure as Failure;
-use crate::lark::{Credentials, LarkError, SentMessage};
+use crate::lark::{LarkError, SentMessage};
 use crate::notify::Notification;
 use crate::store::{
     retry_on_conflict, Attempt, Claim, NotifState, PersonKey, Snapshot, StoreError, StoredToken,

@@ -19,7 +19,7 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
             person,
             holder: &n.id,
             notifications: std::slice::from_ref(n),
-            card: cards::single(n, buttons(snap.tenant.as_ref())),
+            card: cards::single(n, cards::Reader::of(snap.tenant.as_ref())),
             token: snap.token.clone(),
             tenant: snap.tenant.as_ref(),
             month: &month,
@@ -115,12 +115,18 @@ pub(super) async fn update_in_place(
     }
     let sequence = card.sequence + 1;
     let result = async {
-        let token = token_for(ctx, person.app_id, snap.token.as_ref()).await?;
+        let token = token_for(
+            ctx,
+            person.app_id,
+            snap.tenant.as_ref(),
+            snap.token.as_ref(),
+        )
+        .await?;
         ctx.lark
             .update_card(
                 &token,
                 &card.card_id,
-                &cards::single(n, buttons(snap.tenant.as_ref())),
+                &cards::single(n, cards::Reader::of(snap.tenant.as_ref())),
                 sequence,
                 &rules::lark_uuid(&n.id),
             )
@@ -158,13 +164,5 @@ pub(super) async fn update_in_place(
                 1,
             )))
         }
-    }
-}
-
-/// Action buttons go on cards when the recipient's app answers callbacks (its keys are set).
-fn buttons(recipient_app: Option<&crate::store::Tenant>) -> cards::Buttons {
-    match recipient_app {
-        Some(t) if t.callback.is_some() => cards::Buttons::Actions,
-        _ => cards::Buttons::LinksOnly,
     }
 }

@@ -15,7 +15,11 @@ pub(super) async fn post_oncall(
     };
     match ctx
         .lark
-        .post_webhook(url, secret.expose(), &cards::oncall(post))
+        .post_webhook(
+            url,
+            secret.expose(),
+            &cards::oncall(post, oncall_reader(url)),
+        )
         .await
     {
         Ok(()) => Ok(Handled::Done),
@@ -35,5 +39,13 @@ pub(super) async fn post_oncall(
                 Ok(Handled::Done)
             }
         },
+    }
+}
+
+/// The on-call group is the provider's, on the brand whose host its webhook URL names.
+fn oncall_reader(url: &str) -> cards::Reader {
+    cards::Reader {
+        brand: crate::domain::brand::Brand::of_url(url),
+        actions: false,
     }
 }

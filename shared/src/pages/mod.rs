@@ -47,6 +47,7 @@ pub fn render(name: &str, ctx: minijinja::Value) -> AppResult<String> {
 #[derive(Debug, Clone, Serialize)]
 pub struct TenantView {
     pub app_id: AppId,
+    pub brand: crate::domain::brand::Brand,
     pub org_name: String,
     pub kind: TenantKind,
     pub status: TenantStatus,
@@ -67,6 +68,7 @@ impl TenantView {
     pub fn new(ctx: &AppContext, t: &Tenant) -> Self {
         Self {
             app_id: t.app_id.clone(),
+            brand: t.brand,
             org_name: t.org_name.clone(),
             kind: t.kind,
             status: t.status,
@@ -76,7 +78,7 @@ impl TenantView {
             ready: all_blocking_passed(&t.checklist),
             checklist: t.checklist.clone(),
             service_group_id: t.service_group_id.clone(),
-            setup: setup_values(&ctx.settings.base_url, t.app_id.as_str()),
+            setup: setup_values(&ctx.settings.base_url, t.app_id.as_str(), t.brand),
             plan: t.plan,
             sla: t.sla,
             callbacks: t.callback.is_some(),

@@ -4,9 +4,12 @@
 //! stay out of shell history and process lists; an app's Events & Callbacks keys likewise come
 //! from LARK_VERIFICATION_TOKEN and (optionally) LARK_ENCRYPT_KEY.
 //!
-//!   tamlink-admin register-provider --name NAME --app-id APP_ID
+//!   tamlink-admin register-provider --name NAME --app-id APP_ID [--brand lark|feishu]
 //!   tamlink-admin add-staff --open-id OPEN_ID --name NAME --role tam|engineer|manager|admin [--off-duty]
-//!   tamlink-admin register-customer --name NAME --app-id APP_ID --by OPEN_ID [--tam OPEN_ID]
+//!   tamlink-admin register-customer --name NAME --app-id APP_ID --by OPEN_ID [--tam OPEN_ID] [--brand lark|feishu]
+//!
+//! Without --brand, the app's brand is found by asking Lark, then (only if Lark does not know the
+//! app) Feishu.
 //!   tamlink-admin check --app-id APP_ID
 //!   tamlink-admin activate --app-id APP_ID --by OPEN_ID
 
@@ -92,6 +95,13 @@ async fn run(cmd: &str, f: HashMap<String, String>) -> Result<(), String> {
             app_secret: tamlink::config::SecretString::new(secret),
             tam: f.get("tam").cloned(),
             engineers: None,
+            brand: match f.get("brand") {
+                None => None,
+                Some(b) => Some(
+                    tamlink::domain::brand::Brand::parse(b)
+                        .ok_or_else(|| format!("--brand is lark or feishu, not {b}"))?,
+                ),
+            },
             // Events & Callbacks keys, like the App Secret from the environment, never arguments.
             callback: std::env::var("LARK_VERIFICATION_TOKEN").ok().map(|token| {
                 tamlink::orgs::CallbackInput {

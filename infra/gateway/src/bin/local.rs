@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use tamlink::clock::SystemClock;
-use tamlink_gateway::demo::{self, CUSTOMER_APP_ID, MISCONFIGURED_APP_ID};
+use tamlink_gateway::demo::{self, CUSTOMER_APP_ID, FEISHU_APP_ID, MISCONFIGURED_APP_ID};
 use tamlink_gateway::local::{LocalStack, Options, PROVIDER_APP_ID};
 
 fn port(var: &str, default: u16) -> u16 {
@@ -32,12 +32,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     opts.retry_base_seconds = 10;
     let stack = LocalStack::start(opts).await?;
     demo::seed(&stack).await?;
+    demo::seed_feishu(&stack).await?;
     let base = &stack.base_url;
     println!(
         "\n\
          tamlink is running.\n\n\
          \x20 Open the customer workbench:  {base}/lark/{CUSTOMER_APP_ID}/workbench\n\
          \x20     sign in as Ana Ortiz or Ben Brooks (Acme Robotics) on the sandbox's Lark page\n\
+         \x20 A Feishu organisation:        {base}/lark/{FEISHU_APP_ID}/workbench\n\
+         \x20     sign in as 王伟 or 李芳 (莲花半导体) on the sandbox's Feishu page ({feishu})\n\
          \x20 Open the staff console:       {base}/lark/{PROVIDER_APP_ID}/workbench\n\
          \x20     sign in as Tara Lin (TAM) — try registering Globex: App ID {MISCONFIGURED_APP_ID}\n\
          \x20     (its sandbox App Secret is in infra/sandbox/seed.json), to see the checklist\n\
@@ -48,6 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
          \x20 Ana's Lark chat:              {sandbox}/_sandbox/messenger?user=ana\n\n\
          Press Ctrl-C to stop.",
         sandbox = stack.sandbox_url,
+        feishu = stack.feishu_url,
     );
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {
