@@ -495,7 +495,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
                 "online_version_id": a["online_version_id"], "unaudit_version_id": "", "app_name": a["app_name"],
                 "avatar_url": a.get("avatar_url", ""), "description": a.get("description", ""),
                 "scopes": [{"scope": s, "description": s, "level": 1, "token_types": ["tenant"]} for s in a["scopes"]],
-                "back_home_url": "", "primary_language": "en_us",
+                "back_home_url": "", "primary_language": a.get("primary_language", "en_us"),
                 "pc_default_ability": "web_app", "mobile_default_ability": "web_app",
                 # Newer SDK types declare this on the same GET (lark-api.md §4.1, UNCONFIRMED for
                 # self-managed apps): the sandbox reports it when the app has a callback URL.

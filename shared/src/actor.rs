@@ -20,6 +20,9 @@ pub struct Actor {
     pub staff: Option<Staff>,
     /// Whether the session was checked against the person's fence yet.
     pub fence: FenceCheck,
+    /// The language they read: what the request says (`web::lang`), or their saved choice
+    /// and their organisation's default where no browser asks (card callbacks).
+    pub lang: crate::i18n::Lang,
 }
 
 /// The session behind a request, as the fence knows it.
@@ -36,8 +39,7 @@ impl SessionRef {
             Ok(())
         } else {
             Err(AppError::Unauthorized(
-                "This session has ended (signed out). Open the app from Lark to sign in again."
-                    .into(),
+                crate::msg!("error-session-ended").into(),
             ))
         }
     }

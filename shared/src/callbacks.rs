@@ -15,8 +15,11 @@ use crate::config::SecretString;
 use crate::context::AppContext;
 use crate::domain::tickets::Status;
 use crate::error::AppResult;
+use crate::i18n::{Lang, Msg, Text};
 use crate::ids::{AppId, OpenId, TicketId};
 use crate::lark::callback::{self, Callback, CardAction};
+use crate::msg;
+use crate::notifier::cards::CardLang;
 use crate::store::{Side, StoreError, Tenant};
 
 /// How far a callback's time may be from ours. Callbacks are synchronous (Lark never retries
@@ -41,10 +44,11 @@ pub enum Reply {
     Challenge(String),
     /// Not Lark's (or not for us): 401, no state change.
     NotLark(&'static str),
-    /// A person acted: a toast, and the card to show instead (none: keep it).
+    /// A person acted: a toast in their language, and the card to show instead (none: keep it).
     Toast {
         kind: ToastKind,
-        text: String,
+        text: Text,
+        lang: CardLang,
         card: Option<Value>,
     },
 }
@@ -61,15 +65,33 @@ impl Reply {
         match self {
             Reply::Challenge(c) => json!({ "challenge": c }),
             Reply::NotLark(why) => json!({ "message": why }),
-            Reply::Toast { kind, text, card } => {
+            Reply::Toast {
+                kind,
+                text,
+                lang,
+                card,
+            } => {
                 let kind = match kind {
                     ToastKind::Success => "success",
                     ToastKind::Info => "info",
                     ToastKind::Error => "error",
                 };
+                // The person's chosen language wins; otherwise every language, and their Lark
+                // client shows its own (`i18n`, lark-api.md §7.6).
+                let (default, langs): (Lang, &[Lang]) = match *lang {
+                    CardLang::One(l) => (l, &[]),
+                    CardLang::All { default } => (default, &Lang::ALL),
+                };
+                let i18n: serde_json::Map<String, Value> = langs
+                    .iter()
+                    .map(|l| (l.lark().to_owned(), json!(text.in_lang(*l))))
+                    .collect();
                 let mut body = json!({
-                    "toast": {"type": kind, "content": text, "i18n": {"en_us": text}}
+                    "toast": {"type": kind, "content": text.in_lang(default)}
                 });
+                if !i18n.is_empty() {
+                    body["toast"]["i18n"] = Value::Object(i18n);
+                }
                 if let Some(card) = card {
                     body["card"] = json!({"type": "raw", "data": card});
                 }
@@ -78,10 +100,11 @@ impl Reply {
         }
     }
 
-    fn refuse(text: impl Into<String>) -> Self {
+    fn refuse(text: impl Into<Text>, lang: CardLang) -> Self {
         Reply::Toast {
             kind: ToastKind::Error,
             text: text.into(),
+            lang,
             card: None,
         }
     }
@@ -196,11 +219,7 @@ pub async fn handle(ctx: &AppContext, req: Incoming<'_>) -> AppResult<Reply> {
     }
     let action = match parsed {
         Callback::CardAction(a) => a,
-        Callback::Legacy => {
-            return Ok(Reply::refuse(
-                "This card uses Lark's old callback format, which tamlink does not answer. Open tamlink from the card instead.",
-            ))
-        }
+        Callback::Legacy => return Ok(Reply::refuse(msg!("toast-legacy"), everyone(&tenant))),
         Callback::Other { .. } => return Ok(Reply::NotLark("not a card action")),
         Callback::Challenge { .. } => unreachable!("answered above"),
     };
@@ -228,7 +247,8 @@ pub async fn handle(ctx: &AppContext, req: Incoming<'_>) -> AppResult<Reply> {
         Err(StoreError::ConditionFailed) => {
             return Ok(Reply::Toast {
                 kind: ToastKind::Info,
-                text: "Already done.".into(),
+                text: msg!("toast-already-done").into(),
+                lang: everyone(&tenant),
                 card: None,
             })
         }
@@ -237,8 +257,12 @@ pub async fn handle(ctx: &AppContext, req: Incoming<'_>) -> AppResult<Reply> {
     act(ctx, &tenant, &action).await
 }
 
-/// The person behind the button, as the web routes would see them.
-async fn operator(ctx: &AppContext, tenant: &Tenant, a: &CardAction) -> AppResult<Option<Actor>> {
+/// The person behind the button, as the web routes would see them, and the language they chose.
+async fn operator(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    a: &CardAction,
+) -> AppResult<Option<(Actor, Option<Lang>)>> {
     let op = &a.event.operator;
     let tenant_key = if op.tenant_key.is_empty() {
         &a.header.tenant_key
@@ -251,53 +275,75 @@ async fn operator(ctx: &AppContext, tenant: &Tenant, a: &CardAction) -> AppResul
     let Ok(open_id) = OpenId::parse(&op.open_id) else {
         return Ok(None);
     };
+    // No browser asks for a language here: the person's saved choice, else their
+    // organisation's default (cards and toasts then carry every language).
+    let chosen = ctx.store.prefs(&tenant.app_id, &open_id).await?.lang;
+    let lang = chosen.or(tenant.lang).unwrap_or_default();
     if tenant.app_id != ctx.settings.provider_app_id {
         // Colleagues act only through their own org's app; nothing they may do from a card yet
         // needs more than who they are.
         let Some(person) = ctx.store.person(&tenant.app_id, &open_id).await? else {
             return Ok(None);
         };
-        return Ok(Some(Actor {
-            app_id: tenant.app_id.clone(),
-            open_id,
-            name: person.name,
-            avatar: person.avatar,
-            side: Side::Colleague,
-            staff: None,
-            fence: FenceCheck::Passed,
-        }));
+        return Ok(Some((
+            Actor {
+                app_id: tenant.app_id.clone(),
+                open_id,
+                name: person.name,
+                avatar: person.avatar,
+                side: Side::Colleague,
+                staff: None,
+                fence: FenceCheck::Passed,
+                lang,
+            },
+            chosen,
+        )));
     }
     let Some(staff) = ctx.store.staff(&tenant.app_id, &open_id).await? else {
         return Ok(None);
     };
-    Ok(Some(Actor {
-        app_id: tenant.app_id.clone(),
-        open_id,
-        name: staff.name.clone(),
-        avatar: staff.avatar.clone(),
-        side: Side::Service,
-        staff: Some(staff),
-        fence: FenceCheck::Passed,
-    }))
+    Ok(Some((
+        Actor {
+            app_id: tenant.app_id.clone(),
+            open_id,
+            name: staff.name.clone(),
+            avatar: staff.avatar.clone(),
+            side: Side::Service,
+            staff: Some(staff),
+            fence: FenceCheck::Passed,
+            lang,
+        },
+        chosen,
+    )))
+}
+
+/// Every language, the organisation's first: for answers before we know who pressed.
+fn everyone(tenant: &Tenant) -> CardLang {
+    CardLang::All {
+        default: tenant.lang.unwrap_or_default(),
+    }
 }
 
 async fn act(ctx: &AppContext, tenant: &Tenant, a: &CardAction) -> AppResult<Reply> {
-    let Some(actor) = operator(ctx, tenant, a).await? else {
+    let Some((actor, chosen)) = operator(ctx, tenant, a).await? else {
         return Ok(Reply::refuse(
-            "tamlink does not know you through this app. Open tamlink from the card once to sign in.",
+            msg!("toast-unknown-person"),
+            everyone(tenant),
         ));
     };
     let value = &a.event.action.value;
     let ticket = value["ticket"]
         .as_str()
         .and_then(|t| TicketId::parse(t).ok());
-    let reader = crate::notifier::cards::Reader::of(Some(tenant));
+    let reader = crate::notifier::cards::Reader::of(Some(tenant), chosen);
+    let lang = reader.lang;
     let link = |t: &crate::tickets::TicketView| {
         crate::notify::group_link(&ctx.settings.base_url, &actor.app_id, &t.group_id)
     };
-    let done = |text: String, card: Value| Reply::Toast {
+    let done = |text: Msg, card: Value| Reply::Toast {
         kind: ToastKind::Success,
-        text,
+        text: text.into(),
+        lang,
         card: Some(card),
     };
     let to = serde_json::from_value::<Status>(value["to"].clone()).ok();
@@ -307,7 +353,7 @@ async fn act(ctx: &AppContext, tenant: &Tenant, a: &CardAction) -> AppResult<Rep
                 .await
                 .map(|t| {
                     done(
-                        format!("Acknowledged. The pages for #{} stop.", t.number),
+                        msg!("toast-acknowledged", number = t.number),
                         crate::notifier::cards::acknowledged(&t, &link(&t), reader),
                     )
                 })
@@ -315,42 +361,41 @@ async fn act(ctx: &AppContext, tenant: &Tenant, a: &CardAction) -> AppResult<Rep
         (Some("move"), Some(id), Some(to)) => crate::tickets::move_to(ctx, &actor, &id, to)
             .await
             .map(|t| {
-                let now = t.status_label.to_lowercase();
-                let note = format!("{} moved it to {now}.", actor.name);
+                let note = msg!("note-moved-by", who = &actor.name, to = t.status.as_arg());
                 done(
-                    format!("#{} is now {now}.", t.number),
+                    msg!("toast-moved", number = t.number, status = t.status.as_arg()),
                     crate::notifier::cards::ticket(&t, &note, &link(&t), reader),
                 )
             }),
         (Some("remind"), Some(id), _) => crate::tickets::remind(ctx, &actor, &id).await.map(|t| {
-            let note = format!("{} sent reminder {} to the team.", actor.name, t.reminders);
+            let note = msg!("card-reminded", who = &actor.name, nth = t.reminders);
             done(
-                format!("The team was reminded about #{}.", t.number),
+                msg!("toast-reminded", number = t.number),
                 crate::notifier::cards::ticket(&t, &note, &link(&t), reader),
             )
         }),
         (Some("rate"), Some(id), _) => {
             let Some(score) = value["score"].as_u64().and_then(|s| u8::try_from(s).ok()) else {
-                return Ok(Reply::refuse("This button is not one tamlink knows."));
+                return Ok(Reply::refuse(msg!("toast-unknown-button"), lang));
             };
             let comment = a.event.action.form_value["comment"].as_str();
             crate::tickets::rate(ctx, &actor, &id, score, comment)
                 .await
                 .map(|t| {
-                    let note = format!("{} rated the support {score}/5. Thank you.", actor.name);
+                    let note = msg!("card-rated", who = &actor.name, score = score);
                     done(
-                        format!("Thanks for rating #{}: {score}/5.", t.number),
+                        msg!("toast-rated", number = t.number, score = score),
                         crate::notifier::cards::ticket(&t, &note, &link(&t), reader),
                     )
                 })
         }
-        _ => return Ok(Reply::refuse("This button is not one tamlink knows.")),
+        _ => return Ok(Reply::refuse(msg!("toast-unknown-button"), lang)),
     };
     match result {
         Ok(reply) => Ok(reply),
         // The person's refusals are toasts in their words; trouble on our side is an error the
         // platform shows as such, and the notifier's work is not lost (it is queued).
-        Err(e) if e.status().is_client_error() => Ok(Reply::refuse(e.to_string())),
+        Err(e) if e.status().is_client_error() => Ok(Reply::refuse(e.text(), lang)),
         Err(e) => Err(e),
     }
 }

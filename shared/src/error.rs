@@ -3,6 +3,9 @@
 
 use http::StatusCode;
 
+use crate::i18n::Lang;
+pub use crate::i18n::Text;
+
 /// An adapter's own error, kept whole for the log. The adapters convert their errors into
 /// `AppError` themselves, so this module depends on none of them (nor they on each other).
 pub type Cause = Box<dyn std::error::Error + Send + Sync>;
@@ -10,23 +13,23 @@ pub type Cause = Box<dyn std::error::Error + Send + Sync>;
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(Text),
     #[error("{0}")]
-    Unauthorized(String),
+    Unauthorized(Text),
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Text),
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Text),
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Text),
     #[error("{0}")]
-    Unprocessable(String),
+    Unprocessable(Text),
     /// Allowed again later (a reminder inside its cooldown); the message says when.
     #[error("{0}")]
-    TooSoon(String),
+    TooSoon(Text),
     /// Something that existed and has ended: an expired or revoked link.
     #[error("{0}")]
-    Gone(String),
+    Gone(Text),
     #[error("The request body is larger than {0} bytes.")]
     TooLarge(usize),
     /// Lark failed (`lark::LarkError`, converted in `lark`, read back with `LarkError::of`).
@@ -66,19 +69,43 @@ impl AppError {
     }
 
     /// A short title for error pages.
-    pub fn title(&self) -> &'static str {
-        match self.status() {
-            StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
-                "That request could not be used"
-            }
-            StatusCode::UNAUTHORIZED => "Please sign in",
-            StatusCode::FORBIDDEN => "You do not have access",
-            StatusCode::NOT_FOUND => "Not found",
-            StatusCode::CONFLICT => "Already done",
-            StatusCode::GONE => "This link has ended",
-            StatusCode::TOO_MANY_REQUESTS => "Not yet",
-            StatusCode::PAYLOAD_TOO_LARGE => "Too large",
-            _ => "Temporarily unavailable",
+    pub fn title(&self, lang: Lang) -> String {
+        let key = match self.status() {
+            StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => "error-title-bad-request",
+            StatusCode::UNAUTHORIZED => "error-title-sign-in",
+            StatusCode::FORBIDDEN => "error-title-forbidden",
+            StatusCode::NOT_FOUND => "error-title-not-found",
+            StatusCode::CONFLICT => "error-title-conflict",
+            StatusCode::GONE => "error-title-gone",
+            StatusCode::TOO_MANY_REQUESTS => "error-title-too-soon",
+            StatusCode::PAYLOAD_TOO_LARGE => "error-title-too-large",
+            _ => "error-title-unavailable",
+        };
+        crate::i18n::t(lang, key)
+    }
+
+    /// What the reader is told, in their language.
+    pub fn message(&self, lang: Lang) -> String {
+        self.text().in_lang(lang)
+    }
+
+    /// What the reader is told, in every language (a toast carries them all).
+    pub fn text(&self) -> Text {
+        match self {
+            AppError::BadRequest(t)
+            | AppError::Unauthorized(t)
+            | AppError::Forbidden(t)
+            | AppError::NotFound(t)
+            | AppError::Conflict(t)
+            | AppError::Unprocessable(t)
+            | AppError::TooSoon(t)
+            | AppError::Gone(t) => t.clone(),
+            AppError::TooLarge(n) => crate::msg!("error-too-large", bytes = *n).into(),
+            AppError::Lark(_) => crate::msg!("error-lark").into(),
+            AppError::Store(_) => crate::msg!("error-store").into(),
+            AppError::Secrets(_) => crate::msg!("error-secrets").into(),
+            AppError::Unavailable(_) => crate::msg!("error-unavailable").into(),
+            AppError::Internal(_) => crate::msg!("error-internal").into(),
         }
     }
 

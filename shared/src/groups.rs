@@ -28,9 +28,7 @@ pub struct OpenGroup {
 }
 
 fn not_found(group_id: &GroupId) -> AppError {
-    AppError::NotFound(format!(
-        "Group {group_id} does not exist or you are not a member of it."
-    ))
+    AppError::NotFound(crate::msg!("error-group-unknown", group = group_id.to_string()).into())
 }
 
 /// Opens a group for the actor: one request for a colleague, two more for staff (who must
@@ -143,9 +141,7 @@ fn validate_client_id(id: &Option<String>) -> AppResult<()> {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
         {
-            Err(AppError::BadRequest(
-                "client_id must be 1-64 letters, digits, '-' or '_'.".into(),
-            ))
+            Err(AppError::BadRequest(crate::msg!("error-client-id").into()))
         }
         _ => Ok(()),
     }
@@ -176,6 +172,7 @@ pub async fn post(
         kind: MessageKind::User,
         author: Some(actor.author()),
         text: input.text,
+        event: None,
         mentions,
         client_id: input.client_id,
         created_at: ctx.now(),
@@ -222,8 +219,12 @@ pub async fn post(
 }
 
 /// Writes a line from tamlink itself into a group's chat (joins, leaves, ticket events).
-pub async fn post_system(ctx: &AppContext, group: &Group, text: String) -> AppResult<()> {
-    let draft = Message::system_line(&group.id, 0, text, ctx.now());
+pub async fn post_system(
+    ctx: &AppContext,
+    group: &Group,
+    event: crate::i18n::Msg,
+) -> AppResult<()> {
+    let draft = Message::system_line(&group.id, 0, event, ctx.now());
     ctx.store.append_message(group, &draft, ctx.now()).await?;
     Ok(())
 }
@@ -247,18 +248,15 @@ impl Window {
             q.get(key)
                 .map(|v| match v.parse::<u64>() {
                     Ok(n) if n <= crate::store::MAX_SEQ => Ok(n),
-                    _ => Err(AppError::BadRequest(format!(
-                        "{key} must be a message number (0 to {}).",
-                        crate::store::MAX_SEQ
-                    ))),
+                    _ => Err(AppError::BadRequest(
+                        crate::msg!("error-seq", key = key, max = crate::store::MAX_SEQ).into(),
+                    )),
                 })
                 .transpose()
         };
         // Messages are numbered from 1: nothing comes before 1 (`before=0` asks for nothing).
         if number("before")? == Some(0) {
-            return Err(AppError::BadRequest(
-                "before must be a message number of 1 or more.".into(),
-            ));
+            return Err(AppError::BadRequest(crate::msg!("error-before").into()));
         }
         match (number("after")?, number("before")?) {
             (Some(a), Some(b)) => Ok(Self::Between(a, b)),
@@ -326,7 +324,12 @@ pub async fn read(
     let (messages, cursor, held) = chat::settled(messages, after, ctx.now());
     Ok(ChatPage {
         group: (&open.group).into(),
-        messages: messages.into_iter().map(Into::into).collect(),
+        // tamlink's own lines in the reader's language (stored as events, so history follows a
+        // change of language).
+        messages: messages
+            .into_iter()
+            .map(|m| m.for_reader(actor.lang).into())
+            .collect(),
         cursor,
         more: more || held,
     })
@@ -425,7 +428,7 @@ pub async fn remove(
         .store
         .member(&open.group.id, &target.app_id, &target.open_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("That person is not a member of this group.".into()))?;
+        .ok_or_else(|| AppError::NotFound(crate::msg!("error-not-member").into()))?;
     chat::may_remove(remover(actor, &open), &member)?;
     if actor.side == Side::Service {
         // The service team removing someone is an access decision: their sessions end now, not
@@ -443,9 +446,9 @@ pub async fn remove(
         Err(e) => return Err(e.into()),
     }
     let line = if actor.is(&member.app_id, &member.open_id) {
-        format!("{} left the group.", member.name)
+        crate::msg!("line-left", who = &member.name)
     } else {
-        format!("{} removed {} from the group.", actor.name, member.name)
+        crate::msg!("line-removed", who = &actor.name, member = &member.name)
     };
     post_system(ctx, &open.group, line).await
 }

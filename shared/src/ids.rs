@@ -15,7 +15,7 @@ macro_rules! id_type {
                 if valid(raw) {
                     Ok(Self(raw.to_owned()))
                 } else {
-                    Err(AppError::BadRequest(format!("{} is not a valid {}.", shorten(raw), $what)))
+                    Err(AppError::BadRequest(crate::msg!("error-invalid-id", value = shorten(raw), what = $what).into()))
                 }
             }
 
@@ -99,13 +99,11 @@ fn token_chars(s: &str, prefix: &str, max: usize) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-id_type!(AppId, "Lark App ID (it looks like cli_a1b2c3d4e5f6)", |s| {
-    token_chars(s, "cli_", 64)
-});
-id_type!(OpenId, "Lark open_id", |s| token_chars(s, "ou_", 80));
-id_type!(GroupId, "group id", |s| token_chars(s, "g_", 40));
+id_type!(AppId, "app_id", |s| { token_chars(s, "cli_", 64) });
+id_type!(OpenId, "open_id", |s| token_chars(s, "ou_", 80));
+id_type!(GroupId, "group_id", |s| token_chars(s, "g_", 40));
 // 128 random bits, base64url without padding (`InvitationId::generate`).
-id_type!(InvitationId, "invitation id", |s| s.len() == 22
+id_type!(InvitationId, "invitation_id", |s| s.len() == 22
     && s.bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'));
 
@@ -137,8 +135,11 @@ pub struct TicketId {
 
 impl TicketId {
     pub fn parse(raw: &str) -> Result<Self, AppError> {
-        let bad =
-            || AppError::BadRequest(format!("{} is not a ticket id (app.number).", shorten(raw)));
+        let bad = || {
+            AppError::BadRequest(
+                crate::msg!("error-invalid-id", value = shorten(raw), what = "ticket_id").into(),
+            )
+        };
         let (app, number) = raw.rsplit_once('.').ok_or_else(bad)?;
         Ok(Self {
             app: AppId::parse(app)?,

@@ -87,11 +87,8 @@ pub async fn create(
     group_id: &GroupId,
 ) -> AppResult<InvitationView> {
     let open = groups::open(ctx, actor, group_id).await?;
-    let full = || {
-        AppError::Conflict(format!(
-            "This group already has {MAX_ACTIVE_PER_GROUP} active links; revoke one first."
-        ))
-    };
+    let full =
+        || AppError::Conflict(crate::msg!("error-links-max", max = MAX_ACTIVE_PER_GROUP).into());
     // The cap is a slot per active link, taken in the link's own transaction: counting first
     // and inserting after would let simultaneous clicks pass the count together.
     let open = &open;
@@ -162,16 +159,16 @@ pub async fn revoke(
         .store
         .invitation(&open.group.id, invitation_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("This group has no such invitation link.".into()))?;
+        .ok_or_else(|| AppError::NotFound(crate::msg!("error-link-unknown").into()))?;
     match ctx
         .store
         .end_invitation(&inv, InvitationStatus::Revoked, &actor.name, ctx.now())
         .await
     {
         Ok(()) => Ok(()),
-        Err(StoreError::ConditionFailed) => Err(AppError::Conflict(
-            "This link has already been revoked or has expired.".into(),
-        )),
+        Err(StoreError::ConditionFailed) => {
+            Err(AppError::Conflict(crate::msg!("error-link-ended").into()))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -192,56 +189,47 @@ pub async fn check_link(
     app_id: &str,
     token: Option<&str>,
 ) -> AppResult<ValidLink> {
-    let token = token.filter(|t| !t.is_empty()).ok_or_else(|| {
-        AppError::BadRequest(
-            "This invitation link is incomplete. Copy the whole link from the message you received."
-                .into(),
-        )
-    })?;
+    let token = token
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| AppError::BadRequest(crate::msg!("error-link-incomplete").into()))?;
     let now = ctx.now();
     let claims = ctx
         .signer()?
         .verify_invitation(token, app_id, now)
         .map_err(|e| match e {
-            TokenError::Malformed | TokenError::BadSignature => AppError::BadRequest(
-                "This invitation link is not valid: it was changed or copied incompletely. Ask for a new one."
-                    .into(),
-            ),
-            TokenError::WrongApp => AppError::Forbidden(
-                "This invitation belongs to another organisation's app. Open it from the Lark app it was made for."
-                    .into(),
-            ),
+            TokenError::Malformed | TokenError::BadSignature => {
+                AppError::BadRequest(crate::msg!("error-link-invalid").into())
+            }
+            TokenError::WrongApp => AppError::Forbidden(crate::msg!("error-link-other-app").into()),
             TokenError::Expired => expired(),
         })?;
     let invitation = ctx
         .store
         .invitation(&claims.group_id, &claims.invitation_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("This invitation no longer exists.".into()))?;
+        .ok_or_else(|| AppError::NotFound(crate::msg!("error-invitation-gone").into()))?;
     ensure_usable(&invitation, now)?;
     let group = ctx
         .store
         .group(&invitation.group_id)
         .await?
-        .ok_or_else(|| {
-            AppError::NotFound("The group of this invitation no longer exists.".into())
-        })?;
+        .ok_or_else(|| AppError::NotFound(crate::msg!("error-invitation-group-gone").into()))?;
     Ok(ValidLink { invitation, group })
 }
 
 fn expired() -> AppError {
-    AppError::Gone(
-        "This invitation link has expired: links work for 24 hours. Ask a member of the group for a new one."
-            .into(),
-    )
+    AppError::Gone(crate::msg!("error-link-expired").into())
 }
 
 fn ensure_usable(inv: &Invitation, now: Epoch) -> AppResult<()> {
     match inv.status {
-        InvitationStatus::Revoked => Err(AppError::Gone(format!(
-            "This invitation link was revoked by {}. Ask a member of the group for a new one.",
-            inv.ended_by.as_deref().unwrap_or("a member of the group")
-        ))),
+        InvitationStatus::Revoked => Err(AppError::Gone(
+            match inv.ended_by.as_deref() {
+                Some(by) => crate::msg!("error-link-revoked-by", who = by),
+                None => crate::msg!("error-link-revoked"),
+            }
+            .into(),
+        )),
         InvitationStatus::Expired => Err(expired()),
         InvitationStatus::Active if now >= inv.expires_at => Err(expired()),
         InvitationStatus::Active => Ok(()),
@@ -254,14 +242,13 @@ async fn ensure_colleague(ctx: &AppContext, actor: &Actor, link: &ValidLink) -> 
         .store
         .tenant(&link.group.app_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("This organisation is not registered.".into()))?;
+        .ok_or_else(|| AppError::NotFound(crate::msg!("error-org-not-registered").into()))?;
     if actor.side != Side::Colleague
         || org.kind != TenantKind::Customer
         || actor.app_id != link.group.app_id
     {
         return Err(AppError::Forbidden(
-            "Invitation links are for colleagues of the organisation. Service team members are added from the staff console."
-                .into(),
+            crate::msg!("error-link-colleagues-only").into(),
         ));
     }
     Ok(())
@@ -307,18 +294,19 @@ pub async fn accept(ctx: &AppContext, actor: &Actor, link: &ValidLink) -> AppRes
                 .store
                 .invitation(&inv.group_id, &inv.id)
                 .await?
-                .ok_or_else(|| AppError::NotFound("This invitation no longer exists.".into()))?;
+                .ok_or_else(|| AppError::NotFound(crate::msg!("error-invitation-gone").into()))?;
             ensure_usable(&fresh, now)?;
-            return Err(AppError::Conflict("Please try joining again.".into()));
+            return Err(AppError::Conflict(crate::msg!("error-join-again").into()));
         }
         Err(e) => return Err(e.into()),
     }
     groups::post_system(
         ctx,
         &link.group,
-        format!(
-            "{} joined with {}'s invitation link.",
-            actor.name, inv.created_by.name
+        crate::msg!(
+            "line-joined-by-link",
+            who = &actor.name,
+            inviter = &inv.created_by.name
         ),
     )
     .await

@@ -45,6 +45,7 @@ pub mod domain;
 pub mod error;
 pub mod groups;
 pub mod handlers;
+pub mod i18n;
 pub mod ids;
 pub mod invitations;
 pub mod jobs;

@@ -58,7 +58,7 @@ pub async fn seal_callback_keys(
     let key = input.encrypt_key.as_ref().map(|k| k.expose());
     if !ok(token) || key.is_some_and(|k| !ok(k)) {
         return Err(AppError::BadRequest(
-            "The Verification Token (and the Encrypt Key, if you set one) are single words from Events & Callbacks → Encryption Strategy.".into(),
+            crate::msg!("error-callback-keys").into(),
         ));
     }
     let encrypt_key_sealed = match key {
@@ -81,19 +81,19 @@ fn validate(reg: &Registration) -> AppResult<Validated> {
     let org_name = reg.org_name.trim();
     if org_name.is_empty() {
         return Err(AppError::BadRequest(
-            "Organisation name is required.".into(),
+            crate::msg!("error-org-name-missing").into(),
         ));
     }
     if org_name.chars().count() > 100 {
         return Err(AppError::BadRequest(
-            "Organisation name must be at most 100 characters.".into(),
+            crate::msg!("error-org-name-long", max = 100).into(),
         ));
     }
     let app_id = AppId::parse(reg.app_id.trim())?;
     let secret = reg.app_secret.expose().trim();
     if secret.is_empty() || secret.len() > 128 || secret.chars().any(char::is_whitespace) {
         return Err(AppError::BadRequest(
-            "App Secret is required: copy it from Credentials & Basic Info.".into(),
+            crate::msg!("error-app-secret-missing").into(),
         ));
     }
     Ok(Validated {
@@ -110,6 +110,8 @@ pub struct Verification {
     /// Calls Lark counts against the tenant's monthly quota (the successful introspection
     /// calls; token calls are free and failures are not counted).
     pub counted_calls: i64,
+    /// The app's main language, where Lark said and it is one tamlink speaks.
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 /// A Lark call whose failure for missing permissions is itself a finding, not an error.
@@ -145,10 +147,9 @@ pub async fn detect_brand(ctx: &AppContext, app_id: &AppId, secret: &str) -> App
             Err(e) => return Err(e.into()),
         }
     }
-    Err(AppError::Unprocessable(format!(
-        "Neither Lark nor Feishu accepts this App ID and App Secret ({}). Copy both again from Credentials & Basic Info in your developer console (open.larksuite.com/app or open.feishu.cn/app).",
-        refusals.join(", ")
-    )))
+    Err(AppError::Unprocessable(
+        crate::msg!("error-neither-brand", codes = refusals.join(", ")).into(),
+    ))
 }
 
 pub async fn verify(
@@ -158,12 +159,15 @@ pub async fn verify(
 ) -> AppResult<Verification> {
     ctx.lark.tenant_token(creds).await.map_err(|e| {
         if e.is_bad_credentials() {
-            AppError::Unprocessable(format!(
-                "{product} rejected this App ID and App Secret (code {code}). Copy both again from Credentials & Basic Info in the {product} developer console ({console}).",
-                product = creds.brand.product(),
-                code = e.code().unwrap_or_default(),
-                console = creds.brand.console_url(""),
-            ))
+            AppError::Unprocessable(
+                crate::msg!(
+                    "error-brand-rejected",
+                    product = creds.brand.product(),
+                    code = e.code().unwrap_or_default(),
+                    console = creds.brand.console_url("")
+                )
+                .into(),
+            )
         } else {
             e.into()
         }
@@ -196,6 +200,9 @@ pub async fn verify(
         checklist,
         tenant,
         counted_calls,
+        lang: app
+            .as_ref()
+            .and_then(|a| crate::i18n::Lang::parse(&a.primary_language)),
     })
 }
 
@@ -234,10 +241,13 @@ async fn register(
 ) -> AppResult<(Tenant, Validated)> {
     let v = validate(reg)?;
     if ctx.store.tenant(&v.app_id).await?.is_some() {
-        return Err(AppError::Conflict(format!(
-            "{} is already registered; use Re-check to verify it again.",
-            v.app_id
-        )));
+        return Err(AppError::Conflict(
+            crate::msg!(
+                "error-already-registered-recheck",
+                app = v.app_id.to_string()
+            )
+            .into(),
+        ));
     }
     let brand = match reg.brand {
         Some(brand) => brand,
@@ -251,6 +261,7 @@ async fn register(
     let verification = verify(ctx, creds, &v.org_name).await?;
     count_calls(ctx, &v.app_id, &verification).await?;
     let now = ctx.now();
+    let lang = verification.lang;
     let mut tenant = Tenant {
         app_id: v.app_id.clone(),
         brand,
@@ -278,6 +289,7 @@ async fn register(
             Some(input) => Some(seal_callback_keys(ctx, &v.app_id, input).await?),
             None => None,
         },
+        lang,
     };
     apply_tenant_info(&mut tenant, verification.tenant);
     Ok((tenant, v))
@@ -286,7 +298,7 @@ async fn register(
 fn conflict_if_exists(e: StoreError, app_id: &str) -> AppError {
     match e {
         StoreError::ConditionFailed => {
-            AppError::Conflict(format!("{app_id} is already registered."))
+            AppError::Conflict(crate::msg!("error-already-registered", app = app_id).into())
         }
         other => other.into(),
     }
@@ -296,10 +308,13 @@ fn conflict_if_exists(e: StoreError, app_id: &str) -> AppError {
 pub async fn register_provider(ctx: &AppContext, reg: &Registration) -> AppResult<Tenant> {
     let (mut tenant, v) = register(ctx, reg, TenantKind::Provider, "admin-cli").await?;
     if v.app_id != ctx.settings.provider_app_id {
-        return Err(AppError::BadRequest(format!(
-            "This deployment's provider app is {}; PROVIDER_APP_ID must name the app you register.",
-            ctx.settings.provider_app_id
-        )));
+        return Err(AppError::BadRequest(
+            crate::msg!(
+                "error-provider-app",
+                app = ctx.settings.provider_app_id.to_string()
+            )
+            .into(),
+        ));
     }
     tenant.status = TenantStatus::Active;
     ctx.store
@@ -341,9 +356,7 @@ pub async fn register_customer(
             .collect(),
     };
     if reg.app_id.trim() == ctx.settings.provider_app_id {
-        return Err(AppError::Unprocessable(
-            "That is the provider's own app, not a customer's.".into(),
-        ));
+        return Err(AppError::Unprocessable(crate::msg!("error-own-app").into()));
     }
     let (mut tenant, _) = register(ctx, reg, TenantKind::Customer, &by.open_id).await?;
     tenant.tam = tam;
@@ -362,17 +375,13 @@ fn staff_with_role(staff: &[Staff], open_id: &str, roles: &[StaffRole]) -> AppRe
         .find(|s| s.open_id == open_id && roles.contains(&s.role))
         .map(|s| s.open_id.clone())
         .ok_or_else(|| {
-            AppError::Unprocessable(format!(
-                "{open_id} is not a staff member with a suitable role."
-            ))
+            AppError::Unprocessable(crate::msg!("error-staff-role", who = open_id).into())
         })
 }
 
 pub async fn load(ctx: &AppContext, app_id: &AppId) -> AppResult<Tenant> {
     ctx.store.tenant(app_id).await?.ok_or_else(|| {
-        AppError::NotFound(format!(
-            "No organisation is registered for the Lark app {app_id}."
-        ))
+        AppError::NotFound(crate::msg!("error-org-unknown", app = app_id.to_string()).into())
     })
 }
 
@@ -427,18 +436,17 @@ pub async fn activate(ctx: &AppContext, app_id: &AppId, by: &Staff) -> AppResult
     let mut tenant = load(ctx, app_id).await?;
     if tenant.kind != TenantKind::Customer {
         return Err(AppError::BadRequest(
-            "Only customer organisations are activated.".into(),
+            crate::msg!("error-only-customers-activated").into(),
         ));
     }
     if tenant.status == TenantStatus::Active {
-        return Err(AppError::Conflict(format!(
-            "{} is already active.",
-            tenant.org_name
-        )));
+        return Err(AppError::Conflict(
+            crate::msg!("error-already-active", org = &tenant.org_name).into(),
+        ));
     }
     if !checklist::all_blocking_passed(&tenant.checklist) {
         return Err(AppError::Unprocessable(
-            "The Lark app still fails the checklist; fix the items marked ✗ and press Re-check first.".into(),
+            crate::msg!("error-checklist-fails").into(),
         ));
     }
     let now = ctx.now();
@@ -446,7 +454,9 @@ pub async fn activate(ctx: &AppContext, app_id: &AppId, by: &Staff) -> AppResult
         id: GroupId::generate(),
         app_id: tenant.app_id.clone(),
         kind: GroupKind::Service,
-        name: format!("{} · Enterprise Service", tenant.org_name),
+        // Named once, in the organisation's language (a name, like a typed one, stays as made).
+        name: crate::msg!("service-group-name", org = &tenant.org_name)
+            .in_lang(tenant.lang.unwrap_or_default()),
         msg_seq: 0,
         ticket: None,
         created_at: now,
@@ -477,9 +487,9 @@ pub async fn activate(ctx: &AppContext, app_id: &AppId, by: &Staff) -> AppResult
         .activate_tenant(&tenant, &group, &members)
         .await
         .map_err(|e| match e {
-            StoreError::ConditionFailed => {
-                AppError::Conflict(format!("{} is already active.", tenant.org_name))
-            }
+            StoreError::ConditionFailed => AppError::Conflict(
+                crate::msg!("error-already-active", org = &tenant.org_name).into(),
+            ),
             other => other.into(),
         })?;
     tracing::info!(app_id = %tenant.app_id, group = %group.id, members = members.len(), "customer activated");

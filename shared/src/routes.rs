@@ -33,25 +33,28 @@ impl Route {
     pub async fn call(&self, ctx: &AppContext, req: Request) -> Response<Body> {
         // A page's refusal is a page for a browser and `{"message": …}` for anyone else.
         let html = self.kind == Kind::Page && crate::web::wants_html(&req);
+        // A refusal is in the reader's language (their choice or their browser's; reading the
+        // organisation's default would cost a request on every refusal).
+        let lang = crate::web::lang(&req, None);
         let mut resp = match crate::web::refuse_cross_site(ctx, &req) {
-            Err(err) => Self::error_response(&err, html),
+            Err(err) => Self::error_response(&err, html, lang),
             Ok(()) => match (self.handler)(ctx, req).await {
                 Ok(resp) => resp,
-                Err(err) => Self::error_response(&err, html),
+                Err(err) => Self::error_response(&err, html, lang),
             },
         };
         crate::web::security_headers(resp.headers_mut());
         resp
     }
 
-    fn error_response(err: &AppError, html: bool) -> Response<Body> {
+    fn error_response(err: &AppError, html: bool, lang: crate::i18n::Lang) -> Response<Body> {
         err.log();
         if html {
-            crate::web::error_page(err)
+            crate::web::error_page(err, lang)
         } else {
             crate::web::json(
                 err.status(),
-                &serde_json::json!({"message": err.to_string()}),
+                &serde_json::json!({"message": err.message(lang)}),
             )
         }
     }
@@ -93,6 +96,8 @@ routes! {
     MOVE_TICKET = "MoveTicketFunction", Json, handlers::move_ticket::handle;
     REMIND_TICKET = "RemindTicketFunction", Json, handlers::remind_ticket::handle;
     SET_DUTY = "SetDutyFunction", Json, handlers::set_duty::handle;
+    SET_LANGUAGE = "SetLanguageFunction", Page, handlers::set_language::handle;
+    SET_ORG_LANGUAGE = "SetOrgLanguageFunction", Json, handlers::set_org_language::handle;
     DECLARE_EMERGENCY = "DeclareEmergencyFunction", Json, handlers::declare_emergency::handle;
     ACKNOWLEDGE_EMERGENCY = "AcknowledgeEmergencyFunction", Json, handlers::acknowledge_emergency::handle;
     LIST_GROUPS = "ListGroupsFunction", Json, handlers::list_groups::handle;

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::actor::{Actor, FenceCheck, SessionRef};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
 use crate::ids::AppId;
 use crate::session::Session;
 use crate::store::Side;
@@ -22,7 +23,7 @@ pub fn path_param(req: &Request, name: &str) -> AppResult<String> {
     req.path_parameters()
         .first(name)
         .map(str::to_owned)
-        .ok_or_else(|| AppError::BadRequest(format!("The address is missing {name}.")))
+        .ok_or_else(|| AppError::BadRequest(crate::msg!("error-missing-param", name = name).into()))
 }
 
 pub fn app_id(req: &Request) -> AppResult<AppId> {
@@ -69,9 +70,8 @@ pub fn session(ctx: &AppContext, req: &Request, app_id: &AppId) -> AppResult<Opt
 }
 
 pub fn require_session(ctx: &AppContext, req: &Request, app_id: &AppId) -> AppResult<Session> {
-    session(ctx, req, app_id)?.ok_or_else(|| {
-        AppError::Unauthorized("Your session has expired or you are not signed in.".into())
-    })
+    session(ctx, req, app_id)?
+        .ok_or_else(|| AppError::Unauthorized(crate::msg!("error-not-signed-in").into()))
 }
 
 pub struct CookieSpec<'a> {
@@ -158,7 +158,7 @@ pub fn json_body<T: DeserializeOwned>(req: &Request) -> AppResult<T> {
         .unwrap_or_default();
     if !ct.starts_with("application/json") {
         return Err(AppError::BadRequest(
-            "Send the request body as JSON (Content-Type: application/json).".into(),
+            crate::msg!("error-json-content-type").into(),
         ));
     }
     let bytes = req.body().as_ref();
@@ -166,9 +166,7 @@ pub fn json_body<T: DeserializeOwned>(req: &Request) -> AppResult<T> {
         return Err(AppError::TooLarge(MAX_BODY));
     }
     serde_json::from_slice(bytes).map_err(|e| {
-        AppError::BadRequest(format!(
-            "The request body is not valid JSON for this action: {e}."
-        ))
+        AppError::BadRequest(crate::msg!("error-json-invalid", detail = e.to_string()).into())
     })
 }
 
@@ -220,9 +218,8 @@ async fn build_actor(
         // Staff read their record on every request anyway: the fence comes in the same request.
         let (staff, fence) = ctx.store.staff_and_fence(&app_id, &session.open_id).await?;
         this.check(&fence)?;
-        let staff = staff.ok_or_else(|| {
-            AppError::Forbidden("You are not registered as staff of this deployment.".into())
-        })?;
+        let staff =
+            staff.ok_or_else(|| AppError::Forbidden(crate::msg!("error-not-staff").into()))?;
         (Some(staff), FenceCheck::Passed)
     } else if fence_with_membership {
         (None, FenceCheck::Due(this))
@@ -243,12 +240,51 @@ async fn build_actor(
         avatar: session.avatar.clone(),
         staff,
         fence,
+        lang: lang(req, None),
     };
     Ok((session, actor))
 }
 
+/// The cookie that keeps a reader's language choice in this browser (any app: the choice is
+/// the person's, not one app's). Signed-in people's choice is also kept on the server (`Prefs`)
+/// and given back to every browser they sign in with.
+pub const LANG_COOKIE: &str = "tl_lang";
+
+/// The reader's own choice: the language cookie, else the browser's `Accept-Language`. `None`
+/// when neither names a language tamlink speaks (then the organisation's default applies).
+pub fn chosen_lang(req: &Request) -> Option<Lang> {
+    cookie(req, LANG_COOKIE)
+        .and_then(|v| Lang::parse(&v))
+        .or_else(|| {
+            req.headers()
+                .get(http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+}
+
+/// The reader's language: their choice, else the organisation's default, else English.
+pub fn lang(req: &Request, org_default: Option<Lang>) -> Lang {
+    chosen_lang(req).or(org_default).unwrap_or_default()
+}
+
+/// The cookie that remembers a language in this browser for a year.
+pub fn lang_cookie(ctx: &AppContext, lang: Lang) -> String {
+    let secure = if ctx.settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+        lang.tag(),
+        365 * 24 * 3600
+    )
+}
+
 /// A page with one message (and maybe one action): refusals, errors, "signed out".
 pub fn message_page(
+    lang: Lang,
     status: StatusCode,
     title: &str,
     message: &str,
@@ -256,7 +292,7 @@ pub fn message_page(
     cookies: &[String],
 ) -> Response<Body> {
     let ctx = minijinja::context! { title, message, status => status.as_u16(), action_href => action.map(|a| a.0), action_label => action.map(|a| a.1) };
-    let body = crate::pages::render("message.html", ctx)
+    let body = crate::pages::render("message.html", lang, ctx)
         .unwrap_or_else(|_| format!("<h1>{}</h1>", status.as_u16()));
     let mut resp = html(status, body);
     for c in cookies {
@@ -266,8 +302,15 @@ pub fn message_page(
     resp
 }
 
-pub fn error_page(err: &AppError) -> Response<Body> {
-    message_page(err.status(), err.title(), &err.to_string(), None, &[])
+pub fn error_page(err: &AppError, lang: Lang) -> Response<Body> {
+    message_page(
+        lang,
+        err.status(),
+        &err.title(lang),
+        &err.message(lang),
+        None,
+        &[],
+    )
 }
 
 /// Every state-changing request must come from tamlink's own pages: a browser says where a
@@ -289,10 +332,7 @@ pub fn refuse_cross_site(ctx: &AppContext, req: &Request) -> AppResult<()> {
         (None, None) => false,
     };
     if cross_site {
-        return Err(AppError::Forbidden(
-            "This request came from another site; tamlink accepts changes only from its own pages."
-                .into(),
-        ));
+        return Err(AppError::Forbidden(crate::msg!("error-cross-site").into()));
     }
     Ok(())
 }

@@ -7,64 +7,17 @@
 // Screenshots land in target/browser/.
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { startStack, signIn } from "./stack.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const shots = path.join(root, "target/browser");
 mkdirSync(shots, { recursive: true });
 const CUSTOMER = "cli_acmerobotics01";
 const PROVIDER = "cli_nimbusprovider01";
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-
-/** Starts the local stack and resolves with its base URL once it says it is running. */
-async function startStack() {
-  const [gateway, sandbox] = [await freePort(), await freePort()];
-  const child = spawn(path.join(root, "target/debug/tamlink-local"), [], {
-    cwd: root,
-    env: { ...process.env, TAMLINK_PORT: String(gateway), TAMLINK_SANDBOX_PORT: String(sandbox), RUST_LOG: "warn" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const base = await new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`stack did not start:\n${out}`)), 90_000);
-    child.stdout.on("data", chunk => {
-      out += chunk;
-      if (out.includes("tamlink is running")) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${gateway}`);
-      }
-    });
-    child.on("exit", code => reject(new Error(`tamlink-local exited with ${code}:\n${out}`)));
-  });
-  return { base, child, sandbox: `http://127.0.0.1:${sandbox}` };
-}
-
-async function signIn(browser, base, app, person, width) {
-  const context = await browser.newContext({ viewport: { width, height: 860 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", e => errors.push(e.message));
-  page.on("response", r => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
-  await page.goto(`${base}/lark/${app}/workbench`);
-  assert.match(page.url(), /\/open-apis\/authen\/v1\/authorize/, "the workbench sends a stranger to Lark");
-  await page.getByRole("button", { name: new RegExp(person) }).click();
-  await page.waitForURL(`${base}/lark/${app}/workbench**`);
-  return { page, errors };
-}
 
 async function main() {
   const { base, child, sandbox } = await startStack();
@@ -148,7 +101,7 @@ async function main() {
     await ana.page.getByLabel("Business outage").check();
     await ana.page.getByLabel("Yes, our business is affected right now.").check();
     await ana.page.getByRole("button", { name: "Page the service team" }).click();
-    await ana.page.locator("#emergency-banner", { hasText: "has been paged 1 time" }).waitFor();
+    await ana.page.locator("#emergency-banner", { hasText: "has been paged once" }).waitFor();
     await ana.page.screenshot({ path: path.join(shots, "ticket-group.png"), fullPage: true });
     // Tara sees it among the open tickets of the console.
     await tara.page.goto(`${base}/lark/${PROVIDER}/workbench`);

@@ -61,6 +61,24 @@ impl TestStack {
         Browser::new(self, Policy::limited(10))
     }
 
+    /// A browser whose every request says `Accept-Language: {accept}`, as a person's browser
+    /// (or Lark's client) set to that language does.
+    pub fn browser_in(&self, accept: &str) -> Browser {
+        let mut b = Browser::new(self, Policy::limited(10));
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::ACCEPT_LANGUAGE,
+            reqwest::header::HeaderValue::from_str(accept).unwrap(),
+        );
+        b.client = reqwest::Client::builder()
+            .cookie_provider(b.jar.clone())
+            .redirect(Policy::limited(10))
+            .default_headers(headers)
+            .build()
+            .unwrap();
+        b
+    }
+
     /// A browser in which `user` has signed in to `app_id` through Lark.
     pub async fn signed_in(&self, app_id: &str, user: &str) -> Browser {
         let b = self.browser();
@@ -414,6 +432,15 @@ impl Browser {
             sandbox: stack.stack.sandbox_url.clone(),
             feishu: stack.stack.feishu_url.clone(),
         }
+    }
+
+    /// `SetLanguageFunction`: chooses a language (JSON).
+    pub async fn choose_language(&self, app_id: &str, lang: &str) -> (StatusCode, Value) {
+        self.post_json(
+            &format!("/lark/{app_id}/api/language"),
+            &serde_json::json!({ "lang": lang }),
+        )
+        .await
     }
 
     /// The value of a cookie the browser would send to `path`.
@@ -802,6 +829,13 @@ pub struct LoginSteps {
     /// The whole `Set-Cookie` header of the login route.
     pub login_cookie: String,
     pub callback: String,
+}
+
+/// A queued notification's words (a catalog message or typed text) as an English reader sees them.
+pub fn en(words: &Value) -> String {
+    serde_json::from_value::<tamlink::i18n::Text>(words.clone())
+        .map(|t| t.in_lang(tamlink::i18n::Lang::En))
+        .unwrap_or_default()
 }
 
 pub fn registration(org_name: &str, app_id: &str, secret: &str) -> Value {

@@ -723,3 +723,54 @@ async fn the_tam_sets_an_apps_callback_keys_from_the_console_and_they_take_effec
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn toasts_speak_the_persons_language_or_every_language() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (_, opened) = ana
+        .open_ticket(
+            CUSTOMER_APP_ID,
+            &json!({"title": "Exports fail", "severity": "sev3"}),
+        )
+        .await;
+    let remind = json!({"action": "remind", "ticket": opened["id"]});
+    let ana_id = t.open_id(CUSTOMER_APP_ID, "ana").await;
+    // Ana chose Chinese: her toast is Chinese whatever her Lark client speaks.
+    ana.choose_language(CUSTOMER_APP_ID, "zh-CN").await;
+    let sent = acme_press(&t, "ev-lang-1", &ana_id, remind.clone()).await;
+    assert_eq!(
+        sent.body["toast"]["content"], "已就工单 #1 催办服务团队。",
+        "{}",
+        sent.body
+    );
+    assert!(sent.body["toast"].get("i18n").is_none(), "{}", sent.body);
+    // Her refusal (inside the cooldown) is Chinese too.
+    let sent = acme_press(&t, "ev-lang-2", &ana_id, remind).await;
+    assert_eq!(sent.body["toast"]["type"], "error");
+    assert!(
+        sent.body["toast"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("分钟后可再次催办"),
+        "{}",
+        sent.body
+    );
+    // Ben chose nothing: every language, and his Lark client shows its own.
+    let ben_id = t.open_id(CUSTOMER_APP_ID, "ben").await;
+    t.signed_in(CUSTOMER_APP_ID, "ben").await;
+    let sent = acme_press(&t, "ev-lang-3", &ben_id, json!({"action": "dance"})).await;
+    let toast = &sent.body["toast"];
+    assert_eq!(
+        toast["i18n"]["en_us"], "This button is not one tamlink knows.",
+        "{toast}"
+    );
+    assert_eq!(
+        toast["i18n"]["zh_cn"], "tamlink 不认识这个按钮。",
+        "{toast}"
+    );
+    assert_eq!(
+        toast["content"], toast["i18n"]["en_us"],
+        "Acme's default is English"
+    );
+}

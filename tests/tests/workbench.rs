@@ -90,7 +90,9 @@ async fn unknown_apps_bad_ids_and_unknown_routes_get_readable_4xx_pages() {
     unknown.assert_contains("No organisation is registered for the Lark app cli_nobodyhere");
     let bad = b.get("/lark/%3Cscript%3E/workbench").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert!(!bad.body.contains("<script>"));
+    // The bad id is named as text, never as markup (the page's own script aside).
+    bad.assert_contains("is not a valid Lark App ID");
+    assert_eq!(bad.body.matches("<script").count(), 1, "{}", bad.body);
     let login = b.get("/thirdparty/lark/cli_nobodyhere/login").await;
     assert_eq!(login.status, StatusCode::NOT_FOUND);
     let invite = b

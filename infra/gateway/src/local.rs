@@ -331,8 +331,9 @@ impl LocalStack {
         &self,
         function: &str,
     ) -> Result<serde_json::Value, tamlink::error::AppError> {
-        let job = tamlink::jobs::by_function(function)
-            .ok_or_else(|| tamlink::error::AppError::NotFound(format!("no job {function}")))?;
+        let job = tamlink::jobs::by_function(function).ok_or_else(|| {
+            tamlink::error::AppError::NotFound(format!("no job {function}").into())
+        })?;
         crate::iam::as_function(job.function, (job.run)(&self.ctx)).await
     }
 

@@ -25,21 +25,21 @@ pub struct MentionRef {
 pub fn validate_text(text: &str) -> Result<(), AppError> {
     if text.trim().is_empty() {
         return Err(AppError::BadRequest(
-            "Write a message before sending.".into(),
+            crate::msg!("error-message-empty").into(),
         ));
     }
     let chars = text.chars().count();
     if chars > MAX_MESSAGE_CHARS {
-        return Err(AppError::Unprocessable(format!(
-            "Messages can be at most {MAX_MESSAGE_CHARS} characters; this one has {chars}."
-        )));
+        return Err(AppError::Unprocessable(
+            crate::msg!("error-message-long", max = MAX_MESSAGE_CHARS, chars = chars).into(),
+        ));
     }
     if text
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
         return Err(AppError::BadRequest(
-            "The message contains control characters.".into(),
+            crate::msg!("error-message-control").into(),
         ));
     }
     Ok(())
@@ -86,9 +86,9 @@ pub fn resolve_mentions(
     author: (&AppId, &OpenId),
 ) -> Result<Vec<Mention>, AppError> {
     if requested.len() > MAX_MENTIONS {
-        return Err(AppError::Unprocessable(format!(
-            "A message can mention at most {MAX_MENTIONS} people."
-        )));
+        return Err(AppError::Unprocessable(
+            crate::msg!("error-mentions-many", max = MAX_MENTIONS).into(),
+        ));
     }
     let mut out: Vec<Mention> = Vec::new();
     for r in requested {
@@ -96,10 +96,7 @@ pub fn resolve_mentions(
             .iter()
             .find(|m| m.app_id == r.app_id && m.open_id == r.open_id)
             .ok_or_else(|| {
-                AppError::Unprocessable(
-                    "You can only mention members of this group. Add them with Add People first."
-                        .into(),
-                )
+                AppError::Unprocessable(crate::msg!("error-mention-nonmember").into())
             })?;
         let is_author = (&member.app_id, &member.open_id) == author;
         let seen = out
@@ -145,8 +142,7 @@ pub struct Remover<'a> {
 pub fn may_remove(by: Remover<'_>, target: &Member) -> Result<(), AppError> {
     if target.side == Side::Service {
         return Err(AppError::Forbidden(
-            "Service team members are assigned from the staff console, not removed from the group."
-                .into(),
+            crate::msg!("error-remove-service").into(),
         ));
     }
     let is_self = &target.app_id == by.app_id && &target.open_id == by.open_id;
@@ -155,8 +151,7 @@ pub fn may_remove(by: Remover<'_>, target: &Member) -> Result<(), AppError> {
         Ok(())
     } else {
         Err(AppError::Forbidden(
-            "You can leave a group, or remove colleagues you added; your TAM can remove others."
-                .into(),
+            crate::msg!("error-remove-not-allowed").into(),
         ))
     }
 }
@@ -189,7 +184,12 @@ mod tests {
     }
 
     fn line(seq: u64, at: Epoch) -> Message {
-        Message::system_line(&"g_1".into(), seq, format!("line {seq}"), at)
+        Message::system_line(
+            &"g_1".into(),
+            seq,
+            crate::msg!("line-left", who = format!("p{seq}")),
+            at,
+        )
     }
 
     #[test]

@@ -1,24 +1,28 @@
 //! Judges a customer's Lark app against the integration guide. Every failed item carries the
-//! exact fix, phrased as the step the customer's Lark admin takes.
+//! exact fix, phrased as the step the customer's admin takes in their brand's developer console.
+//! Labels and fixes are catalog messages, stored as such, so each reader sees them in their
+//! language; items stored before the catalogs read as the English they were.
 
 use serde::{Deserialize, Serialize};
 
 use super::brand::Brand;
 use super::lark_app::{AppInfo, AppVersion, ScopeGrant, TenantInfo};
 use super::setup::{card_callback_url, homepage_url, redirect_urls, REQUIRED_SCOPES};
+use crate::i18n::{Msg, Text};
+use crate::msg;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckItem {
     pub key: String,
-    pub label: String,
+    pub label: Text,
     pub passed: bool,
     /// A blocking failure prevents activation; a warning does not.
     pub blocking: bool,
-    pub fix: Option<String>,
+    pub fix: Option<Text>,
 }
 
 impl CheckItem {
-    fn pass(key: impl Into<String>, label: impl Into<String>) -> Self {
+    fn pass(key: impl Into<String>, label: Msg) -> Self {
         Self {
             key: key.into(),
             label: label.into(),
@@ -28,7 +32,7 @@ impl CheckItem {
         }
     }
 
-    fn fail(key: impl Into<String>, label: impl Into<String>, fix: impl Into<String>) -> Self {
+    fn fail(key: impl Into<String>, label: Msg, fix: Msg) -> Self {
         Self {
             key: key.into(),
             label: label.into(),
@@ -38,7 +42,7 @@ impl CheckItem {
         }
     }
 
-    fn check(key: &str, label: String, ok: bool, fix: impl FnOnce() -> String) -> Self {
+    fn check(key: &str, label: Msg, ok: bool, fix: impl FnOnce() -> Msg) -> Self {
         if ok {
             Self::pass(key, label)
         } else {
@@ -55,8 +59,6 @@ pub struct LarkFacts<'a> {
     pub tenant: Option<&'a TenantInfo>,
 }
 
-const PUBLISH: &str = "then publish a new version in Version Management & Release";
-
 pub fn evaluate(
     facts: &LarkFacts<'_>,
     typed_org_name: &str,
@@ -64,9 +66,10 @@ pub fn evaluate(
     app_id: &str,
     brand: Brand,
 ) -> Vec<CheckItem> {
+    let product = brand.product();
     let mut items = vec![CheckItem::pass(
         "credentials",
-        format!("App ID and App Secret accepted by {}", brand.product()),
+        msg!("check-credentials", product = product),
     )];
     items.extend(
         REQUIRED_SCOPES
@@ -82,7 +85,9 @@ pub fn evaluate(
     // Every fix is a step in the brand's own developer console: say which one, with the link.
     let console = brand.console_url(app_id);
     for fix in items.iter_mut().filter_map(|i| i.fix.as_mut()) {
-        fix.push_str(&format!(" Developer console: {console}"));
+        if let Text::Msg(m) = fix {
+            *m = msg!("check-fix-in-console", fix = m.clone(), console = &console);
+        }
     }
     items
 }
@@ -108,22 +113,17 @@ fn callback_item(
                 .map(|u| u.trim_end_matches('/').to_owned())
                 .filter(|u| !u.is_empty())
         });
-    let how = format!(
-        "in Events & Callbacks → Callback Configuration, send callbacks to {expected} and add card.action.trigger; set an Encrypt Key; {PUBLISH}; then give the Verification Token and Encrypt Key to tamlink (console → Set keys)"
-    );
     let mut item = match reported {
-        Some(url) if url == expected => CheckItem::pass("callback", "Card callbacks come to this deployment (optional)"),
+        Some(url) if url == expected => CheckItem::pass("callback", msg!("check-callback")),
         Some(url) => CheckItem::fail(
             "callback",
-            "Card callbacks come to this deployment (optional)",
-            format!("They go to {url}: {how}."),
+            msg!("check-callback"),
+            msg!("check-callback-elsewhere", url = url, expected = &expected),
         ),
         // Optional and not set up (or not reported): nothing is wrong; the hint says how.
         None => CheckItem {
-            fix: Some(format!(
-                "Lark does not report a callback URL for this app. To let people act from cards, {how}."
-            )),
-            ..CheckItem::pass("callback", "Card callbacks (optional): not set up")
+            fix: Some(msg!("check-callback-how", expected = &expected).into()),
+            ..CheckItem::pass("callback", msg!("check-callback-not-set-up"))
         },
     };
     item.blocking = false;
@@ -136,18 +136,18 @@ pub fn all_blocking_passed(items: &[CheckItem]) -> bool {
 
 fn scope_item(grants: &[ScopeGrant], scope: &str) -> CheckItem {
     let grant = grants.iter().find(|g| g.scope_name == scope);
-    let label = format!("Scope {scope} granted");
+    let label = msg!("check-scope", scope = scope);
     match grant {
         Some(g) if g.grant_status == 1 => CheckItem::pass(format!("scope:{scope}"), label),
         Some(_) => CheckItem::fail(
             format!("scope:{scope}"),
             label,
-            format!("Scope {scope} is requested but not approved: ask your Lark admin to approve it in the Admin Console, {PUBLISH}."),
+            msg!("check-scope-unapproved", scope = scope),
         ),
         None => CheckItem::fail(
             format!("scope:{scope}"),
             label,
-            format!("Add scope {scope} in Permissions & Scopes, {PUBLISH}."),
+            msg!("check-scope-missing", scope = scope),
         ),
     }
 }
@@ -156,22 +156,18 @@ fn published_item(app: Option<&AppInfo>) -> CheckItem {
     let published = app.is_some_and(|a| !a.online_version_id.is_empty() && a.status == 1);
     CheckItem::check(
         "published",
-        "App published and enabled".into(),
+        msg!("check-published"),
         published,
-        || {
-            match app {
-        None => format!("Could not read the app's configuration: add scope application:application:self_manage, {PUBLISH}."),
-        Some(_) => "Publish a version in Version Management & Release and make sure the app is enabled.".into(),
-    }
+        || match app {
+            None => msg!("check-published-unreadable"),
+            Some(_) => msg!("check-published-fix"),
         },
     )
 }
 
 fn bot_item(version: Option<&AppVersion>) -> CheckItem {
     let enabled = version.is_some_and(|v| v.ability.bot.is_some());
-    CheckItem::check("bot", "Bot feature enabled".into(), enabled, || {
-        format!("In Add Features, add the Bot feature, {PUBLISH}.")
-    })
+    CheckItem::check("bot", msg!("check-bot"), enabled, || msg!("check-bot-fix"))
 }
 
 fn homepage_item(version: Option<&AppVersion>, base: &str, app_id: &str) -> CheckItem {
@@ -181,15 +177,14 @@ fn homepage_item(version: Option<&AppVersion>, base: &str, app_id: &str) -> Chec
         .map(|w| w.pc_url.trim_end_matches('/'));
     CheckItem::check(
         "homepage",
-        "Web app Desktop Homepage URL".into(),
+        msg!("check-homepage"),
         actual == Some(expected.as_str()),
-        || {
-            let now = match actual {
-                Some(url) if !url.is_empty() => format!(" (it is now {url})"),
-                Some(_) => " (it is empty)".into(),
-                None => " (the Web app feature is missing: add it in Add Features)".into(),
-            };
-            format!("In Web App configurations set the Desktop Homepage URL to {expected}{now}, {PUBLISH}.")
+        || match actual {
+            Some(url) if !url.is_empty() => {
+                msg!("check-homepage-fix", expected = &expected, now = url)
+            }
+            Some(_) => msg!("check-homepage-fix-empty", expected = &expected),
+            None => msg!("check-homepage-fix-no-web-app", expected = &expected),
         },
     )
 }
@@ -209,14 +204,9 @@ fn redirect_item(app: Option<&AppInfo>, base: &str, app_id: &str) -> CheckItem {
         .collect();
     CheckItem::check(
         "redirect_urls",
-        "The 5 redirect URLs in Security Settings".into(),
+        msg!("check-redirects"),
         app.is_some() && missing.is_empty(),
-        || {
-            format!(
-                "In Security Settings → Redirect URLs add: {}, {PUBLISH}.",
-                missing.join(", ")
-            )
-        },
+        || msg!("check-redirects-fix", missing = missing.join(", ")),
     )
 }
 
@@ -225,26 +215,29 @@ fn tenant_name_item(tenant: Option<&TenantInfo>, typed: &str, brand: Brand) -> C
     let Some(tenant) = tenant else {
         return CheckItem::fail(
             "tenant_name",
-            format!("Organisation name matches {product}"),
-            format!(
-                "Could not read the organisation: add scope tenant:tenant:readonly, {PUBLISH}."
-            ),
+            msg!("check-org-name", product = product),
+            msg!("check-org-unreadable"),
         );
     };
     let same = normalise(&tenant.name) == normalise(typed);
-    let label = format!("Organisation name matches {product} (“{}”)", tenant.name);
+    let label = msg!("check-org-name-is", product = product, name = &tenant.name);
     if same {
         CheckItem::pass("tenant_name", label)
     } else {
         CheckItem {
             key: "tenant_name".into(),
-            label,
+            label: label.into(),
             passed: false,
             blocking: false,
-            fix: Some(format!(
-                "{product} says this app belongs to “{}” but the name typed was “{typed}”. Check that the App ID is the customer's, or correct the name.",
-                tenant.name
-            )),
+            fix: Some(
+                msg!(
+                    "check-org-name-fix",
+                    product = product,
+                    name = &tenant.name,
+                    typed = typed
+                )
+                .into(),
+            ),
         }
     }
 }
@@ -259,6 +252,11 @@ fn normalise(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
+
+    fn en(t: &Option<Text>) -> String {
+        t.as_ref().map(|t| t.in_lang(Lang::En)).unwrap_or_default()
+    }
     use crate::lark::{Ability, AppScope, TenantAvatar, WebApp};
 
     fn callback(app: Option<&AppInfo>, version: Option<&AppVersion>) -> CheckItem {
@@ -279,7 +277,7 @@ mod tests {
         });
         let item = callback(Some(&a), None);
         assert!(!item.passed && !item.blocking);
-        assert!(item.fix.unwrap().contains(&here));
+        assert!(en(&item.fix).contains(&here));
         // Only the legacy card request URL on the bot ability: read too.
         let mut v = version("x", true);
         v.ability.bot = Some(serde_json::json!({"card_request_url": here}));
@@ -287,7 +285,7 @@ mod tests {
         // Nothing reported: not a fault (it is optional), with the hint of how.
         let item = callback(Some(&app()), Some(&version("x", true)));
         assert!(item.passed && !item.blocking);
-        assert!(item.fix.unwrap().contains("card.action.trigger"));
+        assert!(en(&item.fix).contains("card.action.trigger"));
     }
 
     const BASE: &str = "https://support.example.com";
@@ -304,6 +302,7 @@ mod tests {
 
     fn app() -> AppInfo {
         AppInfo {
+            primary_language: "en_us".into(),
             app_id: "cli_a".into(),
             app_name: "Support".into(),
             status: 1,
@@ -381,8 +380,12 @@ mod tests {
         let failed: Vec<_> = items.iter().filter(|i| !i.passed).collect();
         assert_eq!(failed.len(), 1);
         assert_eq!(
-            failed[0].fix.as_deref(),
-            Some("Add scope tenant:tenant:readonly in Permissions & Scopes, then publish a new version in Version Management & Release. Developer console: https://open.larksuite.com/app/cli_a")
+            en(&failed[0].fix),
+            "Add scope tenant:tenant:readonly in Permissions & Scopes, then publish a new version in Version Management & Release. Developer console: https://open.larksuite.com/app/cli_a"
+        );
+        assert_eq!(
+            failed[0].fix.as_ref().unwrap().in_lang(Lang::ZhCn),
+            "在“权限管理”中添加权限 tenant:tenant:readonly，然后在“版本管理与发布”中发布新版本。开发者后台：https://open.larksuite.com/app/cli_a"
         );
         assert!(!all_blocking_passed(&items));
     }
@@ -397,16 +400,8 @@ mod tests {
         );
         let home = items.iter().find(|i| i.key == "homepage").unwrap();
         assert!(!home.passed);
-        assert!(home
-            .fix
-            .as_ref()
-            .unwrap()
-            .contains("https://support.example.com/lark/cli_a/workbench"));
-        assert!(home
-            .fix
-            .as_ref()
-            .unwrap()
-            .contains("it is now https://old.example.com/x"));
+        assert!(en(&home.fix).contains("https://support.example.com/lark/cli_a/workbench"));
+        assert!(en(&home.fix).contains("it is now https://old.example.com/x"));
         assert!(!items.iter().find(|i| i.key == "bot").unwrap().passed);
     }
 
@@ -434,17 +429,12 @@ mod tests {
         };
         let items = evaluate(&facts, "Acme", BASE, "cli_a", Brand::Feishu);
         let published = items.iter().find(|i| i.key == "published").unwrap();
-        assert!(published
-            .fix
-            .as_ref()
-            .unwrap()
-            .contains("application:application:self_manage"));
+        assert!(en(&published.fix).contains("application:application:self_manage"));
         // A Feishu organisation's fixes name Feishu's developer console.
-        assert!(published
-            .fix
-            .as_ref()
-            .unwrap()
-            .ends_with("Developer console: https://open.feishu.cn/app/cli_a"));
-        assert_eq!(items[0].label, "App ID and App Secret accepted by Feishu");
+        assert!(en(&published.fix).ends_with("Developer console: https://open.feishu.cn/app/cli_a"));
+        assert_eq!(
+            items[0].label.in_lang(Lang::En),
+            "App ID and App Secret accepted by Feishu"
+        );
     }
 }

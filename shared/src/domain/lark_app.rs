@@ -40,6 +40,9 @@ pub struct AppInfo {
     /// newer SDK types declare it; whether Lark returns it for every custom app is unconfirmed).
     #[serde(default, alias = "callback_info")]
     pub callback: Option<CallbackInfo>,
+    /// The app's main language (`zh_cn`, `en_us`, `ja_jp`): the organisation's first default.
+    #[serde(default)]
+    pub primary_language: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -68,6 +68,17 @@ pub struct Tenant {
     /// its cards (without them, cards carry links only).
     #[serde(default)]
     pub callback: Option<CallbackKeys>,
+    /// The language its people see until they choose (their browser's comes first on pages):
+    /// the app's `primary_language` at registration, changed by the TAM. `None`: English.
+    #[serde(default)]
+    pub lang: Option<crate::i18n::Lang>,
+}
+
+/// What a person chose for themselves, through one app (kept across devices and sign-ins).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prefs {
+    #[serde(default)]
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 /// An app's Events & Callbacks keys, KMS-encrypted like the App Secret (base64). Never plaintext.
@@ -205,8 +216,13 @@ pub struct Message {
     pub id: String,
     pub kind: MessageKind,
     pub author: Option<Author>,
-    /// Stored exactly as typed; escaped wherever it is shown.
+    /// Stored exactly as typed; escaped wherever it is shown. A line from tamlink keeps its
+    /// English here (for readers of old items) and its `event`, which is what is shown.
     pub text: String,
+    /// A line from tamlink as an event (a catalog message and its values), rendered in each
+    /// reader's language when read, so switching language re-renders history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<crate::i18n::Msg>,
     #[serde(default)]
     pub mentions: Vec<Mention>,
     /// The composer's idempotency key, so a retried post is not stored twice.
@@ -215,6 +231,15 @@ pub struct Message {
 }
 
 impl Message {
+    /// The message as `lang`'s reader sees it: a line from tamlink in their language (and no
+    /// `event` left to show twice).
+    pub fn for_reader(mut self, lang: crate::i18n::Lang) -> Self {
+        if let Some(event) = self.event.take() {
+            self.text = event.in_lang(lang);
+        }
+        self
+    }
+
     /// A fresh message id: sortable by time, unguessable enough for a chat.
     pub fn new_id() -> String {
         ulid::Ulid::new().to_string().to_lowercase()
@@ -223,14 +248,15 @@ impl Message {
     /// A line from tamlink itself (joins, leaves, ticket events), numbered `seq`: a number the
     /// store gave out (`Store::next_line`), or `0` when the store numbers it as it appends
     /// (`Store::append_message`).
-    pub fn system_line(group_id: &GroupId, seq: u64, text: String, now: Epoch) -> Self {
+    pub fn system_line(group_id: &GroupId, seq: u64, event: crate::i18n::Msg, now: Epoch) -> Self {
         Self {
             group_id: group_id.clone(),
             seq,
             id: Self::new_id(),
             kind: MessageKind::System,
             author: None,
-            text,
+            text: event.in_lang(crate::i18n::Lang::En),
+            event: Some(event),
             mentions: Vec::new(),
             client_id: None,
             created_at: now,
@@ -240,8 +266,16 @@ impl Message {
     /// What stands at a number whose message was not stored.
     pub fn void(group_id: &GroupId, seq: u64, now: Epoch) -> Self {
         Self {
+            group_id: group_id.clone(),
+            seq,
+            id: Self::new_id(),
             kind: MessageKind::Void,
-            ..Self::system_line(group_id, seq, String::new(), now)
+            author: None,
+            text: String::new(),
+            event: None,
+            mentions: Vec::new(),
+            client_id: None,
+            created_at: now,
         }
     }
 }

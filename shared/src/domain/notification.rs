@@ -31,8 +31,8 @@ pub enum NotificationKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OnCallPost {
     pub id: String,
-    pub title: String,
-    pub text: String,
+    pub title: crate::i18n::Text,
+    pub text: crate::i18n::Text,
     pub link: String,
 }
 
@@ -59,8 +59,11 @@ pub struct Notification {
     pub group_name: Option<String>,
     /// Who caused it, by name.
     pub actor: Option<String>,
-    pub title: String,
-    pub excerpt: String,
+    /// What happened, rendered in the recipient's language when the card is built (a plain
+    /// string in notifications queued before the catalogs).
+    pub title: crate::i18n::Text,
+    /// What was said (typed text, as typed) or a line about what happened (a catalog message).
+    pub excerpt: crate::i18n::Text,
     /// Where the card's button leads, opened through the recipient's own app.
     pub link: String,
     pub created_at: Epoch,

@@ -31,13 +31,15 @@ impl StaffRole {
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Tam => "Technical Account Manager",
-            Self::Engineer => "Support engineer",
-            Self::Manager => "Support manager",
-            Self::Admin => "Administrator",
-        }
+    /// The role's name in the staff console ("Support engineer"), in `lang`.
+    pub fn label(self, lang: crate::i18n::Lang) -> String {
+        let key = match self {
+            Self::Tam => "role-tam",
+            Self::Engineer => "role-engineer",
+            Self::Manager => "role-manager",
+            Self::Admin => "role-admin",
+        };
+        crate::i18n::t(lang, key)
     }
 
     /// Registering, re-checking and activating customer organisations.

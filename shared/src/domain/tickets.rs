@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Epoch;
+use crate::i18n::{Lang, Msg};
 use crate::ids::OpenId;
+use crate::msg;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -21,13 +23,46 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub fn label(self) -> &'static str {
+    pub const ALL: [Severity; 4] = [
+        Severity::Sev1,
+        Severity::Sev2,
+        Severity::Sev3,
+        Severity::Sev4,
+    ];
+
+    pub fn label_key(self) -> &'static str {
         match self {
-            Severity::Sev1 => "S1 · Critical",
-            Severity::Sev2 => "S2 · High",
-            Severity::Sev3 => "S3 · Normal",
-            Severity::Sev4 => "S4 · Low",
+            Severity::Sev1 => "severity-sev1",
+            Severity::Sev2 => "severity-sev2",
+            Severity::Sev3 => "severity-sev3",
+            Severity::Sev4 => "severity-sev4",
         }
+    }
+
+    /// The severity as a placeholder value (`{ $severity -> [sev1] … }` in the catalogs).
+    pub fn as_arg(self) -> &'static str {
+        match self {
+            Severity::Sev1 => "sev1",
+            Severity::Sev2 => "sev2",
+            Severity::Sev3 => "sev3",
+            Severity::Sev4 => "sev4",
+        }
+    }
+
+    /// "S1 · Critical", in `lang`.
+    pub fn label(self, lang: Lang) -> String {
+        crate::i18n::t(lang, self.label_key())
+    }
+
+    /// The Create Ticket form's longer wording ("S1 · Critical: business down…").
+    pub fn describe(self, lang: Lang) -> String {
+        let key = match self {
+            Severity::Sev1 => "severity-sev1.describe",
+            Severity::Sev2 => "severity-sev2.describe",
+            Severity::Sev3 => "severity-sev3.describe",
+            Severity::Sev4 => "severity-sev4.describe",
+        };
+        crate::i18n::t(lang, key)
     }
 
     /// Default first-response target (the org's plan may set its own).
@@ -76,13 +111,13 @@ impl SlaTargets {
     }
 
     /// Targets must be positive, at most 30 days, and not looser for a more severe ticket.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Msg> {
         let all = [self.sev1, self.sev2, self.sev3, self.sev4];
         if all.iter().any(|m| *m == 0 || *m > 30 * 24 * 60) {
-            return Err("First-response targets must be between 1 minute and 30 days.".into());
+            return Err(msg!("sla-target-range"));
         }
         if all.windows(2).any(|w| w[0] > w[1]) {
-            return Err("A more severe ticket cannot have a later first-response target.".into());
+            return Err(msg!("sla-target-order"));
         }
         Ok(())
     }
@@ -100,15 +135,20 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn label(self) -> &'static str {
+    pub fn label_key(self) -> &'static str {
         match self {
-            Status::Open => "Open",
-            Status::Assigned => "Assigned",
-            Status::InProgress => "In progress",
-            Status::WaitingOnCustomer => "Waiting on customer",
-            Status::Resolved => "Resolved",
-            Status::Closed => "Closed",
+            Status::Open => "status-open",
+            Status::Assigned => "status-assigned",
+            Status::InProgress => "status-in-progress",
+            Status::WaitingOnCustomer => "status-waiting-on-customer",
+            Status::Resolved => "status-resolved",
+            Status::Closed => "status-closed",
         }
+    }
+
+    /// "In progress", in `lang`.
+    pub fn label(self, lang: Lang) -> String {
+        crate::i18n::t(lang, self.label_key())
     }
 
     /// Still needs the service team (counts toward an engineer's load).
@@ -161,38 +201,52 @@ pub const TRANSITIONS: &[(Status, Status, &[Mover])] = &[
 ];
 
 /// What a button making this move says.
-pub fn move_label(from: Status, to: Status) -> &'static str {
-    match (from, to) {
-        (Resolved, InProgress) => "Reopen",
-        (WaitingOnCustomer, InProgress) => "Back to the service team",
-        (_, InProgress) => "Start work",
-        (_, WaitingOnCustomer) => "Wait for the customer",
-        (_, Resolved) => "Mark resolved",
-        (_, Closed) => "Close the ticket",
-        (_, to) => to.label(),
+pub fn move_label(from: Status, to: Status, lang: Lang) -> String {
+    let key = match (from, to) {
+        (Resolved, InProgress) => "move-reopen",
+        (WaitingOnCustomer, InProgress) => "move-back-to-team",
+        (_, InProgress) => "move-start-work",
+        (_, WaitingOnCustomer) => "move-wait-for-customer",
+        (_, Resolved) => "move-resolve",
+        (_, Closed) => "move-close",
+        (_, to) => to.label_key(),
+    };
+    crate::i18n::t(lang, key)
+}
+
+/// Whether `who` may move a ticket from `from` to `to`; the error says why not. (Statuses go
+/// into messages as their keys' text, in the reader's language, via `status` selectors.)
+pub fn may_move(from: Status, to: Status, who: Mover) -> Result<(), Msg> {
+    if from == to {
+        return Err(msg!("ticket-already", status = from.as_arg()));
+    }
+    match TRANSITIONS.iter().find(|(f, t, _)| *f == from && *t == to) {
+        None => Err(msg!(
+            "ticket-cannot-go",
+            from = from.as_arg(),
+            to = to.as_arg()
+        )),
+        Some((_, _, movers)) if movers.contains(&who) => Ok(()),
+        Some(_) => Err(msg!(
+            "ticket-you-cannot-move",
+            from = from.as_arg(),
+            to = to.as_arg()
+        )),
     }
 }
 
-/// Whether `who` may move a ticket from `from` to `to`; the error says why not.
-pub fn may_move(from: Status, to: Status, who: Mover) -> Result<(), String> {
-    if from == to {
-        return Err(format!(
-            "The ticket is already {}.",
-            from.label().to_lowercase()
-        ));
-    }
-    match TRANSITIONS.iter().find(|(f, t, _)| *f == from && *t == to) {
-        None => Err(format!(
-            "A ticket cannot go from {} to {}.",
-            from.label().to_lowercase(),
-            to.label().to_lowercase()
-        )),
-        Some((_, _, movers)) if movers.contains(&who) => Ok(()),
-        Some(_) => Err(format!(
-            "You cannot move a ticket from {} to {}.",
-            from.label().to_lowercase(),
-            to.label().to_lowercase()
-        )),
+impl Status {
+    /// The status as a placeholder value: the catalogs select its words
+    /// (`{ $status -> [in_progress] … }`), so a sentence can say it in the reader's language.
+    pub fn as_arg(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Assigned => "assigned",
+            Status::InProgress => "in_progress",
+            Status::WaitingOnCustomer => "waiting_on_customer",
+            Status::Resolved => "resolved",
+            Status::Closed => "closed",
+        }
     }
 }
 
@@ -205,12 +259,17 @@ pub enum EmergencyReason {
 }
 
 impl EmergencyReason {
-    pub fn label(self) -> &'static str {
+    /// The reason as a placeholder value (`{ $reason -> [data_loss] … }` in the catalogs).
+    pub fn as_arg(self) -> &'static str {
         match self {
-            EmergencyReason::DataLoss => "data loss",
-            EmergencyReason::DataCorruption => "data corruption",
-            EmergencyReason::BusinessOutage => "business outage",
+            EmergencyReason::DataLoss => "data_loss",
+            EmergencyReason::DataCorruption => "data_corruption",
+            EmergencyReason::BusinessOutage => "business_outage",
         }
+    }
+
+    pub fn label(self, lang: Lang) -> String {
+        msg!("emergency-reason", reason = self.as_arg()).in_lang(lang)
     }
 }
 
@@ -272,46 +331,41 @@ pub fn pick_engineer<'a>(
 pub const RATING_COMMENT_CHARS: usize = 500;
 
 /// A rating's optional comment: one line of at most `RATING_COMMENT_CHARS`, kept trimmed.
-pub fn rating_comment(raw: Option<&str>) -> Result<Option<String>, String> {
+pub fn rating_comment(raw: Option<&str>) -> Result<Option<String>, Msg> {
     let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
     if text.chars().count() > RATING_COMMENT_CHARS {
-        return Err(format!(
-            "A comment can be at most {RATING_COMMENT_CHARS} characters."
-        ));
+        return Err(msg!("rating-comment-long", max = RATING_COMMENT_CHARS));
     }
     if text.chars().any(char::is_control) {
-        return Err("A comment is one line without control characters.".into());
+        return Err(msg!("rating-comment-one-line"));
     }
     Ok(Some(text.to_owned()))
 }
 
 /// Validated text of a new ticket.
-pub fn validate_new(title: &str, description: &str) -> Result<(), String> {
+pub fn validate_new(title: &str, description: &str) -> Result<(), Msg> {
     // Counted as sent (spaces around it too), as the API documents it.
     if title.chars().count() > 200 {
-        return Err("The title can be at most 200 characters.".into());
+        return Err(msg!("ticket-title-long", max = 200));
     }
     let title = title.trim();
     if title.is_empty() {
-        return Err("Give the ticket a title.".into());
-    }
-    if title.chars().count() > 200 {
-        return Err("The title can be at most 200 characters.".into());
+        return Err(msg!("ticket-title-missing"));
     }
     // A title is one line; a description may have lines and tabs, as a message may.
     if title.chars().any(char::is_control) {
-        return Err("The title must be one line without control characters.".into());
+        return Err(msg!("ticket-title-one-line"));
     }
     if description.chars().count() > 20_000 {
-        return Err("The description can be at most 20,000 characters.".into());
+        return Err(msg!("ticket-description-long", max = 20_000));
     }
     if description
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
     {
-        return Err("The description contains control characters.".into());
+        return Err(msg!("ticket-description-control"));
     }
     Ok(())
 }
@@ -398,7 +452,8 @@ mod tests {
         );
         assert!(may_move(Open, Resolved, Manager).is_err());
         let same = may_move(Resolved, Resolved, Tam).unwrap_err();
-        assert!(same.contains("already resolved"), "{same}");
+        assert_eq!(same.in_lang(Lang::En), "The ticket is already resolved.");
+        assert_eq!(same.in_lang(Lang::ZhCn), "工单已经是“已解决”状态。");
     }
 
     #[test]

@@ -13,6 +13,6 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let tenant = crate::orgs::recheck(ctx, &tenant.app_id).await?;
     Ok(web::json(
         StatusCode::OK,
-        &crate::pages::TenantView::new(ctx, &tenant),
+        &crate::pages::TenantView::new(ctx, &tenant, web::lang(&req, None)),
     ))
 }

@@ -6,7 +6,6 @@ use lambda_http::{Body, Request, Response};
 use minijinja::context;
 
 use crate::actor::Actor;
-use crate::clock::format_utc;
 use crate::context::AppContext;
 use crate::error::AppResult;
 use crate::invitations::{self, ValidLink};
@@ -23,6 +22,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let Some((_, actor)) = web::signed_in(ctx, &req).await? else {
         return Ok(web::sign_in_first(&app_id, &req));
     };
+    let lang = actor.lang;
     let open_group = format!("/lark/{app_id}/workbench?group={}", link.group.id);
     if req.method() == Method::POST {
         invitations::accept(ctx, &actor, &link).await?;
@@ -30,10 +30,11 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     }
     if invitations::already_member(ctx, &actor, &link).await? {
         return Ok(crate::web::message_page(
+            lang,
             StatusCode::OK,
-            "You are already in this group",
-            &format!("You are already a member of {}.", link.group.name),
-            Some((&open_group, "Open the group")),
+            &crate::i18n::t(lang, "invite-already-title"),
+            &crate::msg!("invite-already", group = &link.group.name).in_lang(lang),
+            Some((&open_group, &crate::i18n::t(lang, "invite-open-group"))),
             &[],
         ));
     }
@@ -44,11 +45,12 @@ fn landing(actor: &Actor, link: &ValidLink, token: String) -> AppResult<Response
     let inv = &link.invitation;
     let body = crate::pages::render(
         "invitation.html",
+        actor.lang,
         context! {
             user => context! { app_id => actor.app_id.as_str(), name => &actor.name, avatar => &actor.avatar },
             group => &link.group,
             inviter => &inv.created_by,
-            expires => format_utc(inv.expires_at),
+            expires => inv.expires_at,
             token,
         },
     )?;

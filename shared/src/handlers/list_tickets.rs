@@ -14,11 +14,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         None => None,
         Some(c) => match c.parse::<u64>() {
             Ok(n) if n <= crate::store::MAX_TICKET => Some(n),
-            _ => {
-                return Err(AppError::BadRequest(
-                    "cursor must be the `next` of the previous page.".into(),
-                ))
-            }
+            _ => return Err(AppError::BadRequest(crate::msg!("error-cursor").into())),
         },
     };
     let page = crate::tickets::list(ctx, &actor, cursor).await?;

@@ -14,10 +14,13 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         None | Some("this") => false,
         Some("everywhere") => true,
         Some(other) => {
-            return Err(AppError::BadRequest(format!(
-                "scope must be \"this\" or \"everywhere\", not “{}”.",
-                other.chars().take(40).collect::<String>()
-            )))
+            return Err(AppError::BadRequest(
+                crate::msg!(
+                    "error-logout-scope",
+                    given = other.chars().take(40).collect::<String>()
+                )
+                .into(),
+            ))
         }
     };
     // Signing out without a live session only clears the browser's copy.
@@ -47,16 +50,19 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         }
         return Ok(resp);
     }
+    let lang = web::lang(&req, None);
+    let t = |key| crate::i18n::t(lang, key);
     let message = if everywhere {
-        "You have signed out of this app everywhere: every browser and device."
+        t("signed-out-everywhere")
     } else {
-        "You have signed out of this app."
+        t("signed-out-here")
     };
     Ok(crate::web::message_page(
+        lang,
         http::StatusCode::OK,
-        "Signed out",
-        message,
-        Some((&format!("/lark/{app_id}/workbench"), "Sign in again")),
+        &t("signed-out"),
+        &message,
+        Some((&format!("/lark/{app_id}/workbench"), &t("sign-in-again"))),
         &[clear],
     ))
 }

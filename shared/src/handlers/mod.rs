@@ -25,6 +25,8 @@ pub mod remove_member;
 pub mod revoke_invitation;
 pub mod set_callback_keys;
 pub mod set_duty;
+pub mod set_language;
+pub mod set_org_language;
 pub mod set_plan;
 pub mod setup_guide;
 pub mod workbench;
@@ -50,13 +52,12 @@ pub(crate) async fn group_request(
 pub(crate) async fn require_staff(ctx: &AppContext, req: &Request) -> AppResult<(AppId, Staff)> {
     let app_id = crate::web::app_id(req)?;
     if app_id != ctx.settings.provider_app_id {
-        return Err(AppError::NotFound(
-            "This action belongs to the staff console.".into(),
-        ));
+        return Err(AppError::NotFound(crate::msg!("error-staff-only").into()));
     }
-    let staff = crate::web::actor(ctx, req).await?.staff.ok_or_else(|| {
-        AppError::Forbidden("You are not registered as staff of this deployment.".into())
-    })?;
+    let staff = crate::web::actor(ctx, req)
+        .await?
+        .staff
+        .ok_or_else(|| AppError::Forbidden(crate::msg!("error-not-staff").into()))?;
     Ok((app_id, staff))
 }
 
@@ -64,7 +65,7 @@ pub(crate) async fn require_customer_manager(ctx: &AppContext, req: &Request) ->
     let (_, staff) = require_staff(ctx, req).await?;
     if !staff.role.can_manage_customers() {
         return Err(AppError::Forbidden(
-            "Only TAMs, managers and admins manage customer organisations.".into(),
+            crate::msg!("error-manage-customers").into(),
         ));
     }
     Ok(staff)
@@ -79,9 +80,9 @@ pub(crate) async fn served_customer(
     let customer = AppId::parse(&crate::web::path_param(req, "customerAppId")?)?;
     let tenant = crate::orgs::load(ctx, &customer).await?;
     if !crate::orgs::serves(staff, &tenant) {
-        return Err(AppError::NotFound(format!(
-            "No organisation is registered for the Lark app {customer}."
-        )));
+        return Err(AppError::NotFound(
+            crate::msg!("error-org-unknown", app = customer.to_string()).into(),
+        ));
     }
     Ok(tenant)
 }

@@ -15,30 +15,32 @@ use crate::web::{self, CookieSpec};
 
 use super::login::LOGIN_COOKIE;
 
-fn start_again(app_id: &AppId, why: &str) -> AppError {
-    AppError::BadRequest(format!(
-        "{why} Open the app again from Lark to sign in (/lark/{app_id}/workbench)."
-    ))
+fn start_again(app_id: &AppId, why: crate::i18n::Msg) -> AppError {
+    AppError::BadRequest(
+        crate::msg!(
+            "error-sign-in-again",
+            why = why,
+            workbench = format!("/lark/{app_id}/workbench")
+        )
+        .into(),
+    )
 }
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let app_id = web::app_id(&req)?;
     let query = web::query(&req);
     if let Some(error) = query.get("error") {
-        let why = if error == "access_denied" {
-            "Sign-in was cancelled in Lark."
-        } else {
-            "Lark did not complete the sign-in."
-        };
-        return Err(AppError::Unauthorized(format!(
-            "{why} Open the app again from Lark to sign in."
-        )));
+        return Err(AppError::Unauthorized(
+            if error == "access_denied" {
+                crate::msg!("error-sign-in-cancelled")
+            } else {
+                crate::msg!("error-sign-in-incomplete-lark")
+            }
+            .into(),
+        ));
     }
     let (Some(code), Some(state)) = (query.get("code"), query.get("state")) else {
-        return Err(start_again(
-            &app_id,
-            "This sign-in link is incomplete (no code or state).",
-        ));
+        return Err(start_again(&app_id, crate::msg!("why-sign-in-incomplete")));
     };
     let state = check_state(ctx, &req, &app_id, state).await?;
     let tenant = crate::orgs::load(ctx, &app_id).await?;
@@ -55,10 +57,9 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     }
     if user.tenant_key.is_empty() || user.tenant_key != tenant.tenant_key {
         tracing::warn!(app_id = %app_id, "sign-in from a foreign tenant refused");
-        return Err(AppError::Forbidden(format!(
-            "This app is for members of {}. Your Lark account belongs to another organisation.",
-            tenant.org_name
-        )));
+        return Err(AppError::Forbidden(
+            crate::msg!("error-foreign-tenant", org = &tenant.org_name).into(),
+        ));
     }
     match tenant.kind {
         TenantKind::Provider => ensure_staff(ctx, &app_id, &user).await?,
@@ -67,6 +68,8 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     // A session issued now belongs to the fence's current generation: it survives earlier
     // "sign out everywhere" and is ended by later ones.
     let fence = ctx.store.session_fence(&app_id, &user.open_id).await?;
+    // The language they chose before (on another device, say) comes back with them.
+    let chosen = ctx.store.prefs(&app_id, &user.open_id).await?.lang;
     let session = Session {
         app_id: app_id.clone(),
         sid: random_token(),
@@ -96,17 +99,13 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
             max_age: 0,
         },
     );
-    Ok(web::redirect(
-        &state.return_to,
-        &[session_cookie, clear_login],
-    ))
+    let mut cookies = vec![session_cookie, clear_login];
+    cookies.extend(chosen.map(|lang| web::lang_cookie(ctx, lang)));
+    Ok(web::redirect(&state.return_to, &cookies))
 }
 
 fn already_used(app_id: &AppId) -> AppError {
-    start_again(
-        app_id,
-        "This sign-in link has already been used or has expired.",
-    )
+    start_again(app_id, crate::msg!("why-sign-in-used"))
 }
 
 /// Checks the signed state (app, expiry), that this browser started the sign-in, and that the
@@ -120,12 +119,14 @@ async fn check_state(
     let state = ctx
         .signer()?
         .verify_state(state, app_id.as_str(), ctx.now())
-        .map_err(|e| start_again(app_id, &format!("This sign-in link is not valid ({e}).")))?;
+        .map_err(|e| {
+            start_again(
+                app_id,
+                crate::msg!("why-sign-in-invalid", detail = e.to_string()),
+            )
+        })?;
     if web::cookie(req, LOGIN_COOKIE).as_deref() != Some(state.nonce.as_str()) {
-        return Err(start_again(
-            app_id,
-            "This sign-in was started in another browser or window.",
-        ));
+        return Err(start_again(app_id, crate::msg!("why-sign-in-elsewhere")));
     }
     if ctx.store.login_used(&state.nonce).await? {
         return Err(already_used(app_id));
@@ -137,13 +138,17 @@ async fn identify(ctx: &AppContext, tenant: &Tenant, code: &str) -> AppResult<Us
     let secret = crate::orgs::app_secret(ctx, tenant).await?;
     let creds = crate::orgs::credentials(tenant, &secret);
     let redirect_uri = callback_url(&ctx.settings.base_url, &tenant.app_id);
-    let token = ctx.lark.exchange_code(creds, code, &redirect_uri).await.map_err(|e| match e.code() {
-        Some(20003 | 20004 | 20065 | 20024 | 20071) => {
-            AppError::BadRequest("Lark says this sign-in code has expired or was already used. Open the app again from Lark.".into())
-        }
-        Some(20010) => AppError::Forbidden("Your Lark account is not in this app's availability range; ask your Lark admin.".into()),
-        _ => e.into(),
-    })?;
+    let token = ctx
+        .lark
+        .exchange_code(creds, code, &redirect_uri)
+        .await
+        .map_err(|e| match e.code() {
+            Some(20003 | 20004 | 20065 | 20024 | 20071) => {
+                AppError::BadRequest(crate::msg!("error-code-expired").into())
+            }
+            Some(20010) => AppError::Forbidden(crate::msg!("error-not-available").into()),
+            _ => e.into(),
+        })?;
     Ok(ctx
         .lark
         .user_info(tenant.brand, &token.access_token)
@@ -151,9 +156,11 @@ async fn identify(ctx: &AppContext, tenant: &Tenant, code: &str) -> AppResult<Us
 }
 
 async fn ensure_staff(ctx: &AppContext, app_id: &AppId, user: &UserInfo) -> AppResult<()> {
-    let staff = ctx.store.staff(app_id, &user.open_id).await?.ok_or_else(|| {
-        AppError::Forbidden("You are not registered as staff of this deployment. Ask an administrator to add you.".into())
-    })?;
+    let staff = ctx
+        .store
+        .staff(app_id, &user.open_id)
+        .await?
+        .ok_or_else(|| AppError::Forbidden(crate::msg!("error-not-staff-ask").into()))?;
     if staff.name != user.name || staff.avatar != user.avatar_url {
         // Only the profile: a whole-item write could undo a concurrent change of their load.
         ctx.store

@@ -15,6 +15,6 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let tenant = orgs::register_customer(ctx, &registration, &staff).await?;
     Ok(web::json(
         StatusCode::CREATED,
-        &crate::pages::TenantView::new(ctx, &tenant),
+        &crate::pages::TenantView::new(ctx, &tenant, web::lang(&req, None)),
     ))
 }

@@ -19,6 +19,6 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     tracing::info!(app_id = %tenant.app_id, by = %staff.open_id, "callback keys set");
     Ok(web::json(
         StatusCode::OK,
-        &crate::pages::TenantView::new(ctx, &tenant),
+        &crate::pages::TenantView::new(ctx, &tenant, web::lang(&req, None)),
     ))
 }

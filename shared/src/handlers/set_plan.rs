@@ -31,7 +31,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let monthly_calls = match input.monthly_calls {
         Some(None) => {
             return Err(AppError::BadRequest(
-                "monthly_calls must be a number; leave it out for the free plan's 10,000.".into(),
+                crate::msg!("error-monthly-calls-number").into(),
             ))
         }
         Some(Some(n)) => Some(n),
@@ -39,7 +39,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     };
     if monthly_calls == Some(0) {
         return Err(AppError::Unprocessable(
-            "monthly_calls must be at least 1 (leave it out for the free plan's 10,000).".into(),
+            crate::msg!("error-monthly-calls-min").into(),
         ));
     }
     let plan = Plan {
@@ -47,16 +47,17 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         monthly_calls: monthly_calls.unwrap_or(FREE_PLAN_CALLS),
         share_percent: input.share_percent,
     };
-    plan.validate().map_err(AppError::Unprocessable)?;
+    plan.validate()
+        .map_err(|e| AppError::Unprocessable(e.into()))?;
     match input.first_response_minutes {
         Some(None) => {
             return Err(AppError::Unprocessable(
-                "first_response_minutes must give the four targets; leave it out to keep the current ones."
-                    .into(),
+                crate::msg!("error-first-response-four").into(),
             ))
         }
         Some(Some(sla)) => {
-            sla.validate().map_err(AppError::Unprocessable)?;
+            sla.validate()
+                .map_err(|e| AppError::Unprocessable(e.into()))?;
             tenant.sla = sla;
         }
         None => {}
@@ -66,6 +67,6 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     tracing::info!(app_id = %tenant.app_id, by = %staff.open_id, ?plan, "plan set");
     Ok(web::json(
         StatusCode::OK,
-        &crate::pages::TenantView::new(ctx, &tenant),
+        &crate::pages::TenantView::new(ctx, &tenant, web::lang(&req, None)),
     ))
 }

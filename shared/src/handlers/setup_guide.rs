@@ -16,8 +16,9 @@ use crate::web;
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let app_id = web::app_id(&req)?;
     let brand = match web::query(&req).get("brand") {
-        Some(b) => Brand::parse(b)
-            .ok_or_else(|| AppError::BadRequest(format!("brand is lark or feishu, not “{b}”.")))?,
+        Some(b) => Brand::parse(b).ok_or_else(|| {
+            AppError::BadRequest(crate::msg!("error-brand-unknown", given = b).into())
+        })?,
         None => ctx
             .store
             .tenant(&app_id)
@@ -27,7 +28,11 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     };
     let values = setup_values(&ctx.settings.base_url, app_id.as_str(), brand);
     if web::wants_html(&req) {
-        let body = crate::pages::render("setup.html", minijinja::context! { values })?;
+        let body = crate::pages::render(
+            "setup.html",
+            web::lang(&req, None),
+            minijinja::context! { values },
+        )?;
         Ok(web::html(StatusCode::OK, body))
     } else {
         Ok(web::json(StatusCode::OK, &values))

@@ -7,7 +7,6 @@ use lambda_http::{Body, Request, Response};
 use minijinja::context;
 
 use crate::actor::Actor;
-use crate::clock::format_utc;
 use crate::context::AppContext;
 use crate::domain::checklist::all_blocking_passed;
 use crate::error::{AppError, AppResult};
@@ -21,12 +20,14 @@ use crate::web;
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let app_id = web::app_id(&req)?;
     let tenant = crate::orgs::load(ctx, &app_id).await?;
-    let Some((session, actor)) = web::signed_in(ctx, &req).await? else {
+    let Some((session, mut actor)) = web::signed_in(ctx, &req).await? else {
         return Ok(web::sign_in_first(&app_id, &req));
     };
+    // The page is in the reader's language, else their organisation's.
+    actor.lang = web::lang(&req, tenant.lang);
     if session.tenant_key != tenant.tenant_key {
         return Err(AppError::Forbidden(
-            "Your session belongs to another organisation.".into(),
+            crate::msg!("error-session-other-org").into(),
         ));
     }
     let requested = web::query(&req).remove("group");
@@ -39,16 +40,13 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     Ok(web::html(StatusCode::OK, body))
 }
 
-/// The severities the Create Ticket form offers.
-const SEVERITIES: [(&str, &str); 4] = [
-    ("sev1", "S1 · Critical: business down or data at risk"),
-    (
-        "sev2",
-        "S2 · High: a major function impaired, no workaround",
-    ),
-    ("sev3", "S3 · Normal: impaired, with a workaround"),
-    ("sev4", "S4 · Low: a question or a minor issue"),
-];
+/// The severities the Create Ticket form offers, as (value, what it says).
+fn severities(lang: crate::i18n::Lang) -> Vec<(&'static str, String)> {
+    crate::domain::tickets::Severity::ALL
+        .iter()
+        .map(|s| (s.as_arg(), s.describe(lang)))
+        .collect()
+}
 
 /// The ticket behind a ticket group, with the moves the reader may make.
 async fn ticket_of(
@@ -68,7 +66,7 @@ async fn ticket_of(
             view => ticket,
             moves => moves.iter().map(|m| context! {
                 status => m,
-                label => crate::domain::tickets::move_label(ticket.status, *m),
+                label => crate::domain::tickets::move_label(ticket.status, *m, actor.lang),
             }).collect::<Vec<_>>(),
         },
         None => minijinja::Value::UNDEFINED,
@@ -76,19 +74,26 @@ async fn ticket_of(
 }
 
 /// An organisation's Lark API use this month, as the console shows it.
-async fn budget_view(ctx: &AppContext, tenant: &Tenant) -> AppResult<minijinja::Value> {
+async fn budget_view(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    lang: crate::i18n::Lang,
+) -> AppResult<minijinja::Value> {
     use crate::notifier::budget::{projected, step, Step};
     let now = ctx.now();
     let month = crate::domain::budget::month_of(now);
     let usage = ctx.store.usage(&tenant.app_id, &month).await?;
     let step = step(&tenant.plan, usage.calls, usage.exhausted);
-    let pace = match step {
-        Step::Normal => "sent as they come: at most one DM per person every 10 minutes",
-        Step::Half => "grouped: at most one DM per person every 30 minutes",
-        Step::ThreeQuarters => "grouped: at most one DM per person every 2 hours",
-        Step::Nearly => "grouped: at most one DM per person every 8 hours",
-        Step::Hold => "held until the 1st; emergency pages still go out",
-    };
+    let pace = crate::i18n::t(
+        lang,
+        match step {
+            Step::Normal => "pace-normal",
+            Step::Half => "pace-half",
+            Step::ThreeQuarters => "pace-three-quarters",
+            Step::Nearly => "pace-nearly",
+            Step::Hold => "pace-hold",
+        },
+    );
     Ok(context! {
         month,
         calls => usage.calls,
@@ -144,8 +149,9 @@ async fn customer_workbench(
     let ticket = ticket_of(ctx, actor, group.as_ref()).await?;
     crate::pages::render(
         "workbench.html",
+        actor.lang,
         context! {
-            org => TenantView::new(ctx, tenant),
+            org => TenantView::new(ctx, tenant, actor.lang),
             user => session,
             app_id => &tenant.app_id,
             groups => groups::mine(ctx, actor, None).await?.0,
@@ -154,7 +160,7 @@ async fn customer_workbench(
             colleagues,
             service_team,
             tickets => crate::tickets::list(ctx, actor, None).await?.tickets,
-            severities => SEVERITIES,
+            severities => severities(actor.lang),
         },
     )
 }
@@ -165,9 +171,10 @@ async fn staff_console(
     actor: &Actor,
     requested: Option<String>,
 ) -> AppResult<String> {
-    let staff: &Staff = actor.staff.as_ref().ok_or_else(|| {
-        AppError::Forbidden("You are not registered as staff of this deployment.".into())
-    })?;
+    let staff: &Staff = actor
+        .staff
+        .as_ref()
+        .ok_or_else(|| AppError::Forbidden(crate::msg!("error-not-staff").into()))?;
     let group = selected_group(ctx, actor, requested, None).await?;
     let my_groups = groups::mine(ctx, actor, None).await?.0;
     let everyone = ctx.store.all_staff(&ctx.settings.provider_app_id).await?;
@@ -186,20 +193,20 @@ async fn staff_console(
             Some(id) => ctx.store.members(id).await?.len(),
             None => 0,
         };
-        let budget = budget_view(ctx, &tenant).await?;
+        let budget = budget_view(ctx, &tenant, actor.lang).await?;
         let undeliverable = ctx.store.undeliverable(&tenant.app_id).await?;
         orgs.push(context! {
-            view => TenantView::new(ctx, &tenant),
+            view => TenantView::new(ctx, &tenant, actor.lang),
             budget,
             undeliverable => undeliverable.iter().rev().take(10).map(|u| context! {
                 to => &u.notification.recipient.name,
-                title => &u.notification.title,
+                title => u.notification.title.in_lang(actor.lang),
                 reason => &u.reason,
-                at => format_utc(u.at),
+                at => u.at,
             }).collect::<Vec<_>>(),
             undeliverable_count => undeliverable.len(),
             ready => all_blocking_passed(&tenant.checklist),
-            checked_at => format_utc(tenant.checked_at),
+            checked_at => tenant.checked_at,
             tam => tenant.tam.as_deref().map(name_of),
             engineers => tenant.engineers.iter().map(|e| name_of(e)).collect::<Vec<_>>(),
             members,
@@ -215,6 +222,7 @@ async fn staff_console(
     let ticket = ticket_of(ctx, actor, group.as_ref()).await?;
     crate::pages::render(
         "console.html",
+        actor.lang,
         context! {
             user => session,
             app_id => &ctx.settings.provider_app_id,
@@ -223,7 +231,7 @@ async fn staff_console(
             ticket,
             group,
             staff,
-            role_label => staff.role.label(),
+            role_label => staff.role.label(actor.lang),
             can_manage => staff.role.can_manage_customers(),
             orgs,
             team => everyone,

@@ -1,39 +1,141 @@
 //! Lark interactive cards (JSON 2.0, lark-api.md §6.1). Text that people typed goes into
 //! `plain_text` only, never markdown, so nobody can smuggle formatting or `<at>` tags into a card.
 //! A digest summarises when it would grow past Lark's 30 KB card limit.
+//!
+//! Every word tamlink writes on a card is in the reader's language: a card to someone who chose a
+//! language is in that language; otherwise it carries every language (`i18n_content` per text,
+//! `config.locales`), so each reader's Lark client shows its own, with the organisation's default
+//! as the text for clients that ignore it. What people typed is never translated.
 
 use serde_json::{json, Value};
 
 use crate::domain::brand::Brand;
+use crate::i18n::{Lang, Text};
+use crate::msg;
 use crate::notify::{Notification, NotificationKind};
 
 /// Lark refuses cards over 30 KB; stay well below it.
 pub const CARD_BUDGET_BYTES: usize = 24 * 1024;
 pub use crate::store::DIGEST_LINES;
 
-fn plain(text: &str) -> Value {
-    json!({"tag": "plain_text", "content": text})
+/// Which languages a card speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardLang {
+    /// The reader chose this one: it wins over their client's language.
+    One(Lang),
+    /// Every language, the client picks; `default` is shown where it cannot.
+    All { default: Lang },
 }
 
-fn text_block(text: &str) -> Value {
-    json!({"tag": "div", "text": plain(text)})
+/// Who reads a card: the brand of their app (its AppLinks open in their client), whether that
+/// app answers card callbacks (so the card may carry action buttons), and their language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reader {
+    pub brand: Brand,
+    pub actions: bool,
+    pub lang: CardLang,
 }
 
-/// A button that opens a tamlink page: inside Lark's clients through an AppLink (the web app
-/// opens in Lark, signed in without a login page), anywhere else at the page itself.
-fn button(label: &str, url: &str, reader: Reader) -> Value {
-    let mut open = json!({"type": "open_url", "default_url": url});
-    if let Some(applink) = applink(url, reader.brand) {
-        for client in ["pc_url", "ios_url", "android_url"] {
-            open[client] = json!(applink);
+impl Reader {
+    /// A reader through this organisation's app (`None`: unknown, so links only on Lark) who
+    /// chose `chosen` (or nothing: every language, the organisation's first).
+    pub fn of(app: Option<&crate::store::Tenant>, chosen: Option<Lang>) -> Self {
+        let default = app.and_then(|t| t.lang).unwrap_or_default();
+        Self {
+            brand: app.map(|t| t.brand).unwrap_or_default(),
+            actions: app.is_some_and(|t| t.callback.is_some()),
+            lang: match chosen {
+                Some(l) => CardLang::One(l),
+                None => CardLang::All { default },
+            },
         }
     }
-    json!({
-        "tag": "button",
-        "type": "primary",
-        "text": plain(label),
-        "behaviors": [open]
-    })
+
+    /// The same reader, links only (a digest line cannot act on one ticket).
+    pub fn links_only(self) -> Self {
+        Self {
+            actions: false,
+            ..self
+        }
+    }
+
+    fn default_lang(self) -> Lang {
+        match self.lang {
+            CardLang::One(l) | CardLang::All { default: l } => l,
+        }
+    }
+
+    /// A text element's `content` (and `i18n_content` when the card speaks every language),
+    /// made by `words` for each language.
+    fn text(self, tag: &str, words: impl Fn(Lang) -> String) -> Value {
+        let mut v = json!({"tag": tag, "content": words(self.default_lang())});
+        if let CardLang::All { .. } = self.lang {
+            let per: serde_json::Map<String, Value> = Lang::ALL
+                .iter()
+                .map(|l| (l.lark().to_owned(), json!(words(*l))))
+                .collect();
+            v["i18n_content"] = Value::Object(per);
+        }
+        v
+    }
+
+    fn plain(self, words: impl Fn(Lang) -> String) -> Value {
+        self.text("plain_text", words)
+    }
+
+    fn block(self, words: impl Fn(Lang) -> String) -> Value {
+        json!({"tag": "div", "text": self.plain(words)})
+    }
+
+    fn card(
+        self,
+        title: impl Fn(Lang) -> String,
+        subtitle: impl Fn(Lang) -> String,
+        template: &str,
+        elements: Vec<Value>,
+    ) -> Value {
+        let mut config = json!({"update_multi": true, "summary": self.text("plain_text", &title)});
+        config["summary"]
+            .as_object_mut()
+            .expect("an object")
+            .remove("tag");
+        if let CardLang::All { .. } = self.lang {
+            config["locales"] = json!(Lang::ALL.iter().map(|l| l.lark()).collect::<Vec<_>>());
+        }
+        json!({
+            "schema": "2.0",
+            "config": config,
+            "header": {"title": self.plain(&title), "subtitle": self.plain(subtitle), "template": template},
+            "body": {"elements": elements}
+        })
+    }
+
+    /// A button that opens a tamlink page: inside Lark's clients through an AppLink (the web app
+    /// opens in Lark, signed in without a login page), anywhere else at the page itself.
+    fn button(self, key: &str, url: &str) -> Value {
+        let mut open = json!({"type": "open_url", "default_url": url});
+        if let Some(applink) = applink(url, self.brand) {
+            for client in ["pc_url", "ios_url", "android_url"] {
+                open[client] = json!(applink);
+            }
+        }
+        json!({
+            "tag": "button",
+            "type": "primary",
+            "text": self.plain(|l| crate::i18n::t(l, key)),
+            "behaviors": [open]
+        })
+    }
+
+    /// A button that calls tamlink back (`callbacks`) with `value` when pressed.
+    fn callback_button(self, label: impl Fn(Lang) -> String, value: Value) -> Value {
+        json!({
+            "tag": "button",
+            "type": "danger",
+            "text": self.plain(label),
+            "behaviors": [{"type": "callback", "value": value}]
+        })
+    }
 }
 
 /// Lark's AppLink that opens this page of the app's web app in the client (lark-api.md §8.2):
@@ -73,15 +175,6 @@ fn colour(kind: NotificationKind) -> &'static str {
     }
 }
 
-fn card(title: &str, subtitle: &str, template: &str, elements: Vec<Value>) -> Value {
-    json!({
-        "schema": "2.0",
-        "config": {"update_multi": true, "summary": {"content": title}},
-        "header": {"title": plain(title), "subtitle": plain(subtitle), "template": template},
-        "body": {"elements": elements}
-    })
-}
-
 fn context_line(n: &Notification) -> String {
     match &n.group_name {
         Some(group) if !group.contains(&n.org_name) => format!("{} · {group}", n.org_name),
@@ -90,39 +183,12 @@ fn context_line(n: &Notification) -> String {
     }
 }
 
-/// A button that calls tamlink back (`callbacks`) with `value` when pressed.
-fn callback_button(label: &str, value: Value) -> Value {
-    json!({
-        "tag": "button",
-        "type": "danger",
-        "text": plain(label),
-        "behaviors": [{"type": "callback", "value": value}]
-    })
-}
-
-/// Who reads a card: the brand of their app (its AppLinks open in their client) and whether
-/// that app answers card callbacks, so the card may carry action buttons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reader {
-    pub brand: Brand,
-    pub actions: bool,
-}
-
-impl Reader {
-    /// A reader through this organisation's app (`None`: unknown, so links only on Lark).
-    pub fn of(app: Option<&crate::store::Tenant>) -> Self {
-        Self {
-            brand: app.map(|t| t.brand).unwrap_or_default(),
-            actions: app.is_some_and(|t| t.callback.is_some()),
-        }
-    }
-
-    /// The same reader, links only (a digest line cannot act on one ticket).
-    pub fn links_only(self) -> Self {
-        Self {
-            actions: false,
-            ..self
-        }
+/// A notification's excerpt as a card shows it: what people typed in quotes, as typed; what
+/// tamlink says, in the reader's language.
+fn excerpt(text: &Text, lang: Lang) -> String {
+    match text {
+        Text::Plain(typed) => msg!("card-quote", text = typed).in_lang(lang),
+        said => said.in_lang(lang),
     }
 }
 
@@ -130,26 +196,33 @@ impl Reader {
 /// the recipient can act from the card, the buttons for what they would do next.
 pub fn single(n: &Notification, reader: Reader) -> Value {
     let mut elements = Vec::new();
-    if !n.excerpt.is_empty() {
-        elements.push(text_block(&format!("“{}”", n.excerpt)));
+    if n.excerpt != Text::default() {
+        elements.push(reader.block(|l| excerpt(&n.excerpt, l)));
     }
     if let (true, Some(ticket)) = (reader.actions, &n.ticket) {
-        elements.extend(actions(n, ticket));
+        elements.extend(actions(n, ticket, reader));
     }
-    elements.push(button("Open in tamlink", &n.link, reader));
-    card(&n.title, &context_line(n), colour(n.kind), elements)
+    elements.push(reader.button("card-open", &n.link));
+    reader.card(
+        |l| n.title.in_lang(l),
+        |_| context_line(n),
+        colour(n.kind),
+        elements,
+    )
 }
 
 /// The buttons a ticket notification offers its recipient (`callbacks` carries them out with the
 /// same rules as the web routes; a move the lifecycle does not allow is answered with a toast).
-fn actions(n: &Notification, ticket: &str) -> Vec<Value> {
+fn actions(n: &Notification, ticket: &str, reader: Reader) -> Vec<Value> {
     let colleague = n.recipient.app_id == n.org_app_id;
-    let go = |label: &str, value: Value| callback_button(label, value);
+    let go = |key: &'static str, value: Value| {
+        reader.callback_button(move |l| crate::i18n::t(l, key), value)
+    };
     let to = |status: &str| json!({"action": "move", "ticket": ticket, "to": status});
     match (n.kind, colleague) {
         (NotificationKind::Emergency, false) => {
             vec![go(
-                "Acknowledge",
+                "card-acknowledge",
                 json!({"action": "ack", "ticket": ticket}),
             )]
         }
@@ -158,8 +231,8 @@ fn actions(n: &Notification, ticket: &str) -> Vec<Value> {
             false,
         ) => {
             vec![
-                go("Start work", to("in_progress")),
-                go("Resolve", to("resolved")),
+                go("move-start-work", to("in_progress")),
+                go("card-resolve", to("resolved")),
             ]
         }
         (NotificationKind::TicketUpdated, true)
@@ -171,11 +244,11 @@ fn actions(n: &Notification, ticket: &str) -> Vec<Value> {
                 "tag": "input",
                 "name": "comment",
                 "max_length": crate::domain::tickets::RATING_COMMENT_CHARS,
-                "placeholder": plain("A comment for the team (optional)")
+                "placeholder": reader.plain(|l| crate::i18n::t(l, "card-rating-comment"))
             })];
             elements.extend((1..=5).map(|score| {
-                let mut b = go(
-                    &"★".repeat(score),
+                let mut b = reader.callback_button(
+                    |_| "★".repeat(score),
                     json!({"action": "rate", "ticket": ticket, "score": score}),
                 );
                 b["name"] = json!(format!("rate_{score}"));
@@ -186,7 +259,7 @@ fn actions(n: &Notification, ticket: &str) -> Vec<Value> {
         }
         (NotificationKind::TicketUpdated, true) => {
             vec![go(
-                "Remind the team",
+                "card-remind",
                 json!({"action": "remind", "ticket": ticket}),
             )]
         }
@@ -194,51 +267,61 @@ fn actions(n: &Notification, ticket: &str) -> Vec<Value> {
     }
 }
 
-/// A ticket's card after someone acted on it from a card: where it stands now.
-pub fn ticket(t: &crate::tickets::TicketView, note: &str, link: &str, reader: Reader) -> Value {
-    card(
-        &format!("#{} {}", t.number, t.title),
-        &format!("{} · {}", t.severity_label, t.status_label),
+/// A ticket's card after someone acted on it from a card: where it stands now. `note` says what
+/// was done.
+pub fn ticket(
+    t: &crate::tickets::TicketView,
+    note: &crate::i18n::Msg,
+    link: &str,
+    reader: Reader,
+) -> Value {
+    reader.card(
+        |_| format!("#{} {}", t.number, t.title),
+        |l| format!("{} · {}", t.severity.label(l), t.status.label(l)),
         "indigo",
-        vec![text_block(note), button("Open in tamlink", link, reader)],
+        vec![
+            reader.block(|l| note.in_lang(l)),
+            reader.button("card-open", link),
+        ],
     )
 }
 
 /// What an emergency page's card becomes once someone acknowledged it (the reply to their
-/// press, and every other copy of the page).
+/// press, and every other copy of the page). How long it took, not a clock time: right in every
+/// reader's time zone.
 pub fn acknowledged(t: &crate::tickets::TicketView, link: &str, reader: Reader) -> Value {
-    let (by, at) = t
+    let (by, minutes) = t
         .emergency
         .as_ref()
         .map(|e| {
             (
                 e.acknowledged_by.clone().unwrap_or_default(),
                 e.acknowledged_at
-                    .map(crate::clock::format_utc)
+                    .map(|at| ((at - e.declared_at).max(0) + 59) / 60)
                     .unwrap_or_default(),
             )
         })
         .unwrap_or_default();
-    card(
-        &format!("Emergency on #{} acknowledged", t.number),
-        &t.title,
+    reader.card(
+        |l| msg!("note-emergency-acknowledged", number = t.number).in_lang(l),
+        |_| t.title.clone(),
         "green",
         vec![
-            text_block(&format!("{by} acknowledged it at {at}. The pages stopped.")),
-            button("Open in tamlink", link, reader),
+            reader.block(|l| msg!("note-pages-stopped", who = &by, minutes = minutes).in_lang(l)),
+            reader.button("card-open", link),
         ],
     )
 }
 
 /// The card posted to the provider's on-call channel (read in the provider's brand, `reader`).
 pub fn oncall(post: &crate::notify::OnCallPost, reader: Reader) -> Value {
-    card(
-        &post.title,
-        "tamlink on-call",
+    reader.card(
+        |l| post.title.in_lang(l),
+        |l| crate::i18n::t(l, "card-oncall"),
         "carmine",
         vec![
-            text_block(&post.text),
-            button("Open the ticket", &post.link, reader),
+            reader.block(|l| post.text.in_lang(l)),
+            reader.button("card-open-ticket", &post.link),
         ],
     )
 }
@@ -254,38 +337,55 @@ pub fn digest(
     if let ([only], 0) = (lines, more) {
         return single(only, reader.links_only());
     }
-    let title = format!("{} updates while you were away", lines.len() + more);
+    let total = lines.len() + more;
+    let line = |n: &Notification, l: Lang| {
+        msg!(
+            "card-digest-line",
+            context = context_line(n),
+            title = n.title.in_lang(l),
+            excerpt = excerpt(&n.excerpt, l)
+        )
+        .in_lang(l)
+    };
+    // A card carrying every language holds each line once per language: half the budget each.
+    let per_lang = match reader.lang {
+        CardLang::One(_) => 1,
+        CardLang::All { .. } => Lang::ALL.len(),
+    };
     let mut elements = Vec::new();
     let mut used = 0usize;
     let mut listed = 0usize;
     for n in lines.iter().take(DIGEST_LINES) {
-        let line = format!("• {} — {}: “{}”", context_line(n), n.title, n.excerpt);
-        used += line.len();
+        used += Lang::ALL
+            .iter()
+            .map(|l| line(n, *l).len())
+            .max()
+            .unwrap_or(0)
+            * per_lang;
         if used > CARD_BUDGET_BYTES / 2 {
             break;
         }
-        elements.push(text_block(&line));
+        elements.push(reader.block(|l| line(n, l)));
         listed += 1;
     }
-    let rest = lines.len() + more - listed;
+    let rest = total - listed;
     if rest > 0 {
-        elements.push(text_block(&format!(
-            "…and {rest} more. Open tamlink to see everything."
-        )));
+        elements.push(reader.block(|l| msg!("card-digest-more", count = rest).in_lang(l)));
     }
     let newest = latest.or(lines.last());
-    elements.push(button(
-        "Open the latest",
-        newest.map_or("", |n| n.link.as_str()),
-        reader,
-    ));
+    elements.push(reader.button("card-open-latest", newest.map_or("", |n| n.link.as_str())));
     let orgs: std::collections::BTreeSet<&str> = lines
         .iter()
         .chain(latest)
         .map(|n| n.org_name.as_str())
         .collect();
     let subtitle = orgs.into_iter().collect::<Vec<_>>().join(", ");
-    card(&title, &subtitle, "wathet", elements)
+    reader.card(
+        |l| msg!("card-digest-title", count = total).in_lang(l),
+        |_| subtitle.clone(),
+        "wathet",
+        elements,
+    )
 }
 
 #[cfg(test)]
@@ -296,6 +396,7 @@ mod tests {
     const LARK: Reader = Reader {
         brand: Brand::Lark,
         actions: false,
+        lang: CardLang::One(Lang::En),
     };
 
     fn mention(i: usize, excerpt: &str) -> Notification {
@@ -313,7 +414,12 @@ mod tests {
             group_id: Some("g_1".into()),
             group_name: Some("Acme Robotics · Enterprise Service".into()),
             actor: Some("Ana".into()),
-            title: format!("Ana mentioned you ({i})"),
+            title: msg!(
+                "note-mentioned",
+                who = format!("Ana ({i})"),
+                group = "Acme Robotics · Enterprise Service"
+            )
+            .into(),
             excerpt: excerpt.into(),
             link: format!("https://support.example.com/lark/cli_a/workbench?group=g_1#{i}"),
             created_at: 0,
@@ -329,7 +435,10 @@ mod tests {
         let c = single(&mention(1, "robots are down"), LARK);
         assert_eq!(c["schema"], "2.0");
         assert_eq!(c["config"]["update_multi"], true);
-        assert_eq!(c["header"]["title"]["content"], "Ana mentioned you (1)");
+        assert_eq!(
+            c["header"]["title"]["content"],
+            "Ana (1) mentioned you in Acme Robotics · Enterprise Service"
+        );
         assert_eq!(
             c["header"]["subtitle"]["content"],
             "Acme Robotics · Enterprise Service"
@@ -401,5 +510,121 @@ mod tests {
             c["header"]["title"]["content"],
             "3 updates while you were away"
         );
+    }
+
+    fn chinese_mention(i: usize) -> Notification {
+        let mut n = mention(i, &"芯片测试集群无法启动，请尽快处理。".repeat(8));
+        n.org_name = "莲花半导体".into();
+        n.group_name = Some("莲花半导体 · 企业服务".into());
+        n.title = msg!(
+            "note-mentioned",
+            who = "王伟",
+            group = "莲花半导体 · 企业服务"
+        )
+        .into();
+        n
+    }
+
+    #[test]
+    fn a_card_to_someone_who_chose_a_language_is_in_it_alone() {
+        let zh = Reader {
+            lang: CardLang::One(Lang::ZhCn),
+            ..LARK
+        };
+        let c = single(&mention(1, "robots are down"), zh);
+        assert_eq!(
+            c["header"]["title"]["content"],
+            "Ana (1) 在 Acme Robotics · Enterprise Service 中提到了你"
+        );
+        assert!(c["header"]["title"].get("i18n_content").is_none());
+        assert!(c["config"].get("locales").is_none());
+        let button = &c["body"]["elements"][1]["text"]["content"];
+        assert_eq!(button, "在 tamlink 中打开");
+        // What was typed is shown as typed, in every language.
+        assert!(c.to_string().contains("robots are down"));
+    }
+
+    #[test]
+    fn a_card_to_someone_who_did_not_choose_carries_every_language() {
+        let all = Reader {
+            lang: CardLang::All {
+                default: Lang::ZhCn,
+            },
+            ..LARK
+        };
+        let c = single(&mention(1, "hi"), all);
+        assert_eq!(
+            c["config"]["locales"],
+            serde_json::json!(["en_us", "zh_cn"])
+        );
+        let title = &c["header"]["title"];
+        assert_eq!(
+            title["content"], title["i18n_content"]["zh_cn"],
+            "the org's default first"
+        );
+        assert_eq!(
+            title["i18n_content"]["en_us"],
+            "Ana (1) mentioned you in Acme Robotics · Enterprise Service"
+        );
+        let button = &c["body"]["elements"][1]["text"];
+        assert_eq!(button["i18n_content"]["en_us"], "Open in tamlink");
+        assert_eq!(button["i18n_content"]["zh_cn"], "在 tamlink 中打开");
+        assert_eq!(
+            c["config"]["summary"]["i18n_content"]["zh_cn"],
+            title["i18n_content"]["zh_cn"]
+        );
+    }
+
+    /// Lark refuses cards over 30 KB (lark-api.md §6.3). A digest of 200 Chinese items, in one
+    /// language and in every language, stays under our 24 KB budget; the sizes are printed for
+    /// the README (`cargo test -p tamlink-shared digest_sizes -- --nocapture`).
+    #[test]
+    fn digest_sizes_of_200_chinese_and_english_items_stay_under_the_card_limit() {
+        let zh: Vec<_> = (0..20).map(chinese_mention).collect();
+        let en: Vec<_> = (0..20).map(|i| mention(i, &"x".repeat(140))).collect();
+        for (name, items, lang) in [
+            ("Chinese, one language", &zh, CardLang::One(Lang::ZhCn)),
+            (
+                "Chinese, every language",
+                &zh,
+                CardLang::All {
+                    default: Lang::ZhCn,
+                },
+            ),
+            ("English, one language", &en, CardLang::One(Lang::En)),
+            (
+                "English, every language",
+                &en,
+                CardLang::All { default: Lang::En },
+            ),
+        ] {
+            let reader = Reader { lang, ..LARK };
+            let c = digest(items, 180, Some(&items[0]), reader);
+            let size = c.to_string().len();
+            println!("digest of 200 ({name}): {size} bytes");
+            assert!(size < CARD_BUDGET_BYTES, "{name}: {size} bytes");
+            let rest = c["body"]["elements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .rev()
+                .nth(1)
+                .unwrap()
+                .to_string();
+            assert!(
+                rest.contains("more") || rest.contains("还有"),
+                "{name}: counts the rest: {rest}"
+            );
+        }
+        let c = digest(
+            &zh,
+            180,
+            None,
+            Reader {
+                lang: CardLang::One(Lang::ZhCn),
+                ..LARK
+            },
+        );
+        assert_eq!(c["header"]["title"]["content"], "你离开期间有 200 条更新");
     }
 }

@@ -111,7 +111,7 @@ pub(super) async fn send_digest(
                 &digest.lines,
                 digest.more,
                 digest.latest.as_ref(),
-                cards::Reader::of(snap.tenant.as_ref()),
+                cards::Reader::of(snap.tenant.as_ref(), snap.prefs.lang),
             ),
             notifications: &digest.lines,
             token: snap.token.clone(),

@@ -19,7 +19,7 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
             person,
             holder: &n.id,
             notifications: std::slice::from_ref(n),
-            card: cards::single(n, cards::Reader::of(snap.tenant.as_ref())),
+            card: cards::single(n, cards::Reader::of(snap.tenant.as_ref(), snap.prefs.lang)),
             token: snap.token.clone(),
             tenant: snap.tenant.as_ref(),
             month: &month,
@@ -126,7 +126,7 @@ pub(super) async fn update_in_place(
             .update_card(
                 &token,
                 &card.card_id,
-                &cards::single(n, cards::Reader::of(snap.tenant.as_ref())),
+                &cards::single(n, cards::Reader::of(snap.tenant.as_ref(), snap.prefs.lang)),
                 sequence,
                 &rules::lark_uuid(&n.id),
             )

@@ -42,10 +42,14 @@ pub(super) async fn post_oncall(
     }
 }
 
-/// The on-call group is the provider's, on the brand whose host its webhook URL names.
+/// The on-call group is the provider's, on the brand whose host its webhook URL names; a group
+/// has readers of every language, so the card carries them all.
 fn oncall_reader(url: &str) -> cards::Reader {
     cards::Reader {
         brand: crate::domain::brand::Brand::of_url(url),
         actions: false,
+        lang: cards::CardLang::All {
+            default: crate::i18n::Lang::En,
+        },
     }
 }

@@ -32,15 +32,26 @@ pub(super) async fn warn_tam(
         return Ok(());
     };
     let allowance = tenant.plan.allowance().unwrap_or_default();
+    let product = tenant.brand.product();
     let (title, excerpt) = if step == Step::Hold {
         (
-            format!("{}'s Lark API share for {month} is spent", tenant.org_name),
-            "Notifications to this organisation now wait until the 1st and arrive as one digest; emergency pages still go out. Raise the share or record a paid plan in the staff console.".to_owned(),
+            crate::msg!(
+                "budget-spent",
+                org = &tenant.org_name,
+                month = month,
+                product = product
+            ),
+            crate::msg!("budget-spent-excerpt"),
         )
     } else {
         (
-            format!("{} has used 75% of its Lark API share for {month}", tenant.org_name),
-            format!("{allowance} calls this month. Notifications now wait up to 2 hours and arrive as digests, to make the rest last."),
+            crate::msg!(
+                "budget-75",
+                org = &tenant.org_name,
+                month = month,
+                product = product
+            ),
+            crate::msg!("budget-75-excerpt", calls = allowance),
         )
     };
     let provider = &ctx.settings.provider_app_id;
@@ -58,8 +69,8 @@ pub(super) async fn warn_tam(
         group_id: None,
         group_name: None,
         actor: None,
-        title,
-        excerpt,
+        title: title.into(),
+        excerpt: excerpt.into(),
         link: format!("{}/lark/{provider}/workbench", ctx.settings.base_url),
         created_at: ctx.now(),
         card_key: None,

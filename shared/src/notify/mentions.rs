@@ -27,13 +27,13 @@ pub(crate) fn mention_notifications(
             org_name: org_name.to_owned(),
             group_id: Some(group.id.clone()),
             group_name: Some(group.name.clone()),
-            title: format!(
-                "{} mentioned you in {}",
-                author.as_deref().unwrap_or("Someone"),
-                group.name
-            ),
+            title: match author.as_deref() {
+                Some(who) => crate::msg!("note-mentioned", who = who, group = &group.name),
+                None => crate::msg!("note-mentioned-someone", group = &group.name),
+            }
+            .into(),
             actor: author.clone(),
-            excerpt: crate::domain::chat::excerpt(&message.text),
+            excerpt: crate::domain::chat::excerpt(&message.text).into(),
             link: super::group_link(&ctx.settings.base_url, &m.app_id, &group.id),
             created_at: message.created_at,
             card_key: None,

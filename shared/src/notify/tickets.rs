@@ -9,6 +9,7 @@ use crate::domain::notification::*;
 use crate::domain::tickets::{self as rules, Status};
 use crate::error::AppResult;
 use crate::ids::{AppId, OpenId};
+use crate::msg;
 
 pub(crate) fn ticket_link(ctx: &AppContext, app_id: &AppId, t: &Ticket) -> String {
     super::group_link(&ctx.settings.base_url, app_id, &t.group_id)
@@ -20,7 +21,7 @@ pub(crate) fn ticket_notification(
     t: &Ticket,
     kind: NotificationKind,
     to: Recipient,
-    title: String,
+    title: crate::i18n::Msg,
     event: &str,
 ) -> Notification {
     Notification {
@@ -37,8 +38,8 @@ pub(crate) fn ticket_notification(
         group_id: Some(t.group_id.clone()),
         group_name: Some(format!("#{} {}", t.number, t.title)),
         actor: Some(t.created_by.name.clone()),
-        title,
-        excerpt: crate::domain::chat::excerpt(&t.description),
+        title: title.into(),
+        excerpt: crate::domain::chat::excerpt(&t.description).into(),
         created_at: t.updated_at,
         card_key: None,
         ticket: Some(crate::ids::TicketId::new(t.app_id.clone(), t.number).to_string()),
@@ -71,11 +72,11 @@ pub(crate) fn opened_notifications(
                     open_id: assignee.clone(),
                     name: t.assignee_name.clone().unwrap_or_default(),
                 },
-                format!(
-                    "{} #{} assigned to you: {}",
-                    t.severity.label(),
-                    t.number,
-                    t.title
+                msg!(
+                    "note-assigned",
+                    severity = t.severity.as_arg(),
+                    number = t.number,
+                    title = &t.title
                 ),
                 "assigned",
             ),
@@ -93,11 +94,10 @@ pub(crate) fn opened_notifications(
                 open_id: t.created_by.open_id.clone(),
                 name: t.created_by.name.clone(),
             },
-            format!(
-                "Ticket #{} opened: {} is on it",
-                t.number,
-                t.assignee_name.clone().unwrap_or_else(|| "your TAM".into())
-            ),
+            match &t.assignee_name {
+                Some(who) => msg!("note-opened", number = t.number, who = who),
+                None => msg!("note-opened-tam", number = t.number),
+            },
             "opened",
         ),
         t,
@@ -113,12 +113,12 @@ pub(crate) fn moved_notifications(
     t: &Ticket,
     from: Status,
 ) -> Vec<Notification> {
-    let title = format!(
-        "#{} {}: {} → {}",
-        t.number,
-        t.title,
-        from.label(),
-        t.status.label()
+    let title = msg!(
+        "note-moved",
+        number = t.number,
+        title = &t.title,
+        from = from.as_arg(),
+        to = t.status.as_arg()
     );
     let mut recipients = vec![Recipient {
         app_id: t.created_by.app_id.clone(),
@@ -147,11 +147,7 @@ pub(crate) fn moved_notifications(
                 &event,
             );
             n.actor = Some(actor.name.clone());
-            n.excerpt = format!(
-                "{} moved it to {}.",
-                actor.name,
-                t.status.label().to_lowercase()
-            );
+            n.excerpt = msg!("note-moved-by", who = &actor.name, to = t.status.as_arg()).into();
             status_card(n, t)
         })
         .collect()
@@ -195,18 +191,23 @@ pub(crate) async fn reply_notifications(
     if is_author || mentioned {
         return Ok(Vec::new());
     }
-    let who = author.map_or("Someone", |a| a.name.as_str());
+    let who = author.map_or("", |a| a.name.as_str());
     let mut n = ticket_notification(
         ctx,
         org_name,
         &ticket,
         NotificationKind::TicketUpdated,
         to,
-        format!("{who} replied on #{}: {}", ticket.number, ticket.title),
+        msg!(
+            "note-replied",
+            who = who,
+            number = ticket.number,
+            title = &ticket.title
+        ),
         &format!("reply-{}", message.id),
     );
     n.actor = Some(who.to_owned());
-    n.excerpt = crate::domain::chat::excerpt(&message.text);
+    n.excerpt = crate::domain::chat::excerpt(&message.text).into();
     n.created_at = message.created_at;
     Ok(vec![n])
 }
@@ -228,27 +229,25 @@ pub(crate) fn page_notifications(
                 NotificationKind::Emergency,
                 r,
                 if page == 1 {
-                    format!(
-                        "EMERGENCY on #{}: {} ({})",
-                        t.number,
-                        t.title,
-                        reason.label()
+                    msg!(
+                        "note-emergency",
+                        number = t.number,
+                        title = &t.title,
+                        reason = reason.as_arg()
                     )
                 } else {
-                    format!(
-                        "EMERGENCY on #{} still not acknowledged (page {page})",
-                        t.number
-                    )
+                    msg!("note-emergency-again", number = t.number, page = page)
                 },
                 &format!("emergency-page{page}"),
             );
             n.urgent = true;
-            n.excerpt = format!(
-                "{} reports {} at {}. Acknowledge it in the staff console.",
-                t.created_by.name,
-                reason.label(),
-                tenant.org_name
-            );
+            n.excerpt = msg!(
+                "note-emergency-excerpt",
+                who = &t.created_by.name,
+                reason = reason.as_arg(),
+                org = &tenant.org_name
+            )
+            .into();
             // Each page is a card entity of its own, so an acknowledgement can change every
             // copy of every page in place (`acknowledged_pages`).
             n.card_key = Some(page_card(t, page));
@@ -281,10 +280,10 @@ pub(crate) fn acknowledged_pages(
                 t,
                 NotificationKind::EmergencyAcknowledged,
                 r.clone(),
-                format!("Emergency on #{} acknowledged", t.number),
+                msg!("note-emergency-acknowledged", number = t.number),
                 &format!("emergency-ack-page{page}"),
             );
-            n.excerpt = format!("{by} acknowledged it after {minutes} min. The pages stopped.");
+            n.excerpt = msg!("note-pages-stopped", who = by, minutes = minutes).into();
             n.card_key = Some(page_card(t, page));
             n.only_update = true;
             out.push(n);
@@ -303,22 +302,36 @@ pub(crate) fn oncall_post(
     super::OnCallPost {
         id: format!("oncall.{}.{}.{page}", t.app_id, t.number),
         title: if page == 1 {
-            format!(
-                "EMERGENCY · {} · #{} {}",
-                tenant.org_name, t.number, t.title
+            msg!(
+                "oncall-title",
+                org = &tenant.org_name,
+                number = t.number,
+                title = &t.title
             )
+            .into()
         } else {
-            format!(
-                "STILL UNACKNOWLEDGED (page {page}) · {} · #{}",
-                tenant.org_name, t.number
+            msg!(
+                "oncall-title-again",
+                page = page,
+                org = &tenant.org_name,
+                number = t.number
             )
+            .into()
         },
-        text: format!(
-            "{} reports {}. Assignee: {}. Acknowledge in the staff console.",
-            t.created_by.name,
-            reason.label(),
-            t.assignee_name.as_deref().unwrap_or("nobody")
-        ),
+        text: match &t.assignee_name {
+            Some(assignee) => msg!(
+                "oncall-text",
+                who = &t.created_by.name,
+                reason = reason.as_arg(),
+                assignee = assignee
+            ),
+            None => msg!(
+                "oncall-text-unassigned",
+                who = &t.created_by.name,
+                reason = reason.as_arg()
+            ),
+        }
+        .into(),
         link: ticket_link(ctx, &ctx.settings.provider_app_id, t),
     }
 }
@@ -337,12 +350,12 @@ pub(crate) fn sla_notifications(
     let (event, title) = if breach {
         (
             "sla-breach",
-            format!("SLA breached on #{}: {}", t.number, t.title),
+            msg!("note-sla-breached", number = t.number, title = &t.title),
         )
     } else {
         (
             "sla-warning",
-            format!("First response due soon on #{}: {}", t.number, t.title),
+            msg!("note-sla-soon", number = t.number, title = &t.title),
         )
     };
     ids.into_iter()
@@ -360,11 +373,22 @@ pub(crate) fn sla_notifications(
                 title.clone(),
                 event,
             );
-            n.excerpt = format!(
-                "{} — first response due {}.",
-                t.severity.label(),
-                crate::clock::format_utc(t.first_response_due)
-            );
+            // Minutes, not a clock time: right in every reader's time zone.
+            let minutes = ((t.first_response_due - ctx.now()).abs() + 59) / 60;
+            n.excerpt = if breach {
+                msg!(
+                    "note-sla-excerpt-late",
+                    severity = t.severity.as_arg(),
+                    minutes = minutes
+                )
+            } else {
+                msg!(
+                    "note-sla-excerpt-soon",
+                    severity = t.severity.as_arg(),
+                    minutes = minutes
+                )
+            }
+            .into();
             n
         })
         .collect()

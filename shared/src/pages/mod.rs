@@ -10,6 +10,7 @@ use crate::context::AppContext;
 use crate::domain::checklist::{all_blocking_passed, CheckItem};
 use crate::domain::setup::{setup_values, SetupValues};
 use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Msg};
 use crate::ids::{AppId, GroupId};
 use crate::store::{Tenant, TenantKind, TenantStatus};
 
@@ -32,11 +33,43 @@ fn env() -> &'static Environment<'static> {
             env.add_template(name, source)
                 .expect("templates parse (checked by a unit test)");
         }
+        env.add_function("t", translate);
+        // `{{ epoch | utc }}`: a time for readers without JavaScript; the page's script shows it
+        // in the reader's own time zone instead.
+        env.add_filter("utc", |at: i64| crate::clock::format_utc(at));
         env
     })
 }
 
-pub fn render(name: &str, ctx: minijinja::Value) -> AppResult<String> {
+/// `{{ t("key", name=value) }}`: a catalog message in the page's language (`lang`, set by
+/// `render`). Placeholder values are what the page passes: typed data is never translated.
+fn translate(
+    state: &minijinja::State,
+    key: &str,
+    kwargs: minijinja::value::Kwargs,
+) -> Result<String, minijinja::Error> {
+    let lang = state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(Lang::parse))
+        .unwrap_or_default();
+    let mut m = Msg::new(key);
+    for name in kwargs.args() {
+        let v: minijinja::Value = kwargs.get(name)?;
+        m = match i64::try_from(v.clone()) {
+            Ok(n) if v.is_number() => m.arg(name, n),
+            _ => m.arg(name, v.to_string()),
+        };
+    }
+    Ok(m.in_lang(lang))
+}
+
+/// Renders a page in `lang`: the template sees `lang` (its tag) and the languages to offer.
+pub fn render(name: &str, lang: Lang, ctx: minijinja::Value) -> AppResult<String> {
+    let langs: Vec<_> = Lang::ALL
+        .iter()
+        .map(|l| minijinja::context! { tag => l.tag(), name => l.name() })
+        .collect();
+    let ctx = minijinja::context! { lang => lang.tag(), langs, ..ctx };
     env()
         .get_template(name)
         .and_then(|t| t.render(ctx))
@@ -55,17 +88,42 @@ pub struct TenantView {
     pub display_id: String,
     pub avatar: String,
     pub ready: bool,
-    pub checklist: Vec<CheckItem>,
+    /// The checklist in the reader's language.
+    pub checklist: Vec<CheckView>,
     pub service_group_id: Option<GroupId>,
     pub setup: SetupValues,
     pub plan: crate::notifier::budget::Plan,
     pub sla: crate::domain::tickets::SlaTargets,
     /// Whether people can act from this app's cards (its callback keys are set).
     pub callbacks: bool,
+    /// The language its people see until they choose (`None`: English).
+    pub lang: Option<Lang>,
+}
+
+/// A checklist item as a reader sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckView {
+    pub key: String,
+    pub label: String,
+    pub passed: bool,
+    pub blocking: bool,
+    pub fix: Option<String>,
+}
+
+impl CheckView {
+    pub fn new(c: &CheckItem, lang: Lang) -> Self {
+        Self {
+            key: c.key.clone(),
+            label: c.label.in_lang(lang),
+            passed: c.passed,
+            blocking: c.blocking,
+            fix: c.fix.as_ref().map(|f| f.in_lang(lang)),
+        }
+    }
 }
 
 impl TenantView {
-    pub fn new(ctx: &AppContext, t: &Tenant) -> Self {
+    pub fn new(ctx: &AppContext, t: &Tenant, lang: Lang) -> Self {
         Self {
             app_id: t.app_id.clone(),
             brand: t.brand,
@@ -76,12 +134,17 @@ impl TenantView {
             display_id: t.display_id.clone(),
             avatar: t.avatar.clone(),
             ready: all_blocking_passed(&t.checklist),
-            checklist: t.checklist.clone(),
+            checklist: t
+                .checklist
+                .iter()
+                .map(|c| CheckView::new(c, lang))
+                .collect(),
             service_group_id: t.service_group_id.clone(),
             setup: setup_values(&ctx.settings.base_url, t.app_id.as_str(), t.brand),
             plan: t.plan,
             sla: t.sla,
             callbacks: t.callback.is_some(),
+            lang: t.lang,
         }
     }
 }
@@ -99,7 +162,7 @@ mod tests {
 
     #[test]
     fn user_text_is_escaped() {
-        let html = render("message.html", minijinja::context! { title => "t", message => "<script>alert(1)</script>", status => 400 }).unwrap();
+        let html = render("message.html", Lang::En, minijinja::context! { title => "t", message => "<script>alert(1)</script>", status => 400 }).unwrap();
         assert!(!html.contains("<script>alert(1)"));
         assert!(html.contains("&lt;script&gt;"));
     }

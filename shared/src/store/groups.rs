@@ -197,11 +197,11 @@ impl Store {
     pub async fn next_line(
         &self,
         group_id: &GroupId,
-        text: String,
+        event: crate::i18n::Msg,
         now: Epoch,
     ) -> Result<Message, StoreError> {
         let seq = self.reserve_seq(group_id).await?;
-        Ok(Message::system_line(group_id, seq, text, now))
+        Ok(Message::system_line(group_id, seq, event, now))
     }
 
     /// Runs a transaction that includes `line`'s writes. If it does not go through, `line`'s

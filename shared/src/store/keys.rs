@@ -19,6 +19,7 @@
 //! | scheduled job's progress | `JOB#{name}` | `STATE` | |
 //! | a used sign-in state (written after Lark accepted its code) | `LOGIN#{nonce}` | `LOGIN` | |
 //! | a person's session fence (sign-outs) | `SESSIONS#{app}#{open_id}` | `FENCE` | |
+//! | a person's own choices (language) | `PREFS#{app}#{open_id}` | `PREFS` | |
 //! | a card callback seen (Lark's event id, kept past the replay window) | `CALLBACK#{app}#{event id}` | `EVENT` | |
 //! | a person's DM window (and waiting digest) | `DM#{app}#{open_id}` | `WINDOW` | `DIGESTDUE#{hour}` / `{due:012}#{app}#{open_id}` while a digest waits |
 //! | a notification seen | `NOTIF#{id}` | `NOTIF` | |
@@ -45,6 +46,7 @@ pub const TOKEN: &str = "TOKEN";
 pub const CARD: &str = "CARD";
 pub const PAGES: &str = "PAGES";
 pub const FENCE: &str = "FENCE";
+pub const PREFS: &str = "PREFS";
 
 /// Sort-key and partition prefixes, for `begins_with` queries and for telling items apart.
 pub const STAFF_PREFIX: &str = "STAFF#";
@@ -58,6 +60,7 @@ pub const USAGE_PREFIX: &str = "USAGE#";
 pub const APP_PREFIX: &str = "APP#";
 pub const CARD_PREFIX: &str = "CARD#";
 pub const GROUP_PREFIX: &str = "GROUP#";
+pub const PREFS_PREFIX: &str = "PREFS#";
 
 /// The hour bucket of a time-bucketed index.
 pub fn hour_of(at: Epoch) -> i64 {
@@ -70,6 +73,10 @@ pub fn app(app_id: &AppId) -> String {
 
 pub fn tenant(app_id: &AppId) -> (String, String) {
     (app(app_id), TENANT.into())
+}
+
+pub fn prefs(app_id: &AppId, open_id: &OpenId) -> (String, String) {
+    (format!("{PREFS_PREFIX}{app_id}#{open_id}"), PREFS.into())
 }
 
 pub fn staff(open_id: &OpenId) -> String {

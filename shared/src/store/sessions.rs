@@ -6,11 +6,34 @@ use super::dynamo::{decode, encode, n, write_err, Keyed};
 use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
-use crate::domain::model::Staff;
+use crate::domain::model::{Prefs, Staff};
 use crate::domain::sessions::SessionFence;
 use crate::ids::{AppId, OpenId};
 
 impl Store {
+    /// What a person chose for themselves through this app; nothing chosen is the default.
+    pub async fn prefs(&self, app_id: &AppId, open_id: &OpenId) -> Result<Prefs, StoreError> {
+        let (pk, sk) = keys::prefs(app_id, open_id);
+        Ok(self.get(pk, sk).await?.unwrap_or_default())
+    }
+
+    pub async fn save_prefs(
+        &self,
+        app_id: &AppId,
+        open_id: &OpenId,
+        prefs: &Prefs,
+    ) -> Result<(), StoreError> {
+        let (pk, sk) = keys::prefs(app_id, open_id);
+        self.db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(encode(&Keyed::item(pk, sk, prefs))?))
+            .send()
+            .await
+            .map_err(write_err)?;
+        Ok(())
+    }
+
     /// A person's fence; a person who never signed out has the default one.
     pub async fn session_fence(
         &self,

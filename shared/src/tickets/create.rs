@@ -25,10 +25,11 @@ pub async fn create(
 ) -> AppResult<TicketView> {
     if actor.side != Side::Colleague {
         return Err(AppError::Forbidden(
-            "Tickets are opened by the customer's colleagues, from their workbench.".into(),
+            crate::msg!("error-tickets-by-colleagues").into(),
         ));
     }
-    rules::validate_new(&input.title, &input.description).map_err(AppError::Unprocessable)?;
+    rules::validate_new(&input.title, &input.description)
+        .map_err(|e| AppError::Unprocessable(e.into()))?;
     let product = clean(input.product.clone())?;
     let category = clean(input.category.clone())?;
     let provider = &ctx.settings.provider_app_id;
@@ -39,10 +40,7 @@ pub async fn create(
         let Some(service_group_id) = tenant.service_group_id.clone().filter(|_| {
             tenant.status == TenantStatus::Active && tenant.kind == TenantKind::Customer
         }) else {
-            return Err(AppError::Conflict(
-                "Your organisation's support channel is not active yet; your TAM activates it."
-                    .into(),
-            ));
+            return Err(AppError::Conflict(crate::msg!("error-channel-inactive").into()));
         };
         let staff = ctx.store.all_staff(provider).await?;
         let (engineer, holder) = assign(&tenant, &staff)?;
@@ -77,14 +75,8 @@ pub async fn create(
                 ));
             }
         }
-        let who = if engineer.is_some() {
-            format!("{} is on it", holder.name)
-        } else {
-            format!(
-                "No engineer is on duty, so {} (your TAM) holds it for now",
-                holder.name
-            )
-        };
+        // Whether an engineer took it, or the TAM holds it because nobody is on duty.
+        let on_duty = if engineer.is_some() { "engineer" } else { "tam" };
         let ticket = Ticket {
             app_id: tenant.app_id.clone(),
             number,
@@ -114,10 +106,14 @@ pub async fn create(
         let opening = Message::system_line(
             &group_id,
             1,
-            format!(
-                "{} opened #{number} ({}): {title}. {who}.",
-                actor.name,
-                input.severity.label()
+            crate::msg!(
+                "line-opened",
+                who = &actor.name,
+                number = number,
+                severity = input.severity.as_arg(),
+                title = &title,
+                holder = &holder.name,
+                taken = on_duty
             ),
             now,
         );
@@ -125,7 +121,14 @@ pub async fn create(
             .store
             .next_line(
                 &service_group_id,
-                format!("{} opened ticket #{number}: {title}. {who}.", actor.name),
+                crate::msg!(
+                    "line-opened-announced",
+                    who = &actor.name,
+                    number = number,
+                    title = &title,
+                    holder = &holder.name,
+                    taken = on_duty
+                ),
                 now,
             )
             .await?;
@@ -145,7 +148,7 @@ pub async fn create(
         }
         notify::enqueue(ctx, &opened_notifications(ctx, &tenant, &ticket)).await?;
         tracing::info!(app_id = %tenant.app_id, number, assignee = %holder.open_id, "ticket opened");
-        Ok(Attempt::Written(view(&ticket, now)))
+        Ok(Attempt::Written(view(&ticket, now, actor.lang)))
     })
     .await?
     .ok_or_else(|| AppError::Unavailable("ticket creation kept colliding".into()))
@@ -176,10 +179,6 @@ pub(crate) fn assign<'a>(
         .tam
         .as_ref()
         .and_then(|t| staff.iter().find(|s| s.open_id == *t))
-        .ok_or_else(|| {
-            AppError::Conflict(
-                "Nobody on the service team can take tickets right now and no TAM is assigned; ask your provider.".into(),
-            )
-        })?;
+        .ok_or_else(|| AppError::Conflict(crate::msg!("error-nobody-to-take").into()))?;
     Ok((None, tam))
 }

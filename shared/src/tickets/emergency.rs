@@ -22,28 +22,22 @@ pub async fn declare_emergency(
 ) -> AppResult<TicketView> {
     if actor.side != Side::Colleague {
         return Err(AppError::Forbidden(
-            "Emergency is the customer's button.".into(),
+            crate::msg!("error-emergency-customer").into(),
         ));
     }
     if !input.confirm {
         return Err(AppError::BadRequest(
-            "Confirm that this is an emergency (data loss, data corruption or a business outage)."
-                .into(),
+            crate::msg!("error-emergency-confirm").into(),
         ));
     }
     retry_on_conflict(ATTEMPTS, || async move {
         let (ticket, tenant) = visible(ctx, actor, id).await?;
-        ensure_open(&ticket, "open a new ticket for a new emergency.")?;
+        ensure_open(
+            &ticket,
+            msg!("ticket-closed-emergency", number = ticket.number, status = ticket.status.as_arg()),
+        )?;
         if let Some(e) = &ticket.emergency {
-            return Err(AppError::Conflict(format!(
-                "An emergency was already declared on #{} by {}{}.",
-                ticket.number,
-                e.declared_by,
-                e.acknowledged_by
-                    .as_deref()
-                    .map(|by| format!(" and acknowledged by {by}"))
-                    .unwrap_or_default()
-            )));
+            return Err(AppError::Conflict(match e.acknowledged_by.as_deref() { Some(by) => crate::msg!("error-emergency-exists-acked", number = ticket.number, who = &e.declared_by, by = by), None => crate::msg!("error-emergency-exists", number = ticket.number, who = &e.declared_by) }.into()));
         }
         let now = ctx.now();
         let everyone = rules::ReminderTier {
@@ -72,12 +66,12 @@ pub async fn declare_emergency(
             .store
             .next_line(
             &ticket.group_id,
-            format!(
-                "{} declared an EMERGENCY on #{}: {}. Now S1 · Critical. Paging {}.",
-                actor.name,
-                ticket.number,
-                input.reason.label(),
-                names.join(", ")
+            crate::msg!(
+                "line-emergency",
+                who = &actor.name,
+                number = ticket.number,
+                reason = input.reason.as_arg(),
+                paged = names.join(", ")
             ),
             now,
         )
@@ -100,7 +94,7 @@ pub async fn declare_emergency(
                 notify::enqueue_oncall(ctx, &oncall_post(ctx, &tenant, &declared, input.reason, 1))
                     .await?;
                 tracing::warn!(app_id = %ticket.app_id, number = ticket.number, reason = ?input.reason, "emergency declared");
-                Ok(Attempt::Written(view(&declared, now)))
+                Ok(Attempt::Written(view(&declared, now, actor.lang)))
             }
         }
     })
@@ -112,22 +106,19 @@ pub async fn declare_emergency(
 #[tracing::instrument(skip_all, fields(actor = %actor.open_id, ticket = %id))]
 pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppResult<TicketView> {
     if actor.staff.is_none() {
-        return Err(AppError::Forbidden(
-            "Emergencies are acknowledged by the service team.".into(),
-        ));
+        return Err(AppError::Forbidden(crate::msg!("error-ack-service").into()));
     }
     retry_on_conflict(ATTEMPTS, || async move {
         let (ticket, tenant) = visible(ctx, actor, id).await?;
         let Some(emergency) = ticket.emergency.clone() else {
-            return Err(AppError::Conflict(format!(
-                "Ticket #{} has no emergency.",
-                ticket.number
-            )));
+            return Err(AppError::Conflict(
+                crate::msg!("error-no-emergency", number = ticket.number).into(),
+            ));
         };
         if let Some(by) = &emergency.acknowledged_by {
-            return Err(AppError::Conflict(format!(
-                "{by} already acknowledged this emergency."
-            )));
+            return Err(AppError::Conflict(
+                crate::msg!("error-already-acknowledged", who = by).into(),
+            ));
         }
         let now = ctx.now();
         let minutes = (now - emergency.declared_at) / 60;
@@ -135,9 +126,11 @@ pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppR
             .store
             .next_line(
                 &ticket.group_id,
-                format!(
-                    "{} acknowledged the emergency on #{} after {minutes} min.",
-                    actor.name, ticket.number
+                crate::msg!(
+                    "line-acknowledged",
+                    who = &actor.name,
+                    number = ticket.number,
+                    minutes = minutes
                 ),
                 now,
             )
@@ -164,11 +157,20 @@ pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppR
                         open_id: acked.created_by.open_id.clone(),
                         name: acked.created_by.name.clone(),
                     },
-                    format!("{} is on your emergency (#{})", actor.name, acked.number),
+                    crate::msg!(
+                        "note-on-your-emergency",
+                        who = &actor.name,
+                        number = acked.number
+                    ),
                     "emergency-ack",
                 );
                 n.urgent = true;
-                n.excerpt = format!("{} acknowledged it after {minutes} min.", actor.name);
+                n.excerpt = crate::msg!(
+                    "note-acknowledged-after",
+                    who = &actor.name,
+                    minutes = minutes
+                )
+                .into();
                 // Everyone who was paged sees it on the page itself, every copy of every page.
                 let everyone = rules::ReminderTier {
                     assignee: true,
@@ -187,7 +189,7 @@ pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppR
                     &paged,
                 ));
                 notify::enqueue(ctx, &notes).await?;
-                Ok(Attempt::Written(view(&acked, now)))
+                Ok(Attempt::Written(view(&acked, now, actor.lang)))
             }
         }
     })

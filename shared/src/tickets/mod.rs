@@ -5,11 +5,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::actor::Actor;
-use crate::clock::{format_utc, Epoch};
+use crate::clock::Epoch;
 use crate::context::AppContext;
 use crate::domain::tickets::{self as rules, Candidate, Mover, Severity, Status};
 use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Msg};
 use crate::ids::{AppId, GroupId, OpenId, TicketId};
+use crate::msg;
 use crate::notify::tickets::*;
 use crate::notify::{self, Notification, NotificationKind, Recipient};
 use crate::store::{
@@ -44,10 +46,10 @@ pub(crate) fn clean(optional: Option<String>) -> AppResult<Option<String>> {
         .filter(|v| !v.is_empty())
     {
         Some(v) if v.chars().count() > 100 => Err(AppError::Unprocessable(
-            "Product and category can be at most 100 characters.".into(),
+            crate::msg!("error-product-long", max = 100).into(),
         )),
         Some(v) if v.chars().any(char::is_control) => Err(AppError::BadRequest(
-            "Product and category are one line without control characters.".into(),
+            crate::msg!("error-product-one-line").into(),
         )),
         other => Ok(other),
     }
@@ -74,16 +76,12 @@ pub(crate) fn service_member(
     }
 }
 
-/// Refuses actions that need an open ticket, saying what to do instead.
-pub(crate) fn ensure_open(ticket: &Ticket, instead: &str) -> AppResult<()> {
+/// Refuses actions that need an open ticket with `refusal`, which says what to do instead.
+pub(crate) fn ensure_open(ticket: &Ticket, refusal: Msg) -> AppResult<()> {
     if ticket.status.is_open() {
         return Ok(());
     }
-    Err(AppError::Conflict(format!(
-        "Ticket #{} is {}; {instead}",
-        ticket.number,
-        ticket.status.label().to_lowercase()
-    )))
+    Err(AppError::Conflict(refusal.into()))
 }
 
 /// Parses `{org app}.{number}`.
@@ -94,11 +92,8 @@ pub(crate) async fn visible(
     id: &TicketId,
 ) -> AppResult<(Ticket, Tenant)> {
     let (app, number) = (&id.app, id.number);
-    let missing = || {
-        AppError::NotFound(format!(
-            "Ticket {id} does not exist or is not yours to see."
-        ))
-    };
+    let missing =
+        || AppError::NotFound(crate::msg!("error-ticket-unknown", ticket = id.to_string()).into());
     let ticket = ctx.store.ticket(app, number).await?.ok_or_else(missing)?;
     let tenant = crate::orgs::load(ctx, app).await?;
     let allowed = match &actor.staff {

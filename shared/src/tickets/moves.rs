@@ -39,9 +39,9 @@ pub async fn move_to(
                 .iter()
                 .any(|(f, t, _)| *f == from && *t == to)
             {
-                AppError::Forbidden(why)
+                AppError::Forbidden(why.into())
             } else {
-                AppError::Conflict(why)
+                AppError::Conflict(why.into())
             }
         })?;
         let now = ctx.now();
@@ -55,12 +55,12 @@ pub async fn move_to(
             .store
             .next_line(
                 &ticket.group_id,
-                format!(
-                    "{} moved #{} from {} to {}.",
-                    actor.name,
-                    ticket.number,
-                    from.label().to_lowercase(),
-                    to.label().to_lowercase()
+                crate::msg!(
+                    "line-moved",
+                    who = &actor.name,
+                    number = ticket.number,
+                    from = from.as_arg(),
+                    to = to.as_arg()
                 ),
                 now,
             )
@@ -90,7 +90,7 @@ pub async fn move_to(
         moved.first_response_at = moved.first_response_at.or(first_response_at);
         moved.history.push(change);
         notify::enqueue(ctx, &moved_notifications(ctx, actor, &tenant, &moved, from)).await?;
-        Ok(Attempt::Written(view(&moved, now)))
+        Ok(Attempt::Written(view(&moved, now, actor.lang)))
     })
     .await?
     .ok_or_else(kept_changing)

@@ -15,19 +15,20 @@ pub async fn rate(
 ) -> AppResult<TicketView> {
     if actor.side != Side::Colleague {
         return Err(AppError::Forbidden(
-            "Customers rate the support they got.".into(),
+            crate::msg!("error-rate-customers").into(),
         ));
     }
     if !(1..=5).contains(&score) {
-        return Err(AppError::BadRequest("A rating is 1 to 5.".into()));
+        return Err(AppError::BadRequest(
+            crate::msg!("error-rating-range").into(),
+        ));
     }
-    let comment = rules::rating_comment(comment).map_err(AppError::BadRequest)?;
+    let comment = rules::rating_comment(comment).map_err(|e| AppError::BadRequest(e.into()))?;
     let (mut ticket, _) = visible(ctx, actor, id).await?;
     if ticket.status.is_open() {
-        return Err(AppError::Conflict(format!(
-            "#{} is still open; rate it once it is resolved.",
-            ticket.number
-        )));
+        return Err(AppError::Conflict(
+            crate::msg!("error-rate-open", number = ticket.number).into(),
+        ));
     }
     let rating = crate::store::Rating {
         score,
@@ -38,13 +39,12 @@ pub async fn rate(
     match ctx.store.rate_ticket(&ticket, &rating).await {
         Ok(()) => {}
         Err(crate::store::StoreError::ConditionFailed) => {
-            return Err(AppError::Conflict(format!(
-                "#{} was reopened; rate it once it is resolved again.",
-                ticket.number
-            )))
+            return Err(AppError::Conflict(
+                crate::msg!("error-rate-reopened", number = ticket.number).into(),
+            ))
         }
         Err(e) => return Err(e.into()),
     }
     ticket.rating = Some(rating);
-    Ok(view(&ticket, ctx.now()))
+    Ok(view(&ticket, ctx.now(), actor.lang))
 }

@@ -13,9 +13,10 @@ pub struct TicketView {
     pub title: String,
     pub description: String,
     pub severity: Severity,
-    pub severity_label: &'static str,
+    /// Labels and states are in the reader's language (`view`'s `lang`).
+    pub severity_label: String,
     pub status: Status,
-    pub status_label: &'static str,
+    pub status_label: String,
     pub assignee: Option<String>,
     pub assigned_to_tam: bool,
     pub group_id: GroupId,
@@ -36,37 +37,43 @@ pub struct TicketView {
     pub rating: Option<crate::store::Rating>,
 }
 
-/// The first-response SLA as a person reads it.
-pub(crate) fn sla_state(t: &Ticket, now: Epoch) -> (String, bool) {
+/// The first-response SLA as a person reads it: how long is left or how late, never a clock
+/// time (which would need the reader's time zone).
+pub(crate) fn sla_state(t: &Ticket, now: Epoch) -> (Msg, bool) {
     match t.first_response_at {
-        Some(at) if at <= t.first_response_due => ("First response met".into(), false),
-        Some(_) => ("First response late".into(), true),
-        None if !t.status.is_open() => ("Closed without response".into(), false),
-        None if now >= t.first_response_due => (
-            format!(
-                "Response overdue since {}",
-                format_utc(t.first_response_due)
-            ),
-            true,
-        ),
+        Some(at) if at <= t.first_response_due => (msg!("sla-met"), false),
+        Some(_) => (msg!("sla-late"), true),
+        None if !t.status.is_open() => (msg!("sla-closed-unanswered"), false),
+        None if now >= t.first_response_due => {
+            let over = now - t.first_response_due;
+            (
+                msg!(
+                    "sla-overdue",
+                    hours = over / 3600,
+                    minutes = (over % 3600) / 60
+                ),
+                true,
+            )
+        }
         None => {
             let left = t.first_response_due - now;
             let text = if left >= 3600 {
-                format!(
-                    "Response due in {}h {:02}m",
-                    left / 3600,
-                    (left % 3600) / 60
+                msg!(
+                    "sla-due-hours",
+                    hours = left / 3600,
+                    minutes = (left % 3600) / 60
                 )
             } else {
-                format!("Response due in {}m", (left + 59) / 60)
+                msg!("sla-due-minutes", minutes = (left + 59) / 60)
             };
             (text, false)
         }
     }
 }
 
-pub fn view(t: &Ticket, now: Epoch) -> TicketView {
+pub fn view(t: &Ticket, now: Epoch, lang: Lang) -> TicketView {
     let (sla, sla_breached) = sla_state(t, now);
+    let next_reminder_at = rules::next_reminder_at(t.last_reminder_at, now);
     TicketView {
         id: TicketId::new(t.app_id.clone(), t.number).to_string(),
         app_id: t.app_id.clone(),
@@ -74,21 +81,25 @@ pub fn view(t: &Ticket, now: Epoch) -> TicketView {
         title: t.title.clone(),
         description: t.description.clone(),
         severity: t.severity,
-        severity_label: t.severity.label(),
+        severity_label: t.severity.label(lang),
         status: t.status,
-        status_label: t.status.label(),
+        status_label: t.status.label(lang),
         assignee: t.assignee_name.clone(),
         assigned_to_tam: t.assigned_to_tam,
         group_id: t.group_id.clone(),
         created_by: t.created_by.name.clone(),
         created_at: t.created_at,
         first_response_due: t.first_response_due,
-        sla,
+        sla: sla.in_lang(lang),
         sla_breached,
         history: t.history.clone(),
         reminders: t.reminders,
-        next_reminder_at: rules::next_reminder_at(t.last_reminder_at, now),
-        next_reminder: format_utc(rules::next_reminder_at(t.last_reminder_at, now)),
+        next_reminder_at,
+        next_reminder: msg!(
+            "reminder-again-in",
+            minutes = ((next_reminder_at - now).max(0) + 59) / 60
+        )
+        .in_lang(lang),
         emergency_open: t
             .emergency
             .as_ref()
@@ -128,7 +139,7 @@ pub async fn list(ctx: &AppContext, actor: &Actor, cursor: Option<u64>) -> AppRe
                 None
             };
             Ok(TicketPage {
-                tickets: tickets.iter().map(|t| view(t, now)).collect(),
+                tickets: tickets.iter().map(|t| view(t, now, actor.lang)).collect(),
                 next,
             })
         }
@@ -139,7 +150,7 @@ pub async fn list(ctx: &AppContext, actor: &Actor, cursor: Option<u64>) -> AppRe
                     continue;
                 }
                 for t in ctx.store.open_tickets(&org.app_id).await? {
-                    open.push(view(&t, now));
+                    open.push(view(&t, now, actor.lang));
                 }
             }
             // Unacknowledged emergencies first, then by severity and deadline.
@@ -174,5 +185,5 @@ pub async fn for_group(
     let id = TicketId::new(group.app_id.clone(), number);
     let (ticket, tenant) = visible(ctx, actor, &id).await?;
     let moves = allowed_moves(actor, &ticket, &tenant);
-    Ok(Some((view(&ticket, ctx.now()), moves)))
+    Ok(Some((view(&ticket, ctx.now(), actor.lang), moves)))
 }

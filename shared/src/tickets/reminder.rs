@@ -9,20 +9,30 @@ use super::*;
 pub async fn remind(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppResult<TicketView> {
     if actor.side != Side::Colleague {
         return Err(AppError::Forbidden(
-            "Reminder is the customer's button; reply in the ticket group instead.".into(),
+            crate::msg!("error-reminder-customer").into(),
         ));
     }
     retry_on_conflict(ATTEMPTS, || async move {
         let (ticket, tenant) = visible(ctx, actor, id).await?;
-        ensure_open(&ticket, "reopen it if the problem is back.")?;
+        ensure_open(
+            &ticket,
+            msg!(
+                "ticket-closed-reminder",
+                number = ticket.number,
+                status = ticket.status.as_arg()
+            ),
+        )?;
         let now = ctx.now();
         let next = rules::next_reminder_at(ticket.last_reminder_at, now);
         if next > now {
-            return Err(AppError::TooSoon(format!(
-                "The team was reminded at {}; the next reminder is possible at {}.",
-                format_utc(ticket.last_reminder_at.unwrap_or(now)),
-                format_utc(next)
-            )));
+            return Err(AppError::TooSoon(
+                crate::msg!(
+                    "error-reminder-too-soon",
+                    ago = ((now - ticket.last_reminder_at.unwrap_or(now)) / 60).max(0),
+                    minutes = ((next - now) + 59) / 60
+                )
+                .into(),
+            ));
         }
         let nth = ticket.reminders + 1;
         let recipients =
@@ -32,11 +42,12 @@ pub async fn remind(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppResult
             .store
             .next_line(
                 &ticket.group_id,
-                format!(
-                    "{} sent reminder {nth} on #{}; {} notified.",
-                    actor.name,
-                    ticket.number,
-                    names.join(", ")
+                crate::msg!(
+                    "line-reminder",
+                    who = &actor.name,
+                    nth = nth,
+                    number = ticket.number,
+                    notified = names.join(", ")
                 ),
                 now,
             )
@@ -57,16 +68,22 @@ pub async fn remind(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppResult
                             &ticket,
                             NotificationKind::Reminder,
                             to,
-                            format!("Reminder {nth} on #{}: {}", ticket.number, ticket.title),
+                            crate::msg!(
+                                "note-reminder",
+                                nth = nth,
+                                number = ticket.number,
+                                title = &ticket.title
+                            ),
                             &format!("reminder-{nth}"),
                         );
                         n.actor = Some(actor.name.clone());
-                        n.excerpt = format!(
-                            "{} is waiting for an answer ({}, {}).",
-                            actor.name,
-                            ticket.severity.label(),
-                            ticket.status.label().to_lowercase()
-                        );
+                        n.excerpt = crate::msg!(
+                            "note-reminder-excerpt",
+                            who = &actor.name,
+                            severity = ticket.severity.as_arg(),
+                            status = ticket.status.as_arg()
+                        )
+                        .into();
                         n
                     })
                     .collect();
@@ -74,7 +91,7 @@ pub async fn remind(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppResult
                 let mut reminded = ticket.clone();
                 reminded.reminders = nth;
                 reminded.last_reminder_at = Some(now);
-                Ok(Attempt::Written(view(&reminded, now)))
+                Ok(Attempt::Written(view(&reminded, now, actor.lang)))
             }
         }
     })

@@ -137,7 +137,12 @@ async fn run(cmd: &str, f: HashMap<String, String>) -> Result<(), String> {
                 .save_staff(&ctx.settings.provider_app_id, &s)
                 .await
                 .map_err(|e| e.to_string())?;
-            println!("{} is now {} ({})", s.name, role.label(), s.open_id);
+            println!(
+                "{} is now {} ({})",
+                s.name,
+                role.label(tamlink::i18n::Lang::En),
+                s.open_id
+            );
         }
         "register-customer" => {
             let by = staff(&ctx, need(&f, "by")?).await?;

@@ -201,7 +201,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     group_name: Some("Acme Robotics · Enterprise Service".into()),
                     actor: Some("Tara Lin".into()),
                     title: "Tara Lin mentioned you".into(),
-                    excerpt: format!("event {minute}.{i}"),
+                    excerpt: format!("event {minute}.{i}").into(),
                     link: format!("{}/lark/{CUSTOMER_APP_ID}/workbench", stack.base_url),
                     created_at: clock.now(),
                     card_key: None,

@@ -144,6 +144,8 @@ pub struct Snapshot {
     pub tenant: Option<super::Tenant>,
     /// The card entity to update, when the notification has a card key.
     pub card: Option<CardRecord>,
+    /// What the recipient chose (their language).
+    pub prefs: super::Prefs,
 }
 
 /// Who is being notified, through which app.

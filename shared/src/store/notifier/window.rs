@@ -20,6 +20,9 @@ impl Store {
             key_item(usage_pk, usage_sk),
             key_item(keys::app(person.app_id), keys::TENANT.into()),
         ];
+        // The person's language choice, so their card is in their language.
+        let (prefs_pk, prefs_sk) = keys::prefs(person.app_id, person.open_id);
+        keys.push(key_item(prefs_pk, prefs_sk));
         if let Some(id) = notif_id {
             let (pk, sk) = keys::notification(id);
             keys.push(key_item(pk, sk));
@@ -62,6 +65,8 @@ impl Store {
                 snap.usage = decode(item)?;
             } else if pk.starts_with(keys::APP_PREFIX) {
                 snap.tenant = Some(decode(item)?);
+            } else if pk.starts_with(keys::PREFS_PREFIX) {
+                snap.prefs = decode(item)?;
             } else if pk.starts_with(keys::CARD_PREFIX) {
                 snap.card = Some(decode(item)?);
             } else {

@@ -1,0 +1,101 @@
+# 工单：严重级别、状态、流转、SLA、紧急事件、评分及其拒绝说明。
+
+severity-sev1 = S1 · 紧急
+    .describe = S1 · 紧急：业务中断或数据面临风险
+severity-sev2 = S2 · 高
+    .describe = S2 · 高：主要功能受损，且没有变通办法
+severity-sev3 = S3 · 普通
+    .describe = S3 · 普通：功能受损，但有变通办法
+severity-sev4 = S4 · 低
+    .describe = S4 · 低：咨询或小问题
+
+status-open = 待处理
+status-assigned = 已分派
+status-in-progress = 处理中
+status-waiting-on-customer = 等待客户回复
+status-resolved = 已解决
+status-closed = 已关闭
+
+move-reopen = 重新打开
+move-back-to-team = 交回服务团队
+move-start-work = 开始处理
+move-wait-for-customer = 等待客户回复
+move-resolve = 标记为已解决
+move-close = 关闭工单
+
+ticket-already = 工单已经是“{ $status ->
+    [open] 待处理
+    [assigned] 已分派
+    [in_progress] 处理中
+    [waiting_on_customer] 等待客户回复
+    [resolved] 已解决
+   *[closed] 已关闭
+}”状态。
+ticket-cannot-go = 工单不能从“{ $from ->
+    [open] 待处理
+    [assigned] 已分派
+    [in_progress] 处理中
+    [waiting_on_customer] 等待客户回复
+    [resolved] 已解决
+   *[closed] 已关闭
+}”变为“{ $to ->
+    [open] 待处理
+    [assigned] 已分派
+    [in_progress] 处理中
+    [waiting_on_customer] 等待客户回复
+    [resolved] 已解决
+   *[closed] 已关闭
+}”。
+ticket-you-cannot-move = 你无法将工单从“{ $from ->
+    [open] 待处理
+    [assigned] 已分派
+    [in_progress] 处理中
+    [waiting_on_customer] 等待客户回复
+    [resolved] 已解决
+   *[closed] 已关闭
+}”改为“{ $to ->
+    [open] 待处理
+    [assigned] 已分派
+    [in_progress] 处理中
+    [waiting_on_customer] 等待客户回复
+    [resolved] 已解决
+   *[closed] 已关闭
+}”。
+
+sla-target-range = 首次响应目标必须在 1 分钟到 30 天之间。
+sla-target-order = 更严重级别的首次响应目标不能比较低级别的更晚。
+
+emergency-reason = { $reason ->
+    [data_loss] 数据丢失
+    [data_corruption] 数据损坏
+   *[business_outage] 业务中断
+}
+
+rating-comment-long = 评价内容最多 { $max } 个字符。
+rating-comment-one-line = 评价内容只能是一行，且不能包含控制字符。
+ticket-title-long = 标题最多 { $max } 个字符。
+ticket-title-missing = 请为工单填写标题。
+ticket-title-one-line = 标题只能是一行，且不能包含控制字符。
+ticket-description-long = 描述最多 { $max } 个字符。
+ticket-description-control = 描述中包含控制字符。
+ticket-closed-emergency = 工单 #{ $number } 已{ $status ->
+    [resolved] 解决
+   *[other] 关闭
+}；如有新的紧急情况，请新建工单。
+ticket-closed-reminder = 工单 #{ $number } 已{ $status ->
+    [resolved] 解决
+   *[other] 关闭
+}；如果问题再次出现，请重新打开它。
+sla-met = 已按时首次响应
+sla-late = 首次响应已超时
+sla-closed-unanswered = 未响应即关闭
+sla-overdue = 响应已超时 { $hours ->
+    [0] { $minutes } 分钟
+   *[other] { $hours } 小时 { $minutes } 分钟
+}
+sla-due-hours = 需在 { $hours } 小时 { $minutes } 分钟内响应
+sla-due-minutes = 需在 { $minutes } 分钟内响应
+reminder-again-in = { $minutes ->
+    [0] 现在
+   *[other] { $minutes } 分钟后
+}
