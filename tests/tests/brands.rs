@@ -158,6 +158,19 @@ async fn registration_names_the_brand_that_refused_or_both() {
         .await
         .unwrap()
         .is_none());
+    // The same refusal for a TAM whose browser reads Chinese (the codes are Lark's).
+    let tara_zh = t.browser_in("zh-CN");
+    tara_zh.sign_in(PROVIDER_APP_ID, "tara").await;
+    let (status, body) = tara_zh
+        .register_customer(&registration("Lotus", LOTUS_APP_ID, "not-the-secret"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().starts_with(
+            "飞书和 Lark 都不接受此 App ID 和 App Secret（Lark code 10014, Feishu code 10014）"
+        ),
+        "{body}"
+    );
     // An unknown brand is a readable 400.
     reg["brand"] = json!("dingtalk");
     let (status, body) = tara.register_customer(&reg).await;

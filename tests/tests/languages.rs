@@ -178,7 +178,10 @@ async fn cards_follow_the_persons_choice_else_carry_every_language_with_the_orgs
     let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
     // (Staff choose for themselves as colleagues do.)
     let (status, chosen) = tara.choose_language(PROVIDER_APP_ID, "en").await;
-    assert_eq!((status, chosen["saved"].clone()), (StatusCode::OK, json!(true)));
+    assert_eq!(
+        (status, chosen["saved"].clone()),
+        (StatusCode::OK, json!(true))
+    );
     let (status, view) = tara
         .post_json(
             &format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/language"),

@@ -118,3 +118,5 @@ error-invalid-id = { $value } is not a valid { $what ->
     [invitation_id] invitation id
    *[ticket_id] ticket id (app.number)
 }.
+error-share-range = The share must be between 1 and 100 percent.
+error-free-plan-calls = A free plan needs its monthly number of calls (10,000 on Lark Starter).

@@ -114,3 +114,5 @@ error-invalid-id = { $value } 不是有效的{ $what ->
     [invitation_id] 邀请 ID
    *[ticket_id] 工单 ID（应用.编号）
 }。
+error-share-range = 占比必须在 1% 到 100% 之间。
+error-free-plan-calls = 免费版需要填写每月调用次数（Lark 入门版为 10,000 次）。

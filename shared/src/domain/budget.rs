@@ -60,14 +60,12 @@ impl Plan {
         }
     }
 
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), crate::i18n::Msg> {
         if self.share_percent == 0 || self.share_percent > 100 {
-            return Err("The share must be between 1 and 100 percent.".into());
+            return Err(crate::msg!("error-share-range"));
         }
         if self.kind == PlanKind::Free && self.monthly_calls == 0 {
-            return Err(
-                "A free plan needs its monthly number of calls (10,000 on Lark Starter).".into(),
-            );
+            return Err(crate::msg!("error-free-plan-calls"));
         }
         Ok(())
     }

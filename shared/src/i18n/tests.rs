@@ -233,6 +233,34 @@ fn every_language_has_every_key_with_the_same_placeholders() {
     }
 }
 
+/// A refusal a person reads is a catalog message: an `AppError` made from an English literal or
+/// `format!` would reach a Chinese reader in English.
+#[test]
+fn every_refusal_is_a_catalog_message() {
+    let variants = [
+        "BadRequest",
+        "Unauthorized",
+        "Forbidden",
+        "NotFound",
+        "Conflict",
+        "Unprocessable",
+        "TooSoon",
+        "Gone",
+    ];
+    for (file, src) in sources() {
+        let code = src.split("#[cfg(test)]").next().unwrap_or_default();
+        for v in variants {
+            for (at, _) in code.match_indices(&format!("AppError::{v}(")) {
+                let after = code[at + v.len() + 11..].trim_start();
+                assert!(
+                    !after.starts_with('"') && !after.starts_with("format!"),
+                    "{file}: AppError::{v} with literal text; use msg!"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn every_message_renders_in_every_language_given_its_placeholders() {
     // A reference to a message that does not exist (`{ name }` instead of `{ $name }`) or any
