@@ -11,6 +11,10 @@ It also counts DynamoDB requests by operation, so tests and benchmarks can measu
 action costs: GET /_tamlink/dynamodb-requests returns {"total": n, "by_operation": {...}};
 DELETE returns them and starts counting afresh.
 
+With TAMLINK_MOTO_GC=off in its environment, Python's garbage collector is off in this process:
+benchmarks use it to tell moto's own collection pauses (a full collection walks moto's copies of
+the table) from tamlink's time. Tests leave it on.
+
 Usage: python infra/moto_server.py -H 127.0.0.1 -p PORT
 """
 
@@ -21,6 +25,7 @@ import os
 import signal
 import sys
 import threading
+import gc
 
 from werkzeug.serving import run_simple
 from moto.moto_server.werkzeug_app import (
@@ -28,6 +33,9 @@ from moto.moto_server.werkzeug_app import (
     MotoRequestHandler,
     create_backend_app,
 )
+
+if os.environ.get("TAMLINK_MOTO_GC") == "off":
+    gc.disable()
 
 _dynamodb = threading.Lock()
 _counts = collections.Counter()

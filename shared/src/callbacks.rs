@@ -276,13 +276,18 @@ async fn operator(
         return Ok(None);
     };
     // No browser asks for a language here: the person's saved choice, else their
-    // organisation's default (cards and toasts then carry every language).
-    let chosen = ctx.store.prefs(&tenant.app_id, &open_id).await?.lang;
-    let lang = chosen.or(tenant.lang).unwrap_or_default();
-    if tenant.app_id != ctx.settings.provider_app_id {
+    // organisation's default (cards and toasts then carry every language). Who they are and what
+    // they chose come in one request.
+    let staff_app = tenant.app_id == ctx.settings.provider_app_id;
+    let lang_of = |chosen: Option<Lang>| chosen.or(tenant.lang).unwrap_or_default();
+    if !staff_app {
         // Colleagues act only through their own org's app; nothing they may do from a card yet
         // needs more than who they are.
-        let Some(person) = ctx.store.person(&tenant.app_id, &open_id).await? else {
+        let (person, prefs) = ctx
+            .store
+            .someone_and_prefs::<crate::store::Person>(&tenant.app_id, &open_id, false)
+            .await?;
+        let Some(person) = person else {
             return Ok(None);
         };
         return Ok(Some((
@@ -294,12 +299,16 @@ async fn operator(
                 side: Side::Colleague,
                 staff: None,
                 fence: FenceCheck::Passed,
-                lang,
+                lang: lang_of(prefs.lang),
             },
-            chosen,
+            prefs.lang,
         )));
     }
-    let Some(staff) = ctx.store.staff(&tenant.app_id, &open_id).await? else {
+    let (staff, prefs) = ctx
+        .store
+        .someone_and_prefs::<crate::store::Staff>(&tenant.app_id, &open_id, true)
+        .await?;
+    let Some(staff) = staff else {
         return Ok(None);
     };
     Ok(Some((
@@ -311,9 +320,9 @@ async fn operator(
             side: Side::Service,
             staff: Some(staff),
             fence: FenceCheck::Passed,
-            lang,
+            lang: lang_of(prefs.lang),
         },
-        chosen,
+        prefs.lang,
     )))
 }
 

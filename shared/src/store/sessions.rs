@@ -108,4 +108,30 @@ impl Store {
         }
         Ok((staff, fence))
     }
+
+    /// Someone of an app (a colleague's `PERSON#` item, or a staff member's `STAFF#` in the
+    /// provider app) and what they chose, in one request: what a card callback reads to know
+    /// who pressed and in which language to answer, on Lark's 3-second clock.
+    pub async fn someone_and_prefs<T: serde::de::DeserializeOwned>(
+        &self,
+        app_id: &AppId,
+        open_id: &OpenId,
+        staff: bool,
+    ) -> Result<(Option<T>, Prefs), StoreError> {
+        let prefs_key = keys::prefs(app_id, open_id);
+        let who = if staff {
+            keys::staff(open_id)
+        } else {
+            keys::person(open_id)
+        };
+        let keys = vec![(keys::app(app_id), who), prefs_key.clone()];
+        let (mut found, mut prefs) = (None, Prefs::default());
+        for item in self.batch_items(keys).await? {
+            match item.get("sk") {
+                Some(AttributeValue::S(sk)) if *sk == prefs_key.1 => prefs = decode(item)?,
+                _ => found = Some(decode(item)?),
+            }
+        }
+        Ok((found, prefs))
+    }
 }

@@ -25,7 +25,8 @@ async fn main() -> Result<(), String> {
     let cookie = session_cookie(&stack, CUSTOMER_APP_ID, "ana", "Ana Ortiz").await?;
     let api = format!("{}/lark/{CUSTOMER_APP_ID}/api/tickets", stack.base_url);
     let mut ids = Vec::new();
-    for i in 0..emergencies {
+    // One more emergency than measured: the first is acknowledged to warm the function.
+    for i in 0..=emergencies {
         let opened = json_reply(
             client
                 .post(&api)
@@ -76,11 +77,18 @@ async fn main() -> Result<(), String> {
             percentile(&runs, 0.99).as_secs_f64() * 1e3
         );
     };
-    // Warm: the first call of a function loads its clients; Lark's traffic finds it warm.
+    // Warm: the first call of a function loads its clients and opens its connections (KMS for
+    // the keys, DynamoDB, SQS); Lark's traffic finds it warm. So one press of each kind first.
     press("warm-up".into(), json!({"action": "nothing"}))
         .send()
         .await
         .map_err(|e| e.to_string())?;
+    let warm = ids.remove(0);
+    json_reply(press(
+        "ack-warm".into(),
+        json!({"action": "ack", "ticket": warm}),
+    ))
+    .await?;
     let mut acks = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         let t0 = Instant::now();
