@@ -889,3 +889,51 @@ async fn a_title_with_line_breaks_or_nul_is_refused_and_uses_no_number() {
     }
     assert_eq!(t.tenant(CUSTOMER_APP_ID).await.ticket_seq, 0);
 }
+
+#[tokio::test]
+async fn an_emergency_tightens_the_first_response_deadline_to_s1s_and_the_sla_check_warns_on_it() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (_, opened) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Quarterly export slow", "sev4"))
+        .await;
+    let id = opened["id"].as_str().unwrap().to_owned();
+    assert_eq!(opened["sla"], "Response due in 24h 0m");
+    let (status, declared) = ana
+        .declare_emergency(
+            CUSTOMER_APP_ID,
+            &id,
+            &json!({"reason": "business_outage", "confirm": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{declared}");
+    // S1's 30 minutes from now, sooner than S4's day.
+    assert_eq!(declared["sla"], "Response due in 30m", "{declared}");
+    let list = ana.tickets(CUSTOMER_APP_ID).await;
+    assert_eq!(
+        list[0]["first_response_due"],
+        declared["first_response_due"]
+    );
+    t.drain_queue().await;
+    // The SLA check finds it in its new place and warns 15 minutes before, once.
+    t.clock.advance(16 * 60);
+    let report = t.stack.run_job("SlaCheckFunction").await.unwrap();
+    assert_eq!(report["warned"], 1, "{report}");
+    let warned: Vec<String> = t
+        .drain_queue()
+        .await
+        .iter()
+        .filter(|n| n["kind"] == "sla")
+        .map(|n| en(&n["title"]))
+        .collect();
+    assert!(
+        !warned.is_empty()
+            && warned
+                .iter()
+                .all(|w| w.starts_with("First response due soon on #1")),
+        "{warned:?}"
+    );
+    t.clock.advance(15 * 60);
+    let report = t.stack.run_job("SlaCheckFunction").await.unwrap();
+    assert_eq!(report["breached"], 1, "{report}");
+}

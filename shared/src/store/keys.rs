@@ -100,6 +100,11 @@ pub fn sla_bucket(hour: i64) -> String {
     format!("SLADUE#{hour}")
 }
 
+/// A ticket's place in its SLA bucket: due time first, so "due by now" is one range condition.
+pub fn sla_slot(due: Epoch, app_id: &AppId, number: u64) -> String {
+    format!("{due:012}#{app_id}#{number:08}")
+}
+
 pub fn group(id: &GroupId) -> String {
     format!("{GROUP_PREFIX}{id}")
 }

@@ -65,7 +65,7 @@ impl Store {
         )
         .indexed(
             keys::sla_bucket(due.div_euclid(3600)),
-            format!("{due:012}#{}#{:08}", ticket.app_id, ticket.number),
+            keys::sla_slot(due, &ticket.app_id, ticket.number),
         );
         if ticket.status.is_open() {
             keyed.gsi2pk = Some(keys::open_tickets(&ticket.app_id));
@@ -370,17 +370,26 @@ impl Store {
 
     /// Declares an emergency: the ticket goes to the top severity and records it (only if open
     /// and not already in an emergency), its re-page schedule starts, and its group says so.
+    /// `due`: a tighter first-response deadline (S1's), which moves the ticket in the SLA index
+    /// and makes its warning due again.
     pub async fn declare_emergency(
         &self,
         ticket: &Ticket,
         emergency: &Emergency,
         schedule: &PageSchedule,
         line: &Message,
+        due: Option<Epoch>,
         now: Epoch,
     ) -> Result<(), StoreError> {
-        let up = self
+        let mut set = String::from("SET severity = :sev, emergency = :e, updated_at = :now");
+        if due.is_some() {
+            set.push_str(
+                ", first_response_due = :due, sla_warned = :false, gsi1pk = :bucket, gsi1sk = :slot",
+            );
+        }
+        let mut up = self
             .ticket_update(&ticket.app_id, ticket.number)
-            .update_expression("SET severity = :sev, emergency = :e, updated_at = :now")
+            .update_expression(set)
             .condition_expression(
                 "#st = :status AND (attribute_not_exists(emergency) OR attribute_type(emergency, :null))",
             )
@@ -390,6 +399,16 @@ impl Store {
             .expression_attribute_values(":status", attr(&ticket.status)?)
             .expression_attribute_values(":null", s("NULL"))
             .expression_attribute_values(":now", n(now));
+        if let Some(due) = due {
+            up = up
+                .expression_attribute_values(":due", n(due))
+                .expression_attribute_values(":false", AttributeValue::Bool(false))
+                .expression_attribute_values(":bucket", s(keys::sla_bucket(due.div_euclid(3600))))
+                .expression_attribute_values(
+                    ":slot",
+                    s(keys::sla_slot(due, &ticket.app_id, ticket.number)),
+                );
+        }
         let mut writes = vec![
             TransactWriteItem::builder()
                 .update(built(up.build())?)

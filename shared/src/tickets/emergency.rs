@@ -62,6 +62,10 @@ pub async fn declare_emergency(
             pages: 1,
             next_page_at: now + rules::REPAGE_AFTER,
         };
+        // An emergency is S1: its first response is due by S1's target if that is sooner.
+        let s1_due = now + tenant.sla.seconds(rules::Severity::Sev1);
+        let tightened = (ticket.first_response_at.is_none() && s1_due < ticket.first_response_due)
+            .then_some(s1_due);
         let line = ctx
             .store
             .next_line(
@@ -78,7 +82,7 @@ pub async fn declare_emergency(
             .await?;
         match settle(ctx
             .store
-            .declare_emergency(&ticket, &emergency, &schedule, &line, now)
+            .declare_emergency(&ticket, &emergency, &schedule, &line, tightened, now)
             .await)? {
             Attempt::Lost => Ok(Attempt::Lost),
             Attempt::Written(()) => {
@@ -86,6 +90,10 @@ pub async fn declare_emergency(
                 declared.severity = Severity::Sev1;
                 declared.emergency = Some(emergency);
                 declared.updated_at = now;
+                if let Some(due) = tightened {
+                    declared.first_response_due = due;
+                    declared.sla_warned = false;
+                }
                 notify::enqueue(
                     ctx,
                     &page_notifications(ctx, &tenant, &declared, input.reason, 1, paged),
