@@ -94,6 +94,7 @@ routes! {
     CREATE_TICKET = "CreateTicketFunction", Json, handlers::create_ticket::handle;
     LIST_TICKETS = "ListTicketsFunction", Json, handlers::list_tickets::handle;
     MOVE_TICKET = "MoveTicketFunction", Json, handlers::move_ticket::handle;
+    REASSIGN_TICKET = "ReassignTicketFunction", Json, handlers::reassign_ticket::handle;
     REMIND_TICKET = "RemindTicketFunction", Json, handlers::remind_ticket::handle;
     SET_DUTY = "SetDutyFunction", Json, handlers::set_duty::handle;
     SET_LANGUAGE = "SetLanguageFunction", Page, handlers::set_language::handle;

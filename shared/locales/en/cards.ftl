@@ -131,3 +131,5 @@ toast-reminded = The team was reminded about #{ $number }.
 toast-rated = Thanks for rating #{ $number }: { $score }/5.
 card-reminded = { $who } sent reminder { $nth } to the team.
 card-rated = { $who } rated the support { $score }/5. Thank you.
+note-reassigned-to-you = { $who } handed you #{ $number }: { $title }
+note-reassigned-away = #{ $number } { $title } is now with { $to }

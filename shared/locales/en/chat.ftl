@@ -38,3 +38,4 @@ line-emergency = { $who } declared an EMERGENCY on #{ $number }: { $reason ->
 }. Now S1 · Critical. Paging { $paged }.
 line-acknowledged = { $who } acknowledged the emergency on #{ $number } after { $minutes } min.
 line-reminder = { $who } sent reminder { $nth } on #{ $number }; { $notified } notified.
+line-reassigned = { $who } handed #{ $number } from { $from } to { $to }.

@@ -120,3 +120,7 @@ error-invalid-id = { $value } is not a valid { $what ->
 }.
 error-share-range = The share must be between 1 and 100 percent.
 error-free-plan-calls = A free plan needs its monthly number of calls (10,000 on Lark Starter).
+error-reassign-staff = Tickets are handed on by the service team.
+error-reassign-who = Only the ticket's TAM, a manager or admin, or its assignee can hand it to another engineer.
+error-reassign-target = { $who } is not an engineer serving this organisation.
+error-reassign-same = #{ $number } is already with { $who }.

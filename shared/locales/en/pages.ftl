@@ -206,3 +206,5 @@ check-org-name-is = Organisation name matches { $product } (“{ $name }”)
 check-org-unreadable = Could not read the organisation: add scope tenant:tenant:readonly, then publish a new version in Version Management & Release.
 check-org-name-fix = { $product } says this app belongs to “{ $name }” but the name typed was “{ $typed }”. Check that the App ID is the customer's, or correct the name.
 service-group-name = { $org } · Enterprise Service
+reassign = Hand to
+reassign-to = Engineer to hand the ticket to

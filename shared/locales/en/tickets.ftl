@@ -100,3 +100,7 @@ reminder-again-in = { $minutes ->
     [one] in { $minutes } minute
    *[other] in { $minutes } minutes
 }
+ticket-closed-reassign = Ticket #{ $number } is { $status ->
+    [resolved] resolved
+   *[other] closed
+}; reopen it to hand it on.

@@ -122,3 +122,5 @@ toast-reminded = 已就工单 #{ $number } 催办服务团队。
 toast-rated = 感谢你为工单 #{ $number } 评分：{ $score }/5。
 card-reminded = { $who } 向团队发出了第 { $nth } 次催办。
 card-rated = { $who } 给本次支持打了 { $score }/5 分。谢谢！
+note-reassigned-to-you = { $who } 把工单 #{ $number } 转交给了你：{ $title }
+note-reassigned-away = 工单 #{ $number } { $title } 现由 { $to } 处理

@@ -38,3 +38,4 @@ line-emergency = { $who } 为工单 #{ $number } 宣布了紧急事件：{ $reas
 }。已升级为 S1 · 紧急，正在呼叫 { $paged }。
 line-acknowledged = { $who } 在 { $minutes } 分钟后确认了工单 #{ $number } 的紧急事件。
 line-reminder = { $who } 对工单 #{ $number } 发出了第 { $nth } 次催办，已通知 { $notified }。
+line-reassigned = { $who } 将工单 #{ $number } 从 { $from } 转交给 { $to }。

@@ -116,3 +116,7 @@ error-invalid-id = { $value } 不是有效的{ $what ->
 }。
 error-share-range = 占比必须在 1% 到 100% 之间。
 error-free-plan-calls = 免费版需要填写每月调用次数（Lark 入门版为 10,000 次）。
+error-reassign-staff = 工单由服务团队转交。
+error-reassign-who = 只有该工单的 TAM、经理或管理员，或其处理人，才能把它转交给其他工程师。
+error-reassign-target = { $who } 不是为该组织服务的工程师。
+error-reassign-same = 工单 #{ $number } 已由 { $who } 处理。

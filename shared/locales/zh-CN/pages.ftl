@@ -200,3 +200,5 @@ check-org-name-is = 组织名称与 { $product } 一致（“{ $name }”）
 check-org-unreadable = 无法读取组织信息：请添加权限 tenant:tenant:readonly，然后在“版本管理与发布”中发布新版本。
 check-org-name-fix = { $product } 显示此应用属于“{ $name }”，但填写的名称是“{ $typed }”。请确认 App ID 属于该客户，或更正名称。
 service-group-name = { $org } · 企业服务
+reassign = 转交
+reassign-to = 转交给哪位工程师

@@ -99,3 +99,7 @@ reminder-again-in = { $minutes ->
     [0] 现在
    *[other] { $minutes } 分钟后
 }
+ticket-closed-reassign = 工单 #{ $number } 已{ $status ->
+    [resolved] 解决
+   *[other] 关闭
+}；请先重新打开再转交。

@@ -19,6 +19,7 @@ pub mod logout;
 pub mod move_ticket;
 pub mod oauth_callback;
 pub mod post_message;
+pub mod reassign_ticket;
 pub mod register_customer;
 pub mod remind_ticket;
 pub mod remove_member;

@@ -58,7 +58,12 @@ async fn ticket_of(
         return Ok(minijinja::Value::UNDEFINED);
     };
     Ok(match crate::tickets::for_group(ctx, actor, group).await? {
-        Some((ticket, moves)) => context! {
+        Some(crate::tickets::GroupTicket {
+            view: ticket,
+            moves,
+            reassign_to,
+        }) => context! {
+            reassign_to => reassign_to.iter().map(|(id, name)| context! { open_id => id.as_str(), name }).collect::<Vec<_>>(),
             can_remind => actor.side == Side::Colleague && ticket.status.is_open(),
             can_declare => actor.side == Side::Colleague && ticket.status.is_open() && ticket.emergency.is_none(),
             can_acknowledge => actor.staff.is_some() && ticket.emergency_open,

@@ -153,6 +153,70 @@ pub(crate) fn moved_notifications(
         .collect()
 }
 
+/// A reassigned ticket: the new engineer gets it like a new assignment (their status card for
+/// it), the one who had it hears who has it now; neither hears of their own doing.
+pub(crate) fn reassigned_notifications(
+    ctx: &AppContext,
+    actor: &Actor,
+    tenant: &Tenant,
+    t: &Ticket,
+    old: Option<OpenId>,
+    old_name: &str,
+) -> Vec<Notification> {
+    let provider = &ctx.settings.provider_app_id;
+    let new = t.assignee.clone().map(|open_id| {
+        let mut n = status_card(
+            ticket_notification(
+                ctx,
+                &tenant.org_name,
+                t,
+                NotificationKind::TicketAssigned,
+                Recipient {
+                    app_id: provider.clone(),
+                    open_id,
+                    name: t.assignee_name.clone().unwrap_or_default(),
+                },
+                msg!(
+                    "note-reassigned-to-you",
+                    who = &actor.name,
+                    number = t.number,
+                    title = &t.title
+                ),
+                &format!("reassigned-{}", t.updated_at),
+            ),
+            t,
+        );
+        n.actor = Some(actor.name.clone());
+        n
+    });
+    let before = old.map(|open_id| {
+        let mut n = ticket_notification(
+            ctx,
+            &tenant.org_name,
+            t,
+            NotificationKind::TicketUpdated,
+            Recipient {
+                app_id: provider.clone(),
+                open_id,
+                name: old_name.to_owned(),
+            },
+            msg!(
+                "note-reassigned-away",
+                number = t.number,
+                title = &t.title,
+                to = t.assignee_name.as_deref().unwrap_or_default()
+            ),
+            &format!("reassigned-away-{}", t.updated_at),
+        );
+        n.actor = Some(actor.name.clone());
+        n
+    });
+    new.into_iter()
+        .chain(before)
+        .filter(|n| !actor.is(&n.recipient.app_id, &n.recipient.open_id))
+        .collect()
+}
+
 /// A reply in a ticket group reaches the other side: the service team's reply reaches the
 /// ticket's creator, the customer's reply reaches the assignee (people it mentions are notified
 /// for the mention already). These go through the notifier's window like any other.

@@ -21,7 +21,7 @@ pub use notifier::{
     due_hour, CardRecord, Claim, NotifRecord, NotifState, PersonKey, Snapshot, StoredToken,
     Undeliverable, Usage, Window, CARD_LIFETIME, DIGEST_LINES,
 };
-pub use tickets::{NewTicket, TicketMove, MAX_TICKET};
+pub use tickets::{NewTicket, Reassignment, TicketMove, MAX_TICKET};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -50,6 +50,17 @@ pub struct TicketMove<'a> {
     pub now: Epoch,
 }
 
+/// A ticket handed to another engineer (`Store::reassign_ticket`).
+pub struct Reassignment<'a> {
+    pub ticket: &'a Ticket,
+    pub to: &'a Staff,
+    /// The new engineer as a member of the ticket group.
+    pub member: &'a Member,
+    pub provider_app: &'a AppId,
+    pub line: &'a Message,
+    pub now: Epoch,
+}
+
 /// Eight digits of ticket numbers per organisation (`keys::ticket`).
 pub const MAX_TICKET: u64 = 99_999_999;
 
@@ -258,6 +269,41 @@ impl Store {
         }
         writes.extend(self.append_writes(m.line, m.now)?);
         self.transact_with_line(writes, m.line).await
+    }
+
+    /// Hands a ticket to another engineer, atomically: the ticket changes hands only if it is
+    /// still open and still the old assignee's (`ConditionFailed` otherwise: read and decide
+    /// again), the two engineers' open-ticket counts move with it (a ticket the TAM held while
+    /// nobody was on duty was never counted as the TAM's), the new engineer joins the ticket
+    /// group, and the group says so.
+    pub async fn reassign_ticket(&self, r: &Reassignment<'_>) -> Result<(), StoreError> {
+        let t = r.ticket;
+        let mut up = self
+            .ticket_update(&t.app_id, t.number)
+            .update_expression(
+                "SET assignee = :new, assignee_name = :name, assigned_to_tam = :false, updated_at = :now",
+            )
+            .condition_expression("#st = :status AND assignee = :old")
+            .expression_attribute_names("#st", "status")
+            .expression_attribute_values(":new", s(r.to.open_id.to_string()))
+            .expression_attribute_values(":name", s(r.to.name.clone()))
+            .expression_attribute_values(":false", AttributeValue::Bool(false))
+            .expression_attribute_values(":now", n(r.now))
+            .expression_attribute_values(":status", attr(&t.status)?);
+        up = match &t.assignee {
+            Some(old) => up.expression_attribute_values(":old", s(old.to_string())),
+            None => up.condition_expression("#st = :status AND attribute_not_exists(assignee)"),
+        };
+        let mut writes = vec![TransactWriteItem::builder()
+            .update(built(up.build())?)
+            .build()];
+        if let (Some(old), false) = (&t.assignee, t.assigned_to_tam) {
+            writes.push(self.load_update(r.provider_app, old, -1, None)?);
+        }
+        writes.push(self.load_update(r.provider_app, &r.to.open_id, 1, None)?);
+        writes.push(self.put_item(Self::keyed_member(r.member), None)?);
+        writes.extend(self.append_writes(r.line, r.now)?);
+        self.transact_with_line(writes, r.line).await
     }
 
     /// Counts a reminder, only if the ticket is still open, nobody counted one since `seen`, and

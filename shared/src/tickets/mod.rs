@@ -24,6 +24,7 @@ mod emergency;
 mod moves;
 mod rating;
 mod read;
+mod reassign;
 mod reminder;
 
 pub use create::*;
@@ -31,6 +32,7 @@ pub use emergency::*;
 pub use moves::*;
 pub use rating::*;
 pub use read::*;
+pub use reassign::*;
 pub use reminder::*;
 
 pub(crate) const ATTEMPTS: u64 = 20;

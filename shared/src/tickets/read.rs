@@ -173,17 +173,38 @@ pub async fn list(ctx: &AppContext, actor: &Actor, cursor: Option<u64>) -> AppRe
     }
 }
 
+/// A ticket as its group's page shows it, and what the reader may do with it.
+pub struct GroupTicket {
+    pub view: TicketView,
+    pub moves: Vec<Status>,
+    /// Engineers the reader may hand it to (empty: they may not reassign it).
+    pub reassign_to: Vec<(OpenId, String)>,
+}
+
 /// A ticket and what the actor may do with it, for its group's page.
 pub async fn for_group(
     ctx: &AppContext,
     actor: &Actor,
     group: &Group,
-) -> AppResult<Option<(TicketView, Vec<Status>)>> {
+) -> AppResult<Option<GroupTicket>> {
     let Some(number) = group.ticket else {
         return Ok(None);
     };
     let id = TicketId::new(group.app_id.clone(), number);
     let (ticket, tenant) = visible(ctx, actor, &id).await?;
     let moves = allowed_moves(actor, &ticket, &tenant);
-    Ok(Some((view(&ticket, ctx.now(), actor.lang), moves)))
+    let reassign_to = if may_reassign(actor, &ticket, &tenant) {
+        let staff = ctx.store.all_staff(&ctx.settings.provider_app_id).await?;
+        reassign_candidates(&staff, &ticket, &tenant)
+            .into_iter()
+            .map(|s| (s.open_id.clone(), s.name.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Some(GroupTicket {
+        view: view(&ticket, ctx.now(), actor.lang),
+        moves,
+        reassign_to,
+    }))
 }
