@@ -290,6 +290,7 @@ async fn register(
             None => None,
         },
         lang,
+        csat: true,
     };
     apply_tenant_info(&mut tenant, verification.tenant);
     Ok((tenant, v))

@@ -95,10 +95,11 @@ routes! {
     LIST_TICKETS = "ListTicketsFunction", Json, handlers::list_tickets::handle;
     MOVE_TICKET = "MoveTicketFunction", Json, handlers::move_ticket::handle;
     REASSIGN_TICKET = "ReassignTicketFunction", Json, handlers::reassign_ticket::handle;
+    RATE_TICKET = "RateTicketFunction", Json, handlers::rate_ticket::handle;
     REMIND_TICKET = "RemindTicketFunction", Json, handlers::remind_ticket::handle;
     SET_DUTY = "SetDutyFunction", Json, handlers::set_duty::handle;
     SET_LANGUAGE = "SetLanguageFunction", Page, handlers::set_language::handle;
-    SET_ORG_LANGUAGE = "SetOrgLanguageFunction", Json, handlers::set_org_language::handle;
+    SET_ORG_SETTINGS = "SetOrgSettingsFunction", Json, handlers::set_org_settings::handle;
     DECLARE_EMERGENCY = "DeclareEmergencyFunction", Json, handlers::declare_emergency::handle;
     ACKNOWLEDGE_EMERGENCY = "AcknowledgeEmergencyFunction", Json, handlers::acknowledge_emergency::handle;
     LIST_GROUPS = "ListGroupsFunction", Json, handlers::list_groups::handle;

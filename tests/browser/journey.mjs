@@ -1,7 +1,8 @@
 // The README's first command, seen through a real browser: `tamlink-local` with its demo data,
 // a headless Chromium signing in on the sandbox's Lark page, chatting with an @mention between a
-// colleague (desktop width) and the TAM (Lark's mobile width), Add People, a ticket, and an
-// emergency the TAM acknowledges from the card in her Lark chat (the sandbox's messenger).
+// colleague (desktop width) and the TAM (Lark's mobile width), Add People, a ticket, an emergency
+// the TAM acknowledges from the card in her Lark chat (the sandbox's messenger), the TAM handing
+// the ticket to another engineer and resolving it, and the colleague rating it.
 //
 // Usage: node journey.mjs   (after `cargo build -p tamlink-gateway --bin tamlink-local`)
 // Screenshots land in target/browser/.
@@ -126,6 +127,20 @@ async function main() {
     // Ana's workbench shows the acknowledgement.
     await ana.page.reload();
     await ana.page.locator("#emergency-banner", { hasText: "Acknowledged by Tara Lin" }).waitFor();
+
+    // Tara hands the ticket to the other engineer from its page and resolves it; Ana rates it there.
+    await tara.page.goto(ana.page.url().replace(CUSTOMER, PROVIDER));
+    await tara.page.locator("#ticket-reassign button").click();
+    await tara.page.locator("#messages .msg.system", { hasText: "Tara Lin handed #1" }).waitFor();
+    await tara.page.screenshot({ path: path.join(shots, "ticket-reassigned.png"), fullPage: true });
+    await tara.page.locator(".ticket-move[data-status='resolved']").click();
+    await tara.page.locator("#ticket-status", { hasText: "Resolved" }).waitFor();
+    await ana.page.reload();
+    await ana.page.locator("#ticket-rate input[name=score][value='5']").check();
+    await ana.page.locator("#ticket-rate input[name=comment]").fill("Fixed fast, thanks");
+    await ana.page.locator("#ticket-rate button[type=submit]").click();
+    await ana.page.locator("#ticket-rating", { hasText: "Rated 5/5 by Ana Ortiz" }).waitFor();
+    await ana.page.screenshot({ path: path.join(shots, "ticket-rated.png"), fullPage: true });
 
     // Ben opens the link: Lark sign-in, then the landing page (he joined at sign-in already).
     const benContext = await browser.newContext({ viewport: { width: 390, height: 860 } });

@@ -19,8 +19,21 @@ const freePort = () =>
   });
 
 /** Starts the local stack and resolves with its base URL once it says it is running. */
+/** A free port whose next port is free too (the sandbox serves Feishu on its port + 1). */
+async function freePair() {
+  for (;;) {
+    const port = await freePort();
+    const next = await new Promise(resolve => {
+      const srv = net.createServer();
+      srv.once("error", () => resolve(false));
+      srv.listen(port + 1, "127.0.0.1", () => srv.close(() => resolve(true)));
+    });
+    if (next) return port;
+  }
+}
+
 export async function startStack() {
-  const [gateway, sandbox] = [await freePort(), await freePort()];
+  const [gateway, sandbox] = [await freePort(), await freePair()];
   const child = spawn(path.join(root, "target/debug/tamlink-local"), [], {
     cwd: root,
     env: { ...process.env, TAMLINK_PORT: String(gateway), TAMLINK_SANDBOX_PORT: String(sandbox), RUST_LOG: "warn" },

@@ -594,7 +594,7 @@ async fn the_customer_rates_a_resolved_ticket_from_its_card() {
 
     // A comment too long, or not a number from 1 to 5: refused, and the rating stands.
     let mut long: Value = serde_json::from_str(&rate("r3", 2)).unwrap();
-    long["event"]["action"]["form_value"] = json!({"comment": "x".repeat(501)});
+    long["event"]["action"]["form_value"] = json!({"comment": "x".repeat(1001)});
     let body = long.to_string();
     let sent = send(&t, CUSTOMER_APP_ID, body.as_bytes(), None, t.clock.now()).await;
     assert_eq!(sent.body["toast"]["type"], "error", "{}", sent.body);

@@ -184,7 +184,7 @@ async fn cards_follow_the_persons_choice_else_carry_every_language_with_the_orgs
     );
     let (status, view) = tara
         .post_json(
-            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/language"),
+            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/settings"),
             &json!({"lang": "zh-CN"}),
         )
         .await;
@@ -219,14 +219,14 @@ async fn cards_follow_the_persons_choice_else_carry_every_language_with_the_orgs
     let eli = t.signed_in(PROVIDER_APP_ID, "eli").await;
     let (status, _) = eli
         .post_json(
-            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/language"),
+            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/settings"),
             &json!({"lang": "en"}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = tara
         .post_json(
-            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/language"),
+            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/settings"),
             &json!({"lang": "de"}),
         )
         .await;

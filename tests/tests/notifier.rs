@@ -113,6 +113,7 @@ fn notification(t: &TestStack, i: usize, recipient: (&str, &str)) -> Notificatio
         ticket: None,
         ticket_status: None,
         only_update: false,
+        survey: false,
     }
 }
 

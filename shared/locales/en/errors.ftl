@@ -124,3 +124,6 @@ error-reassign-staff = Tickets are handed on by the service team.
 error-reassign-who = Only the ticket's TAM, a manager or admin, or its assignee can hand it to another engineer.
 error-reassign-target = { $who } is not an engineer serving this organisation.
 error-reassign-same = #{ $number } is already with { $who }.
+error-settings-empty = Send at least one setting to change.
+error-rate-creator = { $who } opened this ticket, so { $who } rates it.
+error-rating-locked = Ratings can be changed for 7 days; the rating of #{ $number } is final now.

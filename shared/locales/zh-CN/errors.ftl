@@ -120,3 +120,6 @@ error-reassign-staff = 工单由服务团队转交。
 error-reassign-who = 只有该工单的 TAM、经理或管理员，或其处理人，才能把它转交给其他工程师。
 error-reassign-target = { $who } 不是为该组织服务的工程师。
 error-reassign-same = 工单 #{ $number } 已由 { $who } 处理。
+error-settings-empty = 请至少提交一项要修改的设置。
+error-rate-creator = 这张工单由 { $who } 创建，需由 { $who } 评分。
+error-rating-locked = 评分可在 7 天内修改；工单 #{ $number } 的评分现已不可更改。

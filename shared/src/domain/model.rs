@@ -72,6 +72,13 @@ pub struct Tenant {
     /// the app's `primary_language` at registration, changed by the TAM. `None`: English.
     #[serde(default)]
     pub lang: Option<crate::i18n::Lang>,
+    /// Ask a ticket's creator to rate the support once it is resolved (on unless the TAM says).
+    #[serde(default = "yes")]
+    pub csat: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// What a person chose for themselves, through one app (kept across devices and sign-ins).
@@ -79,6 +86,9 @@ pub struct Tenant {
 pub struct Prefs {
     #[serde(default)]
     pub lang: Option<crate::i18n::Lang>,
+    /// When they were last asked to rate a ticket on a card (one survey a day at most).
+    #[serde(default)]
+    pub last_survey_at: Option<Epoch>,
 }
 
 /// An app's Events & Callbacks keys, KMS-encrypted like the App Secret (base64). Never plaintext.
@@ -364,6 +374,9 @@ pub struct Ticket {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rating {
     pub score: u8,
+    /// When this round's first rating was given: the rater may change it for 7 days after.
+    #[serde(default)]
+    pub first_at: Epoch,
     /// What they wrote with it, if anything.
     #[serde(default)]
     pub comment: Option<String>,

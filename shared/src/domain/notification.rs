@@ -82,4 +82,8 @@ pub struct Notification {
     /// live card, nothing is sent.
     #[serde(default)]
     pub only_update: bool,
+    /// A resolved ticket's card asks its creator to rate it (the organisation surveys and the
+    /// person was not asked in the last day: `tickets::survey_due`).
+    #[serde(default)]
+    pub survey: bool,
 }

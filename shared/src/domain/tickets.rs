@@ -328,7 +328,7 @@ pub fn pick_engineer<'a>(
 }
 
 /// Longest comment a rating may carry, in characters.
-pub const RATING_COMMENT_CHARS: usize = 500;
+pub const RATING_COMMENT_CHARS: usize = 1000;
 
 /// A rating's optional comment: one line of at most `RATING_COMMENT_CHARS`, kept trimmed.
 pub fn rating_comment(raw: Option<&str>) -> Result<Option<String>, Msg> {

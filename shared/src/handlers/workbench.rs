@@ -62,7 +62,9 @@ async fn ticket_of(
             view: ticket,
             moves,
             reassign_to,
+            can_rate,
         }) => context! {
+            can_rate,
             reassign_to => reassign_to.iter().map(|(id, name)| context! { open_id => id.as_str(), name }).collect::<Vec<_>>(),
             can_remind => actor.side == Side::Colleague && ticket.status.is_open(),
             can_declare => actor.side == Side::Colleague && ticket.status.is_open() && ticket.emergency.is_none(),

@@ -236,7 +236,7 @@ fn actions(n: &Notification, ticket: &str, reader: Reader) -> Vec<Value> {
             ]
         }
         (NotificationKind::TicketUpdated, true)
-            if n.ticket_status == Some(crate::domain::tickets::Status::Resolved) =>
+            if n.survey && n.ticket_status == Some(crate::domain::tickets::Status::Resolved) =>
         {
             // How was the support? 1 (poor) to 5 (excellent), with an optional comment: a form
             // whose star buttons submit it (the callback carries the comment as `form_value`).
@@ -427,6 +427,7 @@ mod tests {
             ticket: None,
             ticket_status: None,
             only_update: false,
+            survey: false,
         }
     }
 

@@ -77,6 +77,7 @@ pub(super) async fn warn_tam(
         ticket: None,
         ticket_status: None,
         only_update: false,
+        survey: false,
     };
     crate::notify::enqueue(ctx, &[warning]).await
 }

@@ -40,6 +40,7 @@ pub(crate) fn mention_notifications(
             ticket: None,
             ticket_status: None,
             only_update: false,
+            survey: false,
         })
         .collect()
 }

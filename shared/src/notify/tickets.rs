@@ -45,6 +45,7 @@ pub(crate) fn ticket_notification(
         ticket: Some(crate::ids::TicketId::new(t.app_id.clone(), t.number).to_string()),
         ticket_status: Some(t.status),
         only_update: false,
+        survey: false,
     }
 }
 

@@ -98,6 +98,8 @@ pub struct TenantView {
     pub callbacks: bool,
     /// The language its people see until they choose (`None`: English).
     pub lang: Option<Lang>,
+    /// Whether resolved tickets' creators are asked to rate them.
+    pub csat: bool,
 }
 
 /// A checklist item as a reader sees it.
@@ -145,6 +147,7 @@ impl TenantView {
             sla: t.sla,
             callbacks: t.callback.is_some(),
             lang: t.lang,
+            csat: t.csat,
         }
     }
 }

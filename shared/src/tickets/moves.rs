@@ -89,7 +89,18 @@ pub async fn move_to(
         moved.updated_at = now;
         moved.first_response_at = moved.first_response_at.or(first_response_at);
         moved.history.push(change);
-        notify::enqueue(ctx, &moved_notifications(ctx, actor, &tenant, &moved, from)).await?;
+        let mut notes = moved_notifications(ctx, actor, &tenant, &moved, from);
+        if to == Status::Resolved {
+            let creator = (&moved.created_by.app_id, &moved.created_by.open_id);
+            let ask = survey_due(ctx, &tenant, creator.0, creator.1).await?;
+            for n in notes
+                .iter_mut()
+                .filter(|n| n.recipient.open_id == *creator.1)
+            {
+                n.survey = ask;
+            }
+        }
+        notify::enqueue(ctx, &notes).await?;
         Ok(Attempt::Written(view(&moved, now, actor.lang)))
     })
     .await?

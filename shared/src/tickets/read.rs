@@ -179,6 +179,8 @@ pub struct GroupTicket {
     pub moves: Vec<Status>,
     /// Engineers the reader may hand it to (empty: they may not reassign it).
     pub reassign_to: Vec<(OpenId, String)>,
+    /// The reader is its creator and may rate it now (or change their rating).
+    pub can_rate: bool,
 }
 
 /// A ticket and what the actor may do with it, for its group's page.
@@ -206,5 +208,6 @@ pub async fn for_group(
         view: view(&ticket, ctx.now(), actor.lang),
         moves,
         reassign_to,
+        can_rate: may_rate(actor, &ticket, ctx.now()),
     }))
 }

@@ -208,6 +208,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     ticket: None,
                     ticket_status: None,
                     only_update: false,
+                    survey: false,
                 }
             })
             .collect();
