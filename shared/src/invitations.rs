@@ -87,6 +87,19 @@ pub async fn create(
     group_id: &GroupId,
 ) -> AppResult<InvitationView> {
     let open = groups::open(ctx, actor, group_id).await?;
+    // An invitation-only organisation's links come from its TAM (or a manager or admin).
+    let tenant = match &open.org {
+        Some(org) => org.clone(),
+        None => crate::orgs::load(ctx, &open.group.app_id).await?,
+    };
+    if tenant.invite_only
+        && !actor
+            .staff
+            .as_ref()
+            .is_some_and(|s| tenant.tam.as_ref() == Some(&s.open_id) || s.role.sees_all_orgs())
+    {
+        return Err(AppError::Forbidden(crate::msg!("error-invite-only").into()));
+    }
     let full =
         || AppError::Conflict(crate::msg!("error-links-max", max = MAX_ACTIVE_PER_GROUP).into());
     // The cap is a slot per active link, taken in the link's own transaction: counting first

@@ -291,6 +291,10 @@ async fn register(
         },
         lang,
         csat: true,
+        display_name: None,
+        invite_only: false,
+        products: Vec::new(),
+        categories: Vec::new(),
     };
     apply_tenant_info(&mut tenant, verification.tenant);
     Ok((tenant, v))

@@ -141,8 +141,10 @@ generation.database = "none"
 /// Rules no schema can state, each refused with 422 and a message: Lark must accept the App ID
 /// and App Secret, which must not be the provider's own, and the named people must be staff in
 /// those roles (registration); first-response targets must not get tighter for a less severe
-/// ticket (plan); a mention must name a member of the group (post). A schema-valid request may
-/// meet them, so 422 is an accepted answer to those operations.
+/// ticket (plan, settings); a product or category may not be listed twice in another case
+/// (settings); a mention must name a member of the group (post); a ticket's product must be one
+/// its organisation offers, and the engineer it is handed to must serve the organisation. A
+/// schema-valid request may meet them, so 422 is an accepted answer to those operations.
 const RULES: &str = r#"
 [[operations]]
 include-name = "POST /lark/{appId}/api/customers"
@@ -153,6 +155,18 @@ include-name = "POST /lark/{appId}/api/customers/{customerAppId}/plan"
 checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
 
 [[operations]]
+include-name = "POST /lark/{appId}/api/customers/{customerAppId}/settings"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
+
+[[operations]]
 include-name = "POST /lark/{appId}/api/groups/{groupId}/messages"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
+
+[[operations]]
+include-name = "POST /lark/{appId}/api/tickets"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
+
+[[operations]]
+include-name = "POST /lark/{appId}/api/tickets/{ticketId}/assignee"
 checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
 "#;

@@ -127,3 +127,18 @@ error-reassign-same = #{ $number } is already with { $who }.
 error-settings-empty = Send at least one setting to change.
 error-rate-creator = { $who } opened this ticket, so { $who } rates it.
 error-rating-locked = Ratings can be changed for 7 days; the rating of #{ $number } is final now.
+error-setting-line = { $what ->
+    [display_name] The display name
+    [products] Each product
+   *[categories] Each category
+} is one line of 1 to 100 characters.
+error-setting-choices-many = Offer at most { $max } { $what ->
+    [products] products
+   *[categories] categories
+}.
+error-setting-choices-twice = “{ $item }” is listed twice.
+error-invite-only = Your organisation makes Add People links through its TAM; ask them for one.
+error-product-unknown = { $what ->
+    [product] Pick a product your organisation offers: { $choices }.
+   *[category] Pick a category your organisation offers: { $choices }.
+}

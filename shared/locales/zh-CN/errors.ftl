@@ -123,3 +123,18 @@ error-reassign-same = 工单 #{ $number } 已由 { $who } 处理。
 error-settings-empty = 请至少提交一项要修改的设置。
 error-rate-creator = 这张工单由 { $who } 创建，需由 { $who } 评分。
 error-rating-locked = 评分可在 7 天内修改；工单 #{ $number } 的评分现已不可更改。
+error-setting-line = { $what ->
+    [display_name] 显示名称
+    [products] 每个产品
+   *[categories] 每个类别
+}必须是一行，1 到 100 个字符。
+error-setting-choices-many = 最多提供 { $max } 个{ $what ->
+    [products] 产品
+   *[categories] 类别
+}。
+error-setting-choices-twice = “{ $item }”重复了。
+error-invite-only = 你的组织通过 TAM 发放“添加成员”链接；请向 TAM 索取。
+error-product-unknown = { $what ->
+    [product] 请选择组织提供的产品：{ $choices }。
+   *[category] 请选择组织提供的类别：{ $choices }。
+}

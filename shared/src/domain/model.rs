@@ -75,6 +75,17 @@ pub struct Tenant {
     /// Ask a ticket's creator to rate the support once it is resolved (on unless the TAM says).
     #[serde(default = "yes")]
     pub csat: bool,
+    /// The name its people see on their workbench, when the TAM set one (else Lark's).
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// Only the TAM (or a manager or admin) makes Add People links.
+    #[serde(default)]
+    pub invite_only: bool,
+    /// What the Create Ticket form offers; empty: free text.
+    #[serde(default)]
+    pub products: Vec<String>,
+    #[serde(default)]
+    pub categories: Vec<String>,
 }
 
 fn yes() -> bool {

@@ -100,6 +100,12 @@ pub struct TenantView {
     pub lang: Option<Lang>,
     /// Whether resolved tickets' creators are asked to rate them.
     pub csat: bool,
+    pub display_name: Option<String>,
+    /// Colleagues who sign in join the service group.
+    pub auto_join: bool,
+    pub invite_only: bool,
+    pub products: Vec<String>,
+    pub categories: Vec<String>,
 }
 
 /// A checklist item as a reader sees it.
@@ -148,6 +154,11 @@ impl TenantView {
             callbacks: t.callback.is_some(),
             lang: t.lang,
             csat: t.csat,
+            display_name: t.display_name.clone(),
+            auto_join: t.auto_join,
+            invite_only: t.invite_only,
+            products: t.products.clone(),
+            categories: t.categories.clone(),
         }
     }
 }

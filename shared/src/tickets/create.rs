@@ -42,6 +42,8 @@ pub async fn create(
         }) else {
             return Err(AppError::Conflict(crate::msg!("error-channel-inactive").into()));
         };
+        offered(product.as_deref(), &tenant.products, "product")?;
+        offered(category.as_deref(), &tenant.categories, "category")?;
         let staff = ctx.store.all_staff(provider).await?;
         let (engineer, holder) = assign(&tenant, &staff)?;
         let number = tenant.ticket_seq + 1;
@@ -181,4 +183,21 @@ pub(crate) fn assign<'a>(
         .and_then(|t| staff.iter().find(|s| s.open_id == *t))
         .ok_or_else(|| AppError::Conflict(crate::msg!("error-nobody-to-take").into()))?;
     Ok((None, tam))
+}
+
+/// A product (or category) must be one the organisation offers, when it lists them.
+fn offered(chosen: Option<&str>, list: &[String], what: &'static str) -> AppResult<()> {
+    match chosen {
+        Some(v) if !list.is_empty() && !list.iter().any(|o| o == v) => {
+            Err(AppError::Unprocessable(
+                crate::msg!(
+                    "error-product-unknown",
+                    what = what,
+                    choices = list.join(", ")
+                )
+                .into(),
+            ))
+        }
+        _ => Ok(()),
+    }
 }
