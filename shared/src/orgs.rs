@@ -291,6 +291,7 @@ async fn register(
         },
         lang,
         csat: true,
+        resolution: crate::domain::tickets::SlaTargets::resolution_default(),
         display_name: None,
         invite_only: false,
         products: Vec::new(),

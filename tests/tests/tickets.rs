@@ -937,3 +937,91 @@ async fn an_emergency_tightens_the_first_response_deadline_to_s1s_and_the_sla_ch
     let report = t.stack.run_job("SlaCheckFunction").await.unwrap();
     assert_eq!(report["breached"], 1, "{report}");
 }
+
+#[tokio::test]
+async fn the_resolution_clock_pauses_while_waiting_on_the_customer_and_warns_then_breaches_once() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (_, opened) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Dashboards blank", "sev1"))
+        .await;
+    let id = opened["id"].as_str().unwrap().to_owned();
+    assert_eq!(opened["resolution"], "Resolution due in 4h 0m");
+    let due = opened["resolution_due"].as_i64().unwrap();
+    let user = if opened["assignee"] == "Eli Novak" {
+        "eli"
+    } else {
+        "erin"
+    };
+    let eng = t.signed_in(PROVIDER_APP_ID, user).await;
+    eng.move_ticket(PROVIDER_APP_ID, &id, "in_progress").await;
+    // Waiting on the customer for 2 hours does not count.
+    let (_, waiting) = eng
+        .move_ticket(PROVIDER_APP_ID, &id, "waiting_on_customer")
+        .await;
+    assert_eq!(
+        waiting["resolution"],
+        "Resolution clock paused while waiting on the customer"
+    );
+    t.clock.advance(2 * 3600);
+    let report = t.stack.run_job("SlaCheckFunction").await.unwrap();
+    assert_eq!(report["resolution_warned"], 0, "paused: {report}");
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (status, back) = ana.move_ticket(CUSTOMER_APP_ID, &id, "in_progress").await;
+    assert_eq!(status, StatusCode::OK, "{back}");
+    assert_eq!(back["resolution_due"].as_i64().unwrap(), due + 2 * 3600);
+    assert_eq!(back["resolution"], "Resolution due in 4h 0m");
+    t.drain_queue().await;
+    // An hour before: the assignee and the TAM are warned, once; at the deadline, told once.
+    t.clock.advance(3 * 3600 + 60);
+    let report = t.stack.run_job("SlaCheckFunction").await.unwrap();
+    assert_eq!(report["resolution_warned"], 1, "{report}");
+    let titles: Vec<String> = t
+        .drain_queue()
+        .await
+        .iter()
+        .filter(|n| n["kind"] == "sla")
+        .map(|n| en(&n["title"]))
+        .collect();
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert!(titles
+        .iter()
+        .all(|x| x == "Resolution due within the hour on #1: Dashboards blank"));
+    let report = t.stack.run_job("SlaCheckFunction").await.unwrap();
+    assert_eq!(report["resolution_warned"], 0, "once");
+    t.clock.advance(3600);
+    let report = t.stack.run_job("SlaCheckFunction").await.unwrap();
+    assert_eq!(report["resolution_breached"], 1, "{report}");
+    let report = t.stack.run_job("SlaCheckFunction").await.unwrap();
+    assert_eq!(report["resolution_breached"], 0, "once");
+    let eng = t.signed_in(PROVIDER_APP_ID, user).await;
+    let (_, resolved) = eng.move_ticket(PROVIDER_APP_ID, &id, "resolved").await;
+    assert_eq!(resolved["resolution"], "Resolved late");
+    assert_eq!(resolved["resolution_breached"], true);
+    // The TAM sets the organisation's resolution targets; out of order is refused.
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let path = format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/settings");
+    let (status, body) = tara
+        .post_json(
+            &path,
+            &json!({"resolution_minutes": {"sev1": 600, "sev2": 60, "sev3": 4320, "sev4": 7200}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["message"],
+        "A more severe ticket cannot have a later resolution target."
+    );
+    let (status, view) = tara
+        .post_json(
+            &path,
+            &json!({"resolution_minutes": {"sev1": 120, "sev2": 600, "sev3": 4320, "sev4": 7200}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (_, next) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Alerts late", "sev1"))
+        .await;
+    assert_eq!(next["resolution"], "Resolution due in 2h 0m");
+}

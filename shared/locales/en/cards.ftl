@@ -133,3 +133,5 @@ card-reminded = { $who } sent reminder { $nth } to the team.
 card-rated = { $who } rated the support { $score }/5. Thank you.
 note-reassigned-to-you = { $who } handed you #{ $number }: { $title }
 note-reassigned-away = #{ $number } { $title } is now with { $to }
+note-resolution-soon = Resolution due within the hour on #{ $number }: { $title }
+note-resolution-breached = Resolution SLA breached on #{ $number }: { $title }

@@ -62,8 +62,14 @@ ticket-you-cannot-move = You cannot move a ticket from { $from ->
    *[closed] closed
 }.
 
-sla-target-range = First-response targets must be between 1 minute and 30 days.
-sla-target-order = A more severe ticket cannot have a later first-response target.
+sla-target-range = { $kind ->
+    [resolution] Resolution targets
+   *[first_response] First-response targets
+} must be between 1 minute and { $days } days.
+sla-target-order = A more severe ticket cannot have a later { $kind ->
+    [resolution] resolution target
+   *[first_response] first-response target
+}.
 
 emergency-reason = { $reason ->
     [data_loss] data loss
@@ -104,3 +110,12 @@ ticket-closed-reassign = Ticket #{ $number } is { $status ->
     [resolved] resolved
    *[other] closed
 }; reopen it to hand it on.
+resolution-due-hours = Resolution due in { $hours }h { $minutes }m
+resolution-due-minutes = Resolution due in { $minutes }m
+resolution-overdue = Resolution overdue by { $hours ->
+    [0] { $minutes }m
+   *[other] { $hours }h { $minutes }m
+}
+resolution-paused = Resolution clock paused while waiting on the customer
+resolution-met = Resolved in time
+resolution-late = Resolved late

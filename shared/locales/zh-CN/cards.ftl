@@ -124,3 +124,5 @@ card-reminded = { $who } 向团队发出了第 { $nth } 次催办。
 card-rated = { $who } 给本次支持打了 { $score }/5 分。谢谢！
 note-reassigned-to-you = { $who } 把工单 #{ $number } 转交给了你：{ $title }
 note-reassigned-away = 工单 #{ $number } { $title } 现由 { $to } 处理
+note-resolution-soon = 工单 #{ $number } 将在一小时内到达解决时限：{ $title }
+note-resolution-breached = 工单 #{ $number } 已超出解决 SLA：{ $title }

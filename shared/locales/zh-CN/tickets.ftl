@@ -62,8 +62,14 @@ ticket-you-cannot-move = 你无法将工单从“{ $from ->
    *[closed] 已关闭
 }”。
 
-sla-target-range = 首次响应目标必须在 1 分钟到 30 天之间。
-sla-target-order = 更严重级别的首次响应目标不能比较低级别的更晚。
+sla-target-range = { $kind ->
+    [resolution] 解决时限目标
+   *[first_response] 首次响应目标
+}必须在 1 分钟到 { $days } 天之间。
+sla-target-order = 更严重级别的{ $kind ->
+    [resolution] 解决时限目标
+   *[first_response] 首次响应目标
+}不能比较低级别的更晚。
 
 emergency-reason = { $reason ->
     [data_loss] 数据丢失
@@ -103,3 +109,12 @@ ticket-closed-reassign = 工单 #{ $number } 已{ $status ->
     [resolved] 解决
    *[other] 关闭
 }；请先重新打开再转交。
+resolution-due-hours = 需在 { $hours } 小时 { $minutes } 分钟内解决
+resolution-due-minutes = 需在 { $minutes } 分钟内解决
+resolution-overdue = 解决已超时 { $hours ->
+    [0] { $minutes } 分钟
+   *[other] { $hours } 小时 { $minutes } 分钟
+}
+resolution-paused = 等待客户回复期间，解决时限暂停计时
+resolution-met = 已按时解决
+resolution-late = 解决超时

@@ -75,6 +75,9 @@ pub struct Tenant {
     /// Ask a ticket's creator to rate the support once it is resolved (on unless the TAM says).
     #[serde(default = "yes")]
     pub csat: bool,
+    /// Resolution targets of its support plan.
+    #[serde(default = "crate::domain::tickets::SlaTargets::resolution_default")]
+    pub resolution: crate::domain::tickets::SlaTargets,
     /// The name its people see on their workbench, when the TAM set one (else Lark's).
     #[serde(default)]
     pub display_name: Option<String>,
@@ -376,6 +379,17 @@ pub struct Ticket {
     #[serde(default)]
     pub sla_breach_notified: bool,
     pub emergency: Option<Emergency>,
+    /// When it must be resolved (0: opened before resolution targets existed). Moves later by
+    /// the time spent waiting on the customer.
+    #[serde(default)]
+    pub resolution_due: Epoch,
+    /// Since when the resolution clock is paused (the ticket waits on the customer).
+    #[serde(default)]
+    pub paused_since: Option<Epoch>,
+    #[serde(default)]
+    pub resolution_warned: bool,
+    #[serde(default)]
+    pub resolution_breach_notified: bool,
     /// How the customer rated the support once it was resolved (the last rating counts).
     #[serde(default)]
     pub rating: Option<Rating>,

@@ -65,6 +65,16 @@ impl Severity {
         crate::i18n::t(lang, key)
     }
 
+    /// Default resolution target: S1 4 hours, S2 a day, S3 3 days, S4 5 days.
+    pub fn resolution_seconds(self) -> Epoch {
+        match self {
+            Severity::Sev1 => 4 * 3600,
+            Severity::Sev2 => 24 * 3600,
+            Severity::Sev3 => 3 * 24 * 3600,
+            Severity::Sev4 => 5 * 24 * 3600,
+        }
+    }
+
     /// Default first-response target (the org's plan may set its own).
     pub fn first_response_seconds(self) -> Epoch {
         match self {
@@ -110,14 +120,35 @@ impl SlaTargets {
         Epoch::from(minutes) * 60
     }
 
-    /// Targets must be positive, at most 30 days, and not looser for a more severe ticket.
+    /// First-response targets must be positive, at most 30 days, and not looser for a more
+    /// severe ticket.
     pub fn validate(&self) -> Result<(), Msg> {
+        self.validate_as("first_response", 30)
+    }
+
+    /// Resolution targets (S1 4 h, S2 1 d, S3 3 d, S4 5 d unless the organisation sets its own).
+    pub fn resolution_default() -> Self {
+        let minutes = |s: Severity| u32::try_from(s.resolution_seconds() / 60).unwrap_or(u32::MAX);
+        Self {
+            sev1: minutes(Severity::Sev1),
+            sev2: minutes(Severity::Sev2),
+            sev3: minutes(Severity::Sev3),
+            sev4: minutes(Severity::Sev4),
+        }
+    }
+
+    /// Resolution targets: positive, at most 90 days, not looser for a more severe ticket.
+    pub fn validate_resolution(&self) -> Result<(), Msg> {
+        self.validate_as("resolution", 90)
+    }
+
+    fn validate_as(&self, kind: &'static str, max_days: u32) -> Result<(), Msg> {
         let all = [self.sev1, self.sev2, self.sev3, self.sev4];
-        if all.iter().any(|m| *m == 0 || *m > 30 * 24 * 60) {
-            return Err(msg!("sla-target-range"));
+        if all.iter().any(|m| *m == 0 || *m > max_days * 24 * 60) {
+            return Err(msg!("sla-target-range", kind = kind, days = max_days));
         }
         if all.windows(2).any(|w| w[0] > w[1]) {
-            return Err(msg!("sla-target-order"));
+            return Err(msg!("sla-target-order", kind = kind));
         }
         Ok(())
     }
@@ -272,6 +303,81 @@ impl EmergencyReason {
         msg!("emergency-reason", reason = self.as_arg()).in_lang(lang)
     }
 }
+
+/// The resolution clock after a move: waiting on the customer pauses it (from `now`); ending
+/// the wait moves the deadline on by the time waited. `None`: nothing changes (no deadline, or
+/// the pause stays as it is).
+pub fn resolution_clock(
+    due: Epoch,
+    paused_since: Option<Epoch>,
+    waiting: bool,
+    now: Epoch,
+) -> Option<(Epoch, Option<Epoch>)> {
+    if due == 0 {
+        return None;
+    }
+    match (paused_since, waiting) {
+        (None, true) => Some((due, Some(now))),
+        (Some(since), false) => Some((due + (now - since).max(0), None)),
+        _ => None,
+    }
+}
+
+/// The resolution SLA as a person reads it, and whether it is breached: how long is left or how
+/// late, paused while waiting on the customer; for an ended ticket, whether it was in time.
+/// `None` for tickets opened before resolution targets existed.
+pub fn resolution_state(
+    due: Epoch,
+    paused_since: Option<Epoch>,
+    open: bool,
+    resolved_at: Option<Epoch>,
+    now: Epoch,
+) -> Option<(Msg, bool)> {
+    if due == 0 {
+        return None;
+    }
+    if !open {
+        let at = resolved_at?;
+        return Some(if at <= due {
+            (msg!("resolution-met"), false)
+        } else {
+            (msg!("resolution-late"), true)
+        });
+    }
+    if paused_since.is_some() {
+        return Some((msg!("resolution-paused"), false));
+    }
+    if now >= due {
+        let over = now - due;
+        return Some((
+            msg!(
+                "resolution-overdue",
+                hours = over / 3600,
+                minutes = (over % 3600) / 60
+            ),
+            true,
+        ));
+    }
+    let left = due - now;
+    Some(if left >= 3600 {
+        (
+            msg!(
+                "resolution-due-hours",
+                hours = left / 3600,
+                minutes = (left % 3600) / 60
+            ),
+            false,
+        )
+    } else {
+        (
+            msg!("resolution-due-minutes", minutes = (left + 59) / 60),
+            false,
+        )
+    })
+}
+
+/// How long before the resolution deadline the assignee and the TAM are warned.
+pub const RESOLUTION_WARNING: Epoch = 3600;
 
 /// Pages repeat this long after the last one until someone acknowledges.
 pub const REPAGE_AFTER: Epoch = 15 * 60;

@@ -41,6 +41,9 @@ struct Input {
     /// First-response targets in minutes per severity.
     #[serde(default, deserialize_with = "crate::json::not_null")]
     first_response_minutes: Option<SlaTargets>,
+    /// Resolution targets in minutes per severity (paused while a ticket waits on the customer).
+    #[serde(default, deserialize_with = "crate::json::not_null")]
+    resolution_minutes: Option<SlaTargets>,
 }
 
 fn bad(m: Msg) -> AppError {
@@ -119,6 +122,11 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         sla.validate()
             .map_err(|e| AppError::Unprocessable(e.into()))?;
     }
+    if let Some(targets) = &input.resolution_minutes {
+        targets
+            .validate_resolution()
+            .map_err(|e| AppError::Unprocessable(e.into()))?;
+    }
     let mut tenant = super::served_customer(ctx, &req, &staff).await?;
     let mut fields = Vec::new();
     if let Some(lang) = lang {
@@ -152,6 +160,10 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     if let Some(sla) = input.first_response_minutes {
         tenant.sla = sla;
         fields.push("sla");
+    }
+    if let Some(targets) = input.resolution_minutes {
+        tenant.resolution = targets;
+        fields.push("resolution");
     }
     if fields.is_empty() {
         return Err(bad(msg!("error-settings-empty")));

@@ -1,5 +1,5 @@
 //! SlaCheckFunction (every 5 minutes): warns the assignee and the TAM before a first response is
-//! due and when it is overdue, once each.
+//! due and when it is overdue, and likewise for resolution, once each.
 
 use crate::clock::Epoch;
 use crate::context::AppContext;
@@ -38,5 +38,52 @@ pub async fn check_sla(ctx: &AppContext) -> AppResult<serde_json::Value> {
             }
         }
     }
-    Ok(serde_json::json!({"warned": warned, "breached": breached}))
+    let (resolution_warned, resolution_breached) = check_resolution(ctx).await?;
+    Ok(serde_json::json!({
+        "warned": warned,
+        "breached": breached,
+        "resolution_warned": resolution_warned,
+        "resolution_breached": resolution_breached,
+    }))
+}
+
+/// Resolution deadlines: each customer organisation's open tickets come from the open-tickets
+/// index (one query per organisation, never closed tickets, never a scan); a paused clock (the
+/// ticket waits on the customer) is skipped.
+async fn check_resolution(ctx: &AppContext) -> AppResult<(u32, u32)> {
+    use crate::domain::tickets::RESOLUTION_WARNING;
+    let now = ctx.now();
+    let (mut warned, mut breached) = (0, 0);
+    for tenant in ctx.store.tenants().await? {
+        if tenant.kind != crate::store::TenantKind::Customer {
+            continue;
+        }
+        for t in ctx.store.open_tickets(&tenant.app_id).await? {
+            if t.resolution_due == 0 || t.paused_since.is_some() {
+                continue;
+            }
+            let breach = now >= t.resolution_due;
+            let due_soon = now >= t.resolution_due - RESOLUTION_WARNING;
+            if !due_soon
+                || (breach && t.resolution_breach_notified)
+                || (!breach && t.resolution_warned)
+            {
+                continue;
+            }
+            if !ctx.store.mark_resolution_notice(&t, breach).await? {
+                continue;
+            }
+            notify::enqueue(
+                ctx,
+                &notify::tickets::resolution_notifications(ctx, &tenant, &t, breach),
+            )
+            .await?;
+            if breach {
+                breached += 1;
+            } else {
+                warned += 1;
+            }
+        }
+    }
+    Ok((warned, breached))
 }

@@ -401,17 +401,28 @@ pub(crate) fn oncall_post(
     }
 }
 
+/// Who hears of a deadline (first response or resolution): the assignee and the TAM, once each,
+/// through the provider app.
+fn deadline_recipients(ctx: &AppContext, tenant: &Tenant, t: &Ticket) -> Vec<Recipient> {
+    let mut ids: Vec<&OpenId> = t.assignee.iter().collect();
+    if let Some(tam) = tenant.tam.as_ref().filter(|tam| !ids.contains(tam)) {
+        ids.push(tam);
+    }
+    ids.into_iter()
+        .map(|id| Recipient {
+            app_id: ctx.settings.provider_app_id.clone(),
+            open_id: id.clone(),
+            name: String::new(),
+        })
+        .collect()
+}
+
 pub(crate) fn sla_notifications(
     ctx: &AppContext,
     tenant: &Tenant,
     t: &Ticket,
     breach: bool,
 ) -> Vec<Notification> {
-    let provider = &ctx.settings.provider_app_id;
-    let mut ids: Vec<&OpenId> = t.assignee.iter().collect();
-    if let Some(tam) = tenant.tam.as_ref().filter(|tam| !ids.contains(tam)) {
-        ids.push(tam);
-    }
     let (event, title) = if breach {
         (
             "sla-breach",
@@ -423,18 +434,15 @@ pub(crate) fn sla_notifications(
             msg!("note-sla-soon", number = t.number, title = &t.title),
         )
     };
-    ids.into_iter()
-        .map(|id| {
+    deadline_recipients(ctx, tenant, t)
+        .into_iter()
+        .map(|to| {
             let mut n = ticket_notification(
                 ctx,
                 &tenant.org_name,
                 t,
                 NotificationKind::Sla,
-                Recipient {
-                    app_id: provider.clone(),
-                    open_id: id.clone(),
-                    name: String::new(),
-                },
+                to,
                 title.clone(),
                 event,
             );
@@ -455,6 +463,44 @@ pub(crate) fn sla_notifications(
             }
             .into();
             n
+        })
+        .collect()
+}
+
+/// The resolution deadline is near (an hour) or passed: the assignee and the TAM hear, once each.
+pub(crate) fn resolution_notifications(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    t: &Ticket,
+    breach: bool,
+) -> Vec<Notification> {
+    let (event, title) = if breach {
+        (
+            "resolution-breach",
+            msg!(
+                "note-resolution-breached",
+                number = t.number,
+                title = &t.title
+            ),
+        )
+    } else {
+        (
+            "resolution-warning",
+            msg!("note-resolution-soon", number = t.number, title = &t.title),
+        )
+    };
+    deadline_recipients(ctx, tenant, t)
+        .into_iter()
+        .map(|to| {
+            ticket_notification(
+                ctx,
+                &tenant.org_name,
+                t,
+                NotificationKind::Sla,
+                to,
+                title.clone(),
+                event,
+            )
         })
         .collect()
 }

@@ -94,6 +94,8 @@ pub struct TenantView {
     pub setup: SetupValues,
     pub plan: crate::notifier::budget::Plan,
     pub sla: crate::domain::tickets::SlaTargets,
+    /// Resolution targets in minutes per severity.
+    pub resolution: crate::domain::tickets::SlaTargets,
     /// Whether people can act from this app's cards (its callback keys are set).
     pub callbacks: bool,
     /// The language its people see until they choose (`None`: English).
@@ -151,6 +153,7 @@ impl TenantView {
             setup: setup_values(&ctx.settings.base_url, t.app_id.as_str(), t.brand),
             plan: t.plan,
             sla: t.sla,
+            resolution: t.resolution,
             callbacks: t.callback.is_some(),
             lang: t.lang,
             csat: t.csat,

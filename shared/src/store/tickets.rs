@@ -47,6 +47,9 @@ pub struct TicketMove<'a> {
     pub line: &'a Message,
     /// Set when this move is the service team's first response.
     pub first_response_at: Option<Epoch>,
+    /// The resolution clock after the move (a wait on the customer pauses it; ending the wait
+    /// moves the deadline by the time waited): the new deadline and the pause.
+    pub resolution: Option<(Epoch, Option<Epoch>)>,
     pub now: Epoch,
 }
 
@@ -243,6 +246,20 @@ impl Store {
             set.push("first_response_at = if_not_exists(first_response_at, :first)");
             up = up.expression_attribute_values(":first", n(at));
         }
+        match m.resolution {
+            Some((due, Some(since))) => {
+                set.extend(["resolution_due = :rdue", "paused_since = :paused"]);
+                up = up
+                    .expression_attribute_values(":rdue", n(due))
+                    .expression_attribute_values(":paused", n(since));
+            }
+            Some((due, None)) => {
+                set.push("resolution_due = :rdue");
+                remove.push("paused_since");
+                up = up.expression_attribute_values(":rdue", n(due));
+            }
+            None => {}
+        }
         // The open-tickets index holds it exactly while it is open.
         match (m.change.from.is_open(), m.change.to.is_open()) {
             (true, false) => remove.extend(["gsi2pk", "gsi2sk"]),
@@ -383,6 +400,29 @@ impl Store {
 
     /// Records that the SLA warning (`breach` false) or breach notice went out, once: `false` if
     /// another run recorded it first. A breach also takes the ticket out of the SLA index.
+    /// Records that the resolution warning (or breach notice) went out; `false` if another run
+    /// recorded it first.
+    pub async fn mark_resolution_notice(
+        &self,
+        ticket: &Ticket,
+        breach: bool,
+    ) -> Result<bool, StoreError> {
+        let field = if breach {
+            "resolution_breach_notified"
+        } else {
+            "resolution_warned"
+        };
+        let up = self
+            .ticket_update(&ticket.app_id, ticket.number)
+            .update_expression(format!("SET {field} = :yes"))
+            .condition_expression(format!(
+                "attribute_exists(pk) AND (attribute_not_exists({field}) OR {field} = :no)"
+            ))
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .expression_attribute_values(":no", AttributeValue::Bool(false));
+        self.update_unless_done(up).await
+    }
+
     pub async fn mark_sla_notice(&self, ticket: &Ticket, breach: bool) -> Result<bool, StoreError> {
         let field = if breach {
             "sla_breach_notified"

@@ -104,6 +104,10 @@ pub async fn create(
             sla_breach_notified: false,
             emergency: None,
             rating: None,
+            resolution_due: now + tenant.resolution.seconds(input.severity),
+            paused_since: None,
+            resolution_warned: false,
+            resolution_breach_notified: false,
         };
         let opening = Message::system_line(
             &group_id,

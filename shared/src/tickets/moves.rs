@@ -72,6 +72,12 @@ pub async fn move_to(
         };
         let first_response_at =
             (actor.side == Side::Service && ticket.first_response_at.is_none()).then_some(now);
+        let resolution = rules::resolution_clock(
+            ticket.resolution_due,
+            ticket.paused_since,
+            to == Status::WaitingOnCustomer,
+            now,
+        );
         let write = TicketMove {
             ticket: &ticket,
             change: &change,
@@ -79,6 +85,7 @@ pub async fn move_to(
             provider_app: &ctx.settings.provider_app_id,
             line: &line,
             first_response_at,
+            resolution,
             now,
         };
         if let Attempt::Lost = settle(ctx.store.move_ticket(&write).await)? {
@@ -88,6 +95,10 @@ pub async fn move_to(
         moved.status = to;
         moved.updated_at = now;
         moved.first_response_at = moved.first_response_at.or(first_response_at);
+        if let Some((due, paused)) = resolution {
+            moved.resolution_due = due;
+            moved.paused_since = paused;
+        }
         moved.history.push(change);
         let mut notes = moved_notifications(ctx, actor, &tenant, &moved, from);
         if to == Status::Resolved {

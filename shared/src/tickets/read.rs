@@ -25,6 +25,10 @@ pub struct TicketView {
     pub first_response_due: Epoch,
     pub sla: String,
     pub sla_breached: bool,
+    /// The resolution SLA in the reader's language (none for tickets older than it).
+    pub resolution: Option<String>,
+    pub resolution_due: Epoch,
+    pub resolution_breached: bool,
     pub history: Vec<crate::store::TicketChange>,
     pub reminders: u32,
     /// When Reminder can be pressed again (now or earlier: it can).
@@ -74,6 +78,19 @@ pub(crate) fn sla_state(t: &Ticket, now: Epoch) -> (Msg, bool) {
 pub fn view(t: &Ticket, now: Epoch, lang: Lang) -> TicketView {
     let (sla, sla_breached) = sla_state(t, now);
     let next_reminder_at = rules::next_reminder_at(t.last_reminder_at, now);
+    let ended_at = t
+        .history
+        .iter()
+        .rev()
+        .find(|c| !c.to.is_open())
+        .map(|c| c.at);
+    let resolution = rules::resolution_state(
+        t.resolution_due,
+        t.paused_since,
+        t.status.is_open(),
+        ended_at,
+        now,
+    );
     TicketView {
         id: TicketId::new(t.app_id.clone(), t.number).to_string(),
         app_id: t.app_id.clone(),
@@ -92,6 +109,9 @@ pub fn view(t: &Ticket, now: Epoch, lang: Lang) -> TicketView {
         first_response_due: t.first_response_due,
         sla: sla.in_lang(lang),
         sla_breached,
+        resolution: resolution.as_ref().map(|(m, _)| m.in_lang(lang)),
+        resolution_due: t.resolution_due,
+        resolution_breached: resolution.is_some_and(|(_, b)| b),
         history: t.history.clone(),
         reminders: t.reminders,
         next_reminder_at,
