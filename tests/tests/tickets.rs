@@ -1025,3 +1025,47 @@ async fn the_resolution_clock_pauses_while_waiting_on_the_customer_and_warns_the
         .await;
     assert_eq!(next["resolution"], "Resolution due in 2h 0m");
 }
+
+#[tokio::test]
+async fn every_ticket_change_leaves_an_audit_entry_shown_on_the_ticket_to_both_sides() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (_, opened) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Audit me", "sev3"))
+        .await;
+    let id = opened["id"].as_str().unwrap().to_owned();
+    let group = opened["group_id"].as_str().unwrap().to_owned();
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    tara.move_ticket(PROVIDER_APP_ID, &id, "in_progress").await;
+    ana.remind(CUSTOMER_APP_ID, &id).await;
+    let entries = t
+        .stack
+        .ctx
+        .store
+        .ticket_audit(&app(CUSTOMER_APP_ID), 1)
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = entries.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["ticket_created", "ticket_moved", "ticket_reminded"]);
+    assert_eq!(entries[1].actor.name, "Tara Lin");
+    assert_eq!(
+        entries[1].actor.app_id, PROVIDER_APP_ID,
+        "the app they acted through"
+    );
+    assert_eq!(
+        (
+            entries[1].changes[0].before.as_deref(),
+            entries[1].changes[0].after.as_deref()
+        ),
+        (Some("assigned"), Some("in_progress"))
+    );
+    // Both sides read it on the ticket's page.
+    ana.get(&format!("/lark/{CUSTOMER_APP_ID}/workbench?group={group}"))
+        .await
+        .assert_contains("id=\"ticket-history\"")
+        .assert_contains("Tara Lin moved it (status: assigned → in_progress)")
+        .assert_contains("Ana Ortiz reminded the team");
+    tara.get(&format!("/lark/{PROVIDER_APP_ID}/workbench?group={group}"))
+        .await
+        .assert_contains("Ana Ortiz opened the ticket");
+}

@@ -1,6 +1,7 @@
 //! Pure rules, no I/O: what a customer must configure, how a registration is judged, who may do
 //! what.
 
+pub mod audit;
 pub mod brand;
 pub mod budget;
 pub mod chat;

@@ -63,8 +63,10 @@ async fn ticket_of(
             moves,
             reassign_to,
             can_rate,
+            history,
         }) => context! {
             can_rate,
+            history => history.iter().map(|(at, what)| context! { at, what }).collect::<Vec<_>>(),
             reassign_to => reassign_to.iter().map(|(id, name)| context! { open_id => id.as_str(), name }).collect::<Vec<_>>(),
             can_remind => actor.side == Side::Colleague && ticket.status.is_open(),
             can_declare => actor.side == Side::Colleague && ticket.status.is_open() && ticket.emergency.is_none(),

@@ -20,6 +20,7 @@
 //! | a used sign-in state (written after Lark accepted its code) | `LOGIN#{nonce}` | `LOGIN` | |
 //! | a person's session fence (sign-outs) | `SESSIONS#{app}#{open_id}` | `FENCE` | |
 //! | a person's own choices (language) | `PREFS#{app}#{open_id}` | `PREFS` | |
+//! | an audit entry (kept 400 days) | `AUDIT#{org app}` | `{at:012}#{id}` | `AUDITTICKET#{org app}#{number:08}` / `{at:012}#{id}` when it concerns a ticket |
 //! | a card callback seen (Lark's event id, kept past the replay window) | `CALLBACK#{app}#{event id}` | `EVENT` | |
 //! | a person's DM window (and waiting digest) | `DM#{app}#{open_id}` | `WINDOW` | `DIGESTDUE#{hour}` / `{due:012}#{app}#{open_id}` while a digest waits |
 //! | a notification seen | `NOTIF#{id}` | `NOTIF` | |
@@ -73,6 +74,14 @@ pub fn app(app_id: &AppId) -> String {
 
 pub fn tenant(app_id: &AppId) -> (String, String) {
     (app(app_id), TENANT.into())
+}
+
+pub fn audit(org: &AppId, at: Epoch, id: &str) -> (String, String) {
+    (format!("AUDIT#{org}"), format!("{at:012}#{id}"))
+}
+
+pub fn audit_ticket(org: &AppId, number: u64) -> String {
+    format!("AUDITTICKET#{org}#{number:08}")
 }
 
 pub fn prefs(app_id: &AppId, open_id: &OpenId) -> (String, String) {

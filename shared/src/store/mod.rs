@@ -4,6 +4,7 @@
 //!
 //! The whole key schema, every prefix, is in `keys`.
 
+mod audit;
 mod dynamo;
 mod groups;
 mod invitations;
@@ -21,7 +22,7 @@ pub use notifier::{
     due_hour, CardRecord, Claim, NotifRecord, NotifState, PersonKey, Snapshot, StoredToken,
     Undeliverable, Usage, Window, CARD_LIFETIME, DIGEST_LINES,
 };
-pub use tickets::{NewTicket, Reassignment, TicketMove, MAX_TICKET};
+pub use tickets::{Declaration, NewTicket, Reassignment, TicketMove, MAX_TICKET};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -9,6 +9,7 @@ use super::dynamo::{n, s, Keyed};
 use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
+use crate::domain::audit::AuditEntry;
 use crate::domain::model::*;
 use crate::ids::{AppId, OpenId};
 
@@ -33,6 +34,8 @@ pub struct NewTicket<'a> {
     pub opening: &'a Message,
     /// The line in the organisation's service group (its number already given out).
     pub announcement: Option<&'a Message>,
+    /// Its audit entry, written in the same transaction.
+    pub audit: &'a AuditEntry,
     pub now: Epoch,
 }
 
@@ -50,6 +53,20 @@ pub struct TicketMove<'a> {
     /// The resolution clock after the move (a wait on the customer pauses it; ending the wait
     /// moves the deadline by the time waited): the new deadline and the pause.
     pub resolution: Option<(Epoch, Option<Epoch>)>,
+    pub audit: &'a AuditEntry,
+    pub now: Epoch,
+}
+
+/// An emergency declared on a ticket (`Store::declare_emergency`).
+#[derive(Clone, Copy)]
+pub struct Declaration<'a> {
+    pub ticket: &'a Ticket,
+    pub emergency: &'a Emergency,
+    pub schedule: &'a PageSchedule,
+    pub line: &'a Message,
+    /// A tighter first-response deadline (S1's), when it is sooner.
+    pub due: Option<Epoch>,
+    pub audit: &'a AuditEntry,
     pub now: Epoch,
 }
 
@@ -61,6 +78,7 @@ pub struct Reassignment<'a> {
     pub member: &'a Member,
     pub provider_app: &'a AppId,
     pub line: &'a Message,
+    pub audit: &'a AuditEntry,
     pub now: Epoch,
 }
 
@@ -165,6 +183,7 @@ impl Store {
             writes.push(self.put_item(Self::keyed_member(m), None)?);
         }
         writes.push(self.message_put(t.opening)?);
+        writes.push(self.audit_write(t.audit)?);
         match t.announcement {
             Some(line) => {
                 writes.extend(self.append_writes(line, t.now)?);
@@ -284,6 +303,7 @@ impl Store {
         {
             writes.push(self.load_update(m.provider_app, assignee, m.load_delta, None)?);
         }
+        writes.push(self.audit_write(m.audit)?);
         writes.extend(self.append_writes(m.line, m.now)?);
         self.transact_with_line(writes, m.line).await
     }
@@ -319,6 +339,7 @@ impl Store {
         }
         writes.push(self.load_update(r.provider_app, &r.to.open_id, 1, None)?);
         writes.push(self.put_item(Self::keyed_member(r.member), None)?);
+        writes.push(self.audit_write(r.audit)?);
         writes.extend(self.append_writes(r.line, r.now)?);
         self.transact_with_line(writes, r.line).await
     }
@@ -330,6 +351,7 @@ impl Store {
         ticket: &Ticket,
         cutoff: Epoch,
         line: &Message,
+        audit: &AuditEntry,
         now: Epoch,
     ) -> Result<(), StoreError> {
         let up = self.ticket_update(&ticket.app_id, ticket.number)
@@ -352,13 +374,19 @@ impl Store {
         let mut writes = vec![TransactWriteItem::builder()
             .update(built(up.build())?)
             .build()];
+        writes.push(self.audit_write(audit)?);
         writes.extend(self.append_writes(line, now)?);
         self.transact_with_line(writes, line).await
     }
 
     /// Stores a customer's rating, only while the ticket is resolved or closed
     /// (`ConditionFailed`: it was reopened meanwhile).
-    pub async fn rate_ticket(&self, ticket: &Ticket, rating: &Rating) -> Result<(), StoreError> {
+    pub async fn rate_ticket(
+        &self,
+        ticket: &Ticket,
+        rating: &Rating,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
         use crate::domain::tickets::Status;
         let up = self
             .ticket_update(&ticket.app_id, ticket.number)
@@ -368,10 +396,13 @@ impl Store {
             .expression_attribute_values(":r", attr(rating)?)
             .expression_attribute_values(":resolved", attr(&Status::Resolved)?)
             .expression_attribute_values(":closed", attr(&Status::Closed)?);
-        self.transact(vec![TransactWriteItem::builder()
-            .update(built(up.build())?)
-            .build()])
-            .await
+        self.transact(vec![
+            TransactWriteItem::builder()
+                .update(built(up.build())?)
+                .build(),
+            self.audit_write(audit)?,
+        ])
+        .await
     }
 
     /// Records the service team's first response (a reply in the ticket group) once, and takes
@@ -458,15 +489,16 @@ impl Store {
     /// and not already in an emergency), its re-page schedule starts, and its group says so.
     /// `due`: a tighter first-response deadline (S1's), which moves the ticket in the SLA index
     /// and makes its warning due again.
-    pub async fn declare_emergency(
-        &self,
-        ticket: &Ticket,
-        emergency: &Emergency,
-        schedule: &PageSchedule,
-        line: &Message,
-        due: Option<Epoch>,
-        now: Epoch,
-    ) -> Result<(), StoreError> {
+    pub async fn declare_emergency(&self, d: &Declaration<'_>) -> Result<(), StoreError> {
+        let Declaration {
+            ticket,
+            emergency,
+            schedule,
+            line,
+            due,
+            audit,
+            now,
+        } = *d;
         let mut set = String::from("SET severity = :sev, emergency = :e, updated_at = :now");
         if due.is_some() {
             set.push_str(
@@ -503,6 +535,7 @@ impl Store {
                 Self::keyed_pages(schedule),
                 Some("attribute_not_exists(pk)"),
             )?,
+            self.audit_write(audit)?,
         ];
         writes.extend(self.append_writes(line, now)?);
         self.transact_with_line(writes, line).await
@@ -557,6 +590,7 @@ impl Store {
         ticket: &Ticket,
         by: &str,
         line: &Message,
+        audit: &AuditEntry,
         now: Epoch,
     ) -> Result<(), StoreError> {
         let up = self.ticket_update(&ticket.app_id, ticket.number)
@@ -579,6 +613,7 @@ impl Store {
                 .update(built(up.build())?)
                 .build(),
             TransactWriteItem::builder().delete(stop).build(),
+            self.audit_write(audit)?,
         ];
         writes.extend(self.append_writes(line, now)?);
         self.transact_with_line(writes, line).await

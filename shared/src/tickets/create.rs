@@ -138,7 +138,11 @@ pub async fn create(
                 now,
             )
             .await?;
+        let audit = audit_of(actor, &tenant.app_id, number, AuditKind::TicketCreated, now)
+            .change("severity", None, Some(input.severity.as_arg().to_owned()))
+            .change("assignee", None, Some(holder.name.clone()));
         let write = NewTicket {
+            audit: &audit,
             tenant: &tenant,
             ticket: &ticket,
             group: &group,

@@ -82,7 +82,17 @@ pub async fn declare_emergency(
             .await?;
         match settle(ctx
             .store
-            .declare_emergency(&ticket, &emergency, &schedule, &line, tightened, now)
+            .declare_emergency(&crate::store::Declaration {
+                ticket: &ticket,
+                emergency: &emergency,
+                schedule: &schedule,
+                line: &line,
+                due: tightened,
+                audit: &audit_of(actor, &ticket.app_id, ticket.number, AuditKind::EmergencyDeclared, now)
+                    .change("severity", Some(ticket.severity.as_arg().to_owned()), Some("sev1".into()))
+                    .change("emergency", None, Some(input.reason.as_arg().to_owned())),
+                now,
+            })
             .await)? {
             Attempt::Lost => Ok(Attempt::Lost),
             Attempt::Written(()) => {
@@ -145,7 +155,19 @@ pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppR
             .await?;
         match settle(
             ctx.store
-                .acknowledge_emergency(&ticket, &actor.name, &line, now)
+                .acknowledge_emergency(
+                    &ticket,
+                    &actor.name,
+                    &line,
+                    &audit_of(
+                        actor,
+                        &ticket.app_id,
+                        ticket.number,
+                        AuditKind::EmergencyAcknowledged,
+                        now,
+                    ),
+                    now,
+                )
                 .await,
         )? {
             Attempt::Lost => Ok(Attempt::Lost),

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::actor::Actor;
 use crate::clock::Epoch;
 use crate::context::AppContext;
+use crate::domain::audit::AuditKind;
 use crate::domain::tickets::{self as rules, Candidate, Mover, Severity, Status};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
@@ -76,6 +77,27 @@ pub(crate) fn service_member(
         added_at: now,
         via: JoinedVia::Ticket,
     }
+}
+
+/// The audit entry of `actor`'s action on a ticket of `org` (written with the change).
+pub(crate) fn audit_of(
+    actor: &Actor,
+    org: &AppId,
+    number: u64,
+    kind: crate::domain::audit::AuditKind,
+    now: Epoch,
+) -> crate::domain::audit::AuditEntry {
+    crate::domain::audit::AuditEntry::new(
+        org,
+        now,
+        crate::domain::audit::AuditActor {
+            app_id: actor.app_id.clone(),
+            open_id: actor.open_id.clone(),
+            name: actor.name.clone(),
+        },
+        kind,
+    )
+    .ticket(number)
 }
 
 /// Refuses actions that need an open ticket with `refusal`, which says what to do instead.

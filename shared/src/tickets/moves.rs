@@ -86,6 +86,18 @@ pub async fn move_to(
             line: &line,
             first_response_at,
             resolution,
+            audit: &audit_of(
+                actor,
+                &ticket.app_id,
+                ticket.number,
+                AuditKind::TicketMoved,
+                now,
+            )
+            .change(
+                "status",
+                Some(from.as_arg().to_owned()),
+                Some(to.as_arg().to_owned()),
+            ),
             now,
         };
         if let Attempt::Lost = settle(ctx.store.move_ticket(&write).await)? {

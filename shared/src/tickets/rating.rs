@@ -117,7 +117,19 @@ pub async fn rate(
         by: actor.name.clone(),
         at: now,
     };
-    match ctx.store.rate_ticket(&ticket, &rating).await {
+    let audit = audit_of(
+        actor,
+        &ticket.app_id,
+        ticket.number,
+        AuditKind::TicketRated,
+        now,
+    )
+    .change(
+        "rating",
+        ticket.rating.as_ref().map(|r| r.score.to_string()),
+        Some(score.to_string()),
+    );
+    match ctx.store.rate_ticket(&ticket, &rating, &audit).await {
         Ok(()) => {}
         Err(crate::store::StoreError::ConditionFailed) => {
             return Err(AppError::Conflict(

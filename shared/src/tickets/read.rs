@@ -201,6 +201,8 @@ pub struct GroupTicket {
     pub reassign_to: Vec<(OpenId, String)>,
     /// The reader is its creator and may rate it now (or change their rating).
     pub can_rate: bool,
+    /// Its audit trail, oldest first, in the reader's language: (when, what).
+    pub history: Vec<(Epoch, String)>,
 }
 
 /// A ticket and what the actor may do with it, for its group's page.
@@ -229,5 +231,12 @@ pub async fn for_group(
         moves,
         reassign_to,
         can_rate: may_rate(actor, &ticket, ctx.now()),
+        history: ctx
+            .store
+            .ticket_audit(&ticket.app_id, ticket.number)
+            .await?
+            .iter()
+            .map(|e| (e.at, e.summary().in_lang(actor.lang)))
+            .collect(),
     }))
 }

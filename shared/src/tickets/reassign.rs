@@ -111,6 +111,14 @@ pub async fn reassign(
                 member: &member,
                 provider_app: provider,
                 line: &line,
+                audit: &audit_of(
+                    actor,
+                    &ticket.app_id,
+                    ticket.number,
+                    AuditKind::TicketReassigned,
+                    now,
+                )
+                .change("assignee", Some(from_name.clone()), Some(to.name.clone())),
                 now,
             })
             .await;

@@ -54,7 +54,24 @@ pub async fn remind(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppResult
             .await?;
         match settle(
             ctx.store
-                .remind_ticket(&ticket, now - rules::REMINDER_COOLDOWN, &line, now)
+                .remind_ticket(
+                    &ticket,
+                    now - rules::REMINDER_COOLDOWN,
+                    &line,
+                    &audit_of(
+                        actor,
+                        &ticket.app_id,
+                        ticket.number,
+                        AuditKind::TicketReminded,
+                        now,
+                    )
+                    .change(
+                        "reminders",
+                        Some(ticket.reminders.to_string()),
+                        Some(nth.to_string()),
+                    ),
+                    now,
+                )
                 .await,
         )? {
             Attempt::Lost => Ok(Attempt::Lost),

@@ -1,0 +1,138 @@
+//! The audit trail: an append-only record, per organisation, of who did what to what and when,
+//! through which app, with the fields it changed. An entry is written in the same transaction as
+//! the change it records (so a change without its entry cannot exist), no route edits or deletes
+//! one, and DynamoDB drops it after `AUDIT_KEPT` (400 days: a year of quarterly reviews back, plus
+//! a month to export it, is what a support contract asks to see; longer keeps personal data
+//! longer than that need).
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Epoch;
+use crate::i18n::Msg;
+use crate::ids::{AppId, OpenId};
+use crate::msg;
+
+/// How long DynamoDB keeps an entry (its TTL).
+pub const AUDIT_KEPT: Epoch = 400 * 24 * 3600;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditKind {
+    TicketCreated,
+    TicketMoved,
+    TicketReassigned,
+    TicketReminded,
+    EmergencyDeclared,
+    EmergencyAcknowledged,
+    TicketRated,
+}
+
+impl AuditKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditKind::TicketCreated => "ticket_created",
+            AuditKind::TicketMoved => "ticket_moved",
+            AuditKind::TicketReassigned => "ticket_reassigned",
+            AuditKind::TicketReminded => "ticket_reminded",
+            AuditKind::EmergencyDeclared => "emergency_declared",
+            AuditKind::EmergencyAcknowledged => "emergency_acknowledged",
+            AuditKind::TicketRated => "ticket_rated",
+        }
+    }
+}
+
+/// A field an action changed: its value before and after, as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl FieldChange {
+    pub fn new(field: &str, before: Option<String>, after: Option<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            before,
+            after,
+        }
+    }
+}
+
+/// Who did it, through which app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditActor {
+    pub app_id: AppId,
+    pub open_id: OpenId,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: String,
+    /// The organisation it belongs to (its customer app).
+    pub org: AppId,
+    pub at: Epoch,
+    pub actor: AuditActor,
+    pub kind: AuditKind,
+    /// The ticket it concerns, by number, when it concerns one.
+    #[serde(default)]
+    pub ticket: Option<u64>,
+    #[serde(default)]
+    pub changes: Vec<FieldChange>,
+}
+
+impl AuditEntry {
+    pub fn new(org: &AppId, at: Epoch, actor: AuditActor, kind: AuditKind) -> Self {
+        Self {
+            id: ulid::Ulid::new().to_string().to_lowercase(),
+            org: org.clone(),
+            at,
+            actor,
+            kind,
+            ticket: None,
+            changes: Vec::new(),
+        }
+    }
+
+    pub fn ticket(mut self, number: u64) -> Self {
+        self.ticket = Some(number);
+        self
+    }
+
+    pub fn change(mut self, field: &str, before: Option<String>, after: Option<String>) -> Self {
+        self.changes.push(FieldChange::new(field, before, after));
+        self
+    }
+
+    /// What happened, for a reader: who did what, and the changed fields' before → after.
+    pub fn summary(&self) -> Msg {
+        let key = match self.kind {
+            AuditKind::TicketCreated => "audit-ticket-created",
+            AuditKind::TicketMoved => "audit-ticket-moved",
+            AuditKind::TicketReassigned => "audit-ticket-reassigned",
+            AuditKind::TicketReminded => "audit-ticket-reminded",
+            AuditKind::EmergencyDeclared => "audit-emergency-declared",
+            AuditKind::EmergencyAcknowledged => "audit-emergency-acknowledged",
+            AuditKind::TicketRated => "audit-ticket-rated",
+        };
+        let what = Msg::new(key).arg("who", &self.actor.name);
+        if self.changes.is_empty() {
+            return what;
+        }
+        let changes = self
+            .changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}: {} → {}",
+                    c.field,
+                    c.before.as_deref().unwrap_or("—"),
+                    c.after.as_deref().unwrap_or("—")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        msg!("audit-with-changes", what = what, changes = changes)
+    }
+}
