@@ -100,6 +100,7 @@ routes! {
     SET_DUTY = "SetDutyFunction", Json, handlers::set_duty::handle;
     SET_LANGUAGE = "SetLanguageFunction", Page, handlers::set_language::handle;
     SET_ORG_SETTINGS = "SetOrgSettingsFunction", Json, handlers::set_org_settings::handle;
+    ORG_AUDIT = "OrgAuditFunction", Json, handlers::org_audit::handle;
     DECLARE_EMERGENCY = "DeclareEmergencyFunction", Json, handlers::declare_emergency::handle;
     ACKNOWLEDGE_EMERGENCY = "AcknowledgeEmergencyFunction", Json, handlers::acknowledge_emergency::handle;
     LIST_GROUPS = "ListGroupsFunction", Json, handlers::list_groups::handle;

@@ -142,3 +142,7 @@ error-product-unknown = { $what ->
     [product] Pick a product your organisation offers: { $choices }.
    *[category] Pick a category your organisation offers: { $choices }.
 }
+error-audit-day = { $name } is a day written as 2026-11-30, not “{ $given }”.
+error-audit-kind = “{ $given }” is not a kind of audit entry.
+error-audit-range = The range ends before it starts.
+error-audit-format = format is json or csv, not “{ $given }”.

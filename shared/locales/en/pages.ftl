@@ -217,3 +217,7 @@ org-invite-only = Only the TAM makes Add People links
 org-display-name = Display name
 org-products = Products (comma-separated)
 org-categories = Categories (comma-separated)
+audit-all-kinds = every kind
+audit-from = from
+audit-to = to
+audit-csv = Download CSV

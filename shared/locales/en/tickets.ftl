@@ -128,3 +128,5 @@ audit-emergency-declared = { $who } declared an emergency
 audit-emergency-acknowledged = { $who } acknowledged the emergency
 audit-ticket-rated = { $who } rated it
 audit-title = History
+audit-settings-changed = { $who } changed the organisation's settings
+audit-plan-changed = { $who } changed the plan

@@ -138,3 +138,7 @@ error-product-unknown = { $what ->
     [product] 请选择组织提供的产品：{ $choices }。
    *[category] 请选择组织提供的类别：{ $choices }。
 }
+error-audit-day = { $name } 应为形如 2026-11-30 的日期，而不是“{ $given }”。
+error-audit-kind = “{ $given }”不是审计记录的类型。
+error-audit-range = 结束日期早于开始日期。
+error-audit-format = format 只能是 json 或 csv，而不是“{ $given }”。

@@ -211,3 +211,7 @@ org-invite-only = 仅 TAM 可创建“添加成员”链接
 org-display-name = 显示名称
 org-products = 产品（用逗号分隔）
 org-categories = 类别（用逗号分隔）
+audit-all-kinds = 全部类型
+audit-from = 从
+audit-to = 到
+audit-csv = 下载 CSV

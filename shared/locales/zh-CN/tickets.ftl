@@ -127,3 +127,5 @@ audit-emergency-declared = { $who } 宣布了紧急事件
 audit-emergency-acknowledged = { $who } 确认了紧急事件
 audit-ticket-rated = { $who } 进行了评分
 audit-title = 历史记录
+audit-settings-changed = { $who } 修改了组织设置
+audit-plan-changed = { $who } 修改了套餐

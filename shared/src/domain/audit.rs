@@ -25,6 +25,8 @@ pub enum AuditKind {
     EmergencyDeclared,
     EmergencyAcknowledged,
     TicketRated,
+    SettingsChanged,
+    PlanChanged,
 }
 
 impl AuditKind {
@@ -37,7 +39,25 @@ impl AuditKind {
             AuditKind::EmergencyDeclared => "emergency_declared",
             AuditKind::EmergencyAcknowledged => "emergency_acknowledged",
             AuditKind::TicketRated => "ticket_rated",
+            AuditKind::SettingsChanged => "settings_changed",
+            AuditKind::PlanChanged => "plan_changed",
         }
+    }
+
+    pub const ALL: [AuditKind; 9] = [
+        AuditKind::TicketCreated,
+        AuditKind::TicketMoved,
+        AuditKind::TicketReassigned,
+        AuditKind::TicketReminded,
+        AuditKind::EmergencyDeclared,
+        AuditKind::EmergencyAcknowledged,
+        AuditKind::TicketRated,
+        AuditKind::SettingsChanged,
+        AuditKind::PlanChanged,
+    ];
+
+    pub fn parse(s: &str) -> Option<AuditKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -82,6 +102,17 @@ pub struct AuditEntry {
     pub changes: Vec<FieldChange>,
 }
 
+impl AuditActor {
+    /// A staff member, acting through the provider app.
+    pub fn staff(provider_app: &AppId, staff: &crate::domain::model::Staff) -> Self {
+        Self {
+            app_id: provider_app.clone(),
+            open_id: staff.open_id.clone(),
+            name: staff.name.clone(),
+        }
+    }
+}
+
 impl AuditEntry {
     pub fn new(org: &AppId, at: Epoch, actor: AuditActor, kind: AuditKind) -> Self {
         Self {
@@ -105,6 +136,18 @@ impl AuditEntry {
         self
     }
 
+    /// A change recorded as the JSON of the field before and after (settings, plans), only if it
+    /// changed.
+    pub fn change_json<T: Serialize>(self, field: &str, before: &T, after: &T) -> Self {
+        let text = |v: &T| serde_json::to_string(v).unwrap_or_default();
+        let (b, a) = (text(before), text(after));
+        if b == a {
+            self
+        } else {
+            self.change(field, Some(b), Some(a))
+        }
+    }
+
     /// What happened, for a reader: who did what, and the changed fields' before → after.
     pub fn summary(&self) -> Msg {
         let key = match self.kind {
@@ -115,6 +158,8 @@ impl AuditEntry {
             AuditKind::EmergencyDeclared => "audit-emergency-declared",
             AuditKind::EmergencyAcknowledged => "audit-emergency-acknowledged",
             AuditKind::TicketRated => "audit-ticket-rated",
+            AuditKind::SettingsChanged => "audit-settings-changed",
+            AuditKind::PlanChanged => "audit-plan-changed",
         };
         let what = Msg::new(key).arg("who", &self.actor.name);
         if self.changes.is_empty() {

@@ -18,6 +18,7 @@ pub mod login;
 pub mod logout;
 pub mod move_ticket;
 pub mod oauth_callback;
+pub mod org_audit;
 pub mod post_message;
 pub mod rate_ticket;
 pub mod reassign_ticket;

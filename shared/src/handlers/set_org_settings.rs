@@ -7,6 +7,7 @@ use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 
 use crate::context::AppContext;
+use crate::domain::audit::{AuditActor, AuditEntry, AuditKind};
 use crate::domain::tickets::SlaTargets;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
@@ -128,6 +129,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
             .map_err(|e| AppError::Unprocessable(e.into()))?;
     }
     let mut tenant = super::served_customer(ctx, &req, &staff).await?;
+    let before = tenant.clone();
     let mut fields = Vec::new();
     if let Some(lang) = lang {
         tenant.lang = Some(lang);
@@ -168,7 +170,24 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     if fields.is_empty() {
         return Err(bad(msg!("error-settings-empty")));
     }
-    ctx.store.update_tenant(&tenant, &fields).await?;
+    let audit = AuditEntry::new(
+        &tenant.app_id,
+        ctx.now(),
+        AuditActor::staff(&ctx.settings.provider_app_id, &staff),
+        AuditKind::SettingsChanged,
+    )
+    .change_json("lang", &before.lang, &tenant.lang)
+    .change_json("csat", &before.csat, &tenant.csat)
+    .change_json("display_name", &before.display_name, &tenant.display_name)
+    .change_json("auto_join", &before.auto_join, &tenant.auto_join)
+    .change_json("invite_only", &before.invite_only, &tenant.invite_only)
+    .change_json("products", &before.products, &tenant.products)
+    .change_json("categories", &before.categories, &tenant.categories)
+    .change_json("first_response_minutes", &before.sla, &tenant.sla)
+    .change_json("resolution_minutes", &before.resolution, &tenant.resolution);
+    ctx.store
+        .update_tenant_audited(&tenant, &fields, &audit)
+        .await?;
     tracing::info!(app_id = %tenant.app_id, ?fields, by = %staff.open_id, "organisation settings changed");
     Ok(web::json(
         StatusCode::OK,

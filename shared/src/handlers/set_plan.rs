@@ -6,6 +6,7 @@ use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 
 use crate::context::AppContext;
+use crate::domain::audit::{AuditActor, AuditEntry, AuditKind};
 use crate::error::{AppError, AppResult};
 use crate::notifier::budget::{Plan, PlanKind, FREE_PLAN_CALLS};
 use crate::web;
@@ -28,6 +29,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let input: PlanInput = web::json_body(&req)?;
     let staff = super::require_customer_manager(ctx, &req).await?;
     let mut tenant = super::served_customer(ctx, &req, &staff).await?;
+    let before = tenant.clone();
     let monthly_calls = match input.monthly_calls {
         Some(None) => {
             return Err(AppError::BadRequest(
@@ -63,7 +65,18 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         None => {}
     }
     tenant.plan = plan;
-    ctx.store.update_tenant(&tenant, &["plan", "sla"]).await?;
+    let provider = &ctx.settings.provider_app_id;
+    let audit = AuditEntry::new(
+        &tenant.app_id,
+        ctx.now(),
+        AuditActor::staff(provider, &staff),
+        AuditKind::PlanChanged,
+    )
+    .change_json("plan", &before.plan, &tenant.plan)
+    .change_json("first_response_minutes", &before.sla, &tenant.sla);
+    ctx.store
+        .update_tenant_audited(&tenant, &["plan", "sla"], &audit)
+        .await?;
     tracing::info!(app_id = %tenant.app_id, by = %staff.open_id, ?plan, "plan set");
     Ok(web::json(
         StatusCode::OK,

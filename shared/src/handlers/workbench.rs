@@ -245,6 +245,7 @@ async fn staff_console(
             orgs,
             team => everyone,
             provider_app => ctx.settings.provider_app_id,
+            audit_kinds => crate::domain::audit::AuditKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
         },
     )
 }

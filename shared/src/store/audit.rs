@@ -3,7 +3,7 @@
 
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
-use super::dynamo::Keyed;
+use super::dynamo::{s, Keyed};
 use super::keys;
 use super::{Store, StoreError};
 use crate::domain::audit::{AuditEntry, AUDIT_KEPT};
@@ -27,5 +27,37 @@ impl Store {
         number: u64,
     ) -> Result<Vec<AuditEntry>, StoreError> {
         self.query_index(keys::audit_ticket(org, number)).await
+    }
+
+    /// An organisation's entries between two times (inclusive), newest first, of one kind or
+    /// all; at most `limit`, and whether there were more.
+    pub async fn org_audit(
+        &self,
+        org: &AppId,
+        from: crate::clock::Epoch,
+        to: crate::clock::Epoch,
+        kind: Option<crate::domain::audit::AuditKind>,
+        limit: usize,
+    ) -> Result<(Vec<AuditEntry>, bool), StoreError> {
+        let (pk, _) = keys::audit(org, 0, "");
+        let mut query = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+            .expression_attribute_values(":pk", s(pk))
+            .expression_attribute_values(":from", s(format!("{from:012}")))
+            .expression_attribute_values(":to", s(format!("{to:012}~")))
+            .scan_index_forward(false);
+        if let Some(kind) = kind {
+            query = query
+                .filter_expression("#kind = :kind")
+                .expression_attribute_names("#kind", "kind")
+                .expression_attribute_values(":kind", s(kind.as_str()));
+        }
+        let mut all: Vec<AuditEntry> = self.query_all(query).await?;
+        let more = all.len() > limit;
+        all.truncate(limit);
+        Ok((all, more))
     }
 }

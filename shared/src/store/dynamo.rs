@@ -72,6 +72,19 @@ impl<'a, T> Keyed<'a, T> {
     }
 }
 
+/// The expression, names and values that write some fields of an item.
+#[derive(Default)]
+struct FieldUpdate {
+    expression: String,
+    names: Vec<(String, String)>,
+    values: Vec<(String, AttributeValue)>,
+}
+
+/// An SDK builder's result as a store error (a missing required field is our bug).
+pub(super) fn built<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, StoreError> {
+    r.map_err(|e| StoreError::Decode(e.to_string()))
+}
+
 /// A number attribute.
 pub(super) fn n(v: impl std::fmt::Display) -> AttributeValue {
     AttributeValue::N(v.to_string())
@@ -311,13 +324,40 @@ impl Store {
     /// Sets the named fields of a registered tenant from `tenant`, and only those: a whole-item
     /// put would write back the `ticket_seq` and `last_assigned` it read, undoing tickets opened
     /// meanwhile (the next ticket would then collide with an existing number forever).
+    /// `SET`s (and `REMOVE`s, for fields now absent) of exactly these fields of the tenant, so a
+    /// write never undoes a concurrent change of another field (the ticket counter, say).
+    fn tenant_fields(tenant: &Tenant, fields: &[&'static str]) -> Result<FieldUpdate, StoreError> {
+        let whole = serde_dynamo::to_item::<_, Item>(tenant)
+            .map_err(|e| StoreError::Decode(e.to_string()))?;
+        let mut out = FieldUpdate::default();
+        let (mut sets, mut removes) = (Vec::new(), Vec::new());
+        for (i, field) in fields.iter().enumerate() {
+            out.names.push((format!("#f{i}"), (*field).to_owned()));
+            match whole.get(*field) {
+                Some(v) => {
+                    out.values.push((format!(":v{i}"), v.clone()));
+                    sets.push(format!("#f{i} = :v{i}"));
+                }
+                None => removes.push(format!("#f{i}")),
+            }
+        }
+        if !sets.is_empty() {
+            out.expression.push_str(&format!("SET {}", sets.join(", ")));
+        }
+        if !removes.is_empty() {
+            out.expression
+                .push_str(&format!(" REMOVE {}", removes.join(", ")));
+        }
+        out.expression = out.expression.trim().to_owned();
+        Ok(out)
+    }
+
     pub async fn update_tenant(
         &self,
         tenant: &Tenant,
         fields: &[&'static str],
     ) -> Result<(), StoreError> {
-        let whole = serde_dynamo::to_item::<_, Item>(tenant)
-            .map_err(|e| StoreError::Decode(e.to_string()))?;
+        let f = Self::tenant_fields(tenant, fields)?;
         let (pk, sk) = keys::tenant(&tenant.app_id);
         let mut req = self
             .db
@@ -325,31 +365,46 @@ impl Store {
             .table_name(&self.table)
             .key("pk", s(pk))
             .key("sk", s(sk))
-            .condition_expression("attribute_exists(pk)");
-        let mut sets = Vec::new();
-        let mut removes = Vec::new();
-        for (i, field) in fields.iter().enumerate() {
-            req = req.expression_attribute_names(format!("#f{i}"), *field);
-            match whole.get(*field) {
-                Some(v) => {
-                    req = req.expression_attribute_values(format!(":v{i}"), v.clone());
-                    sets.push(format!("#f{i} = :v{i}"));
-                }
-                None => removes.push(format!("#f{i}")),
-            }
+            .condition_expression("attribute_exists(pk)")
+            .update_expression(f.expression);
+        for (k, v) in f.names {
+            req = req.expression_attribute_names(k, v);
         }
-        let mut expression = String::new();
-        if !sets.is_empty() {
-            expression.push_str(&format!("SET {}", sets.join(", ")));
+        for (k, v) in f.values {
+            req = req.expression_attribute_values(k, v);
         }
-        if !removes.is_empty() {
-            expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
-        }
-        req.update_expression(expression.trim())
-            .send()
-            .await
-            .map_err(write_err)?;
+        req.send().await.map_err(write_err)?;
         Ok(())
+    }
+
+    /// `update_tenant` with its audit entry, in one transaction.
+    pub async fn update_tenant_audited(
+        &self,
+        tenant: &Tenant,
+        fields: &[&'static str],
+        audit: &crate::domain::audit::AuditEntry,
+    ) -> Result<(), StoreError> {
+        let f = Self::tenant_fields(tenant, fields)?;
+        let (pk, sk) = keys::tenant(&tenant.app_id);
+        let mut up = aws_sdk_dynamodb::types::Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .condition_expression("attribute_exists(pk)")
+            .update_expression(f.expression);
+        for (k, v) in f.names {
+            up = up.expression_attribute_names(k, v);
+        }
+        for (k, v) in f.values {
+            up = up.expression_attribute_values(k, v);
+        }
+        self.transact(vec![
+            TransactWriteItem::builder()
+                .update(built(up.build())?)
+                .build(),
+            self.audit_write(audit)?,
+        ])
+        .await
     }
 
     pub async fn tenant(&self, app_id: &AppId) -> Result<Option<Tenant>, StoreError> {

@@ -5,7 +5,7 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
-use super::dynamo::{n, s, Keyed};
+use super::dynamo::{built, n, s, Keyed};
 use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
@@ -15,10 +15,6 @@ use crate::ids::{AppId, OpenId};
 
 fn attr<T: serde::Serialize>(v: &T) -> Result<AttributeValue, StoreError> {
     serde_dynamo::to_attribute_value(v).map_err(|e| StoreError::Decode(e.to_string()))
-}
-
-fn built<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, StoreError> {
-    r.map_err(|e| StoreError::Decode(e.to_string()))
 }
 
 /// Everything a new ticket writes, as read just before (the versions the writes condition on).

@@ -16,7 +16,7 @@ mod tokens;
 mod usage;
 mod window;
 
-use super::dynamo::{decode, dynamo_err, n, s, Item, Keyed};
+use super::dynamo::{built, decode, dynamo_err, n, s, Item, Keyed};
 use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
@@ -183,10 +183,6 @@ fn update(
         .table_name(table)
         .key("pk", s(pk))
         .key("sk", s(sk))
-}
-
-fn built<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, StoreError> {
-    r.map_err(|e| StoreError::Decode(e.to_string()))
 }
 
 #[cfg(test)]
