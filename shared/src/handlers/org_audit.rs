@@ -1,8 +1,8 @@
 //! `GET /lark/{appId}/api/customers/{customerAppId}/audit` (provider app, staff who serve the
 //! organisation): its audit trail, newest first, filtered by kind and by days
 //! (`?kind=ticket_moved&from=2026-11-01&to=2026-11-30`), as JSON or, with `format=csv`, as a CSV
-//! file for a quarterly review. Reads one range of the organisation's entries (`AUDIT#{org}`,
-//! sorted by time); at most 1,000 a request, `more` says when there were more.
+//! file for a quarterly review. One range query of the organisation's entries (`AUDIT#{org}`,
+//! sorted by time) whose pages stop at 1,000 entries; `more` says when there were more.
 
 use http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use http::StatusCode;

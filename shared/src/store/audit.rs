@@ -55,7 +55,8 @@ impl Store {
                 .expression_attribute_names("#kind", "kind")
                 .expression_attribute_values(":kind", s(kind.as_str()));
         }
-        let mut all: Vec<AuditEntry> = self.query_all(query).await?;
+        // Pages stop once one more than asked is in hand: that one only says there is more.
+        let mut all: Vec<AuditEntry> = self.query_up_to(query, limit + 1).await?;
         let more = all.len() > limit;
         all.truncate(limit);
         Ok((all, more))

@@ -215,6 +215,15 @@ impl Store {
         &self,
         query: QueryFluentBuilder,
     ) -> Result<Vec<T>, StoreError> {
+        self.query_up_to(query, usize::MAX).await
+    }
+
+    /// Every page of a query until `max` items are in hand (fewer pages when it stops early).
+    pub(super) async fn query_up_to<T: DeserializeOwned>(
+        &self,
+        query: QueryFluentBuilder,
+        max: usize,
+    ) -> Result<Vec<T>, StoreError> {
         let mut out = Vec::new();
         let mut start: Option<Item> = None;
         loop {
@@ -228,7 +237,7 @@ impl Store {
                 out.push(decode(item)?);
             }
             match page.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
+                Some(k) if !k.is_empty() && out.len() < max => start = Some(k),
                 _ => return Ok(out),
             }
         }
