@@ -76,8 +76,15 @@ impl<'a, T> Keyed<'a, T> {
 #[derive(Default)]
 struct FieldUpdate {
     expression: String,
-    names: Vec<(String, String)>,
-    values: Vec<(String, AttributeValue)>,
+    names: HashMap<String, String>,
+    values: Item,
+}
+
+impl FieldUpdate {
+    /// DynamoDB refuses an empty value map (an update that only removes fields has none).
+    fn values_if_any(values: Item) -> Option<Item> {
+        (!values.is_empty()).then_some(values)
+    }
 }
 
 /// An SDK builder's result as a store error (a missing required field is our bug).
@@ -330,9 +337,6 @@ impl Store {
         self.put(Self::keyed_tenant(tenant), true).await
     }
 
-    /// Sets the named fields of a registered tenant from `tenant`, and only those: a whole-item
-    /// put would write back the `ticket_seq` and `last_assigned` it read, undoing tickets opened
-    /// meanwhile (the next ticket would then collide with an existing number forever).
     /// `SET`s (and `REMOVE`s, for fields now absent) of exactly these fields of the tenant, so a
     /// write never undoes a concurrent change of another field (the ticket counter, say).
     fn tenant_fields(tenant: &Tenant, fields: &[&'static str]) -> Result<FieldUpdate, StoreError> {
@@ -341,10 +345,10 @@ impl Store {
         let mut out = FieldUpdate::default();
         let (mut sets, mut removes) = (Vec::new(), Vec::new());
         for (i, field) in fields.iter().enumerate() {
-            out.names.push((format!("#f{i}"), (*field).to_owned()));
+            out.names.insert(format!("#f{i}"), (*field).to_owned());
             match whole.get(*field) {
                 Some(v) => {
-                    out.values.push((format!(":v{i}"), v.clone()));
+                    out.values.insert(format!(":v{i}"), v.clone());
                     sets.push(format!("#f{i} = :v{i}"));
                 }
                 None => removes.push(format!("#f{i}")),
@@ -361,6 +365,9 @@ impl Store {
         Ok(out)
     }
 
+    /// Sets the named fields of a registered tenant from `tenant`, and only those: a whole-item
+    /// put would write back the `ticket_seq` and `last_assigned` it read, undoing tickets opened
+    /// meanwhile (the next ticket would then collide with an existing number forever).
     pub async fn update_tenant(
         &self,
         tenant: &Tenant,
@@ -368,21 +375,18 @@ impl Store {
     ) -> Result<(), StoreError> {
         let f = Self::tenant_fields(tenant, fields)?;
         let (pk, sk) = keys::tenant(&tenant.app_id);
-        let mut req = self
-            .db
+        self.db
             .update_item()
             .table_name(&self.table)
             .key("pk", s(pk))
             .key("sk", s(sk))
             .condition_expression("attribute_exists(pk)")
-            .update_expression(f.expression);
-        for (k, v) in f.names {
-            req = req.expression_attribute_names(k, v);
-        }
-        for (k, v) in f.values {
-            req = req.expression_attribute_values(k, v);
-        }
-        req.send().await.map_err(write_err)?;
+            .update_expression(f.expression)
+            .set_expression_attribute_names(Some(f.names))
+            .set_expression_attribute_values(FieldUpdate::values_if_any(f.values))
+            .send()
+            .await
+            .map_err(write_err)?;
         Ok(())
     }
 
@@ -395,18 +399,14 @@ impl Store {
     ) -> Result<(), StoreError> {
         let f = Self::tenant_fields(tenant, fields)?;
         let (pk, sk) = keys::tenant(&tenant.app_id);
-        let mut up = aws_sdk_dynamodb::types::Update::builder()
+        let up = aws_sdk_dynamodb::types::Update::builder()
             .table_name(&self.table)
             .key("pk", s(pk))
             .key("sk", s(sk))
             .condition_expression("attribute_exists(pk)")
-            .update_expression(f.expression);
-        for (k, v) in f.names {
-            up = up.expression_attribute_names(k, v);
-        }
-        for (k, v) in f.values {
-            up = up.expression_attribute_values(k, v);
-        }
+            .update_expression(f.expression)
+            .set_expression_attribute_names(Some(f.names))
+            .set_expression_attribute_values(FieldUpdate::values_if_any(f.values));
         self.transact(vec![
             TransactWriteItem::builder()
                 .update(built(up.build())?)
