@@ -56,6 +56,21 @@ pub enum FenceCheck {
 }
 
 impl Actor {
+    /// The audit entry of this actor's action in organisation `org` (written with the change).
+    pub fn audited(
+        &self,
+        org: &AppId,
+        kind: crate::domain::audit::AuditKind,
+        now: Epoch,
+    ) -> crate::domain::audit::AuditEntry {
+        crate::domain::audit::AuditEntry::new(
+            org,
+            now,
+            crate::domain::audit::AuditActor::person(&self.app_id, &self.open_id, &self.name),
+            kind,
+        )
+    }
+
     pub fn author(&self) -> Author {
         Author {
             app_id: self.app_id.clone(),

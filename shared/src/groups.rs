@@ -187,8 +187,7 @@ pub async fn post(
     };
     if let (Some(number), Side::Service, true) = (open.group.ticket, actor.side, is_new) {
         // The service team's first reply in a ticket group is the ticket's first response.
-        ctx.store
-            .mark_first_response(&open.group.app_id, number, message.created_at)
+        crate::tickets::record_first_response(ctx, &open.group.app_id, number, message.created_at)
             .await?;
     }
     if message.mentions.is_empty() && open.group.ticket.is_none() {
@@ -435,9 +434,25 @@ pub async fn remove(
         // when the cookie expires (first, so a retry after a failure still ends them).
         crate::sessions::end_all(ctx, &member.app_id, &member.open_id).await?;
     }
+    let leaving = actor.is(&member.app_id, &member.open_id);
+    let audit = actor
+        .audited(
+            &open.group.app_id,
+            if leaving {
+                crate::domain::audit::AuditKind::Left
+            } else {
+                crate::domain::audit::AuditKind::Removed
+            },
+            ctx.now(),
+        )
+        .change(
+            "member",
+            Some(format!("{} · {}", open.group.name, member.name)),
+            None,
+        );
     match ctx
         .store
-        .remove_member(&open.group.id, &member.app_id, &member.open_id)
+        .remove_member(&open.group.id, &member.app_id, &member.open_id, &audit)
         .await
     {
         Ok(()) => {}
@@ -445,7 +460,7 @@ pub async fn remove(
         Err(crate::store::StoreError::ConditionFailed) => return Ok(()),
         Err(e) => return Err(e.into()),
     }
-    let line = if actor.is(&member.app_id, &member.open_id) {
+    let line = if leaving {
         crate::msg!("line-left", who = &member.name)
     } else {
         crate::msg!("line-removed", who = &actor.name, member = &member.name)

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::actor::Actor;
 use crate::clock::{format_utc, Epoch};
 use crate::context::AppContext;
+use crate::domain::audit::AuditKind;
 use crate::error::{AppError, AppResult};
 use crate::groups;
 use crate::ids::{GroupId, InvitationId};
@@ -116,7 +117,14 @@ pub async fn create(
             return Err(full());
         };
         let inv = new_invitation(open, actor, slot, now);
-        settle(ctx.store.create_invitation(&inv, now).await)
+        let audit = actor
+            .audited(&open.group.app_id, AuditKind::LinkMade, now)
+            .change(
+                "link",
+                None,
+                Some(format!("{} · {}", open.group.name, inv.id)),
+            );
+        settle(ctx.store.create_invitation(&inv, &audit, now).await)
             .map(|a| match a {
                 Attempt::Written(()) => Attempt::Written(inv),
                 Attempt::Lost => Attempt::Lost,
@@ -175,7 +183,21 @@ pub async fn revoke(
         .ok_or_else(|| AppError::NotFound(crate::msg!("error-link-unknown").into()))?;
     match ctx
         .store
-        .end_invitation(&inv, InvitationStatus::Revoked, &actor.name, ctx.now())
+        .end_invitation(
+            &inv,
+            InvitationStatus::Revoked,
+            &actor.name,
+            Some(
+                &actor
+                    .audited(&open.group.app_id, AuditKind::LinkRevoked, ctx.now())
+                    .change(
+                        "link",
+                        Some(format!("{} · {}", open.group.name, inv.id)),
+                        None,
+                    ),
+            ),
+            ctx.now(),
+        )
         .await
     {
         Ok(()) => Ok(()),
@@ -291,7 +313,14 @@ pub async fn accept(ctx: &AppContext, actor: &Actor, link: &ValidLink) -> AppRes
         JoinedVia::Invitation,
         now,
     );
-    match ctx.store.accept_invitation(inv, &member, now).await {
+    let audit = actor
+        .audited(&link.group.app_id, AuditKind::LinkUsed, now)
+        .change(
+            "member",
+            None,
+            Some(format!("{} · {}", link.group.name, inv.id)),
+        );
+    match ctx.store.accept_invitation(inv, &member, &audit, now).await {
         Ok(()) => {}
         Err(StoreError::ConditionFailed) => {
             // Either they joined a moment ago (a double click), or the link ended meanwhile.

@@ -56,6 +56,7 @@ pub mod notifier;
 pub mod notify;
 pub mod orgs;
 pub mod pages;
+pub mod reports;
 pub mod routes;
 pub mod runtime;
 pub mod secrets;

@@ -324,7 +324,7 @@ pub async fn register_provider(ctx: &AppContext, reg: &Registration) -> AppResul
     }
     tenant.status = TenantStatus::Active;
     ctx.store
-        .create_tenant(&tenant)
+        .create_tenant(&tenant, None)
         .await
         .map_err(|e| conflict_if_exists(e, &tenant.app_id))?;
     Ok(tenant)
@@ -367,8 +367,16 @@ pub async fn register_customer(
     let (mut tenant, _) = register(ctx, reg, TenantKind::Customer, &by.open_id).await?;
     tenant.tam = tam;
     tenant.engineers = engineers;
+    let audit = crate::domain::audit::AuditEntry::new(
+        &tenant.app_id,
+        tenant.created_at,
+        crate::domain::audit::AuditActor::staff(&ctx.settings.provider_app_id, by),
+        crate::domain::audit::AuditKind::Registered,
+    )
+    .change("org_name", None, Some(tenant.org_name.clone()))
+    .change("brand", None, Some(tenant.brand.as_str().to_owned()));
     ctx.store
-        .create_tenant(&tenant)
+        .create_tenant(&tenant, Some(&audit))
         .await
         .map_err(|e| conflict_if_exists(e, &tenant.app_id))?;
     tracing::info!(app_id = %tenant.app_id, by = %by.open_id, "customer registered");

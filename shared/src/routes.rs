@@ -101,6 +101,8 @@ routes! {
     SET_LANGUAGE = "SetLanguageFunction", Page, handlers::set_language::handle;
     SET_ORG_SETTINGS = "SetOrgSettingsFunction", Json, handlers::set_org_settings::handle;
     ORG_AUDIT = "OrgAuditFunction", Json, handlers::org_audit::handle;
+    ORG_REPORT = "OrgReportFunction", Page, handlers::org_report::handle;
+    STAFF_REPORT = "StaffReportFunction", Page, handlers::staff_report::handle;
     DECLARE_EMERGENCY = "DeclareEmergencyFunction", Json, handlers::declare_emergency::handle;
     ACKNOWLEDGE_EMERGENCY = "AcknowledgeEmergencyFunction", Json, handlers::acknowledge_emergency::handle;
     LIST_GROUPS = "ListGroupsFunction", Json, handlers::list_groups::handle;

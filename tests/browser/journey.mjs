@@ -142,6 +142,24 @@ async function main() {
     await ana.page.locator("#ticket-rating", { hasText: "Rated 5/5 by Ana Ortiz" }).waitFor();
     await ana.page.screenshot({ path: path.join(shots, "ticket-rated.png"), fullPage: true });
 
+    // Tara opens Acme's monthly report from the console: the resolution and the rating are in
+    // its figures and charts, on her phone and on a desk-sized screen.
+    await tara.page.goto(`${base}/lark/${PROVIDER}/workbench`);
+    await tara.page.locator(`article.org-card[data-app="${CUSTOMER}"] a.report-link`).click();
+    await tara.page.locator("svg.chart").first().waitFor();
+    assert.equal(await tara.page.locator("[data-figure=resolved] b").textContent(), "1");
+    assert.equal(await tara.page.locator("[data-figure=csat] b").textContent(), "5");
+    assert.equal(await tara.page.locator("[data-figure=emergencies] b").textContent(), "1");
+    assert.ok((await tara.page.locator("svg.chart").count()) >= 4, "daily, times, SLA and satisfaction charts");
+    const reportWide = await tara.page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(reportWide <= 390, `the report fits a phone (${reportWide}px wide)`);
+    await tara.page.screenshot({ path: path.join(shots, "report-mobile.png"), fullPage: true });
+    await tara.page.setViewportSize({ width: 1120, height: 900 });
+    await tara.page.screenshot({ path: path.join(shots, "report.png"), fullPage: true });
+    const csv = await tara.page.locator("#report-csv").getAttribute("href");
+    assert.match(csv, /format=csv/);
+    await tara.page.setViewportSize({ width: 390, height: 860 });
+
     // Ben opens the link: Lark sign-in, then the landing page (he joined at sign-in already).
     const benContext = await browser.newContext({ viewport: { width: 390, height: 860 } });
     const ben = await benContext.newPage();

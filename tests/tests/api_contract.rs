@@ -142,7 +142,8 @@ generation.database = "none"
 /// and App Secret, which must not be the provider's own, and the named people must be staff in
 /// those roles (registration); first-response targets must not get tighter for a less severe
 /// ticket (plan, settings); a product or category may not be listed twice in another case
-/// (settings); an audit range may not end before it starts; a mention must name a member of the
+/// (settings); an audit range may not end before it starts, nor a report's month begin after today;
+/// a mention must name a member of the
 /// group (post); a ticket's product must be one
 /// its organisation offers, and the engineer it is handed to must serve the organisation. A
 /// schema-valid request may meet them, so 422 is an accepted answer to those operations.
@@ -157,6 +158,14 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 
 
 [[operations]]
 include-name = "GET /lark/{appId}/api/customers/{customerAppId}/audit"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
+
+[[operations]]
+include-name = "GET /lark/{appId}/api/customers/{customerAppId}/report"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
+
+[[operations]]
+include-name = "GET /lark/{appId}/api/staff/{openId}/report"
 checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
 
 [[operations]]

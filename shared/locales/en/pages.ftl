@@ -221,3 +221,45 @@ audit-all-kinds = every kind
 audit-from = from
 audit-to = to
 audit-csv = Download CSV
+
+## Reports
+report-title = { $name } · { $month }
+report-month = Month
+report-show = Show
+report-previous = ← Previous month
+report-next = Next month →
+report-csv = Download CSV
+report-counted = Each figure counts in the month it happened: a ticket opened in one month and resolved in the next counts as opened in the first and resolved in the second. Times are medians and 90th percentiles, within an eighth of the exact value.
+report-no-data = Nothing happened in this month.
+report-opened = Opened
+report-resolved = Resolved
+report-daily = Tickets opened and resolved per day
+report-first-response = First response
+report-resolution = Resolution
+report-ack-short = Acknowledged
+report-median = median
+report-p90 = 90th percentile
+report-times = How long things took
+report-attainment = Within the SLA
+report-emergencies-acked = { $count ->
+    [one] emergency, { $acked } acknowledged (median { $median })
+   *[other] emergencies, { $acked } acknowledged (median { $median })
+}
+report-csat = Satisfaction
+report-csat-average = average of 5, from { $count ->
+    [one] one rating
+   *[other] { $count } ratings
+}
+report-stars = { $score } ★
+report-lark = Lark API calls
+report-lark-of = { $calls } of { $allowance }
+report-lark-paid = { $calls } (paid plan: not metered)
+report-engineers = By engineer
+report-orgs = By organisation
+report-who = Engineer
+report-org = Organisation
+report-link = Monthly report
+report-my-link = My month
+report-duration-days = { $days } d { $hours } h
+report-duration-hours = { $hours } h { $minutes } min
+report-duration-minutes = { $minutes } min

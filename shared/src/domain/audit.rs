@@ -27,6 +27,14 @@ pub enum AuditKind {
     TicketRated,
     SettingsChanged,
     PlanChanged,
+    SignedIn,
+    Joined,
+    Left,
+    Removed,
+    LinkMade,
+    LinkRevoked,
+    LinkUsed,
+    Registered,
 }
 
 impl AuditKind {
@@ -41,10 +49,18 @@ impl AuditKind {
             AuditKind::TicketRated => "ticket_rated",
             AuditKind::SettingsChanged => "settings_changed",
             AuditKind::PlanChanged => "plan_changed",
+            AuditKind::SignedIn => "signed_in",
+            AuditKind::Joined => "joined",
+            AuditKind::Left => "left",
+            AuditKind::Removed => "removed",
+            AuditKind::LinkMade => "link_made",
+            AuditKind::LinkRevoked => "link_revoked",
+            AuditKind::LinkUsed => "link_used",
+            AuditKind::Registered => "registered",
         }
     }
 
-    pub const ALL: [AuditKind; 9] = [
+    pub const ALL: [AuditKind; 17] = [
         AuditKind::TicketCreated,
         AuditKind::TicketMoved,
         AuditKind::TicketReassigned,
@@ -54,6 +70,14 @@ impl AuditKind {
         AuditKind::TicketRated,
         AuditKind::SettingsChanged,
         AuditKind::PlanChanged,
+        AuditKind::SignedIn,
+        AuditKind::Joined,
+        AuditKind::Left,
+        AuditKind::Removed,
+        AuditKind::LinkMade,
+        AuditKind::LinkRevoked,
+        AuditKind::LinkUsed,
+        AuditKind::Registered,
     ];
 
     pub fn parse(s: &str) -> Option<AuditKind> {
@@ -103,6 +127,16 @@ pub struct AuditEntry {
 }
 
 impl AuditActor {
+    /// Someone acting through `app_id` (a colleague through their organisation's app, staff
+    /// through the provider's).
+    pub fn person(app_id: &AppId, open_id: &OpenId, name: &str) -> Self {
+        Self {
+            app_id: app_id.clone(),
+            open_id: open_id.clone(),
+            name: name.to_owned(),
+        }
+    }
+
     /// A staff member, acting through the provider app.
     pub fn staff(provider_app: &AppId, staff: &crate::domain::model::Staff) -> Self {
         Self {
@@ -160,6 +194,14 @@ impl AuditEntry {
             AuditKind::TicketRated => "audit-ticket-rated",
             AuditKind::SettingsChanged => "audit-settings-changed",
             AuditKind::PlanChanged => "audit-plan-changed",
+            AuditKind::SignedIn => "audit-signed-in",
+            AuditKind::Joined => "audit-joined",
+            AuditKind::Left => "audit-left",
+            AuditKind::Removed => "audit-removed",
+            AuditKind::LinkMade => "audit-link-made",
+            AuditKind::LinkRevoked => "audit-link-revoked",
+            AuditKind::LinkUsed => "audit-link-used",
+            AuditKind::Registered => "audit-registered",
         };
         let what = Msg::new(key).arg("who", &self.actor.name);
         if self.changes.is_empty() {

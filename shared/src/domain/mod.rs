@@ -9,6 +9,7 @@ pub mod checklist;
 pub mod lark_app;
 pub mod model;
 pub mod notification;
+pub mod report;
 pub mod roles;
 pub mod sessions;
 pub mod setup;

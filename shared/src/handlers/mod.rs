@@ -19,6 +19,7 @@ pub mod logout;
 pub mod move_ticket;
 pub mod oauth_callback;
 pub mod org_audit;
+pub mod org_report;
 pub mod post_message;
 pub mod rate_ticket;
 pub mod reassign_ticket;
@@ -32,6 +33,7 @@ pub mod set_language;
 pub mod set_org_settings;
 pub mod set_plan;
 pub mod setup_guide;
+pub mod staff_report;
 pub mod workbench;
 
 use lambda_http::Request;
@@ -53,15 +55,68 @@ pub(crate) async fn group_request(
 
 /// The signed-in staff member behind a provider-app JSON route.
 pub(crate) async fn require_staff(ctx: &AppContext, req: &Request) -> AppResult<(AppId, Staff)> {
+    let (app_id, _, staff) = require_staff_actor(ctx, req).await?;
+    Ok((app_id, staff))
+}
+
+/// The same, as an actor (with their language) for a page.
+pub(crate) async fn require_staff_actor(
+    ctx: &AppContext,
+    req: &Request,
+) -> AppResult<(AppId, crate::actor::Actor, Staff)> {
     let app_id = crate::web::app_id(req)?;
     if app_id != ctx.settings.provider_app_id {
         return Err(AppError::NotFound(crate::msg!("error-staff-only").into()));
     }
-    let staff = crate::web::actor(ctx, req)
-        .await?
+    let actor = crate::web::actor(ctx, req).await?;
+    let staff = actor
         .staff
+        .clone()
         .ok_or_else(|| AppError::Forbidden(crate::msg!("error-not-staff").into()))?;
-    Ok((app_id, staff))
+    Ok((app_id, actor, staff))
+}
+
+/// `format=csv` or the page (`format` absent or `html`) for a report.
+pub(crate) fn report_format(q: &std::collections::HashMap<String, String>) -> AppResult<bool> {
+    match q.get("format").map(String::as_str) {
+        None | Some("") | Some("html") => Ok(false),
+        Some("csv") => Ok(true),
+        Some(other) => Err(AppError::BadRequest(
+            crate::msg!(
+                "error-report-format",
+                given = other.chars().take(20).collect::<String>()
+            )
+            .into(),
+        )),
+    }
+}
+
+/// A report's page, with links to the months around it (`here`: the report's path).
+pub(crate) fn report_page(
+    ctx: &AppContext,
+    req: &Request,
+    actor: &crate::actor::Actor,
+    report: &crate::reports::Report,
+    month: &crate::domain::report::Month,
+) -> AppResult<lambda_http::Response<lambda_http::Body>> {
+    let app_id = &actor.app_id;
+    let next = month.next();
+    let html = crate::pages::render(
+        "report.html",
+        actor.lang,
+        minijinja::context! {
+            user => crate::web::session(ctx, req, app_id)?,
+            app_id,
+            here => req.uri().path(),
+            previous => month.previous().key,
+            next => (next.start <= ctx.now()).then_some(next.key),
+            org_report => report.lark.is_some(),
+            can_see_people => actor.staff.as_ref().is_some_and(|s| s.role.sees_all_orgs()),
+            me => &actor.open_id,
+            report => crate::reports::page_context(report, actor.lang),
+        },
+    )?;
+    Ok(crate::web::html(http::StatusCode::OK, html))
 }
 
 pub(crate) async fn require_customer_manager(ctx: &AppContext, req: &Request) -> AppResult<Staff> {

@@ -3,6 +3,7 @@
 use lambda_http::{Body, Request, Response};
 
 use crate::context::AppContext;
+use crate::domain::audit::{AuditActor, AuditEntry, AuditKind};
 use crate::domain::setup::callback_url;
 use crate::error::{AppError, AppResult};
 use crate::ids::AppId;
@@ -51,15 +52,22 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         app_id: app_id.clone(),
         expires_at: state.exp,
     };
-    match ctx.store.use_login(&used).await {
-        Err(StoreError::ConditionFailed) => return Err(already_used(&app_id)),
-        other => other?,
-    }
     if user.tenant_key.is_empty() || user.tenant_key != tenant.tenant_key {
         tracing::warn!(app_id = %app_id, "sign-in from a foreign tenant refused");
         return Err(AppError::Forbidden(
             crate::msg!("error-foreign-tenant", org = &tenant.org_name).into(),
         ));
+    }
+    // The sign-in is on the organisation's audit trail (staff sign in to the provider's).
+    let audit = AuditEntry::new(
+        &app_id,
+        ctx.now(),
+        AuditActor::person(&app_id, &user.open_id, &user.name),
+        AuditKind::SignedIn,
+    );
+    match ctx.store.use_login(&used, &audit).await {
+        Err(StoreError::ConditionFailed) => return Err(already_used(&app_id)),
+        other => other?,
     }
     match tenant.kind {
         TenantKind::Provider => ensure_staff(ctx, &app_id, &user).await?,
@@ -201,7 +209,13 @@ async fn welcome_colleague(ctx: &AppContext, tenant: &Tenant, user: &UserInfo) -
             added_at: now,
             via: JoinedVia::SignIn,
         };
-        match ctx.store.add_member(&member).await {
+        let audit = AuditEntry::new(
+            &tenant.app_id,
+            now,
+            AuditActor::person(&tenant.app_id, &user.open_id, &user.name),
+            AuditKind::Joined,
+        );
+        match ctx.store.add_member(&member, &audit).await {
             Ok(()) | Err(crate::store::StoreError::ConditionFailed) => person.auto_joined = true,
             Err(e) => return Err(e.into()),
         }

@@ -4,7 +4,6 @@
 //! file for a quarterly review. One range query of the organisation's entries (`AUDIT#{org}`,
 //! sorted by time) whose pages stop at 1,000 entries; `more` says when there were more.
 
-use http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use http::StatusCode;
 use lambda_http::{Body, Request, Response};
 
@@ -32,21 +31,6 @@ fn day(raw: &str, name: &'static str) -> AppResult<i64> {
         })
 }
 
-/// One CSV field: quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-` or
-/// `@` is defused so a spreadsheet never runs what a person typed.
-fn csv_field(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@']) {
-        format!("'{v}")
-    } else {
-        v.to_owned()
-    };
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v
-    }
-}
-
 fn csv(entries: &[AuditEntry]) -> String {
     let mut out = String::from("at,actor,actor_app,actor_open_id,kind,ticket,changes\r\n");
     for e in entries {
@@ -72,13 +56,7 @@ fn csv(entries: &[AuditEntry]) -> String {
             e.ticket.map(|n| n.to_string()).unwrap_or_default(),
             changes,
         ];
-        out.push_str(
-            &row.iter()
-                .map(|f| csv_field(f))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
+        out.push_str(&web::csv_row(&row));
     }
     out
 }
@@ -131,17 +109,10 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         }
     };
     if as_csv {
-        let name = format!("tamlink-audit-{}.csv", tenant.app_id);
-        return Ok(Response::builder()
-            .status(StatusCode::OK)
-            .header(CONTENT_TYPE, "text/csv; charset=utf-8")
-            .header(
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            )
-            .header(http::header::CACHE_CONTROL, "no-store")
-            .body(Body::Text(csv(&entries)))
-            .expect("static headers"));
+        return Ok(web::csv_file(
+            &format!("tamlink-audit-{}.csv", tenant.app_id),
+            csv(&entries),
+        ));
     }
     let lang = web::lang(&req, None);
     let view: Vec<_> = entries
@@ -161,18 +132,4 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         StatusCode::OK,
         &serde_json::json!({ "entries": view, "more": more }),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a, b"), "\"a, b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("-1"), "'-1");
-    }
 }

@@ -242,6 +242,7 @@ async fn staff_console(
             staff,
             role_label => staff.role.label(actor.lang),
             can_manage => staff.role.can_manage_customers(),
+            can_see_all => staff.role.sees_all_orgs(),
             orgs,
             team => everyone,
             provider_app => ctx.settings.provider_app_id,

@@ -37,7 +37,7 @@ pub async fn expire_due(ctx: &AppContext) -> AppResult<ExpiryReport> {
         for inv in ctx.store.due_invitations(hour, now).await? {
             match ctx
                 .store
-                .end_invitation(&inv, InvitationStatus::Expired, "schedule", now)
+                .end_invitation(&inv, InvitationStatus::Expired, "schedule", None, now)
                 .await
             {
                 Ok(()) => report.expired += 1,

@@ -23,6 +23,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("invitation.html", include_str!("invitation.html")),
     ("group_panel.html", include_str!("group_panel.html")),
     ("groups_nav.html", include_str!("groups_nav.html")),
+    ("report.html", include_str!("report.html")),
 ];
 
 fn env() -> &'static Environment<'static> {

@@ -333,8 +333,19 @@ impl Store {
     }
 
     /// Registers a new tenant; `ConditionFailed` if the App ID is already registered.
-    pub async fn create_tenant(&self, tenant: &Tenant) -> Result<(), StoreError> {
-        self.put(Self::keyed_tenant(tenant), true).await
+    /// Stores a new tenant (`ConditionFailed` if its App ID is taken), with the registration's
+    /// audit entry when someone made it (the provider's own bootstrap has none).
+    pub async fn create_tenant(
+        &self,
+        tenant: &Tenant,
+        audit: Option<&crate::domain::audit::AuditEntry>,
+    ) -> Result<(), StoreError> {
+        let mut writes =
+            vec![self.put_item(Self::keyed_tenant(tenant), Some("attribute_not_exists(pk)"))?];
+        if let Some(audit) = audit {
+            writes.push(self.audit_write(audit)?);
+        }
+        self.transact(writes).await
     }
 
     /// `SET`s (and `REMOVE`s, for fields now absent) of exactly these fields of the tenant, so a
@@ -565,10 +576,19 @@ impl Store {
             .is_some())
     }
 
-    /// Records a state as used; `ConditionFailed` if it was already (two callbacks at once).
-    pub async fn use_login(&self, used: &UsedLogin) -> Result<(), StoreError> {
+    /// Records a state as used, with the sign-in's audit entry; `ConditionFailed` if it was
+    /// already (two callbacks at once).
+    pub async fn use_login(
+        &self,
+        used: &UsedLogin,
+        audit: &crate::domain::audit::AuditEntry,
+    ) -> Result<(), StoreError> {
         let keyed = Keyed::item(keys::login(&used.nonce), keys::LOGIN.into(), used)
             .expiring(used.expires_at);
-        self.put(keyed, true).await
+        self.transact(vec![
+            self.put_item(keyed, Some("attribute_not_exists(pk)"))?,
+            self.audit_write(audit)?,
+        ])
+        .await
     }
 }

@@ -141,28 +141,42 @@ impl Store {
             .await
     }
 
-    /// Adds a member once: a second add of the same person is `ConditionFailed`, not a duplicate.
-    pub async fn add_member(&self, member: &Member) -> Result<(), StoreError> {
-        self.put(Self::keyed_member(member), true).await
+    /// Adds a member once, with its audit entry: a second add of the same person is
+    /// `ConditionFailed`, not a duplicate.
+    pub async fn add_member(
+        &self,
+        member: &Member,
+        audit: &crate::domain::audit::AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.transact(vec![
+            self.put_item(Self::keyed_member(member), Some("attribute_not_exists(pk)"))?,
+            self.audit_write(audit)?,
+        ])
+        .await
     }
 
-    /// Removes a membership; `ConditionFailed` if the person was not a member.
+    /// Removes a membership, with its audit entry; `ConditionFailed` if the person was not a
+    /// member.
     pub async fn remove_member(
         &self,
         group_id: &GroupId,
         app_id: &AppId,
         open_id: &OpenId,
+        audit: &crate::domain::audit::AuditEntry,
     ) -> Result<(), StoreError> {
-        self.db
-            .delete_item()
+        let delete = aws_sdk_dynamodb::types::Delete::builder()
             .table_name(&self.table)
             .key("pk", s(keys::group(group_id)))
             .key("sk", s(keys::member(app_id, open_id)))
             .condition_expression("attribute_exists(pk)")
-            .send()
-            .await
-            .map_err(write_err)?;
-        Ok(())
+            .build();
+        self.transact(vec![
+            TransactWriteItem::builder()
+                .delete(super::dynamo::built(delete)?)
+                .build(),
+            self.audit_write(audit)?,
+        ])
+        .await
     }
 
     // ----- chat ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ use super::dynamo::{s, Keyed};
 use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
+use crate::domain::audit::AuditEntry;
 use crate::domain::model::*;
 use crate::ids::{GroupId, InvitationId};
 
@@ -38,7 +39,12 @@ struct JobState {
 impl Store {
     /// Creates the link and takes its slot in one transaction; `ConditionFailed` when another
     /// link holds the slot (still active and not revoked).
-    pub async fn create_invitation(&self, inv: &Invitation, now: Epoch) -> Result<(), StoreError> {
+    pub async fn create_invitation(
+        &self,
+        inv: &Invitation,
+        audit: &AuditEntry,
+        now: Epoch,
+    ) -> Result<(), StoreError> {
         let keyed = Keyed::item(keys::group(&inv.group_id), keys::invitation(&inv.id), inv)
             .indexed(
                 keys::invitation_bucket(expiry_hour(inv.expires_at)),
@@ -46,8 +52,9 @@ impl Store {
             )
             .expiring(inv.expires_at + KEEP_ENDED);
         let put = self.put_item(keyed, Some("attribute_not_exists(pk)"))?;
+        let audit = self.audit_write(audit)?;
         let Some(slot) = inv.slot else {
-            return self.transact(vec![put]).await;
+            return self.transact(vec![put, audit]).await;
         };
         let take = Update::builder()
             .table_name(&self.table)
@@ -63,8 +70,12 @@ impl Store {
             .expression_attribute_values(":yes", AttributeValue::Bool(true))
             .build()
             .map_err(|e| StoreError::Decode(e.to_string()))?;
-        self.transact(vec![put, TransactWriteItem::builder().update(take).build()])
-            .await
+        self.transact(vec![
+            put,
+            audit,
+            TransactWriteItem::builder().update(take).build(),
+        ])
+        .await
     }
 
     pub async fn invitation(
@@ -80,12 +91,14 @@ impl Store {
             .await
     }
 
-    /// Revokes or expires an active invitation; `ConditionFailed` if it had already ended.
+    /// Revokes or expires an active invitation (a revocation with its audit entry);
+    /// `ConditionFailed` if it had already ended.
     pub async fn end_invitation(
         &self,
         inv: &Invitation,
         status: InvitationStatus,
         by: &str,
+        audit: Option<&AuditEntry>,
         at: Epoch,
     ) -> Result<(), StoreError> {
         // One transaction: the link ends, and a revoked link gives its slot back at once (an
@@ -106,6 +119,9 @@ impl Store {
             .build()
             .map_err(|e| StoreError::Decode(e.to_string()))?;
         let mut writes = vec![TransactWriteItem::builder().update(end).build()];
+        if let Some(audit) = audit {
+            writes.push(self.audit_write(audit)?);
+        }
         if let (InvitationStatus::Revoked, Some(slot)) = (status, inv.slot) {
             let release = Update::builder()
                 .table_name(&self.table)
@@ -128,6 +144,7 @@ impl Store {
         &self,
         inv: &Invitation,
         member: &Member,
+        audit: &AuditEntry,
         now: Epoch,
     ) -> Result<(), StoreError> {
         let count = Update::builder()
@@ -145,6 +162,7 @@ impl Store {
         let writes = vec![
             self.put_item(Self::keyed_member(member), Some("attribute_not_exists(pk)"))?,
             TransactWriteItem::builder().update(count).build(),
+            self.audit_write(audit)?,
         ];
         self.transact(writes).await
     }

@@ -84,6 +84,21 @@ pub fn audit_ticket(org: &AppId, number: u64) -> String {
     format!("AUDITTICKET#{org}#{number:08}")
 }
 
+/// An organisation's month of report counters (`domain::report`); its engineers' items share
+/// the partition, so the month is one query.
+pub fn report(org: &AppId, month: &str) -> (String, String) {
+    (format!("REPORT#{org}"), format!("{month}#ORG"))
+}
+
+pub fn report_staff(org: &AppId, month: &str, open_id: &OpenId) -> (String, String) {
+    (format!("REPORT#{org}"), format!("{month}#STAFF#{open_id}"))
+}
+
+/// An engineer's months across organisations (gsi1), `{month}#{org}` in it.
+pub fn report_of_staff(open_id: &OpenId) -> String {
+    format!("REPORTSTAFF#{open_id}")
+}
+
 pub fn prefs(app_id: &AppId, open_id: &OpenId) -> (String, String) {
     (format!("{PREFS_PREFIX}{app_id}#{open_id}"), PREFS.into())
 }

@@ -10,6 +10,7 @@ mod groups;
 mod invitations;
 pub mod keys;
 mod notifier;
+mod reports;
 mod sessions;
 mod tickets;
 
@@ -22,6 +23,7 @@ pub use notifier::{
     due_hour, CardRecord, Claim, NotifRecord, NotifState, PersonKey, Snapshot, StoredToken,
     Undeliverable, Usage, Window, CARD_LIFETIME, DIGEST_LINES,
 };
+pub use reports::{Count, StaffTally};
 pub use tickets::{Declaration, NewTicket, Reassignment, TicketMove, MAX_TICKET};
 
 #[derive(Debug, thiserror::Error)]

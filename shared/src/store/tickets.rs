@@ -7,6 +7,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
 use super::dynamo::{built, n, s, Keyed};
 use super::keys;
+use super::reports::Count;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
 use crate::domain::audit::AuditEntry;
@@ -32,6 +33,8 @@ pub struct NewTicket<'a> {
     pub announcement: Option<&'a Message>,
     /// Its audit entry, written in the same transaction.
     pub audit: &'a AuditEntry,
+    /// What the reports count (`Store::count_writes`), in the same transaction.
+    pub counts: &'a [Count<'a>],
     pub now: Epoch,
 }
 
@@ -50,6 +53,7 @@ pub struct TicketMove<'a> {
     /// moves the deadline by the time waited): the new deadline and the pause.
     pub resolution: Option<(Epoch, Option<Epoch>)>,
     pub audit: &'a AuditEntry,
+    pub counts: &'a [Count<'a>],
     pub now: Epoch,
 }
 
@@ -63,6 +67,7 @@ pub struct Declaration<'a> {
     /// A tighter first-response deadline (S1's), when it is sooner.
     pub due: Option<Epoch>,
     pub audit: &'a AuditEntry,
+    pub counts: &'a [Count<'a>],
     pub now: Epoch,
 }
 
@@ -180,6 +185,7 @@ impl Store {
         }
         writes.push(self.message_put(t.opening)?);
         writes.push(self.audit_write(t.audit)?);
+        writes.extend(self.counts_writes(t.counts)?);
         match t.announcement {
             Some(line) => {
                 writes.extend(self.append_writes(line, t.now)?);
@@ -300,6 +306,7 @@ impl Store {
             writes.push(self.load_update(m.provider_app, assignee, m.load_delta, None)?);
         }
         writes.push(self.audit_write(m.audit)?);
+        writes.extend(self.counts_writes(m.counts)?);
         writes.extend(self.append_writes(m.line, m.now)?);
         self.transact_with_line(writes, m.line).await
     }
@@ -375,49 +382,66 @@ impl Store {
         self.transact_with_line(writes, line).await
     }
 
-    /// Stores a customer's rating, only while the ticket is resolved or closed
-    /// (`ConditionFailed`: it was reopened meanwhile).
+    /// Stores a customer's rating, only while the ticket is resolved or closed and its rating is
+    /// the one read (`ConditionFailed`: it was reopened or rated meanwhile).
     pub async fn rate_ticket(
         &self,
         ticket: &Ticket,
         rating: &Rating,
         audit: &AuditEntry,
+        counts: &[Count<'_>],
     ) -> Result<(), StoreError> {
         use crate::domain::tickets::Status;
         let up = self
             .ticket_update(&ticket.app_id, ticket.number)
             .update_expression("SET rating = :r")
-            .condition_expression("#st IN (:resolved, :closed)")
             .expression_attribute_names("#st", "status")
             .expression_attribute_values(":r", attr(rating)?)
             .expression_attribute_values(":resolved", attr(&Status::Resolved)?)
             .expression_attribute_values(":closed", attr(&Status::Closed)?);
-        self.transact(vec![
+        // Only over the rating read: the reports replace exactly its score.
+        let up = match &ticket.rating {
+            Some(seen) => up
+                .condition_expression("#st IN (:resolved, :closed) AND rating.#at = :seen")
+                .expression_attribute_names("#at", "at")
+                .expression_attribute_values(":seen", n(seen.at)),
+            None => up.condition_expression(
+                "#st IN (:resolved, :closed) AND (attribute_not_exists(rating) OR attribute_type(rating, :null))",
+            )
+            .expression_attribute_values(":null", s("NULL")),
+        };
+        let mut writes = vec![
             TransactWriteItem::builder()
                 .update(built(up.build())?)
                 .build(),
             self.audit_write(audit)?,
-        ])
-        .await
+        ];
+        writes.extend(self.counts_writes(counts)?);
+        self.transact(writes).await
     }
 
-    /// Records the service team's first response (a reply in the ticket group) once, and takes
-    /// the ticket out of the SLA index. Later replies change nothing.
+    /// Records the service team's first response (a reply in the ticket group) once, takes
+    /// the ticket out of the SLA index and counts it for the reports. `ConditionFailed`: it was
+    /// recorded meanwhile (or the counters were busy): read again.
     pub async fn mark_first_response(
         &self,
-        app_id: &AppId,
-        number: u64,
+        ticket: &Ticket,
         at: Epoch,
+        counts: &[Count<'_>],
     ) -> Result<(), StoreError> {
         let up = self
-            .ticket_update(app_id, number)
+            .ticket_update(&ticket.app_id, ticket.number)
             .update_expression("SET first_response_at = :at REMOVE gsi1pk, gsi1sk")
             .condition_expression(
                 "attribute_exists(pk) AND (attribute_not_exists(first_response_at) OR attribute_type(first_response_at, :null))",
             )
             .expression_attribute_values(":at", n(at))
             .expression_attribute_values(":null", s("NULL"));
-        self.update_unless_done(up).await.map(|_| ())
+        let mut writes = vec![TransactWriteItem::builder()
+            .update(built(up.build())?)
+            .build()];
+        writes.extend(self.counts_writes(counts)?);
+        self.transact(writes).await
     }
 
     /// Tickets of one SLA hour whose first response is due by `until` and still missing.
@@ -493,6 +517,7 @@ impl Store {
             line,
             due,
             audit,
+            counts,
             now,
         } = *d;
         let mut set = String::from("SET severity = :sev, emergency = :e, updated_at = :now");
@@ -533,6 +558,7 @@ impl Store {
             )?,
             self.audit_write(audit)?,
         ];
+        writes.extend(self.counts_writes(counts)?);
         writes.extend(self.append_writes(line, now)?);
         self.transact_with_line(writes, line).await
     }
@@ -587,6 +613,7 @@ impl Store {
         by: &str,
         line: &Message,
         audit: &AuditEntry,
+        counts: &[Count<'_>],
         now: Epoch,
     ) -> Result<(), StoreError> {
         let up = self.ticket_update(&ticket.app_id, ticket.number)
@@ -611,6 +638,7 @@ impl Store {
             TransactWriteItem::builder().delete(stop).build(),
             self.audit_write(audit)?,
         ];
+        writes.extend(self.counts_writes(counts)?);
         writes.extend(self.append_writes(line, now)?);
         self.transact_with_line(writes, line).await
     }

@@ -141,8 +141,10 @@ pub async fn create(
         let audit = audit_of(actor, &tenant.app_id, number, AuditKind::TicketCreated, now)
             .change("severity", None, Some(input.severity.as_arg().to_owned()))
             .change("assignee", None, Some(holder.name.clone()));
+        let counts = [count_of(&ticket, now, crate::domain::report::Event::Opened)];
         let write = NewTicket {
             audit: &audit,
+            counts: &counts,
             tenant: &tenant,
             ticket: &ticket,
             group: &group,

@@ -91,6 +91,7 @@ pub async fn declare_emergency(
                 audit: &audit_of(actor, &ticket.app_id, ticket.number, AuditKind::EmergencyDeclared, now)
                     .change("severity", Some(ticket.severity.as_arg().to_owned()), Some("sev1".into()))
                     .change("emergency", None, Some(input.reason.as_arg().to_owned())),
+                counts: &[count_of(&ticket, now, crate::domain::report::Event::EmergencyDeclared)],
                 now,
             })
             .await)? {
@@ -166,6 +167,15 @@ pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppR
                         AuditKind::EmergencyAcknowledged,
                         now,
                     ),
+                    // Credited to whoever acknowledged it.
+                    &[crate::store::Count {
+                        org: &ticket.app_id,
+                        staff: Some((&actor.open_id, &actor.name)),
+                        at: now,
+                        event: crate::domain::report::Event::Acknowledged {
+                            after: now - emergency.declared_at,
+                        },
+                    }],
                     now,
                 )
                 .await,

@@ -87,17 +87,29 @@ pub(crate) fn audit_of(
     kind: crate::domain::audit::AuditKind,
     now: Epoch,
 ) -> crate::domain::audit::AuditEntry {
-    crate::domain::audit::AuditEntry::new(
-        org,
-        now,
-        crate::domain::audit::AuditActor {
-            app_id: actor.app_id.clone(),
-            open_id: actor.open_id.clone(),
-            name: actor.name.clone(),
-        },
-        kind,
-    )
-    .ticket(number)
+    actor.audited(org, kind, now).ticket(number)
+}
+
+/// The engineer a ticket's figures are credited to in the reports: whoever holds it.
+pub(crate) fn credited(ticket: &Ticket) -> Option<(&OpenId, &str)> {
+    ticket
+        .assignee
+        .as_ref()
+        .map(|a| (a, ticket.assignee_name.as_deref().unwrap_or_default()))
+}
+
+/// A counted change of `ticket` for the reports.
+pub(crate) fn count_of(
+    ticket: &Ticket,
+    at: Epoch,
+    event: crate::domain::report::Event,
+) -> crate::store::Count<'_> {
+    crate::store::Count {
+        org: &ticket.app_id,
+        staff: credited(ticket),
+        at,
+        event,
+    }
 }
 
 /// Refuses actions that need an open ticket with `refusal`, which says what to do instead.

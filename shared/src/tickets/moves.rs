@@ -1,6 +1,7 @@
 //! Moving a ticket through its lifecycle (`domain::tickets::TRANSITIONS`).
 
 use super::*;
+use crate::domain::report::Event;
 
 pub(crate) fn mover(actor: &Actor, ticket: &Ticket, tenant: &Tenant) -> Mover {
     match &actor.staff {
@@ -10,6 +11,35 @@ pub(crate) fn mover(actor: &Actor, ticket: &Ticket, tenant: &Tenant) -> Mover {
         Some(s) if s.role.sees_all_orgs() => Mover::Manager,
         Some(_) => Mover::Engineer,
     }
+}
+
+/// Records a reply of the service team in a ticket's group as its first response, if it is
+/// the first, and counts it for the reports. A staff reply reads the ticket once for this.
+pub(crate) async fn record_first_response(
+    ctx: &AppContext,
+    app_id: &AppId,
+    number: u64,
+    at: Epoch,
+) -> AppResult<()> {
+    retry_on_conflict(ATTEMPTS, || async move {
+        let Some(ticket) = ctx.store.ticket(app_id, number).await? else {
+            return Ok(Attempt::Written(()));
+        };
+        if ticket.first_response_at.is_some() {
+            return Ok(Attempt::Written(()));
+        }
+        let count = count_of(
+            &ticket,
+            at,
+            Event::FirstResponse {
+                after: at - ticket.created_at,
+                met: at <= ticket.first_response_due,
+            },
+        );
+        settle(ctx.store.mark_first_response(&ticket, at, &[count]).await).map_err(Into::into)
+    })
+    .await?
+    .ok_or_else(kept_changing)
 }
 
 /// The moves this actor may make on the ticket now (for the buttons).
@@ -78,7 +108,31 @@ pub async fn move_to(
             to == Status::WaitingOnCustomer,
             now,
         );
+        let mut counts = Vec::new();
+        if let Some(at) = first_response_at {
+            counts.push(count_of(
+                &ticket,
+                at,
+                Event::FirstResponse {
+                    after: at - ticket.created_at,
+                    met: at <= ticket.first_response_due,
+                },
+            ));
+        }
+        if from.is_open() && !to.is_open() {
+            // Against the deadline as this move leaves it (a wait that ends now moves it on).
+            let due = resolution.map_or(ticket.resolution_due, |(due, _)| due);
+            counts.push(count_of(
+                &ticket,
+                now,
+                Event::Resolved {
+                    after: now - ticket.created_at,
+                    met: (due != 0).then_some(now <= due),
+                },
+            ));
+        }
         let write = TicketMove {
+            counts: &counts,
             ticket: &ticket,
             change: &change,
             load_delta,

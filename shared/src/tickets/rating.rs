@@ -88,56 +88,74 @@ pub async fn rate(
         ));
     }
     let comment = rules::rating_comment(comment).map_err(|e| AppError::BadRequest(e.into()))?;
-    let (mut ticket, _) = visible(ctx, actor, id).await?;
-    if !actor.is(&ticket.created_by.app_id, &ticket.created_by.open_id) {
-        return Err(AppError::Forbidden(
-            crate::msg!("error-rate-creator", who = &ticket.created_by.name).into(),
-        ));
-    }
-    if ticket.status.is_open() {
-        return Err(AppError::Conflict(
-            crate::msg!("error-rate-open", number = ticket.number).into(),
-        ));
-    }
-    let now = ctx.now();
-    // This round's first rating starts the 7 days in which it may change.
-    let first_at = match &ticket.rating {
-        Some(r) if r.at >= resolved_at(&ticket) => started(r),
-        _ => now,
-    };
-    if now >= first_at + RATING_EDITABLE {
-        return Err(AppError::Conflict(
-            crate::msg!("error-rating-locked", number = ticket.number).into(),
-        ));
-    }
-    let rating = crate::store::Rating {
-        score,
-        first_at,
-        comment,
-        by: actor.name.clone(),
-        at: now,
-    };
-    let audit = audit_of(
-        actor,
-        &ticket.app_id,
-        ticket.number,
-        AuditKind::TicketRated,
-        now,
-    )
-    .change(
-        "rating",
-        ticket.rating.as_ref().map(|r| r.score.to_string()),
-        Some(score.to_string()),
-    );
-    match ctx.store.rate_ticket(&ticket, &rating, &audit).await {
-        Ok(()) => {}
-        Err(crate::store::StoreError::ConditionFailed) => {
-            return Err(AppError::Conflict(
-                crate::msg!("error-rate-reopened", number = ticket.number).into(),
-            ))
+    // A rating read and replaced by another press meanwhile is read again (the counters the
+    // reports keep must replace exactly the score that was there).
+    for _ in 0..3 {
+        let (mut ticket, _) = visible(ctx, actor, id).await?;
+        if !actor.is(&ticket.created_by.app_id, &ticket.created_by.open_id) {
+            return Err(AppError::Forbidden(
+                crate::msg!("error-rate-creator", who = &ticket.created_by.name).into(),
+            ));
         }
-        Err(e) => return Err(e.into()),
+        if ticket.status.is_open() {
+            return Err(AppError::Conflict(
+                crate::msg!("error-rate-open", number = ticket.number).into(),
+            ));
+        }
+        let now = ctx.now();
+        // This round's earlier rating, if any: it starts the 7 days in which it may change.
+        let earlier = ticket
+            .rating
+            .as_ref()
+            .filter(|r| r.at >= resolved_at(&ticket));
+        let first_at = earlier.map(started).unwrap_or(now);
+        if now >= first_at + RATING_EDITABLE {
+            return Err(AppError::Conflict(
+                crate::msg!("error-rating-locked", number = ticket.number).into(),
+            ));
+        }
+        let rating = crate::store::Rating {
+            score,
+            first_at,
+            comment: comment.clone(),
+            by: actor.name.clone(),
+            at: now,
+        };
+        let audit = audit_of(
+            actor,
+            &ticket.app_id,
+            ticket.number,
+            AuditKind::TicketRated,
+            now,
+        )
+        .change(
+            "rating",
+            ticket.rating.as_ref().map(|r| r.score.to_string()),
+            Some(score.to_string()),
+        );
+        // A round counts in the month it was first rated.
+        let count = count_of(
+            &ticket,
+            first_at,
+            crate::domain::report::Event::Rated {
+                score,
+                replaces: earlier.map(|r| r.score),
+            },
+        );
+        match ctx
+            .store
+            .rate_ticket(&ticket, &rating, &audit, &[count])
+            .await
+        {
+            Ok(()) => {
+                ticket.rating = Some(rating);
+                return Ok(view(&ticket, ctx.now(), actor.lang));
+            }
+            Err(crate::store::StoreError::ConditionFailed) => continue,
+            Err(e) => return Err(e.into()),
+        }
     }
-    ticket.rating = Some(rating);
-    Ok(view(&ticket, ctx.now(), actor.lang))
+    Err(AppError::Conflict(
+        crate::msg!("error-rate-reopened", number = id.number).into(),
+    ))
 }

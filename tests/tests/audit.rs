@@ -1,0 +1,134 @@
+//! The audit trail of who came in and who was let in: sign-ins, joining, leaving and removals,
+//! invitation links made, revoked and used, and registrations, each written in the transaction of
+//! the change it records, read by the staff who serve the organisation.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use tamlink_tests::*;
+
+async fn trail(tara: &Browser, org: &str, query: &str) -> Vec<Value> {
+    let (status, body) = tara
+        .get_json(&format!(
+            "/lark/{PROVIDER_APP_ID}/api/customers/{org}/audit?{query}"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["entries"].as_array().unwrap().clone()
+}
+
+/// `kind: actor` for each entry, oldest first.
+fn lines(entries: &[Value]) -> Vec<String> {
+    entries
+        .iter()
+        .rev()
+        .map(|e| {
+            format!(
+                "{}: {}",
+                e["kind"].as_str().unwrap(),
+                e["actor"]["name"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn access_changes_are_on_the_organisations_trail_with_who_did_them() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    t.make_invite_only(CUSTOMER_APP_ID).await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let (status, kept) = ana.create_invitation(CUSTOMER_APP_ID, &group).await;
+    assert_eq!(status, StatusCode::CREATED, "{kept}");
+    let (_, spare) = ana.create_invitation(CUSTOMER_APP_ID, &group).await;
+    let (status, _) = ana
+        .revoke_invitation(CUSTOMER_APP_ID, &group, spare["id"].as_str().unwrap())
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Ben signs in through the kept link and joins with it.
+    let url = kept["url"].as_str().unwrap();
+    let ben = t.browser();
+    let landing = ben.consent(&ben.get_url(url).await, "ben").await;
+    let token = landing
+        .url
+        .query_pairs()
+        .find(|(k, _)| k == "token")
+        .unwrap()
+        .1
+        .to_string();
+    assert_eq!(
+        ben.post_form(url, &[("token", &token)]).await.status,
+        StatusCode::OK
+    );
+    // Ana, who added him, removes him; then she leaves herself.
+    let ben_id = t.open_id(CUSTOMER_APP_ID, "ben").await;
+    let ana_id = t.open_id(CUSTOMER_APP_ID, "ana").await;
+    for who in [&ben_id, &ana_id] {
+        let (status, body) = ana
+            .remove_member(CUSTOMER_APP_ID, &group, CUSTOMER_APP_ID, who)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let all = trail(&tara, CUSTOMER_APP_ID, "").await;
+    assert_eq!(
+        lines(&all),
+        [
+            // The demo's registration of Acme by Tara comes first.
+            "registered: Tara Lin",
+            "signed_in: Ana Ortiz",
+            "joined: Ana Ortiz",
+            "link_made: Ana Ortiz",
+            "link_made: Ana Ortiz",
+            "link_revoked: Ana Ortiz",
+            "signed_in: Ben Brooks",
+            "link_used: Ben Brooks",
+            "removed: Ana Ortiz",
+            "left: Ana Ortiz",
+        ]
+        .map(String::from),
+        "{all:#?}"
+    );
+    // Each says what it touched, through which app, in the reader's words.
+    let removed = all.iter().find(|e| e["kind"] == "removed").unwrap();
+    assert_eq!(removed["actor"]["app_id"], CUSTOMER_APP_ID);
+    assert_eq!(removed["changes"][0]["field"], "member");
+    assert!(
+        removed["changes"][0]["before"]
+            .as_str()
+            .unwrap()
+            .ends_with("· Ben Brooks"),
+        "{removed}"
+    );
+    assert!(
+        removed["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("Ana Ortiz removed someone"),
+        "{removed}"
+    );
+    let used = all.iter().find(|e| e["kind"] == "link_used").unwrap();
+    assert!(
+        used["changes"][0]["after"]
+            .as_str()
+            .unwrap()
+            .ends_with(kept["id"].as_str().unwrap()),
+        "{used}"
+    );
+    // Filtered to sign-ins only.
+    assert_eq!(
+        lines(&trail(&tara, CUSTOMER_APP_ID, "kind=signed_in").await),
+        ["signed_in: Ana Ortiz", "signed_in: Ben Brooks"].map(String::from)
+    );
+    // Registering an organisation is the first entry of its trail, by the staff member who did.
+    t.activate_other_org("cli_initechsupport1", "Initech", &["eli"])
+        .await;
+    let initech = trail(&tara, "cli_initechsupport1", "").await;
+    assert_eq!(
+        lines(&initech),
+        ["registered: Tara Lin"].map(String::from),
+        "{initech:#?}"
+    );
+    assert_eq!(initech[0]["changes"][0]["after"], "Initech");
+    assert_eq!(initech[0]["actor"]["app_id"], PROVIDER_APP_ID);
+}
