@@ -274,6 +274,40 @@ impl Enforcer {
     }
 }
 
+/// The IAM actions a call needs. Mostly its operation's name; but IAM has no action for a
+/// DynamoDB transaction: each of its parts needs the action of the operation it stands for
+/// (`Put` → `dynamodb:PutItem`, `Update` → `UpdateItem`, `Delete` → `DeleteItem`,
+/// `ConditionCheck` → `ConditionCheckItem`), as "Using IAM with DynamoDB transactions" in the
+/// DynamoDB developer guide says.
+fn iam_actions(
+    operation: &str,
+    input: &aws_smithy_runtime_api::client::interceptors::context::Input,
+) -> Vec<String> {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
+    if operation != "dynamodb:TransactWriteItems" {
+        return vec![operation.to_owned()];
+    }
+    let Some(input) = input.downcast_ref::<TransactWriteItemsInput>() else {
+        return vec![operation.to_owned()];
+    };
+    let mut actions = BTreeSet::new();
+    for item in input.transact_items() {
+        if item.put().is_some() {
+            actions.insert("dynamodb:PutItem");
+        }
+        if item.update().is_some() {
+            actions.insert("dynamodb:UpdateItem");
+        }
+        if item.delete().is_some() {
+            actions.insert("dynamodb:DeleteItem");
+        }
+        if item.condition_check().is_some() {
+            actions.insert("dynamodb:ConditionCheckItem");
+        }
+    }
+    actions.into_iter().map(str::to_owned).collect()
+}
+
 /// `DynamoDB` → `dynamodb`, `Secrets Manager` → `secretsmanager`: IAM's service prefixes.
 fn service_prefix(sdk_service: &str) -> String {
     sdk_service
@@ -303,22 +337,33 @@ impl Intercept for Enforcer {
             return Err("AccessDenied: an AWS call without operation metadata".into());
         };
         let service = service_prefix(meta.service());
-        let action = format!("{service}:{}", meta.name());
+        let operation = format!("{service}:{}", meta.name());
         let resource = self.resource(&service, context.input());
-        if !self.roles.allows(function, &action, &resource) {
-            let message = format!(
-                "AccessDenied: {function} is not granted {action} on {resource} by its role in template.yaml"
-            );
-            eprintln!("{message}");
-            return Err(message.into());
+        let needed = iam_actions(&operation, context.input());
+        for action in &needed {
+            if !self.roles.allows(function, action, &resource) {
+                let message = format!(
+                    "AccessDenied: {function} is not granted {action} on {resource} by its role in template.yaml"
+                );
+                eprintln!("{message}");
+                return Err(message.into());
+            }
         }
         let _ = CALLS.try_with(|calls| {
             if let Ok(mut calls) = calls.lock() {
-                calls.push(action.clone());
+                calls.push(operation.clone());
             }
         });
         if let Ok(mut used) = used().lock() {
-            used.insert((function.to_owned(), Grant { action, resource }));
+            for action in needed {
+                used.insert((
+                    function.to_owned(),
+                    Grant {
+                        action,
+                        resource: resource.clone(),
+                    },
+                ));
+            }
         }
         Ok(())
     }
@@ -515,6 +560,40 @@ mod tests {
         assert!(g.covers("dynamodb:Query", "Table/index/gsi1"));
         assert!(!g.covers("dynamodb:Query", "Table"));
         assert!(!g.covers("dynamodb:Scan", "Table/index/gsi1"));
+    }
+
+    #[test]
+    fn a_transaction_needs_the_actions_of_its_parts_not_an_action_of_its_own() {
+        use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
+        use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+        let put = Put::builder()
+            .table_name("t")
+            .item("pk", aws_sdk_dynamodb::types::AttributeValue::S("a".into()))
+            .build()
+            .unwrap();
+        let update = Update::builder()
+            .table_name("t")
+            .key("pk", aws_sdk_dynamodb::types::AttributeValue::S("a".into()))
+            .update_expression("SET a = :a")
+            .build()
+            .unwrap();
+        let input = TransactWriteItemsInput::builder()
+            .transact_items(TransactWriteItem::builder().put(put.clone()).build())
+            .transact_items(TransactWriteItem::builder().put(put).build())
+            .transact_items(TransactWriteItem::builder().update(update).build())
+            .build()
+            .unwrap();
+        let input = aws_smithy_runtime_api::client::interceptors::context::Input::erase(input);
+        assert_eq!(
+            iam_actions("dynamodb:TransactWriteItems", &input),
+            ["dynamodb:PutItem", "dynamodb:UpdateItem"]
+        );
+        assert_eq!(
+            iam_actions("dynamodb:GetItem", &input),
+            ["dynamodb:GetItem"]
+        );
+        // No role grants the name of the operation itself: IAM has no such action.
+        assert!(!tamlink::stack::TEMPLATE.contains("dynamodb:TransactWriteItems"));
     }
 
     #[test]
