@@ -412,6 +412,28 @@ pub struct RemoveRequest {
     pub open_id: OpenId,
 }
 
+/// Records how far the actor has read a group they may read: a position beyond its last message
+/// is taken as its last; an earlier one than stored leaves it (`Store::mark_read`).
+#[tracing::instrument(skip_all, fields(actor = %actor.open_id, group = %group_id))]
+pub async fn mark_read(
+    ctx: &AppContext,
+    actor: &Actor,
+    group_id: &GroupId,
+    seq: u64,
+) -> AppResult<crate::domain::model::ReadPosition> {
+    let open = open(ctx, actor, group_id).await?;
+    Ok(ctx
+        .store
+        .mark_read(
+            &actor.app_id,
+            &actor.open_id,
+            &open.group.id,
+            seq.min(open.group.msg_seq),
+            ctx.now(),
+        )
+        .await?)
+}
+
 /// Leaves the group (when the target is the actor) or removes a colleague, by the rules of
 /// `domain::chat::may_remove`, and says so in the chat. A removal by the service team also ends
 /// the removed person's sessions.

@@ -109,6 +109,7 @@ routes! {
     LIST_MESSAGES = "ListMessagesFunction", Json, handlers::list_messages::handle;
     POST_MESSAGE = "PostMessageFunction", Json, handlers::post_message::handle;
     LIST_MEMBERS = "ListMembersFunction", Json, handlers::list_members::handle;
+    MARK_READ = "MarkReadFunction", Json, handlers::mark_read::handle;
     REMOVE_MEMBER = "RemoveMemberFunction", Json, handlers::remove_member::handle;
     LIST_INVITATIONS = "ListInvitationsFunction", Json, handlers::list_invitations::handle;
     CREATE_INVITATION = "CreateInvitationFunction", Json, handlers::create_invitation::handle;

@@ -53,8 +53,12 @@ async function main() {
 
     // Tara, at Lark's mobile width, opens the group from the console and answers.
     const tara = await signIn(browser, base, PROVIDER, "Tara Lin", 390);
+    // The page tells the notifier how far she has read (so a mention she read is not sent).
+    const readReport = tara.page.waitForRequest(r => r.method() === "POST" && r.url().endsWith("/read"));
     await tara.page.locator(`article.org-card[data-app="${CUSTOMER}"]`).getByRole("link", { name: "Open service group" }).click();
     await tara.page.locator("#messages .msg", { hasText: "robots stopped reporting" }).waitFor();
+    const reported = JSON.parse((await readReport).postData());
+    assert.ok(reported.seq >= 1, `read report ${JSON.stringify(reported)}`);
     const wide = await tara.page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(wide <= 390, `no sideways scrolling on mobile (page is ${wide}px wide)`);
     await tara.page.locator("#composer-text").fill("On it, Ana. Checking the telemetry pipeline.");

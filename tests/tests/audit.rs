@@ -70,7 +70,16 @@ async fn access_changes_are_on_the_organisations_trail_with_who_did_them() {
     }
 
     let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    t.dynamodb_requests().await;
     let all = trail(&tara, CUSTOMER_APP_ID, "").await;
+    // A page of the trail: the session and the staff member (one batch), the organisation, and
+    // one query of its entries.
+    let (reads, ops) = t.dynamodb_requests().await;
+    println!(
+        "audit page of {} entries: {reads} DynamoDB requests {ops}",
+        all.len()
+    );
+    assert!(reads <= 3, "{reads}: {ops}");
     assert_eq!(
         lines(&all),
         [

@@ -114,6 +114,7 @@ fn notification(t: &TestStack, i: usize, recipient: (&str, &str)) -> Notificatio
         ticket_status: None,
         only_update: false,
         survey: false,
+        seq: None,
     }
 }
 

@@ -151,3 +151,4 @@ error-report-future = { $month } has not begun yet: reports cover this month and
 error-report-format = format is html or csv, not “{ $given }”.
 error-report-staff = You can see your own month; managers and admins see everyone's.
 error-report-unknown-staff = Nobody on the service team has the open_id { $who }.
+error-read-seq = seq is a message number from 0 to { $max }.

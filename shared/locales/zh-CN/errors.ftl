@@ -147,3 +147,4 @@ error-report-future = { $month } 尚未开始：报告只涵盖本月及以前�
 error-report-format = format 只能是 html 或 csv，而不是“{ $given }”。
 error-report-staff = 你只能查看自己的月度数据；经理和管理员可以查看所有人的。
 error-report-unknown-staff = 服务团队中没有 open_id 为 { $who } 的成员。
+error-read-seq = seq 是消息序号，取值 0 到 { $max }。

@@ -395,6 +395,15 @@ pub struct Ticket {
     pub rating: Option<Rating>,
 }
 
+/// How far a person has read a group in the web app, and when they last said so (the page says
+/// so when it shows new messages, and every few minutes while it is open: `at` is how the
+/// notifier tells someone reading live).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ReadPosition {
+    pub seq: u64,
+    pub at: Epoch,
+}
+
 /// A customer's rating of a resolved ticket: 1 (poor) to 5 (excellent).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rating {

@@ -86,4 +86,8 @@ pub struct Notification {
     /// person was not asked in the last day: `tickets::survey_due`).
     #[serde(default)]
     pub survey: bool,
+    /// The message it is about (a mention, a reply) by its number in `group_id`: once the
+    /// recipient has read that far in the web app, it is not sent (`notifier`). Never on pages.
+    #[serde(default)]
+    pub seq: Option<u64>,
 }

@@ -16,6 +16,7 @@ pub mod list_messages;
 pub mod list_tickets;
 pub mod login;
 pub mod logout;
+pub mod mark_read;
 pub mod move_ticket;
 pub mod oauth_callback;
 pub mod org_audit;

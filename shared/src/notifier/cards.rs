@@ -428,6 +428,7 @@ mod tests {
             ticket_status: None,
             only_update: false,
             survey: false,
+            seq: None,
         }
     }
 

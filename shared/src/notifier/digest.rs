@@ -17,7 +17,7 @@ pub(super) async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Hand
         let month = budget::month_of(now);
         let snap = ctx
             .store
-            .notifier_snapshot(None, person, &month, None)
+            .notifier_snapshot(None, person, &month, None, None)
             .await?;
         let plan = snap.tenant.as_ref().map(|t| t.plan).unwrap_or_default();
         let step = budget::step(&plan, snap.usage.calls, snap.usage.exhausted);
@@ -28,7 +28,8 @@ pub(super) async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Hand
             if w.sending.is_empty() {
                 return Ok(Attempt::Written(Handled::Done));
             }
-            let digest = Digest::of(&w.sending, w.sending_more, w.sending_last.as_ref());
+            let sending = unread(ctx, person, &w.sending).await?;
+            let digest = Digest::of(&sending, w.sending_more, w.sending_last.as_ref());
             return send_digest(ctx, person, &w.holder, digest, &snap, &month)
                 .await
                 .map(Attempt::Written);
@@ -46,7 +47,9 @@ pub(super) async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Hand
                 .await?;
             return Ok(Attempt::Written(Handled::Done));
         }
-        if w.pending.is_empty() {
+        // What they read in the web app meanwhile is not sent; nothing left, no digest.
+        let pending = unread(ctx, person, &w.pending).await?;
+        if pending.is_empty() && w.pending_more == 0 {
             ctx.store.clear_digest(person, w.pending_seq).await?;
             return Ok(Attempt::Written(Handled::Done));
         }
@@ -64,7 +67,7 @@ pub(super) async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Hand
         match ctx.store.claim_window(&claim).await {
             Ok(()) => {
                 warn_on_new_step(ctx, &snap, &plan, &month).await?;
-                let digest = Digest::of(&w.pending, w.pending_more, w.pending_last.as_ref());
+                let digest = Digest::of(&pending, w.pending_more, w.pending_last.as_ref());
                 send_digest(ctx, person, &holder, digest, &snap, &month)
                     .await
                     .map(Attempt::Written)
@@ -75,6 +78,30 @@ pub(super) async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Hand
     })
     .await
     .map(|handled| handled.unwrap_or(Handled::RetryIn(1)))
+}
+
+/// The lines the person has not read in the web app (one query of their read positions, only
+/// when a line could have been read).
+async fn unread(
+    ctx: &AppContext,
+    person: PersonKey<'_>,
+    lines: &[Notification],
+) -> AppResult<Vec<Notification>> {
+    if !lines.iter().any(|n| n.seq.is_some() && !n.urgent) {
+        return Ok(lines.to_vec());
+    }
+    let read = ctx
+        .store
+        .read_positions(person.app_id, person.open_id)
+        .await?;
+    Ok(lines
+        .iter()
+        .filter(|n| {
+            let position = n.group_id.as_ref().and_then(|g| read.get(g.as_str()));
+            !rules::already_read(n, position)
+        })
+        .cloned()
+        .collect())
 }
 
 /// What one digest card carries: the first lines whole, how many more, and the latest of those.

@@ -9,9 +9,11 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
     retry_on_conflict(ATTEMPTS, || async move {
         let now = ctx.now();
         let month = budget::month_of(now);
+        // Mentions and replies: how far the recipient has read that group, in the same read.
+        let readable = n.group_id.as_ref().filter(|_| n.seq.is_some() && !n.urgent);
         let snap = ctx
             .store
-            .notifier_snapshot(Some(&n.id), person, &month, n.card_key.as_deref())
+            .notifier_snapshot(Some(&n.id), person, &month, n.card_key.as_deref(), readable)
             .await?;
         let plan = snap.tenant.as_ref().map(|t| t.plan).unwrap_or_default();
         let step = budget::step(&plan, snap.usage.calls, snap.usage.exhausted);
@@ -26,7 +28,7 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
             is_digest: false,
         };
         match snap.notif.as_ref().map(|r| r.state) {
-            Some(NotifState::Pending | NotifState::Undeliverable) => {
+            Some(NotifState::Pending | NotifState::Undeliverable | NotifState::Read) => {
                 return Ok(Attempt::Written(Handled::Done))
             }
             // Taken before: the send may or may not have happened. While the window is still
@@ -36,6 +38,14 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
             }
             Some(NotifState::Claimed) => return Ok(Attempt::Written(Handled::Done)),
             Some(NotifState::Released) | None => {}
+        }
+        if rules::already_read(n, snap.read.as_ref()) {
+            // They read it in the web app before it went out: telling them again costs a call
+            // and their attention for nothing.
+            return match ctx.store.mark_read_first(&n.id, now).await {
+                Ok(()) | Err(StoreError::ConditionFailed) => Ok(Attempt::Written(Handled::Done)),
+                Err(e) => Err(e.into()),
+            };
         }
         let live_card = snap.card.as_ref().filter(|c| snap.now_ok(c, ctx.now()));
         if let (Some(key), Some(card)) = (&n.card_key, live_card) {
@@ -49,7 +59,12 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
         }
         let window = &snap.window;
         let free = window.until <= now && window.digest_due.is_none();
-        let hold = (step == Step::Hold).then(|| budget::next_month_start(now));
+        let mut hold = (step == Step::Hold).then(|| budget::next_month_start(now));
+        if free && hold.is_none() && rules::reading_live(n, snap.read.as_ref(), now) {
+            // They are reading the group right now: give them a minute to see it there; the
+            // digest then carries it only if they did not.
+            hold = Some(now + rules::READ_GRACE_SECONDS);
+        }
         if n.urgent || (free && hold.is_none()) {
             let claim = Claim {
                 person,
@@ -72,8 +87,10 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
         }
         match ctx.store.put_aside(person, n, window, hold, now).await {
             Ok(()) => {
-                if window.until <= now && hold.is_none() {
-                    // The window is over and a digest is already due: send it now.
+                let due_now = window.digest_due.is_none_or(|due| due <= now);
+                if window.until <= now && hold.is_none() && due_now {
+                    // The window is over and a digest is already due: send it now (not one
+                    // waiting for its reader's minute in the web app).
                     queue_flushes(ctx, &[(person.app_id.clone(), person.open_id.clone())]).await?;
                 }
                 Ok(Attempt::Written(Handled::Done))

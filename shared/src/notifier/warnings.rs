@@ -78,6 +78,7 @@ pub(super) async fn warn_tam(
         ticket_status: None,
         only_update: false,
         survey: false,
+        seq: None,
     };
     crate::notify::enqueue(ctx, &[warning]).await
 }

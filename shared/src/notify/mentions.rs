@@ -41,6 +41,7 @@ pub(crate) fn mention_notifications(
             ticket_status: None,
             only_update: false,
             survey: false,
+            seq: Some(message.seq),
         })
         .collect()
 }

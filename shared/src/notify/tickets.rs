@@ -46,6 +46,7 @@ pub(crate) fn ticket_notification(
         ticket_status: Some(t.status),
         only_update: false,
         survey: false,
+        seq: None,
     }
 }
 
@@ -274,6 +275,7 @@ pub(crate) async fn reply_notifications(
     n.actor = Some(who.to_owned());
     n.excerpt = crate::domain::chat::excerpt(&message.text).into();
     n.created_at = message.created_at;
+    n.seq = Some(message.seq);
     Ok(vec![n])
 }
 

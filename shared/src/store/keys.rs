@@ -62,6 +62,7 @@ pub const APP_PREFIX: &str = "APP#";
 pub const CARD_PREFIX: &str = "CARD#";
 pub const GROUP_PREFIX: &str = "GROUP#";
 pub const PREFS_PREFIX: &str = "PREFS#";
+pub const READ_PREFIX: &str = "READ#";
 
 /// The hour bucket of a time-bucketed index.
 pub fn hour_of(at: Epoch) -> i64 {
@@ -97,6 +98,16 @@ pub fn report_staff(org: &AppId, month: &str, open_id: &OpenId) -> (String, Stri
 /// An engineer's months across organisations (gsi1), `{month}#{org}` in it.
 pub fn report_of_staff(open_id: &OpenId) -> String {
     format!("REPORTSTAFF#{open_id}")
+}
+
+/// How far a person has read each group in the web app: one partition per person (the notifier
+/// reads a digest's groups in one query), one item per group.
+pub fn read(app_id: &AppId, open_id: &OpenId, group: &GroupId) -> (String, String) {
+    (reads_of(app_id, open_id), group.to_string())
+}
+
+pub fn reads_of(app_id: &AppId, open_id: &OpenId) -> String {
+    format!("{READ_PREFIX}{app_id}#{open_id}")
 }
 
 pub fn prefs(app_id: &AppId, open_id: &OpenId) -> (String, String) {

@@ -10,6 +10,7 @@ mod groups;
 mod invitations;
 pub mod keys;
 mod notifier;
+mod reads;
 mod reports;
 mod sessions;
 mod tickets;

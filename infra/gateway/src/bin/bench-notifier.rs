@@ -209,6 +209,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     ticket_status: None,
                     only_update: false,
                     survey: false,
+                    seq: None,
                 }
             })
             .collect();

@@ -78,6 +78,8 @@ pub enum NotifState {
     Released,
     /// Lark refused the recipient for good.
     Undeliverable,
+    /// Not sent: the recipient had read it in the web app first.
+    Read,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -146,6 +148,8 @@ pub struct Snapshot {
     pub card: Option<CardRecord>,
     /// What the recipient chose (their language).
     pub prefs: super::Prefs,
+    /// How far the recipient has read the notification's group in the web app.
+    pub read: Option<super::ReadPosition>,
 }
 
 /// Who is being notified, through which app.

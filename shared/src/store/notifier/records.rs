@@ -24,6 +24,13 @@ impl Store {
         Self::put_write(put)
     }
 
+    /// Records that a notification was not sent because its reader had read it already (once:
+    /// `ConditionFailed` if it was handled meanwhile).
+    pub async fn mark_read_first(&self, id: &str, now: Epoch) -> Result<(), StoreError> {
+        self.transact(vec![self.notif_put(id, NotifState::Read, now, true)?])
+            .await
+    }
+
     /// Marks a notification undeliverable and keeps it for the TAM's console.
     pub async fn record_undeliverable(
         &self,

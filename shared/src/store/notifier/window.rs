@@ -12,6 +12,7 @@ impl Store {
         person: PersonKey<'_>,
         month: &str,
         card: Option<&str>,
+        group: Option<&crate::ids::GroupId>,
     ) -> Result<Snapshot, StoreError> {
         let (usage_pk, usage_sk) = keys::usage(person.app_id, month);
         let mut keys = vec![
@@ -29,6 +30,10 @@ impl Store {
         }
         if let Some(key) = card {
             let (pk, sk) = card_key(key, person);
+            keys.push(key_item(pk, sk));
+        }
+        if let Some(group) = group {
+            let (pk, sk) = keys::read(person.app_id, person.open_id, group);
             keys.push(key_item(pk, sk));
         }
         let request = built(
@@ -67,6 +72,8 @@ impl Store {
                 snap.tenant = Some(decode(item)?);
             } else if pk.starts_with(keys::PREFS_PREFIX) {
                 snap.prefs = decode(item)?;
+            } else if pk.starts_with(keys::READ_PREFIX) {
+                snap.read = Some(decode(item)?);
             } else if pk.starts_with(keys::CARD_PREFIX) {
                 snap.card = Some(decode(item)?);
             } else {
@@ -254,13 +261,14 @@ impl Store {
         self.update_unless_done(up).await.map(|_| ())
     }
 
-    /// Clears a digest that found nothing to send (only if nothing was added since it looked).
+    /// Clears a digest that found nothing to send, or only what its reader had read already (only
+    /// if nothing was added since it looked).
     pub async fn clear_digest(&self, person: PersonKey<'_>, seen: i64) -> Result<(), StoreError> {
         let up = update(
             &self.table,
             (keys::dm(person.app_id, person.open_id), keys::WINDOW.into()),
         )
-        .update_expression("REMOVE digest_due, gsi1pk, gsi1sk")
+        .update_expression("REMOVE digest_due, gsi1pk, gsi1sk, pending, pending_more, pending_last")
         .condition_expression(
             "pending_seq = :seen OR (attribute_not_exists(pending_seq) AND :seen = :zero)",
         )
