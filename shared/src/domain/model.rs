@@ -404,6 +404,19 @@ pub struct ReadPosition {
     pub at: Epoch,
 }
 
+/// Where a person has read, by group id.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ReadPositions {
+    #[serde(default)]
+    pub groups: std::collections::HashMap<String, ReadPosition>,
+}
+
+impl ReadPositions {
+    pub fn of(&self, group: &GroupId) -> Option<&ReadPosition> {
+        self.groups.get(group.as_str())
+    }
+}
+
 /// A customer's rating of a resolved ticket: 1 (poor) to 5 (excellent).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rating {

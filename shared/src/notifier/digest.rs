@@ -17,7 +17,7 @@ pub(super) async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Hand
         let month = budget::month_of(now);
         let snap = ctx
             .store
-            .notifier_snapshot(None, person, &month, None, None)
+            .notifier_snapshot(None, person, &month, None)
             .await?;
         let plan = snap.tenant.as_ref().map(|t| t.plan).unwrap_or_default();
         let step = budget::step(&plan, snap.usage.calls, snap.usage.exhausted);
@@ -28,7 +28,7 @@ pub(super) async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Hand
             if w.sending.is_empty() {
                 return Ok(Attempt::Written(Handled::Done));
             }
-            let sending = unread(ctx, person, &w.sending).await?;
+            let sending = unread(&snap, &w.sending);
             let digest = Digest::of(&sending, w.sending_more, w.sending_last.as_ref());
             return send_digest(ctx, person, &w.holder, digest, &snap, &month)
                 .await
@@ -48,7 +48,7 @@ pub(super) async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Hand
             return Ok(Attempt::Written(Handled::Done));
         }
         // What they read in the web app meanwhile is not sent; nothing left, no digest.
-        let pending = unread(ctx, person, &w.pending).await?;
+        let pending = unread(&snap, &w.pending);
         if pending.is_empty() && w.pending_more == 0 {
             ctx.store.clear_digest(person, w.pending_seq).await?;
             return Ok(Attempt::Written(Handled::Done));
@@ -80,28 +80,16 @@ pub(super) async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Hand
     .map(|handled| handled.unwrap_or(Handled::RetryIn(1)))
 }
 
-/// The lines the person has not read in the web app (one query of their read positions, only
-/// when a line could have been read).
-async fn unread(
-    ctx: &AppContext,
-    person: PersonKey<'_>,
-    lines: &[Notification],
-) -> AppResult<Vec<Notification>> {
-    if !lines.iter().any(|n| n.seq.is_some() && !n.urgent) {
-        return Ok(lines.to_vec());
-    }
-    let read = ctx
-        .store
-        .read_positions(person.app_id, person.open_id)
-        .await?;
-    Ok(lines
+/// The lines the person has not read in the web app (their positions came with the snapshot).
+fn unread(snap: &Snapshot, lines: &[Notification]) -> Vec<Notification> {
+    lines
         .iter()
         .filter(|n| {
-            let position = n.group_id.as_ref().and_then(|g| read.get(g.as_str()));
+            let position = n.group_id.as_ref().and_then(|g| snap.reads.of(g));
             !rules::already_read(n, position)
         })
         .cloned()
-        .collect())
+        .collect()
 }
 
 /// What one digest card carries: the first lines whole, how many more, and the latest of those.

@@ -9,12 +9,11 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
     retry_on_conflict(ATTEMPTS, || async move {
         let now = ctx.now();
         let month = budget::month_of(now);
-        // Mentions and replies: how far the recipient has read that group, in the same read.
-        let readable = n.group_id.as_ref().filter(|_| n.seq.is_some() && !n.urgent);
         let snap = ctx
             .store
-            .notifier_snapshot(Some(&n.id), person, &month, n.card_key.as_deref(), readable)
+            .notifier_snapshot(Some(&n.id), person, &month, n.card_key.as_deref())
             .await?;
+        let read = n.group_id.as_ref().and_then(|g| snap.reads.of(g));
         let plan = snap.tenant.as_ref().map(|t| t.plan).unwrap_or_default();
         let step = budget::step(&plan, snap.usage.calls, snap.usage.exhausted);
         let delivery = Delivery {
@@ -39,7 +38,7 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
             Some(NotifState::Claimed) => return Ok(Attempt::Written(Handled::Done)),
             Some(NotifState::Released) | None => {}
         }
-        if rules::already_read(n, snap.read.as_ref()) {
+        if rules::already_read(n, read) {
             // They read it in the web app before it went out: telling them again costs a call
             // and their attention for nothing.
             return match ctx.store.mark_read_first(&n.id, now).await {
@@ -60,7 +59,7 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
         let window = &snap.window;
         let free = window.until <= now && window.digest_due.is_none();
         let mut hold = (step == Step::Hold).then(|| budget::next_month_start(now));
-        if free && hold.is_none() && rules::reading_live(n, snap.read.as_ref(), now) {
+        if free && hold.is_none() && rules::reading_live(n, read, now) {
             // They are reading the group right now: give them a minute to see it there; the
             // digest then carries it only if they did not.
             hold = Some(now + rules::READ_GRACE_SECONDS);

@@ -48,6 +48,7 @@ pub const CARD: &str = "CARD";
 pub const PAGES: &str = "PAGES";
 pub const FENCE: &str = "FENCE";
 pub const PREFS: &str = "PREFS";
+pub const READ: &str = "READ";
 
 /// Sort-key and partition prefixes, for `begins_with` queries and for telling items apart.
 pub const STAFF_PREFIX: &str = "STAFF#";
@@ -100,14 +101,10 @@ pub fn report_of_staff(open_id: &OpenId) -> String {
     format!("REPORTSTAFF#{open_id}")
 }
 
-/// How far a person has read each group in the web app: one partition per person (the notifier
-/// reads a digest's groups in one query), one item per group.
-pub fn read(app_id: &AppId, open_id: &OpenId, group: &GroupId) -> (String, String) {
-    (reads_of(app_id, open_id), group.to_string())
-}
-
-pub fn reads_of(app_id: &AppId, open_id: &OpenId) -> String {
-    format!("{READ_PREFIX}{app_id}#{open_id}")
+/// How far a person has read each group in the web app: one item per person, so the notifier
+/// reads it with everything else it reads about them.
+pub fn reads(app_id: &AppId, open_id: &OpenId) -> (String, String) {
+    (format!("{READ_PREFIX}{app_id}#{open_id}"), READ.into())
 }
 
 pub fn prefs(app_id: &AppId, open_id: &OpenId) -> (String, String) {

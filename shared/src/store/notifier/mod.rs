@@ -148,8 +148,8 @@ pub struct Snapshot {
     pub card: Option<CardRecord>,
     /// What the recipient chose (their language).
     pub prefs: super::Prefs,
-    /// How far the recipient has read the notification's group in the web app.
-    pub read: Option<super::ReadPosition>,
+    /// How far the recipient has read each group in the web app.
+    pub reads: super::ReadPositions,
 }
 
 /// Who is being notified, through which app.

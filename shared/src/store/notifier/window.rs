@@ -12,7 +12,6 @@ impl Store {
         person: PersonKey<'_>,
         month: &str,
         card: Option<&str>,
-        group: Option<&crate::ids::GroupId>,
     ) -> Result<Snapshot, StoreError> {
         let (usage_pk, usage_sk) = keys::usage(person.app_id, month);
         let mut keys = vec![
@@ -32,10 +31,9 @@ impl Store {
             let (pk, sk) = card_key(key, person);
             keys.push(key_item(pk, sk));
         }
-        if let Some(group) = group {
-            let (pk, sk) = keys::read(person.app_id, person.open_id, group);
-            keys.push(key_item(pk, sk));
-        }
+        // Where they have read in the web app: what they read there is not sent.
+        let (reads_pk, reads_sk) = keys::reads(person.app_id, person.open_id);
+        keys.push(key_item(reads_pk, reads_sk));
         let request = built(
             KeysAndAttributes::builder()
                 .set_keys(Some(keys))
@@ -73,7 +71,7 @@ impl Store {
             } else if pk.starts_with(keys::PREFS_PREFIX) {
                 snap.prefs = decode(item)?;
             } else if pk.starts_with(keys::READ_PREFIX) {
-                snap.read = Some(decode(item)?);
+                snap.reads = decode(item)?;
             } else if pk.starts_with(keys::CARD_PREFIX) {
                 snap.card = Some(decode(item)?);
             } else {
