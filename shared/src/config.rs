@@ -12,6 +12,9 @@ pub struct Settings {
     pub lark_endpoints: crate::domain::brand::Endpoints,
     pub table_name: String,
     pub queue_url: String,
+    /// Emergency pages' own queue (`PAGE_QUEUE_URL`), read by `PagerFunction`: nothing waiting on
+    /// the notification queue delays a page.
+    pub page_queue_url: String,
     pub kms_key_id: String,
     /// Overrides AWS endpoints (the local moto server); `None` on AWS.
     pub aws_endpoint_url: Option<String>,
@@ -75,6 +78,7 @@ impl fmt::Debug for Settings {
             .field("lark_endpoints", &self.lark_endpoints)
             .field("table_name", &self.table_name)
             .field("queue_url", &self.queue_url)
+            .field("page_queue_url", &self.page_queue_url)
             .field("kms_key_id", &self.kms_key_id)
             .field("aws_endpoint_url", &self.aws_endpoint_url)
             .field("provider_app_id", &self.provider_app_id)
@@ -144,6 +148,7 @@ impl Settings {
             },
             table_name: required("TABLE_NAME")?,
             queue_url: required("QUEUE_URL")?,
+            page_queue_url: required("PAGE_QUEUE_URL")?,
             kms_key_id: required("KMS_KEY_ID")?,
             aws_endpoint_url: get("AWS_ENDPOINT_URL").filter(|v| !v.is_empty()),
             aws_region: get("AWS_REGION").unwrap_or_else(|| "us-east-1".into()),
@@ -179,6 +184,7 @@ mod tests {
             ),
             ("TABLE_NAME", "t".into()),
             ("QUEUE_URL", "q".into()),
+            ("PAGE_QUEUE_URL", "p".into()),
             ("KMS_KEY_ID", "k".into()),
             (
                 "SIGNING_KEY_SECRET_ARN",

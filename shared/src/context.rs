@@ -144,6 +144,7 @@ mod tests {
                 match k {
                     "TABLE_NAME" => "t",
                     "QUEUE_URL" => "q",
+                    "PAGE_QUEUE_URL" => "p",
                     "KMS_KEY_ID" => "k",
                     "PROVIDER_APP_ID" => "cli_p",
                     "TAMLINK_BASE_URL" => "https://support.example.com",

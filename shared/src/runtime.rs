@@ -13,8 +13,10 @@ use crate::context::AppContext;
 use crate::jobs::Job;
 use crate::routes::Route;
 
-/// The notifier's logical id: the one function fed by SQS.
+/// The notifier's logical id: fed by the notification queue.
 pub const NOTIFIER: &str = "NotifierFunction";
+/// The same notifier fed by the page queue: emergency pages never wait behind other traffic.
+pub const PAGER: &str = "PagerFunction";
 
 /// What a function in `template.yaml` serves.
 #[derive(Clone, Copy)]
@@ -22,13 +24,16 @@ pub enum Function {
     Http(&'static Route),
     Job(&'static Job),
     Notifier,
+    Pager,
 }
 
 impl Function {
     /// The function a `Handler` names, if any.
     pub fn by_name(name: &str) -> Option<Self> {
-        if name == NOTIFIER {
-            return Some(Self::Notifier);
+        match name {
+            NOTIFIER => return Some(Self::Notifier),
+            PAGER => return Some(Self::Pager),
+            _ => {}
         }
         crate::routes::by_function(name)
             .map(Self::Http)
@@ -41,7 +46,7 @@ impl Function {
             .iter()
             .map(|r| r.function)
             .chain(crate::jobs::ALL.iter().map(|j| j.function))
-            .chain(std::iter::once(NOTIFIER))
+            .chain([NOTIFIER, PAGER])
     }
 }
 
@@ -69,7 +74,8 @@ pub async fn main() -> ExitCode {
     let served = match function {
         Function::Http(route) => serve_http(route, ctx).await,
         Function::Job(job) => serve_job(job, ctx).await,
-        Function::Notifier => serve_notifier(ctx).await,
+        Function::Notifier => serve_queue(ctx, NOTIFIER, |c| &c.settings.queue_url).await,
+        Function::Pager => serve_queue(ctx, PAGER, |c| &c.settings.page_queue_url).await,
     };
     match served {
         Ok(()) => ExitCode::SUCCESS,
@@ -134,19 +140,24 @@ async fn serve_job(job: &'static Job, ctx: Arc<AppContext>) -> Result<(), lambda
     .await
 }
 
-async fn serve_notifier(ctx: Arc<AppContext>) -> Result<(), lambda_runtime::Error> {
+/// The notifier, fed by one queue (`queue`: its URL, where retries are rescheduled).
+async fn serve_queue(
+    ctx: Arc<AppContext>,
+    function: &'static str,
+    queue: fn(&AppContext) -> &str,
+) -> Result<(), lambda_runtime::Error> {
     lambda_runtime::run(lambda_runtime::service_fn(
         move |event: lambda_runtime::LambdaEvent<aws_lambda_events::event::sqs::SqsEvent>| {
             let ctx = ctx.clone();
             let span = tracing::info_span!(
                 "batch",
-                function = NOTIFIER,
+                function,
                 request_id = %event.context.request_id,
                 messages = event.payload.records.len(),
             );
             async move {
                 Ok::<_, std::convert::Infallible>(
-                    crate::notifier::handle(&ctx, event.payload).await,
+                    crate::notifier::handle_from(&ctx, event.payload, queue(&ctx)).await,
                 )
             }
             .instrument(span)

@@ -460,11 +460,8 @@ mod tests {
                 "{id}: the role must grant exactly the secret the function reads"
             );
             let pages = names.iter().any(|n| n == "ONCALL_SECRET_ARN");
-            assert_eq!(
-                pages,
-                id == tamlink::runtime::NOTIFIER,
-                "{id}: on-call secret"
-            );
+            // On-call posts travel with emergency pages, on the page queue.
+            assert_eq!(pages, id == tamlink::runtime::PAGER, "{id}: on-call secret");
             assert_eq!(
                 pages,
                 roles.allows(&id, "secretsmanager:GetSecretValue", "OnCallWebhookSecret"),
@@ -500,22 +497,39 @@ mod tests {
                 "{id}: a new account's concurrency quota (10) cannot reserve any"
             );
         }
-        let notifier = &d["Resources"]["NotifierFunction"]["Properties"];
-        let timeout = notifier["Timeout"].as_u64().unwrap();
-        let event = &notifier["Events"]["Queue"]["Properties"];
-        let window = event["MaximumBatchingWindowInSeconds"].as_u64().unwrap();
-        assert!(
-            event["ScalingConfig"]["MaximumConcurrency"]
+        for (function, queue) in [
+            ("NotifierFunction", "NotificationQueue"),
+            ("PagerFunction", "PageQueue"),
+        ] {
+            let props = &d["Resources"][function]["Properties"];
+            let timeout = props["Timeout"].as_u64().unwrap();
+            let event = &props["Events"]["Queue"]["Properties"];
+            let Value::Tagged(source) = event["Queue"].clone() else {
+                panic!("{function}: no queue")
+            };
+            assert_eq!(source.value.as_str(), Some(format!("{queue}.Arn").as_str()));
+            let window = event["MaximumBatchingWindowInSeconds"]
                 .as_u64()
-                .unwrap()
-                >= 2
-        );
-        let visibility = d["Resources"]["NotificationQueue"]["Properties"]["VisibilityTimeout"]
-            .as_u64()
-            .unwrap();
+                .unwrap_or(0);
+            assert!(
+                event["ScalingConfig"]["MaximumConcurrency"]
+                    .as_u64()
+                    .unwrap()
+                    >= 2
+            );
+            let visibility = d["Resources"][queue]["Properties"]["VisibilityTimeout"]
+                .as_u64()
+                .unwrap();
+            assert!(
+                visibility >= 6 * timeout + window,
+                "{queue}: visibility {visibility} < 6 x {timeout} + {window}"
+            );
+        }
+        // A page is sent as soon as it is queued: its function waits for no batch.
         assert!(
-            visibility >= 6 * timeout + window,
-            "visibility {visibility} < 6 x {timeout} + {window}"
+            d["Resources"]["PagerFunction"]["Properties"]["Events"]["Queue"]["Properties"]
+                .get("MaximumBatchingWindowInSeconds")
+                .is_none()
         );
     }
 

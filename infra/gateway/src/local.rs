@@ -255,6 +255,7 @@ impl LocalStack {
             lark_endpoints: tamlink::lark::Endpoints::local(&sandbox_url, &feishu_url),
             table_name: String::new(),
             queue_url: String::new(),
+            page_queue_url: String::new(),
             kms_key_id: String::new(),
             aws_endpoint_url: Some(moto_url.clone()),
             aws_region: "us-east-1".into(),
@@ -290,6 +291,10 @@ impl LocalStack {
             .queue_url("NotificationQueue")
             .unwrap_or_default()
             .to_owned();
+        settings.page_queue_url = resources
+            .queue_url("PageQueue")
+            .unwrap_or_default()
+            .to_owned();
         settings.kms_key_id = resources.kms_key_id.clone();
         settings.signing_key_secret = resources.secret_arn("SigningKeySecret").map(str::to_owned);
         settings.oncall_secret = Some(oncall_arn.to_owned());
@@ -303,7 +308,11 @@ impl LocalStack {
         let mut tasks =
             vec![crate::gateway::spawn(ctx.clone(), listener).map_err(StackError::Setup)?];
         if opts.notifier {
-            tasks.push(crate::poller::spawn(ctx.clone()));
+            tasks.push(crate::poller::spawn(
+                ctx.clone(),
+                crate::poller::NOTIFICATIONS,
+            ));
+            tasks.push(crate::poller::spawn(ctx.clone(), crate::poller::PAGES));
         }
         if let Some(cap) = opts.schedules {
             tasks.extend(crate::scheduler::spawn(ctx.clone(), cap).map_err(StackError::Setup)?);
@@ -320,10 +329,16 @@ impl LocalStack {
         })
     }
 
-    /// Runs the notifier on everything on the queue, retries included, as the SQS event source
-    /// would; returns how many messages it handled.
+    /// Runs the pager and the notifier on everything on their queues, retries included, as the
+    /// SQS event sources would; returns how many messages they handled.
     pub async fn deliver(&self) -> Result<usize, String> {
         crate::poller::drain(&self.ctx, Duration::from_secs(60)).await
+    }
+
+    /// Runs only the pager: what reaches people while the notifier has a backlog.
+    pub async fn deliver_pages(&self) -> Result<usize, String> {
+        crate::poller::drain_sources(&self.ctx, &[crate::poller::PAGES], Duration::from_secs(60))
+            .await
     }
 
     /// Runs a scheduled function now, as its schedule would.
@@ -351,6 +366,7 @@ impl LocalStack {
             ),
             ("TABLE_NAME", s.table_name.clone()),
             ("QUEUE_URL", s.queue_url.clone()),
+            ("PAGE_QUEUE_URL", s.page_queue_url.clone()),
             ("KMS_KEY_ID", s.kms_key_id.clone()),
             ("AWS_ENDPOINT_URL", self.moto_url.clone()),
             ("AWS_REGION", s.aws_region.clone()),

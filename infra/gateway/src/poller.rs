@@ -1,6 +1,7 @@
-//! What the SQS event source mapping does in AWS: receives batches from the notification queue,
-//! hands them to the notifier as the same `SqsEvent`, and deletes what the notifier did not report
-//! as failed (partial batch failure). Failed messages stay, to be offered again.
+//! What the SQS event source mappings do in AWS: receive batches from the notification queue (for
+//! `NotifierFunction`) and the page queue (for `PagerFunction`), hand them to the notifier as the
+//! same `SqsEvent`, and delete what it did not report as failed (partial batch failure). Failed
+//! messages stay, to be offered again.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,10 +13,29 @@ use aws_sdk_sqs::types::{
 };
 use tamlink::context::AppContext;
 
-/// Receives one batch (waiting up to `wait` seconds for one) and runs the notifier on it.
-/// Returns how many messages it handed over.
-pub async fn poll_once(ctx: &AppContext, wait: i32) -> Result<usize, String> {
-    let queue = &ctx.settings.queue_url;
+/// A queue and the function its event source mapping invokes.
+#[derive(Clone, Copy)]
+pub struct Source {
+    pub function: &'static str,
+    queue: fn(&AppContext) -> &str,
+}
+
+/// Emergency pages, on their own queue and function so no backlog delays them.
+pub const PAGES: Source = Source {
+    function: tamlink::runtime::PAGER,
+    queue: |ctx| &ctx.settings.page_queue_url,
+};
+
+/// Everything else the notifier sends.
+pub const NOTIFICATIONS: Source = Source {
+    function: tamlink::runtime::NOTIFIER,
+    queue: |ctx| &ctx.settings.queue_url,
+};
+
+/// Receives one batch (waiting up to `wait` seconds for one) and runs the source's function on
+/// it. Returns how many messages it handed over.
+pub async fn poll_once(ctx: &AppContext, source: Source, wait: i32) -> Result<usize, String> {
+    let queue = (source.queue)(ctx);
     let got = ctx
         .sqs
         .receive_message()
@@ -48,8 +68,8 @@ pub async fn poll_once(ctx: &AppContext, wait: i32) -> Result<usize, String> {
         event.records.push(record);
     }
     let response = crate::iam::as_function(
-        tamlink::runtime::NOTIFIER,
-        tamlink::notifier::handle(ctx, event),
+        source.function,
+        tamlink::notifier::handle_from(ctx, event, queue),
     )
     .await;
     let failed: Vec<String> = response
@@ -81,12 +101,12 @@ pub async fn poll_once(ctx: &AppContext, wait: i32) -> Result<usize, String> {
     Ok(messages.len())
 }
 
-/// Messages waiting or in flight (being retried later) on the queue.
-pub async fn queue_depth(ctx: &AppContext) -> Result<(u64, u64), String> {
+/// Messages waiting or in flight (being retried later) on the source's queue.
+pub async fn queue_depth(ctx: &AppContext, source: Source) -> Result<(u64, u64), String> {
     let attrs = ctx
         .sqs
         .get_queue_attributes()
-        .queue_url(&ctx.settings.queue_url)
+        .queue_url((source.queue)(ctx))
         .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
         .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
         .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesDelayed)
@@ -105,17 +125,35 @@ pub async fn queue_depth(ctx: &AppContext) -> Result<(u64, u64), String> {
     ))
 }
 
-/// Runs the notifier until the queue is empty, waiting out retries, for at most `limit`.
+/// Runs the pager and the notifier until both queues are empty, waiting out retries, for at
+/// most `limit`.
 pub async fn drain(ctx: &AppContext, limit: Duration) -> Result<usize, String> {
+    drain_sources(ctx, &[PAGES, NOTIFICATIONS], limit).await
+}
+
+/// The same for some of the sources (a test of a backlog drains only the pages).
+pub async fn drain_sources(
+    ctx: &AppContext,
+    sources: &[Source],
+    limit: Duration,
+) -> Result<usize, String> {
     let started = Instant::now();
     let mut handled = 0;
     loop {
-        let n = poll_once(ctx, 0).await?;
+        let mut n = 0;
+        for source in sources {
+            n += poll_once(ctx, *source, 0).await?;
+        }
         handled += n;
         if n > 0 {
             continue;
         }
-        let (visible, hidden) = queue_depth(ctx).await?;
+        let (mut visible, mut hidden) = (0, 0);
+        for source in sources {
+            let (v, h) = queue_depth(ctx, *source).await?;
+            visible += v;
+            hidden += h;
+        }
         if visible == 0 && hidden == 0 {
             return Ok(handled);
         }
@@ -128,12 +166,13 @@ pub async fn drain(ctx: &AppContext, limit: Duration) -> Result<usize, String> {
     }
 }
 
-/// The long-running poller of the local stack.
-pub fn spawn(ctx: Arc<AppContext>) -> tokio::task::JoinHandle<()> {
+/// The long-running poller of one source in the local stack (one each, as AWS runs one event
+/// source mapping per queue).
+pub fn spawn(ctx: Arc<AppContext>, source: Source) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            if let Err(e) = poll_once(&ctx, 5).await {
-                tracing::error!(error = %e, "notifier poll failed");
+            if let Err(e) = poll_once(&ctx, source, 5).await {
+                tracing::error!(error = %e, function = source.function, "queue poll failed");
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         }

@@ -84,9 +84,15 @@ pub enum Handled {
     RetryIn(u64),
 }
 
-/// The Lambda handler body: every message of the batch, one by one; the ones to retry are
-/// reported back and made visible again after their delay.
+/// The Lambda handler body for the notification queue.
 pub async fn handle(ctx: &AppContext, event: SqsEvent) -> SqsBatchResponse {
+    handle_from(ctx, event, &ctx.settings.queue_url).await
+}
+
+/// The Lambda handler body for messages from `queue` (the notification queue, or the page
+/// queue): every message of the batch, one by one; the ones to retry are reported back and made
+/// visible again on that queue after their delay.
+pub async fn handle_from(ctx: &AppContext, event: SqsEvent, queue: &str) -> SqsBatchResponse {
     let mut failures = Vec::new();
     for message in event.records {
         let receives = message
@@ -109,7 +115,7 @@ pub async fn handle(ctx: &AppContext, event: SqsEvent) -> SqsBatchResponse {
             }
         };
         if let Handled::RetryIn(delay) = outcome {
-            retry_later(ctx, &message, delay).await;
+            retry_later(ctx, queue, &message, delay).await;
             let mut failure = BatchItemFailure::default();
             failure.item_identifier = message.message_id.clone().unwrap_or_default();
             failures.push(failure);
@@ -121,14 +127,14 @@ pub async fn handle(ctx: &AppContext, event: SqsEvent) -> SqsBatchResponse {
 }
 
 /// Sets when SQS offers the message again; if that fails, the queue's visibility timeout applies.
-async fn retry_later(ctx: &AppContext, message: &SqsMessage, delay: u64) {
+async fn retry_later(ctx: &AppContext, queue: &str, message: &SqsMessage, delay: u64) {
     let Some(receipt) = &message.receipt_handle else {
         return;
     };
     let result = ctx
         .sqs
         .change_message_visibility()
-        .queue_url(&ctx.settings.queue_url)
+        .queue_url(queue)
         .receipt_handle(receipt)
         .visibility_timeout(i32::try_from(delay.min(43_200)).unwrap_or(900))
         .send()

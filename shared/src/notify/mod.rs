@@ -19,10 +19,10 @@ pub mod tickets;
 /// SQS takes at most ten messages per batch.
 const SQS_BATCH: usize = 10;
 
-/// Queues a post for the on-call channel.
+/// Queues a post for the on-call channel (an emergency's: on the page queue).
 pub async fn enqueue_oncall(ctx: &AppContext, post: &OnCallPost) -> AppResult<()> {
     let body = serde_json::json!({ "oncall": post }).to_string();
-    send_bodies(ctx, &[body]).await
+    send_to(ctx, &ctx.settings.page_queue_url, &[body]).await
 }
 
 /// The workbench page of a group, as seen through `app_id` (the recipient's app).
@@ -30,18 +30,30 @@ pub fn group_link(base_url: &str, app_id: &AppId, group_id: &GroupId) -> String 
     format!("{base_url}/lark/{app_id}/workbench?group={group_id}")
 }
 
-/// Puts the notifications on the queue. Fails as a whole if any entry was refused, so the
-/// caller reports a retryable error; a retry enqueues the same ids, which the notifier collapses.
+/// Puts the notifications on their queues: emergency pages on the page queue (its own function
+/// sends them, so no backlog of ordinary notifications delays one), the rest on the notification
+/// queue. Fails as a whole if any entry was refused, so the caller reports a retryable error; a
+/// retry enqueues the same ids, which the notifier collapses.
 pub async fn enqueue(ctx: &AppContext, notifications: &[Notification]) -> AppResult<()> {
-    let bodies: Vec<String> = notifications
-        .iter()
-        .map(|n| serde_json::to_string(n).expect("notifications serialize"))
-        .collect();
-    send_bodies(ctx, &bodies).await
+    let body = |n: &Notification| serde_json::to_string(n).expect("notifications serialize");
+    let (pages, rest): (Vec<&Notification>, Vec<&Notification>) =
+        notifications.iter().partition(|n| n.urgent);
+    send_to(
+        ctx,
+        &ctx.settings.page_queue_url,
+        &pages.into_iter().map(body).collect::<Vec<_>>(),
+    )
+    .await?;
+    send_bodies(ctx, &rest.into_iter().map(body).collect::<Vec<_>>()).await
 }
 
-/// Sends raw queue messages, ten per request.
+/// Sends raw messages to the notification queue, ten per request.
 pub async fn send_bodies(ctx: &AppContext, bodies: &[String]) -> AppResult<()> {
+    send_to(ctx, &ctx.settings.queue_url, bodies).await
+}
+
+/// Sends raw messages to `queue`, ten per request.
+async fn send_to(ctx: &AppContext, queue: &str, bodies: &[String]) -> AppResult<()> {
     for chunk in bodies.chunks(SQS_BATCH) {
         let entries = chunk
             .iter()
@@ -57,7 +69,7 @@ pub async fn send_bodies(ctx: &AppContext, bodies: &[String]) -> AppResult<()> {
         let out = ctx
             .sqs
             .send_message_batch()
-            .queue_url(&ctx.settings.queue_url)
+            .queue_url(queue)
             .set_entries(Some(entries))
             .send()
             .await
