@@ -344,6 +344,21 @@ impl TestStack {
         assert_eq!(status, StatusCode::OK, "{body}");
     }
 
+    /// Ana signs in to Acme and opens an S2 ticket titled `title`; its first notifications are
+    /// sent. (Ana, the ticket as the API answered.)
+    pub async fn anas_ticket(&self, title: &str) -> (Browser, Value) {
+        let ana = self.signed_in(CUSTOMER_APP_ID, "ana").await;
+        let (status, opened) = ana
+            .open_ticket(
+                CUSTOMER_APP_ID,
+                &serde_json::json!({"title": title, "severity": "sev2"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{opened}");
+        self.deliver().await;
+        (ana, opened)
+    }
+
     /// Makes an organisation invitation-only (colleagues no longer join at sign-in).
     pub async fn make_invite_only(&self, app_id: &str) {
         let mut tenant = self.tenant(app_id).await;
@@ -393,6 +408,15 @@ pub struct Page {
 }
 
 impl Page {
+    /// A query parameter of the page's address (an invitation landing's `token`).
+    pub fn query_param(&self, name: &str) -> String {
+        self.url
+            .query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_else(|| panic!("no {name} in {}", self.url))
+    }
+
     async fn from(resp: Response) -> Self {
         let status = resp.status();
         let url = resp.url().clone();
@@ -719,6 +743,18 @@ impl Browser {
             body,
         )
         .await
+    }
+
+    /// Declares a business outage on `ticket`, confirmed, and expects it accepted.
+    pub async fn declare_outage(&self, app_id: &str, ticket: &str) {
+        let (status, body) = self
+            .declare_emergency(
+                app_id,
+                ticket,
+                &serde_json::json!({"reason": "business_outage", "confirm": true}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
     }
 
     /// `AcknowledgeEmergencyFunction`.

@@ -48,13 +48,7 @@ async fn access_changes_are_on_the_organisations_trail_with_who_did_them() {
     let url = kept["url"].as_str().unwrap();
     let ben = t.browser();
     let landing = ben.consent(&ben.get_url(url).await, "ben").await;
-    let token = landing
-        .url
-        .query_pairs()
-        .find(|(k, _)| k == "token")
-        .unwrap()
-        .1
-        .to_string();
+    let token = landing.query_param("token");
     assert_eq!(
         ben.post_form(url, &[("token", &token)]).await.status,
         StatusCode::OK

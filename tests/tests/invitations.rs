@@ -67,13 +67,7 @@ async fn a_colleague_signs_in_through_the_link_joins_and_sees_the_chat() {
     let (status, _) = ben.messages(CUSTOMER_APP_ID, &group, "").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    let token = landing
-        .url
-        .query_pairs()
-        .find(|(k, _)| k == "token")
-        .unwrap()
-        .1
-        .to_string();
+    let token = landing.query_param("token");
     let joined = ben.post_form(&url, &[("token", &token)]).await;
     assert_eq!(joined.status, StatusCode::OK);
     assert_eq!(

@@ -1,7 +1,6 @@
 //! Emergency pages travel on their own queue, sent by their own function: however many ordinary
 //! notifications wait on the notification queue, a page goes out as soon as it is declared.
 
-use reqwest::StatusCode;
 use serde_json::json;
 use tamlink::notify::Notification;
 use tamlink_gateway::poller;
@@ -25,31 +24,23 @@ fn backlog(t: &TestStack, ben: &str, count: usize) -> Vec<Notification> {
         .collect()
 }
 
+/// Ana's open ticket "Line stopped", its first notifications sent: (Ana, the ticket's id).
+async fn stopped_line(t: &TestStack) -> (Browser, String) {
+    let (ana, opened) = t.anas_ticket("Line stopped").await;
+    (ana, opened["id"].as_str().unwrap().to_owned())
+}
+
 #[tokio::test]
 async fn a_page_goes_out_while_a_backlog_of_ordinary_notifications_waits() {
     let t = TestStack::demo().await;
-    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
-    let (_, opened) = ana
-        .open_ticket(
-            CUSTOMER_APP_ID,
-            &json!({"title": "Line stopped", "severity": "sev2"}),
-        )
-        .await;
-    t.deliver().await;
+    let (ana, ticket) = stopped_line(&t).await;
     let ben = t.open_id(CUSTOMER_APP_ID, "ben").await;
     tamlink::notify::enqueue(&t.stack.ctx, &backlog(&t, &ben, 200))
         .await
         .unwrap();
     let tara_before = t.dms(PROVIDER_APP_ID, "tara").await.len();
 
-    let (status, body) = ana
-        .declare_emergency(
-            CUSTOMER_APP_ID,
-            opened["id"].as_str().unwrap(),
-            &json!({"reason": "business_outage", "confirm": true}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    ana.declare_outage(CUSTOMER_APP_ID, &ticket).await;
     // Only the pager runs: the page reaches Tara and the on-call channel...
     let paged = t.stack.deliver_pages().await.unwrap();
     assert!(paged >= 2, "pages and the on-call post: {paged}");
@@ -73,14 +64,7 @@ async fn a_page_goes_out_while_a_backlog_of_ordinary_notifications_waits() {
 #[tokio::test]
 async fn a_page_lark_fails_or_whose_token_expired_is_retried_until_it_goes_out() {
     let t = TestStack::demo().await;
-    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
-    let (_, opened) = ana
-        .open_ticket(
-            CUSTOMER_APP_ID,
-            &json!({"title": "Line stopped", "severity": "sev2"}),
-        )
-        .await;
-    t.deliver().await;
+    let (ana, ticket) = stopped_line(&t).await;
     let before = t.dms(PROVIDER_APP_ID, "tara").await.len();
     // The stored token has expired, and Lark's message API fails twice before it answers.
     t.sandbox_post("/_sandbox/tokens/expire", &json!({})).await;
@@ -89,14 +73,7 @@ async fn a_page_lark_fails_or_whose_token_expired_is_retried_until_it_goes_out()
         &json!({"kind": "server_error", "count": 2, "path": "/open-apis/im/v1/messages", "status": 503}),
     )
     .await;
-    let (status, body) = ana
-        .declare_emergency(
-            CUSTOMER_APP_ID,
-            opened["id"].as_str().unwrap(),
-            &json!({"reason": "business_outage", "confirm": true}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    ana.declare_outage(CUSTOMER_APP_ID, &ticket).await;
     t.stack.deliver_pages().await.unwrap();
     assert_eq!(t.dms(PROVIDER_APP_ID, "tara").await.len(), before + 1);
     let calls = t.sandbox_get("/_sandbox/calls").await.to_string();

@@ -144,15 +144,8 @@ async fn what_ben_read_in_the_web_app_is_not_sent_and_what_he_did_not_still_arri
 #[tokio::test]
 async fn an_emergency_page_goes_out_to_someone_reading_live() {
     let t = TestStack::demo().await;
-    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
-    let (_, opened) = ana
-        .open_ticket(
-            CUSTOMER_APP_ID,
-            &json!({"title": "Line stopped", "severity": "sev2"}),
-        )
-        .await;
+    let (ana, opened) = t.anas_ticket("Line stopped").await;
     let group = opened["group_id"].as_str().unwrap();
-    t.deliver().await;
     let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
     let (status, _) = tara
         .post_json(
@@ -162,14 +155,8 @@ async fn an_emergency_page_goes_out_to_someone_reading_live() {
         .await;
     assert_eq!(status, StatusCode::OK);
     let before = t.dms(PROVIDER_APP_ID, "tara").await.len();
-    let (status, _) = ana
-        .declare_emergency(
-            CUSTOMER_APP_ID,
-            opened["id"].as_str().unwrap(),
-            &json!({"reason": "business_outage", "confirm": true}),
-        )
+    ana.declare_outage(CUSTOMER_APP_ID, opened["id"].as_str().unwrap())
         .await;
-    assert_eq!(status, StatusCode::OK);
     t.deliver().await;
     assert!(
         t.dms(PROVIDER_APP_ID, "tara").await.len() > before,

@@ -91,14 +91,7 @@ async fn the_months_figures_follow_each_change_and_opening_the_report_costs_the_
         )
         .await;
     let two_id = two["id"].as_str().unwrap();
-    let (status, _) = ana
-        .declare_emergency(
-            CUSTOMER_APP_ID,
-            two_id,
-            &json!({"reason": "business_outage", "confirm": true}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    ana.declare_outage(CUSTOMER_APP_ID, two_id).await;
     t.clock.advance(300);
     let (status, _) = tara.acknowledge(PROVIDER_APP_ID, two_id).await;
     assert_eq!(status, StatusCode::OK);
