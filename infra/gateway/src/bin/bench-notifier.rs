@@ -171,10 +171,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let count: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(200);
     let seed: u64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(7);
     let live: Option<u64> = args.get(3).and_then(|a| a.parse().ok());
+    // The day with readers first: its figures print even if the second day is cut short.
+    let reading = match live.filter(|l| *l > 0) {
+        Some(live) => Some(day(count, seed, live.min(100)).await?),
+        None => None,
+    };
     let today = day(count, seed, 0).await?;
     let mut failed = today.failed();
-    if let Some(live) = live.filter(|l| *l > 0) {
-        let reading = day(count, seed, live.min(100)).await?;
+    if let (Some(live), Some(reading)) = (live, reading) {
         failed |= reading.failed();
         println!("reading in the web app: {live} % of people keep the chat open in office hours");
         println!(
