@@ -8,7 +8,7 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 
-use super::dynamo::{n, s, Keyed};
+use super::dynamo::{n, s, write_err, Keyed};
 use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
@@ -52,10 +52,10 @@ impl Store {
                 .expression_attribute_values(":seq", n(seq_i))
                 .send()
                 .await;
-            match forward {
+            match forward.map_err(write_err) {
                 Ok(_) => return Ok(position),
-                Err(e) if is_condition_failure(&e) => {}
-                Err(e) => return Err(super::dynamo::dynamo_err(e)),
+                Err(StoreError::ConditionFailed) => {}
+                Err(e) => return Err(e),
             }
             // Their first report anywhere.
             let first = ReadPositions {
@@ -84,7 +84,7 @@ impl Store {
                 .return_values(ReturnValue::AllNew)
                 .send()
                 .await;
-            match touched {
+            match touched.map_err(write_err) {
                 Ok(out) => {
                     let stored: ReadPositions = match out.attributes {
                         Some(item) => super::dynamo::decode(item)?,
@@ -92,8 +92,8 @@ impl Store {
                     };
                     return Ok(stored.of(group).copied().unwrap_or(position));
                 }
-                Err(e) if is_condition_failure(&e) => continue,
-                Err(e) => return Err(super::dynamo::dynamo_err(e)),
+                Err(StoreError::ConditionFailed) => continue,
+                Err(e) => return Err(e),
             }
         }
         Err(StoreError::ConditionFailed)
@@ -108,14 +108,4 @@ impl Store {
         let (pk, sk) = keys::reads(app_id, open_id);
         Ok(self.get(pk, sk).await?.unwrap_or_default())
     }
-}
-
-fn is_condition_failure<R>(
-    e: &aws_sdk_dynamodb::error::SdkError<
-        aws_sdk_dynamodb::operation::update_item::UpdateItemError,
-        R,
-    >,
-) -> bool {
-    e.as_service_error()
-        .is_some_and(|se| se.is_conditional_check_failed_exception())
 }
