@@ -9,6 +9,16 @@ fn ticket(title: &str, severity: &str) -> Value {
     json!({"title": title, "description": "Telemetry stopped at 09:12 for all robots in hall B.", "severity": severity, "product": "Fleet API"})
 }
 
+/// Drains the queue; the English titles of the SLA notices on it.
+async fn sla_titles(t: &TestStack) -> Vec<String> {
+    t.drain_queue()
+        .await
+        .iter()
+        .filter(|n| n["kind"] == "sla")
+        .map(|n| en(&n["title"]))
+        .collect()
+}
+
 #[tokio::test]
 async fn a_colleague_opens_a_ticket_and_lands_in_its_group_with_an_engineer_and_the_tam() {
     let t = TestStack::demo().await;
@@ -919,13 +929,7 @@ async fn an_emergency_tightens_the_first_response_deadline_to_s1s_and_the_sla_ch
     t.clock.advance(16 * 60);
     let report = t.stack.run_job("SlaCheckFunction").await.unwrap();
     assert_eq!(report["warned"], 1, "{report}");
-    let warned: Vec<String> = t
-        .drain_queue()
-        .await
-        .iter()
-        .filter(|n| n["kind"] == "sla")
-        .map(|n| en(&n["title"]))
-        .collect();
+    let warned: Vec<String> = sla_titles(&t).await;
     assert!(
         !warned.is_empty()
             && warned
@@ -976,13 +980,7 @@ async fn the_resolution_clock_pauses_while_waiting_on_the_customer_and_warns_the
     t.clock.advance(3 * 3600 + 60);
     let report = t.stack.run_job("SlaCheckFunction").await.unwrap();
     assert_eq!(report["resolution_warned"], 1, "{report}");
-    let titles: Vec<String> = t
-        .drain_queue()
-        .await
-        .iter()
-        .filter(|n| n["kind"] == "sla")
-        .map(|n| en(&n["title"]))
-        .collect();
+    let titles: Vec<String> = sla_titles(&t).await;
     assert_eq!(titles.len(), 2, "{titles:?}");
     assert!(titles
         .iter()

@@ -384,21 +384,7 @@ impl Store {
         tenant: &Tenant,
         fields: &[&'static str],
     ) -> Result<(), StoreError> {
-        let f = Self::tenant_fields(tenant, fields)?;
-        let (pk, sk) = keys::tenant(&tenant.app_id);
-        self.db
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", s(pk))
-            .key("sk", s(sk))
-            .condition_expression("attribute_exists(pk)")
-            .update_expression(f.expression)
-            .set_expression_attribute_names(Some(f.names))
-            .set_expression_attribute_values(FieldUpdate::values_if_any(f.values))
-            .send()
-            .await
-            .map_err(write_err)?;
-        Ok(())
+        self.write_tenant_fields(tenant, fields, None).await
     }
 
     /// `update_tenant` with its audit entry, in one transaction.
@@ -407,6 +393,17 @@ impl Store {
         tenant: &Tenant,
         fields: &[&'static str],
         audit: &crate::domain::audit::AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.write_tenant_fields(tenant, fields, Some(audit)).await
+    }
+
+    /// The one write of a tenant's fields, with an audit entry when the change has one.
+    /// `ConditionFailed`: the tenant is not registered.
+    async fn write_tenant_fields(
+        &self,
+        tenant: &Tenant,
+        fields: &[&'static str],
+        audit: Option<&crate::domain::audit::AuditEntry>,
     ) -> Result<(), StoreError> {
         let f = Self::tenant_fields(tenant, fields)?;
         let (pk, sk) = keys::tenant(&tenant.app_id);
@@ -418,13 +415,13 @@ impl Store {
             .update_expression(f.expression)
             .set_expression_attribute_names(Some(f.names))
             .set_expression_attribute_values(FieldUpdate::values_if_any(f.values));
-        self.transact(vec![
-            TransactWriteItem::builder()
-                .update(built(up.build())?)
-                .build(),
-            self.audit_write(audit)?,
-        ])
-        .await
+        let mut writes = vec![TransactWriteItem::builder()
+            .update(built(up.build())?)
+            .build()];
+        if let Some(audit) = audit {
+            writes.push(self.audit_write(audit)?);
+        }
+        self.transact(writes).await
     }
 
     pub async fn tenant(&self, app_id: &AppId) -> Result<Option<Tenant>, StoreError> {
