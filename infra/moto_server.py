@@ -15,6 +15,10 @@ With TAMLINK_MOTO_GC=off in its environment, Python's garbage collector is off i
 benchmarks use it to tell moto's own collection pauses (a full collection walks moto's copies of
 the table) from tamlink's time. Tests leave it on.
 
+A table's stream keeps only what its one reader has not read yet: moto keeps every stream
+record for the life of the server, where DynamoDB drops them after 24 hours, and a day's benchmark
+writes millions (see `trim_read_stream_records`).
+
 Usage: python infra/moto_server.py -H 127.0.0.1 -p PORT
 """
 
@@ -66,12 +70,33 @@ def serialize_dynamodb(app):
     return wrapped
 
 
+def trim_read_stream_records():
+    """Makes a stream shard forget records once they are read. The local stack has one reader
+    per stream (infra/gateway/src/stream.rs), reading in order, so what lies before the position
+    it reads from is never read again. Sequence numbers stay as they were: the shard's start
+    moves on by what is dropped (moto numbers records as start + index)."""
+    from moto.dynamodb.models.table import StreamShard
+
+    original = StreamShard.get
+
+    def get(self, start, quantity):
+        records = original(self, start, quantity)
+        done = start - self.starting_sequence_number
+        if done > 0:
+            del self.items[:done]
+            self.starting_sequence_number += done
+        return records
+
+    StreamShard.get = get
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("-H", "--host", default="127.0.0.1")
     parser.add_argument("-p", "--port", type=int, required=True)
     args = parser.parse_args()
     os.environ.setdefault("MOTO_PORT", str(args.port))
+    trim_read_stream_records()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
     app = DomainDispatcherApplication(create_backend_app)

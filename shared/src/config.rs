@@ -29,6 +29,12 @@ pub struct Settings {
     /// The Secrets Manager secret holding the provider's on-call custom-bot webhook and its
     /// signing secret (`ONCALL_SECRET_ARN`): set only on the notifier, which posts emergencies.
     pub oncall_secret: Option<String>,
+    /// Where pages open their chat socket (`SOCKET_URL`, the WebSocket API's `wss://` URL);
+    /// without it pages poll.
+    pub socket_url: Option<String>,
+    /// The WebSocket API's Management API (`SOCKET_ENDPOINT`, `https://{api}.execute-api…/{stage}`):
+    /// set only on the functions that push to or close connections.
+    pub socket_endpoint: Option<String>,
 }
 
 /// A string that never prints itself.
@@ -162,6 +168,22 @@ impl Settings {
                 None => 10,
             },
             oncall_secret: optional("ONCALL_SECRET_ARN"),
+            socket_url: optional("SOCKET_URL")
+                .map(|v| {
+                    url::Url::parse(&v)
+                        .ok()
+                        .filter(|u| matches!(u.scheme(), "wss" | "ws"))
+                        .map(|_| v.trim_end_matches('/').to_owned())
+                        .ok_or_else(|| ConfigError::new("SOCKET_URL", "not a wss:// URL"))
+                })
+                .transpose()?,
+            socket_endpoint: optional("SOCKET_ENDPOINT")
+                .map(|v| {
+                    url::Url::parse(&v)
+                        .map(|_| v.trim_end_matches('/').to_owned())
+                        .map_err(|_| ConfigError::new("SOCKET_ENDPOINT", "not a URL"))
+                })
+                .transpose()?,
         })
     }
 

@@ -20,6 +20,8 @@ pub struct AppContext {
     pub lark: LarkClient,
     pub secrets: SecretBox,
     pub sqs: aws_sdk_sqs::Client,
+    /// The WebSocket API's Management API, on the functions that have `SOCKET_ENDPOINT`.
+    pub sockets: Option<crate::connections::Connections>,
     /// The deployment secrets this function was given (signing keys, on-call webhook).
     pub keys: Keys,
     pub clock: Arc<dyn Clock>,
@@ -65,19 +67,29 @@ impl AppContext {
     ) -> Result<Self, ConfigError> {
         macro_rules! client {
             ($sdk:ident) => {{
-                let mut config = $sdk::config::Builder::from(&aws);
+                client!($sdk, $sdk::config::Builder::from(&aws))
+            }};
+            ($sdk:ident, $builder:expr) => {{
+                let mut config = $builder;
                 if let Some(i) = &interceptor {
                     config.push_interceptor(i.clone());
                 }
                 $sdk::Client::from_conf(config.build())
             }};
         }
+        let sockets = settings.socket_endpoint.as_ref().map(|endpoint| {
+            crate::connections::Connections::new(client!(
+                aws_sdk_apigatewaymanagement,
+                aws_sdk_apigatewaymanagement::config::Builder::from(&aws).endpoint_url(endpoint)
+            ))
+        });
         let keys = Keys::load(&settings, &client!(aws_sdk_secretsmanager)).await?;
         let lark = LarkClient::new(settings.lark_endpoints.clone(), clock.clone());
         Ok(Self {
             store: Store::new(client!(aws_sdk_dynamodb), settings.table_name.clone()),
             secrets: SecretBox::new(client!(aws_sdk_kms), settings.kms_key_id.clone()),
             sqs: client!(aws_sdk_sqs),
+            sockets,
             keys,
             lark,
             clock,

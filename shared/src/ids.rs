@@ -102,6 +102,11 @@ fn token_chars(s: &str, prefix: &str, max: usize) -> bool {
 id_type!(AppId, "app_id", |s| { token_chars(s, "cli_", 64) });
 id_type!(OpenId, "open_id", |s| token_chars(s, "ou_", 80));
 id_type!(GroupId, "group_id", |s| token_chars(s, "g_", 40));
+// API Gateway's connection ids are short base64 (`L0SM9cOFvHcCIhw=`); the local gateway's too.
+id_type!(ConnectionId, "connection_id", |s| !s.is_empty()
+    && s.len() <= 64
+    && s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"=+/_-".contains(&b)));
 // 128 random bits, base64url without padding (`InvitationId::generate`).
 id_type!(InvitationId, "invitation_id", |s| s.len() == 22
     && s.bytes()

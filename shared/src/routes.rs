@@ -61,7 +61,7 @@ impl Route {
 }
 
 macro_rules! routes {
-    ($($konst:ident = $function:literal, $kind:ident, $handler:path;)*) => {
+    ($all:ident: $($konst:ident = $function:literal, $kind:ident, $handler:path;)*) => {
         $(
             pub static $konst: Route = Route {
                 function: $function,
@@ -74,11 +74,12 @@ macro_rules! routes {
                 },
             };
         )*
-        pub static ALL: &[&Route] = &[$(&$konst),*];
+        pub static $all: &[&Route] = &[$(&$konst),*];
     };
 }
 
 routes! {
+    ALL:
     ENTRY = "EntryFunction", Page, handlers::entry::handle;
     WORKBENCH = "WorkbenchFunction", Page, handlers::workbench::handle;
     LOGIN = "LoginFunction", Page, handlers::login::handle;
@@ -117,6 +118,20 @@ routes! {
     CARD_CALLBACK = "CardCallbackFunction", Json, handlers::card_callback::handle;
 }
 
+// The chat socket's routes on the WebSocket API (`sockets`): the same request and response
+// types, since `lambda_http` reads API Gateway's WebSocket events too.
+routes! {
+    SOCKETS:
+    SOCKET_CONNECT = "SocketConnectFunction", Json, handlers::socket_connect::handle;
+    SOCKET_DISCONNECT = "SocketDisconnectFunction", Json, handlers::socket_disconnect::handle;
+    SOCKET_FRAME = "SocketFrameFunction", Json, handlers::socket_frame::handle;
+}
+
 pub fn by_function(name: &str) -> Option<&'static Route> {
     ALL.iter().copied().find(|r| r.function == name)
+}
+
+/// A WebSocket route's function by its logical id.
+pub fn socket_by_function(name: &str) -> Option<&'static Route> {
+    SOCKETS.iter().copied().find(|r| r.function == name)
 }

@@ -17,6 +17,8 @@ use crate::routes::Route;
 pub const NOTIFIER: &str = "NotifierFunction";
 /// The same notifier fed by the page queue: emergency pages never wait behind other traffic.
 pub const PAGER: &str = "PagerFunction";
+/// Pushes new chat messages to open pages: fed by the table's stream.
+pub const PUSH: &str = "ChatPushFunction";
 
 /// What a function in `template.yaml` serves.
 #[derive(Clone, Copy)]
@@ -25,6 +27,7 @@ pub enum Function {
     Job(&'static Job),
     Notifier,
     Pager,
+    Push,
 }
 
 impl Function {
@@ -33,9 +36,11 @@ impl Function {
         match name {
             NOTIFIER => return Some(Self::Notifier),
             PAGER => return Some(Self::Pager),
+            PUSH => return Some(Self::Push),
             _ => {}
         }
         crate::routes::by_function(name)
+            .or_else(|| crate::routes::socket_by_function(name))
             .map(Self::Http)
             .or_else(|| crate::jobs::by_function(name).map(Self::Job))
     }
@@ -45,8 +50,9 @@ impl Function {
         crate::routes::ALL
             .iter()
             .map(|r| r.function)
+            .chain(crate::routes::SOCKETS.iter().map(|r| r.function))
             .chain(crate::jobs::ALL.iter().map(|j| j.function))
-            .chain([NOTIFIER, PAGER])
+            .chain([NOTIFIER, PAGER, PUSH])
     }
 }
 
@@ -76,6 +82,7 @@ pub async fn main() -> ExitCode {
         Function::Job(job) => serve_job(job, ctx).await,
         Function::Notifier => serve_queue(ctx, NOTIFIER, |c| &c.settings.queue_url).await,
         Function::Pager => serve_queue(ctx, PAGER, |c| &c.settings.page_queue_url).await,
+        Function::Push => serve_push(ctx).await,
     };
     match served {
         Ok(()) => ExitCode::SUCCESS,
@@ -159,6 +166,33 @@ async fn serve_queue(
                 Ok::<_, std::convert::Infallible>(
                     crate::notifier::handle_from(&ctx, event.payload, queue(&ctx)).await,
                 )
+            }
+            .instrument(span)
+        },
+    ))
+    .await
+}
+
+/// The chat push, fed by the table's stream. It reports no failures: a push is a shortcut
+/// (`sockets`), and a failing record must not hold the shard's later records back.
+async fn serve_push(ctx: Arc<AppContext>) -> Result<(), lambda_runtime::Error> {
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |event: lambda_runtime::LambdaEvent<aws_lambda_events::event::dynamodb::Event>| {
+            let ctx = ctx.clone();
+            let span = tracing::info_span!(
+                "stream",
+                function = PUSH,
+                request_id = %event.context.request_id,
+                records = event.payload.records.len(),
+            );
+            async move {
+                match crate::sockets::push(&ctx, event.payload).await {
+                    Ok(pushed) => Ok::<_, lambda_runtime::Error>(serde_json::json!(pushed)),
+                    Err(e) => {
+                        e.log();
+                        Ok(serde_json::json!({}))
+                    }
+                }
             }
             .instrument(span)
         },

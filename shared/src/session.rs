@@ -74,6 +74,23 @@ pub struct InvitationToken {
     pub exp: Epoch,
 }
 
+/// What a chat socket's `ticket` carries: the session it was made from (its id and fence
+/// generation, so ending the session ends the ticket) and the one group it may follow. Pages get
+/// it inside the group page they render; `$connect` checks it (`sockets::connect`). The session
+/// cookie itself cannot reach the socket on AWS: it is scoped to `/lark/{appId}` on the HTTP
+/// API's domain, and a WebSocket API can neither share that domain nor route by path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SocketTicket {
+    pub app_id: AppId,
+    pub open_id: OpenId,
+    pub group_id: GroupId,
+    pub sid: String,
+    pub generation: u64,
+    /// The language the page shows (tamlink's own lines are pushed in it).
+    pub lang: crate::i18n::Lang,
+    pub exp: Epoch,
+}
+
 trait Expiring {
     fn app_id(&self) -> &str;
     fn exp(&self) -> Epoch;
@@ -98,6 +115,15 @@ impl Expiring for OAuthState {
 }
 
 impl Expiring for InvitationToken {
+    fn app_id(&self) -> &str {
+        &self.app_id
+    }
+    fn exp(&self) -> Epoch {
+        self.exp
+    }
+}
+
+impl Expiring for SocketTicket {
     fn app_id(&self) -> &str {
         &self.app_id
     }
@@ -194,6 +220,19 @@ impl Signer {
 
     pub fn sign_invitation(&self, token: &InvitationToken) -> String {
         self.sign("invitation", token)
+    }
+
+    pub fn sign_socket(&self, ticket: &SocketTicket) -> String {
+        self.sign("socket", ticket)
+    }
+
+    pub fn verify_socket(
+        &self,
+        token: &str,
+        app_id: &str,
+        now: Epoch,
+    ) -> Result<SocketTicket, TokenError> {
+        self.verify("socket", token, app_id, now)
     }
 
     pub fn verify_invitation(

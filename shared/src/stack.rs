@@ -76,6 +76,114 @@ pub fn http_routes() -> Result<Vec<HttpRoute>, StackError> {
     Ok(routes)
 }
 
+/// A route of the WebSocket API (`$connect`, `$disconnect`, `$default`) and the function its
+/// integration invokes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SocketRoute {
+    pub route_key: String,
+    pub function: String,
+}
+
+/// The `${Name}` (or `${Name.Attr}`) a `!Sub` names first, other than the `AWS::` pseudo
+/// parameters: `integrations/${X}` → `X`; `arn:…/functions/${F.Arn}/invocations` → `F`.
+pub fn sub_target(v: &Value) -> Option<String> {
+    let Value::Tagged(t) = v else { return None };
+    let s = t.value.as_str()?;
+    s.split("${")
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+        .find(|name| !name.starts_with("AWS::"))
+        .map(|name| name.split('.').next().unwrap_or(name).to_owned())
+}
+
+/// Every route of the template's WebSocket API, through its integration to its function.
+pub fn socket_routes() -> Result<Vec<SocketRoute>, StackError> {
+    let doc = template()?;
+    let integrations = resources_of_type(&doc, "AWS::ApiGatewayV2::Integration");
+    let mut out = Vec::new();
+    for (id, route) in resources_of_type(&doc, "AWS::ApiGatewayV2::Route") {
+        let integration = route
+            .get("Target")
+            .and_then(sub_target)
+            .ok_or_else(|| StackError::Template(format!("{id}: Target")))?;
+        let function = integrations
+            .iter()
+            .find(|(i, _)| *i == integration)
+            .and_then(|(_, p)| p.get("IntegrationUri").and_then(sub_target))
+            .ok_or_else(|| StackError::Template(format!("{id}: integration {integration}")))?;
+        out.push(SocketRoute {
+            route_key: text(&route, "RouteKey")?,
+            function,
+        });
+    }
+    Ok(out)
+}
+
+/// A function fed by the table's stream, and the event filter patterns of its mapping (JSON).
+#[derive(Debug, Clone)]
+pub struct StreamConsumer {
+    pub function: String,
+    pub filters: Vec<serde_json::Value>,
+    pub batch_size: usize,
+}
+
+/// Every `DynamoDB` event source of the template's functions.
+pub fn stream_consumers() -> Result<Vec<StreamConsumer>, StackError> {
+    let doc = template()?;
+    let mut out = Vec::new();
+    for (function, props) in resources_of_type(&doc, "AWS::Serverless::Function") {
+        let Some(events) = props.get("Events").and_then(Value::as_mapping) else {
+            continue;
+        };
+        for event in events
+            .values()
+            .filter(|e| e.get("Type").and_then(Value::as_str) == Some("DynamoDB"))
+        {
+            let p = event.get("Properties").cloned().unwrap_or(Value::Null);
+            let filters = p
+                .get("FilterCriteria")
+                .and_then(|f| f.get("Filters"))
+                .and_then(Value::as_sequence)
+                .map(|s| {
+                    s.iter()
+                        .map(|f| {
+                            serde_json::from_str(&text(f, "Pattern")?)
+                                .map_err(|e| StackError::Template(format!("{function}: {e}")))
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .transpose()?
+                .unwrap_or_default();
+            out.push(StreamConsumer {
+                function: function.clone(),
+                filters,
+                batch_size: p.get("BatchSize").and_then(Value::as_u64).unwrap_or(100) as usize,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a record (as the stream gives it, JSON) matches an event filter pattern, for the
+/// subset of Lambda's filter syntax the template uses: nested objects, lists of exact values,
+/// and `{"prefix": …}`.
+pub fn filter_matches(pattern: &serde_json::Value, record: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
+    match pattern {
+        J::Object(fields) => fields
+            .iter()
+            .all(|(k, p)| record.get(k).is_some_and(|r| filter_matches(p, r))),
+        J::Array(options) => options.iter().any(|o| match o {
+            J::Object(rule) => match rule.get("prefix").and_then(J::as_str) {
+                Some(prefix) => record.as_str().is_some_and(|r| r.starts_with(prefix)),
+                None => false,
+            },
+            exact => exact == record,
+        }),
+        _ => false,
+    }
+}
+
 /// A function the template runs on a schedule, and how often.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
@@ -130,6 +238,8 @@ pub struct TableDef {
     pub key: Vec<(String, String)>,
     pub indexes: Vec<(String, Vec<(String, String)>)>,
     pub ttl_attribute: Option<String>,
+    /// `StreamSpecification.StreamViewType`, when the table has a stream.
+    pub stream_view: Option<String>,
 }
 
 fn key_schema(v: Option<&Value>) -> Vec<(String, String)> {
@@ -181,6 +291,9 @@ pub fn table_def() -> Result<TableDef, StackError> {
         key: key_schema(t.get("KeySchema")),
         indexes,
         ttl_attribute,
+        stream_view: t
+            .get("StreamSpecification")
+            .and_then(|s| text(s, "StreamViewType").ok()),
     })
 }
 
@@ -413,6 +526,15 @@ async fn create_table(
         }
         req = req.global_secondary_indexes(gsi.build().map_err(aws_err)?);
     }
+    if let Some(view) = &def.stream_view {
+        req = req.stream_specification(
+            aws_sdk_dynamodb::types::StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(view.as_str().into())
+                .build()
+                .map_err(aws_err)?,
+        );
+    }
     req.send()
         .await
         .map_err(|e| aws_err(aws_sdk_dynamodb::error::DisplayErrorContext(e)))?;
@@ -493,6 +615,62 @@ mod tests {
                 handler.function
             );
         }
+    }
+
+    #[test]
+    fn the_socket_routes_and_the_push_are_wired_to_their_handlers() {
+        let routes = socket_routes().unwrap();
+        let mut keys: Vec<_> = routes
+            .iter()
+            .map(|r| (r.route_key.as_str(), r.function.as_str()))
+            .collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                ("$connect", "SocketConnectFunction"),
+                ("$default", "SocketFrameFunction"),
+                ("$disconnect", "SocketDisconnectFunction"),
+            ]
+        );
+        for r in &routes {
+            assert!(crate::routes::socket_by_function(&r.function).is_some());
+        }
+        assert_eq!(crate::routes::SOCKETS.len(), routes.len());
+        let consumers = stream_consumers().unwrap();
+        assert_eq!(consumers.len(), 1);
+        assert_eq!(consumers[0].function, crate::runtime::PUSH);
+        assert_eq!(
+            table_def().unwrap().stream_view.as_deref(),
+            Some("NEW_IMAGE")
+        );
+    }
+
+    #[test]
+    fn the_push_filter_takes_new_messages_only() {
+        let filter = &stream_consumers().unwrap()[0].filters[0];
+        let record = |event: &str, sk: &str| serde_json::json!({"eventName": event, "dynamodb": {"Keys": {"pk": {"S": "GROUP#g_1"}, "sk": {"S": sk}}}});
+        assert!(filter_matches(
+            filter,
+            &record("INSERT", "MSG#000000000001")
+        ));
+        assert!(!filter_matches(
+            filter,
+            &record("MODIFY", "MSG#000000000001")
+        ));
+        assert!(!filter_matches(
+            filter,
+            &record("REMOVE", "MSG#000000000001")
+        ));
+        assert!(!filter_matches(filter, &record("INSERT", "META")));
+        assert!(!filter_matches(
+            filter,
+            &record("INSERT", "MEMBER#cli_a#ou_a")
+        ));
+        assert!(!filter_matches(
+            filter,
+            &serde_json::json!({"eventName": "INSERT"})
+        ));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::actor::{Actor, FenceCheck, SessionRef};
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::ids::AppId;
+use crate::ids::{AppId, OpenId};
 use crate::session::Session;
 use crate::store::Side;
 
@@ -41,6 +41,18 @@ pub fn query(req: &Request) -> HashMap<String, String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The connection an API Gateway WebSocket event is about (the chat socket's routes).
+pub fn connection_id(req: &Request) -> AppResult<crate::ids::ConnectionId> {
+    use lambda_http::request::RequestContext;
+    let id = match req.request_context_ref() {
+        Some(RequestContext::WebSocket(c)) => c.connection_id.as_deref(),
+        _ => None,
+    };
+    id.map(crate::ids::ConnectionId::parse)
+        .transpose()?
+        .ok_or_else(|| AppError::BadRequest(crate::msg!("error-socket-only").into()))
 }
 
 pub fn cookie(req: &Request, name: &str) -> Option<String> {
@@ -214,9 +226,49 @@ async fn build_actor(
         sid: session.sid.clone(),
         generation: session.generation,
     };
+    let actor = actor_of_session(
+        ctx,
+        SessionOf {
+            app_id,
+            open_id: session.open_id.clone(),
+            name: session.name.clone(),
+            avatar: session.avatar.clone(),
+            this,
+        },
+        fence_with_membership,
+        lang(req, None),
+    )
+    .await?;
+    Ok((session, actor))
+}
+
+/// What `actor_of_session` needs of a session: a cookie's, or a socket ticket's.
+pub struct SessionOf {
+    pub app_id: AppId,
+    pub open_id: OpenId,
+    pub name: String,
+    pub avatar: String,
+    pub this: SessionRef,
+}
+
+/// The actor of a verified session: staff must still be staff; a session its person ended is
+/// refused (now, or by `groups::open` when `fence_with_membership`).
+pub async fn actor_of_session(
+    ctx: &AppContext,
+    session: SessionOf,
+    fence_with_membership: bool,
+    lang: Lang,
+) -> AppResult<Actor> {
+    let SessionOf {
+        app_id,
+        open_id,
+        name,
+        avatar,
+        this,
+    } = session;
     let (staff, fence) = if app_id == ctx.settings.provider_app_id {
         // Staff read their record on every request anyway: the fence comes in the same request.
-        let (staff, fence) = ctx.store.staff_and_fence(&app_id, &session.open_id).await?;
+        let (staff, fence) = ctx.store.staff_and_fence(&app_id, &open_id).await?;
         this.check(&fence)?;
         let staff =
             staff.ok_or_else(|| AppError::Forbidden(crate::msg!("error-not-staff").into()))?;
@@ -224,25 +276,24 @@ async fn build_actor(
     } else if fence_with_membership {
         (None, FenceCheck::Due(this))
     } else {
-        let fence = ctx.store.session_fence(&app_id, &session.open_id).await?;
+        let fence = ctx.store.session_fence(&app_id, &open_id).await?;
         this.check(&fence)?;
         (None, FenceCheck::Passed)
     };
-    let actor = Actor {
+    Ok(Actor {
         side: if staff.is_some() {
             Side::Service
         } else {
             Side::Colleague
         },
         app_id,
-        open_id: session.open_id.clone(),
-        name: session.name.clone(),
-        avatar: session.avatar.clone(),
+        open_id,
+        name,
+        avatar,
         staff,
         fence,
-        lang: lang(req, None),
-    };
-    Ok((session, actor))
+        lang,
+    })
 }
 
 /// The cookie that keeps a reader's language choice in this browser (any app: the choice is

@@ -61,13 +61,51 @@ async function main() {
     assert.ok(reported.seq >= 1, `read report ${JSON.stringify(reported)}`);
     const wide = await tara.page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(wide <= 390, `no sideways scrolling on mobile (page is ${wide}px wide)`);
+    // Ana's page follows the group over its chat socket and no longer polls: Tara's answer is
+    // pushed to it, in under a second from the moment Tara's post is stored.
+    assert.equal(ana.sockets.length, 1, "Ana's page opened its chat socket");
+    const sockOpen = ana.sockets[0].at;
+    // Long enough that a 3-second poll would have shown itself.
+    await ana.page.waitForTimeout(Math.max(0, sockOpen + 4000 - Date.now()));
+    const stored = tara.page.waitForResponse(r => r.request().method() === "POST" && r.url().endsWith("/messages"));
     await tara.page.locator("#composer-text").fill("On it, Ana. Checking the telemetry pipeline.");
     await tara.page.locator("#send").click();
+    assert.equal((await stored).status(), 201);
+    const postedAt = Date.now();
+    await ana.page.locator("#messages .msg:not(.mine)", { hasText: "On it, Ana" }).waitFor({ timeout: 5_000 });
+    const pushMs = Date.now() - postedAt;
+    assert.ok(pushMs < 1000, `pushed in ${pushMs} ms`);
+    const quiet = ana.polls.filter(at => at > sockOpen + 1000);
+    assert.deepEqual(quiet, [], `no polling while the socket is open (${Date.now() - sockOpen} ms)`);
+    console.log(`pushed to Ana's page ${pushMs} ms after Tara's post was stored; no poll in ${Date.now() - sockOpen} ms`);
     await tara.page.locator("#messages .msg.mine", { hasText: "On it, Ana" }).waitFor();
     await tara.page.screenshot({ path: path.join(shots, "console-chat-mobile.png"), fullPage: true });
 
-    // Ana's page picks the answer up by polling, without a reload.
-    await ana.page.locator("#messages .msg:not(.mine)", { hasText: "On it, Ana" }).waitFor({ timeout: 15_000 });
+    // API Gateway ends every connection after 2 hours (or 10 idle minutes): the page polls
+    // while it reconnects, then fills whatever it missed; Tara's next line is not lost.
+    const closed = await fetch(`${base}/_chat/_local/close-all`, { method: "POST" });
+    assert.equal(closed.status, 200);
+    await tara.page.locator("#composer-text").fill("Pipeline restarted.");
+    await tara.page.locator("#send").click();
+    await ana.page.locator("#messages .msg", { hasText: "Pipeline restarted." }).waitFor({ timeout: 10_000 });
+    for (let i = 0; ana.sockets.length < 2 && i < 50; i++) await ana.page.waitForTimeout(200);
+    assert.equal(ana.sockets.length, 2, "Ana's page reconnected");
+
+    // Behind a proxy that refuses WebSockets, Ben's page falls back to polling.
+    const ben = await signIn(browser, base, CUSTOMER, "Ben Brooks", 1024, "en-US", () => {
+      window.WebSocket = class {
+        constructor() { setTimeout(() => this.onclose && this.onclose({ code: 1006 }), 10); }
+        send() {}
+        close() {}
+      };
+    });
+    await ben.page.locator("#chat").waitFor();
+    await tara.page.locator("#composer-text").fill("Ben, can you see this?");
+    await tara.page.locator("#send").click();
+    await ben.page.locator("#messages .msg", { hasText: "Ben, can you see this?" }).waitFor({ timeout: 10_000 });
+    assert.ok(ben.polls.length > 0, "Ben's page polled");
+    assert.deepEqual(ben.errors, [], "no script errors on Ben's page");
+    await ben.page.context().close();
 
     // Group Member Management: colleagues and service team, and Ana may leave.
     await ana.page.locator("#members-open").click();
@@ -166,10 +204,10 @@ async function main() {
 
     // Ben opens the link: Lark sign-in, then the landing page (he joined at sign-in already).
     const benContext = await browser.newContext({ viewport: { width: 390, height: 860 } });
-    const ben = await benContext.newPage();
-    await ben.goto(link);
-    await ben.getByRole("button", { name: /Ben Brooks/ }).click();
-    await ben.getByText("You are already in this group").waitFor();
+    const benAgain = await benContext.newPage();
+    await benAgain.goto(link);
+    await benAgain.getByRole("button", { name: /Ben Brooks/ }).click();
+    await benAgain.getByText("You are already in this group").waitFor();
 
     assert.deepEqual(ana.errors, [], "no script errors on Ana's page");
     assert.deepEqual(tara.errors, [], "no script errors on Tara's page");

@@ -54,9 +54,14 @@ export async function startStack() {
   return { base, child, sandbox: `http://127.0.0.1:${sandbox}` };
 }
 
-export async function signIn(browser, base, app, person, width, locale = "en-US") {
+export async function signIn(browser, base, app, person, width, locale = "en-US", init = null) {
   const context = await browser.newContext({ viewport: { width, height: 860 }, locale });
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
+  // The chat sockets the page opens, and its polls of the chat (GET …/messages?after=n).
+  const sockets = [], polls = [];
+  page.on("websocket", ws => sockets.push({ ws, at: Date.now() }));
+  page.on("request", r => r.url().includes("/messages?after=") && polls.push(Date.now()));
   const errors = [];
   page.on("pageerror", e => errors.push(e.message));
   page.on("response", r => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
@@ -64,6 +69,6 @@ export async function signIn(browser, base, app, person, width, locale = "en-US"
   assert.match(page.url(), /\/open-apis\/authen\/v1\/authorize/, "the workbench sends a stranger to Lark");
   await page.getByRole("button", { name: new RegExp(person) }).click();
   await page.waitForURL(`${base}/lark/${app}/workbench**`);
-  return { page, errors };
+  return { page, errors, sockets, polls };
 }
 

@@ -29,9 +29,14 @@ impl TestStack {
 
     /// The demo, with the template's schedules run by the gateway at most `every` apart.
     pub async fn demo_with_schedules(every: std::time::Duration) -> Self {
+        Self::demo_with(|o| o.schedules = Some(every)).await
+    }
+
+    /// The demo on a stack with some options changed.
+    async fn demo_with(change: impl FnOnce(&mut Options)) -> Self {
         let clock = ManualClock::starting_now();
         let mut opts = Options::ephemeral(Arc::new(clock.clone()));
-        opts.schedules = Some(every);
+        change(&mut opts);
         let stack = start(opts).await;
         demo::seed(&stack).await.expect("demo seeded");
         Self { stack, clock }
@@ -44,6 +49,11 @@ impl TestStack {
             .await
             .expect("provider seeded");
         s
+    }
+
+    /// The demo with the chat push running on the table's stream (`tests/push.rs`).
+    pub async fn demo_with_pushes() -> Self {
+        Self::demo_with(|o| o.pushes = true).await
     }
 
     /// The README's demo: provider, staff, Acme Robotics registered and active.
@@ -909,4 +919,124 @@ pub fn app(raw: &str) -> tamlink::ids::AppId {
 /// An open_id as the library types it.
 pub fn open(raw: &str) -> tamlink::ids::OpenId {
     tamlink::ids::OpenId::parse(raw).expect("a valid open_id")
+}
+
+// ----- chat socket ---------------------------------------------------------------------------
+
+/// A page's chat socket, as a browser would open it (the test plays the page's script).
+pub struct Socket {
+    ws: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+/// What a socket saw within a wait.
+#[derive(Debug)]
+pub enum Heard {
+    Frame(Value),
+    Closed,
+    Nothing,
+}
+
+impl Page {
+    /// Where the group page's script opens its chat socket (`data-socket`).
+    pub fn socket_url(&self) -> String {
+        let start = self
+            .text
+            .find("data-socket=\"")
+            .unwrap_or_else(|| panic!("no chat socket on {}:\n{}", self.url, self.body))
+            + "data-socket=\"".len();
+        let len = self.text[start..].find('"').unwrap();
+        self.text[start..start + len].to_owned()
+    }
+}
+
+impl Socket {
+    /// Opens `url` from `origin`; the handshake's refusal status when refused.
+    pub async fn open(url: &str, origin: &str) -> Result<Self, StatusCode> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = url.into_client_request().unwrap();
+        request
+            .headers_mut()
+            .insert("origin", origin.parse().unwrap());
+        match tokio_tungstenite::connect_async(request).await {
+            Ok((ws, _)) => Ok(Self { ws }),
+            Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => {
+                Err(StatusCode::from_u16(resp.status().as_u16()).unwrap())
+            }
+            Err(e) => panic!("connecting to {url}: {e}"),
+        }
+    }
+
+    /// The next thing heard within `secs` seconds.
+    pub async fn hear(&mut self, secs: f64) -> Heard {
+        use futures::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        let wait = std::time::Duration::from_secs_f64(secs);
+        loop {
+            match tokio::time::timeout(wait, self.ws.next()).await {
+                Err(_) => return Heard::Nothing,
+                Ok(Some(Ok(Message::Text(t)))) => {
+                    return Heard::Frame(serde_json::from_str(&t).unwrap())
+                }
+                Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
+                Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) => {
+                    return Heard::Closed
+                }
+                Ok(Some(Ok(other))) => panic!("unexpected frame {other:?}"),
+            }
+        }
+    }
+
+    /// The next pushed message (its `message`), failing the test on anything else.
+    pub async fn pushed(&mut self) -> Value {
+        match self.hear(10.0).await {
+            Heard::Frame(f) => {
+                assert_eq!(f["type"], "message", "{f}");
+                f["message"].clone()
+            }
+            other => panic!("expected a pushed message, heard {other:?}"),
+        }
+    }
+
+    /// The next pushed message numbered `seq` or later (earlier ones were on their way when
+    /// the socket opened).
+    pub async fn pushed_from(&mut self, seq: u64) -> Value {
+        loop {
+            let m = self.pushed().await;
+            if m["seq"].as_u64().unwrap() >= seq {
+                return m;
+            }
+        }
+    }
+
+    pub async fn send(&mut self, text: &str) {
+        use futures::SinkExt;
+        self.ws
+            .send(tokio_tungstenite::tungstenite::Message::Text(text.into()))
+            .await
+            .unwrap();
+    }
+}
+
+impl TestStack {
+    /// The connections stored as following a group (`SOCKETS#{group}` items), by id.
+    pub async fn followers(&self, group: &str) -> Vec<String> {
+        let aws = tamlink::context::aws_sdk_config(&self.stack.ctx.settings);
+        let out = aws_sdk_dynamodb::Client::new(&aws)
+            .query()
+            .table_name(&self.stack.ctx.settings.table_name)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(
+                ":pk",
+                aws_sdk_dynamodb::types::AttributeValue::S(format!("SOCKETS#{group}")),
+            )
+            .send()
+            .await
+            .unwrap();
+        out.items()
+            .iter()
+            .filter_map(|i| i.get("sk")?.as_s().ok().cloned())
+            .collect()
+    }
 }

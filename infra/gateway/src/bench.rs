@@ -22,9 +22,14 @@ pub fn arg(n: usize, default: usize, what: &str) -> Result<usize, String> {
 
 /// A fresh local stack with the demo organisations, on the real clock.
 pub async fn demo_stack() -> Result<LocalStack, String> {
-    let stack = LocalStack::start(Options::ephemeral(Arc::new(SystemClock)))
-        .await
-        .map_err(|e| e.to_string())?;
+    demo_stack_with(|_| {}).await
+}
+
+/// The same, with some options changed (`bench-push` runs the chat push).
+pub async fn demo_stack_with(change: impl FnOnce(&mut Options)) -> Result<LocalStack, String> {
+    let mut opts = Options::ephemeral(Arc::new(SystemClock));
+    change(&mut opts);
+    let stack = LocalStack::start(opts).await.map_err(|e| e.to_string())?;
     crate::demo::seed(&stack).await?;
     Ok(stack)
 }
@@ -37,6 +42,22 @@ pub async fn session_cookie(
     user: &str,
     name: &str,
 ) -> Result<String, String> {
+    let session = session(stack, app, user, name).await?;
+    let token = stack
+        .ctx
+        .signer()
+        .map_err(|e| e.to_string())?
+        .sign_session(&session);
+    Ok(format!("tl_session={token}"))
+}
+
+/// A new session of sandbox user `user` of `app`, as the sign-in would make it.
+pub async fn session(
+    stack: &LocalStack,
+    app: &str,
+    user: &str,
+    name: &str,
+) -> Result<Session, String> {
     let app_id = AppId::parse(app).map_err(|e| e.to_string())?;
     let open_id =
         OpenId::parse(&crate::demo::open_id(stack, app, user).await?).map_err(|e| e.to_string())?;
@@ -48,22 +69,26 @@ pub async fn session_cookie(
         .map_err(|e| e.to_string())?
         .ok_or(format!("{app} is not registered"))?
         .tenant_key;
-    let token = stack
-        .ctx
-        .signer()
-        .map_err(|e| e.to_string())?
-        .sign_session(&Session {
-            app_id,
-            open_id,
-            union_id: String::new(),
-            tenant_key,
-            name: name.into(),
-            avatar: String::new(),
-            sid: random_token(),
-            generation: 0,
-            exp: stack.ctx.clock.now() + SESSION_TTL,
-        });
-    Ok(format!("tl_session={token}"))
+    Ok(Session {
+        app_id,
+        open_id,
+        union_id: String::new(),
+        tenant_key,
+        name: name.into(),
+        avatar: String::new(),
+        sid: random_token(),
+        generation: 0,
+        exp: stack.ctx.clock.now() + SESSION_TTL,
+    })
+}
+
+/// DynamoDB requests moto counted since the last call (and starts counting afresh).
+pub async fn dynamodb_requests(stack: &LocalStack) -> Result<u64, String> {
+    let v = json_reply(
+        reqwest::Client::new().delete(format!("{}/_tamlink/dynamodb-requests", stack.moto_url)),
+    )
+    .await?;
+    v["total"].as_u64().ok_or_else(|| "no total".into())
 }
 
 /// Sends a request and reads its JSON answer.

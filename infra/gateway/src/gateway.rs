@@ -92,13 +92,17 @@ struct Gateway {
 /// Serves the gateway on `listener` until the task is dropped or aborted.
 pub fn spawn(
     ctx: Arc<AppContext>,
+    hub: Arc<crate::sockets::Hub>,
     listener: tokio::net::TcpListener,
 ) -> Result<tokio::task::JoinHandle<()>, String> {
     let state = Arc::new(Gateway {
         ctx,
         table: RouteTable::from_template()?,
     });
-    let app = axum::Router::new().fallback(dispatch).with_state(state);
+    let app = axum::Router::new()
+        .merge(crate::sockets::router(hub))
+        .fallback(dispatch)
+        .with_state(state);
     Ok(tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             tracing::error!(error = %e, "gateway stopped");
@@ -259,7 +263,7 @@ fn v2_event(
 
 /// Runs the function as the Lambda runtime would: the event through `lambda_http`'s own
 /// conversion into a request, the handler, and the response back into API Gateway's shape.
-async fn invoke(
+pub(crate) async fn invoke(
     ctx: &Arc<AppContext>,
     route: &'static Route,
     event: serde_json::Value,

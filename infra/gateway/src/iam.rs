@@ -80,7 +80,8 @@ fn strings(v: &Value) -> Vec<Value> {
     }
 }
 
-/// `!GetAtt Table.Arn` → `Table`; `!Sub ${Table.Arn}/index/*` → `Table/index/*`; `!Ref X` → `X`.
+/// `!GetAtt Table.Arn` → `Table`; `!Sub ${Table.Arn}/index/*` → `Table/index/*`; `!Ref X` → `X`;
+/// `!Sub arn:${AWS::Partition}:execute-api:…:${ChatSocketApi}/chat/POST/*` → `ChatSocketApi/chat/POST/*`.
 fn resource_name(v: &Value) -> Result<String, String> {
     match v {
         Value::Tagged(t) => {
@@ -93,7 +94,9 @@ fn resource_name(v: &Value) -> Result<String, String> {
                 "!Ref" => Ok(inner.to_owned()),
                 "!Sub" => {
                     let rest = inner
-                        .strip_prefix("${")
+                        .split("${")
+                        .skip(1)
+                        .find(|part| !part.starts_with("AWS::"))
                         .ok_or_else(|| format!("unsupported !Sub resource {inner}"))?;
                     let (name, suffix) = rest
                         .split_once('}')
@@ -161,9 +164,15 @@ impl Roles {
     }
 
     pub fn allows(&self, function: &str, action: &str, resource: &str) -> bool {
+        self.covering(function, action, resource).is_some()
+    }
+
+    /// The grant of `function` that allows `action` on `resource`, if any.
+    pub fn covering(&self, function: &str, action: &str, resource: &str) -> Option<&Grant> {
         self.grants
-            .get(function)
-            .is_some_and(|g| g.iter().any(|g| g.covers(action, resource)))
+            .get(function)?
+            .iter()
+            .find(|g| g.covers(action, resource))
     }
 }
 
@@ -257,6 +266,27 @@ impl Enforcer {
                 }
             }
             "kms" => "SecretsKey".into(),
+            // `execute-api:ManageConnections` is granted per stage, method and connection.
+            "apigatewaymanagementapi" => {
+                use aws_sdk_apigatewaymanagement::operation::{
+                    delete_connection::DeleteConnectionInput, get_connection::GetConnectionInput,
+                    post_to_connection::PostToConnectionInput,
+                };
+                let (method, id) = if let Some(i) = input.downcast_ref::<PostToConnectionInput>() {
+                    ("POST", i.connection_id())
+                } else if let Some(i) = input.downcast_ref::<DeleteConnectionInput>() {
+                    ("DELETE", i.connection_id())
+                } else if let Some(i) = input.downcast_ref::<GetConnectionInput>() {
+                    ("GET", i.connection_id())
+                } else {
+                    ("?", None)
+                };
+                format!(
+                    "ChatSocketApi/{}/{method}/@connections/{}",
+                    crate::sockets::STAGE,
+                    id.unwrap_or_default()
+                )
+            }
             "secretsmanager" => {
                 let id = input
                     .downcast_ref::<GetSecretValueInput>()
@@ -284,6 +314,10 @@ fn iam_actions(
     input: &aws_smithy_runtime_api::client::interceptors::context::Input,
 ) -> Vec<String> {
     use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
+    // The Management API's operations are all one IAM action.
+    if operation.starts_with("apigatewaymanagementapi:") {
+        return vec!["execute-api:ManageConnections".to_owned()];
+    }
     if operation != "dynamodb:TransactWriteItems" {
         return vec![operation.to_owned()];
     }
@@ -340,8 +374,11 @@ impl Intercept for Enforcer {
         let operation = format!("{service}:{}", meta.name());
         let resource = self.resource(&service, context.input());
         let needed = iam_actions(&operation, context.input());
+        let mut grants = Vec::new();
         for action in &needed {
-            if !self.roles.allows(function, action, &resource) {
+            if let Some(grant) = self.roles.covering(function, action, &resource) {
+                grants.push(grant.clone());
+            } else {
                 let message = format!(
                     "AccessDenied: {function} is not granted {action} on {resource} by its role in template.yaml"
                 );
@@ -354,15 +391,11 @@ impl Intercept for Enforcer {
                 calls.push(operation.clone());
             }
         });
+        // The grants that allowed the call (a wildcard grant, not the concrete resource): what
+        // `iam-report` checks for use.
         if let Ok(mut used) = used().lock() {
-            for action in needed {
-                used.insert((
-                    function.to_owned(),
-                    Grant {
-                        action,
-                        resource: resource.clone(),
-                    },
-                ));
+            for grant in grants {
+                used.insert((function.to_owned(), grant));
             }
         }
         Ok(())
@@ -447,8 +480,10 @@ mod tests {
                 assert!(!looks_secret || reference, "{id}: {n}");
             }
             // Lark's card callbacks prove themselves with the app's own keys, not a session.
+            // So does the chat socket's $connect (the page's ticket is signed with them).
             let sessions = tamlink::routes::by_function(&id)
-                .is_some_and(|r| r.function != tamlink::routes::CARD_CALLBACK.function);
+                .is_some_and(|r| r.function != tamlink::routes::CARD_CALLBACK.function)
+                || id == tamlink::routes::SOCKET_CONNECT.function;
             let signs = names.iter().any(|n| n == "SIGNING_KEY_SECRET_ARN");
             assert_eq!(
                 sessions, signs,
@@ -546,7 +581,11 @@ mod tests {
                 d["Resources"][group_id]["Properties"]["RetentionInDays"] != Value::Null,
                 "{id}: {group_id} keeps logs forever"
             );
-            for event in props["Events"].as_mapping().unwrap().values() {
+            for event in props["Events"]
+                .as_mapping()
+                .into_iter()
+                .flat_map(|m| m.values())
+            {
                 if event["Type"] == "ScheduleV2" {
                     let name = format!("{:?}", event["Properties"]["Name"]);
                     assert!(

@@ -10,3 +10,5 @@ pub mod iam;
 pub mod local;
 pub mod poller;
 pub mod scheduler;
+pub mod sockets;
+pub mod stream;

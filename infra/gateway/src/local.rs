@@ -56,6 +56,10 @@ pub struct Options {
     /// Poll the notification queue and run the notifier, as the SQS event source does in AWS.
     /// Off in tests, which drive the notifier themselves (`LocalStack::deliver`).
     pub notifier: bool,
+    /// Run the chat push on the table's stream, as its event source mapping does in AWS. Off in
+    /// tests that count DynamoDB requests (a push would count in the measured window); the
+    /// stream is read either way, so moto forgets the records.
+    pub pushes: bool,
     /// The notifier's first retry delay (tests: 0, so a retry needs no waiting).
     pub retry_base_seconds: u64,
 }
@@ -72,6 +76,7 @@ impl Options {
             log_dir: root.join("target/stack-logs"),
             schedules: None,
             notifier: false,
+            pushes: false,
             retry_base_seconds: 0,
         }
     }
@@ -86,6 +91,8 @@ pub struct LocalStack {
     pub feishu_url: String,
     pub moto_url: String,
     pub resources: LocalResources,
+    /// The local WebSocket API: its open connections.
+    pub sockets: Arc<crate::sockets::Hub>,
     children: Vec<Child>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -263,6 +270,11 @@ impl LocalStack {
             provider_app_id: AppId::parse(PROVIDER_APP_ID).expect("the sandbox's provider App ID"),
             retry_base_seconds: opts.retry_base_seconds,
             oncall_secret: None,
+            socket_url: Some(format!(
+                "ws://127.0.0.1:{gateway_port}{}",
+                crate::sockets::PATH
+            )),
+            socket_endpoint: Some(format!("{base_url}{}", crate::sockets::PATH)),
         };
         let aws = aws_sdk_config(&settings);
         let resources = stack::bootstrap(&aws, "tamlink")
@@ -305,8 +317,16 @@ impl LocalStack {
                 .await
                 .map_err(|e| StackError::Setup(e.to_string()))?,
         );
-        let mut tasks =
-            vec![crate::gateway::spawn(ctx.clone(), listener).map_err(StackError::Setup)?];
+        let sockets = crate::sockets::Hub::from_template(ctx.clone()).map_err(StackError::Setup)?;
+        let mut tasks = vec![
+            crate::gateway::spawn(ctx.clone(), sockets.clone(), listener)
+                .map_err(StackError::Setup)?,
+        ];
+        // The table's stream feeds the chat push, as its event source mapping does in AWS.
+        let reader = crate::stream::StreamReader::open(&ctx, opts.pushes)
+            .await
+            .map_err(StackError::Setup)?;
+        tasks.push(crate::stream::spawn(ctx.clone(), reader));
         if opts.notifier {
             tasks.push(crate::poller::spawn(
                 ctx.clone(),
@@ -324,6 +344,7 @@ impl LocalStack {
             feishu_url,
             moto_url,
             resources,
+            sockets,
             children: vec![moto, sandbox],
             tasks,
         })

@@ -152,3 +152,6 @@ error-report-format = format is html or csv, not “{ $given }”.
 error-report-staff = You can see your own month; managers and admins see everyone's.
 error-report-unknown-staff = Nobody on the service team has the open_id { $who }.
 error-read-seq = seq is a message number from 0 to { $max }.
+error-socket-only = This address is tamlink's chat socket; open it from a group's page.
+error-socket-origin = The chat socket accepts connections only from tamlink's own pages.
+error-socket-ticket = This chat socket ticket is for another app or group; reload the page.

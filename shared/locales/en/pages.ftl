@@ -52,7 +52,7 @@ ticket-tam-holds = (TAM, nobody on duty)
 ticket-rated = Rated { $score }/5 by { $who }
 groups-yours = Your groups
 group-ticket = Ticket group
-group-refresh = messages refresh every few seconds
+group-refresh = new messages appear by themselves
 
 emergency = Emergency
 emergency-pill = EMERGENCY

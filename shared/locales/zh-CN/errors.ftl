@@ -148,3 +148,6 @@ error-report-format = format 只能是 html 或 csv，而不是“{ $given }”�
 error-report-staff = 你只能查看自己的月度数据；经理和管理员可以查看所有人的。
 error-report-unknown-staff = 服务团队中没有 open_id 为 { $who } 的成员。
 error-read-seq = seq 是消息序号，取值 0 到 { $max }。
+error-socket-only = 此地址是 tamlink 的聊天连接；请从群组页面打开。
+error-socket-origin = 聊天连接只接受来自 tamlink 自身页面的连接。
+error-socket-ticket = 此聊天连接凭证属于其他应用或群组；请刷新页面。

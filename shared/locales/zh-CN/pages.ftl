@@ -52,7 +52,7 @@ ticket-tam-holds = （由 TAM 暂管，当前无人值班）
 ticket-rated = { $who } 评分 { $score }/5
 groups-yours = 我的群组
 group-ticket = 工单群
-group-refresh = 消息每隔几秒自动刷新
+group-refresh = 新消息会自动出现
 
 emergency = 紧急事件
 emergency-pill = 紧急

@@ -13,4 +13,5 @@ pub mod report;
 pub mod roles;
 pub mod sessions;
 pub mod setup;
+pub mod socket;
 pub mod tickets;

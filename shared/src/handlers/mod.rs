@@ -34,6 +34,9 @@ pub mod set_language;
 pub mod set_org_settings;
 pub mod set_plan;
 pub mod setup_guide;
+pub mod socket_connect;
+pub mod socket_disconnect;
+pub mod socket_frame;
 pub mod staff_report;
 pub mod workbench;
 

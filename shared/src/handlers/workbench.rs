@@ -48,6 +48,19 @@ fn severities(lang: crate::i18n::Lang) -> Vec<(&'static str, String)> {
         .collect()
 }
 
+/// Where the group's page opens its chat socket (`sockets::socket_url`), if the page shows one.
+fn socket_for(
+    ctx: &AppContext,
+    session: &Session,
+    actor: &Actor,
+    group: Option<&Group>,
+) -> AppResult<Option<String>> {
+    match group {
+        Some(g) => crate::sockets::socket_url(ctx, session, &g.id, actor.lang),
+        None => Ok(None),
+    }
+}
+
 /// The ticket behind a ticket group, with the moves the reader may make.
 async fn ticket_of(
     ctx: &AppContext,
@@ -164,6 +177,7 @@ async fn customer_workbench(
             user => session,
             app_id => &tenant.app_id,
             groups => groups::mine(ctx, actor, None).await?.0,
+            socket => socket_for(ctx, session, actor, group.as_ref())?,
             group,
             ticket,
             colleagues,
@@ -238,6 +252,7 @@ async fn staff_console(
             groups => &my_groups,
             open_tickets => crate::tickets::list(ctx, actor, None).await?.tickets,
             ticket,
+            socket => socket_for(ctx, session, actor, group.as_ref())?,
             group,
             staff,
             role_label => staff.role.label(actor.lang),

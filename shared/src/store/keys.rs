@@ -28,13 +28,14 @@
 //! | tenant token | `TOKEN#{app}` | `TOKEN` | |
 //! | undeliverable notification | `UNDELIVERABLE#{org app}` | `{at:012}#{id}` | |
 //! | a CardKit card entity (updated in place) | `CARD#{key}#{app}#{open_id}` | `CARD` | |
+//! | a chat socket following a group (until API Gateway's 2 hours are up) | `SOCKETS#{group}` | `{connection id}` | `SOCKET#{connection id}` / `SOCKET` |
 //!
 //! Time-bucketed indexes (`SLADUE`, `INVEXP`, `REPAGE`, `DIGESTDUE`) are read one hour bucket at
 //! a time, never scanned; their sort keys start with a zero-padded due time, so "due by now" is
 //! one range condition.
 
 use crate::clock::Epoch;
-use crate::ids::{AppId, GroupId, InvitationId, OpenId};
+use crate::ids::{AppId, ConnectionId, GroupId, InvitationId, OpenId};
 
 pub const TENANT: &str = "TENANT";
 pub const TENANTS: &str = "TENANTS";
@@ -105,6 +106,16 @@ pub fn report_of_staff(open_id: &OpenId) -> String {
 /// reads it with everything else it reads about them.
 pub fn reads(app_id: &AppId, open_id: &OpenId) -> (String, String) {
     (format!("{READ_PREFIX}{app_id}#{open_id}"), READ.into())
+}
+
+/// The connections following a group: one partition, so a push reads them in one query.
+pub fn sockets(group: &GroupId) -> String {
+    format!("SOCKETS#{group}")
+}
+
+/// A connection's own subscription (gsi1): `$disconnect` knows only the connection.
+pub fn socket(connection: &ConnectionId) -> (String, String) {
+    (format!("SOCKET#{connection}"), "SOCKET".into())
 }
 
 pub fn prefs(app_id: &AppId, open_id: &OpenId) -> (String, String) {

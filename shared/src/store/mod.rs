@@ -13,6 +13,7 @@ mod notifier;
 mod reads;
 mod reports;
 mod sessions;
+mod sockets;
 mod tickets;
 
 /// The nouns live in `domain::model`; the store persists them.

@@ -29,6 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         60,
     ))));
     opts.notifier = true;
+    opts.pushes = true;
     opts.retry_base_seconds = 10;
     let stack = LocalStack::start(opts).await?;
     demo::seed(&stack).await?;

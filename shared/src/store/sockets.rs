@@ -1,0 +1,89 @@
+//! Chat sockets (`domain::socket`): which connections follow which group. One item per
+//! connection in its group's partition (`SOCKETS#{group}`), so a push finds a group's followers
+//! in one query; indexed by connection (gsi1) because `$disconnect` names only the connection.
+//! Items expire with DynamoDB's TTL shortly after API Gateway's 2-hour limit; reads check
+//! `Subscription::live` themselves.
+
+use std::collections::HashSet;
+
+use super::dynamo::{decode, dynamo_err, s, Keyed};
+use super::keys;
+use super::{Member, Store, StoreError};
+use crate::clock::Epoch;
+use crate::domain::socket::{Subscription, MAX_CONNECTION_SECONDS};
+use crate::ids::{AppId, ConnectionId, GroupId, OpenId};
+
+/// Kept a little past the connection's end, for DynamoDB's TTL to clear what `$disconnect`
+/// missed (API Gateway does not promise a `$disconnect` for every connection).
+const TTL_MARGIN: Epoch = 600;
+
+impl Store {
+    /// One write.
+    pub async fn subscribe(&self, sub: &Subscription) -> Result<(), StoreError> {
+        let (gsi1pk, gsi1sk) = keys::socket(&sub.connection_id);
+        self.put(
+            Keyed::item(
+                keys::sockets(&sub.group_id),
+                sub.connection_id.to_string(),
+                sub,
+            )
+            .indexed(gsi1pk, gsi1sk)
+            .expiring(sub.connected_at + MAX_CONNECTION_SECONDS + TTL_MARGIN),
+            false,
+        )
+        .await
+    }
+
+    /// The connection's subscription, if it has one (one query of gsi1).
+    pub async fn subscription(
+        &self,
+        connection: &ConnectionId,
+    ) -> Result<Option<Subscription>, StoreError> {
+        let (pk, _) = keys::socket(connection);
+        Ok(self
+            .query_index::<Subscription>(pk)
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    /// One write; deleting what is already gone is fine.
+    pub async fn unsubscribe(&self, sub: &Subscription) -> Result<(), StoreError> {
+        self.db
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(keys::sockets(&sub.group_id)))
+            .key("sk", s(sub.connection_id.to_string()))
+            .send()
+            .await
+            .map_err(dynamo_err)?;
+        Ok(())
+    }
+
+    /// The connections following a group that can still be open (one query).
+    pub async fn subscribers(
+        &self,
+        group: &GroupId,
+        now: Epoch,
+    ) -> Result<Vec<Subscription>, StoreError> {
+        let all: Vec<Subscription> = self.query_prefix(keys::sockets(group), "").await?;
+        Ok(all.into_iter().filter(|s| s.live(now)).collect())
+    }
+
+    /// Which of `people` are members of the group now (one batch read per 100 people).
+    pub async fn members_among(
+        &self,
+        group: &GroupId,
+        people: &[(AppId, OpenId)],
+    ) -> Result<HashSet<(AppId, OpenId)>, StoreError> {
+        let keys = people
+            .iter()
+            .map(|(app, open)| (keys::group(group), keys::member(app, open)))
+            .collect();
+        self.batch_items(keys)
+            .await?
+            .into_iter()
+            .map(|item| decode::<Member>(item).map(|m| (m.app_id, m.open_id)))
+            .collect()
+    }
+}
