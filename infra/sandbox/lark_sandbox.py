@@ -694,9 +694,12 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
     @app.get("/_sandbox/users")
     def inspect_users():
         app_id = request.args.get("app_id")
+        tenant_key = request.args.get("tenant_key")
         with sb.lock:
             users = []
             for u in sb.users.values():
+                if tenant_key and u["tenant_key"] != tenant_key:
+                    continue
                 entry = dict(u, union_id=derived_union_id(u["user_id"]))
                 if app_id:
                     entry["open_id"] = derived_open_id(app_id, u["user_id"])

@@ -8,6 +8,10 @@ pub type Epoch = i64;
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> Epoch;
+
+    /// Time passing while the local stack waits for retries (a simulated clock moves on with
+    /// it; the real one moves by itself).
+    fn pass(&self, _seconds: i64) {}
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -36,6 +40,10 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> Epoch {
         self.0.load(Ordering::SeqCst)
+    }
+
+    fn pass(&self, seconds: i64) {
+        self.advance(seconds);
     }
 }
 

@@ -169,7 +169,9 @@ impl TestStack {
             .unwrap()
     }
 
-    /// Runs the notifier until the queue is empty (retries included).
+    /// Runs the notifier until the queue is empty (retries included). The test's clock moves a
+    /// second for each second spent waiting for a retry, as time would (the notifier's pacing
+    /// counts seconds on it).
     pub async fn deliver(&self) -> usize {
         self.stack.deliver().await.unwrap()
     }

@@ -247,3 +247,27 @@ mod tests {
         assert_eq!(projected(3_000, mid), 6_000);
     }
 }
+
+/// What the notifier allows itself per app, across all its instances (`Store::take_send_slot`),
+/// counted in calendar seconds and minutes.
+///
+/// Lark's limits (lark-api.md, "Rate limits"): the messaging endpoints' tier is 1000/min and 50/s
+/// per app per tenant, and 5 QPS to the same user. lark-api.md does not say whether Lark counts
+/// in fixed or sliding windows; counted in calendar windows, N per second can put 2N into one
+/// sliding second (N at the end of one, N at the start of the next). So tamlink takes half of
+/// each limit, which keeps within both readings: 25/s, 500/min, 2/s per person. Nothing is lost
+/// by it: the window rule allows a person one DM in 10 minutes, so a 200-person organisation
+/// sends at most 20 a minute, and the provider app carries staff DMs of every organisation, a
+/// few hundred people at most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pace {
+    pub per_minute: i64,
+    pub per_second: i64,
+    pub per_person_second: i64,
+}
+
+pub const LARK_PACE: Pace = Pace {
+    per_minute: 500,
+    per_second: 25,
+    per_person_second: 2,
+};

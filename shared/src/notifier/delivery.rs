@@ -18,6 +18,8 @@ pub(super) struct Delivery<'a> {
 pub(super) enum SendError {
     Lark(LarkError),
     Other(AppError),
+    /// No room in Lark's rate limits this second (nothing was sent).
+    Paced,
 }
 
 impl crate::lark::TokenFailure for SendError {
@@ -38,10 +40,31 @@ impl From<AppError> for SendError {
     }
 }
 
-/// Sends the card and settles the outcome: a failure worth retrying gives the window back.
+/// The card entity a delivery creates (a single notification meant to change later), if any.
+fn card_key<'a>(d: &Delivery<'a>) -> Option<&'a str> {
+    match d.notifications {
+        [only] if !d.is_digest => only.card_key.as_deref(),
+        _ => None,
+    }
+}
+
+/// Sends the card and settles the outcome: a failure worth retrying gives the window back. The
+/// send waits its turn within Lark's rate limits for the app and the person, shared by every
+/// notifier instance (`Store::take_send_slot`); without room this second it is retried in one.
 pub(super) async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Handled> {
     let uuid = rules::lark_uuid(d.holder);
-    let failure = match send(ctx, &d, &uuid).await {
+    let calls = if card_key(&d).is_some() { 2 } else { 1 };
+    let paced = ctx
+        .store
+        .take_send_slot(d.person, calls, budget::LARK_PACE, ctx.now())
+        .await?;
+    let sent = if paced {
+        send(ctx, &d, &uuid).await
+    } else {
+        tracing::info!(app_id = %d.person.app_id, "no room in Lark's rate limit this second");
+        Err(SendError::Paced)
+    };
+    let failure = match sent {
         Ok(sent) => {
             tracing::info!(
                 app_id = %d.person.app_id,
@@ -52,6 +75,9 @@ pub(super) async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Hand
             return Ok(Handled::Done);
         }
         Err(SendError::Lark(e)) => e.meaning(),
+        // Back in 1 to 5 seconds, spread so that a burst does not come back all in one second
+        // (each return counts towards the queue's 20 receives before the dead-letter queue).
+        Err(SendError::Paced) => Failure::RateLimited(rand::random::<u64>() % 5 + 1),
         Err(SendError::Other(e)) => {
             e.log();
             Failure::Transient
@@ -130,11 +156,7 @@ pub(super) async fn send_once(
     token: &crate::lark::AppToken,
     uuid: &str,
 ) -> Result<SentMessage, SendError> {
-    let key = match d.notifications {
-        [only] if !d.is_digest => only.card_key.as_deref(),
-        _ => None,
-    };
-    let Some(key) = key else {
+    let Some(key) = card_key(d) else {
         return ctx
             .lark
             .send_card(token, d.person.open_id, &d.card, uuid)

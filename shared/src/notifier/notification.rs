@@ -130,6 +130,16 @@ pub(super) async fn update_in_place(
         Err(e) => return Err(e.into()),
     }
     let sequence = card.sequence + 1;
+    if !ctx
+        .store
+        .take_send_slot(person, 1, budget::LARK_PACE, now)
+        .await?
+    {
+        ctx.store
+            .release_claim(&n.id, person.app_id, month, now)
+            .await?;
+        return Ok(Handled::RetryIn(1));
+    }
     let result = async {
         let token = token_for(
             ctx,

@@ -29,6 +29,8 @@
 //! | undeliverable notification | `UNDELIVERABLE#{org app}` | `{at:012}#{id}` | |
 //! | a CardKit card entity (updated in place) | `CARD#{key}#{app}#{open_id}` | `CARD` | |
 //! | a chat socket following a group (until API Gateway's 2 hours are up) | `SOCKETS#{group}` | `{connection id}` | `SOCKET#{connection id}` / `SOCKET` |
+//! | Lark calls an app made in a minute, per second and per person (the notifier's pacing) | `PACE#{app}` | `{minute:010}` | |
+//! | an organisation's turns on the notification queue (`notify::enqueue`) | `ADMIT#{org app}` | `ADMIT` | |
 //!
 //! Time-bucketed indexes (`SLADUE`, `INVEXP`, `REPAGE`, `DIGESTDUE`) are read one hour bucket at
 //! a time, never scanned; their sort keys start with a zero-padded due time, so "due by now" is
@@ -116,6 +118,19 @@ pub fn sockets(group: &GroupId) -> String {
 /// A connection's own subscription (gsi1): `$disconnect` knows only the connection.
 pub fn socket(connection: &ConnectionId) -> (String, String) {
     (format!("SOCKET#{connection}"), "SOCKET".into())
+}
+
+/// An app's counter of Lark calls for the minute holding `at`.
+pub fn pace(app_id: &AppId, at: Epoch) -> (String, String) {
+    (
+        format!("PACE#{app_id}"),
+        format!("{:010}", at.div_euclid(60)),
+    )
+}
+
+/// An organisation's admission to the notification queue.
+pub fn admission(org: &AppId) -> (String, String) {
+    (format!("ADMIT#{org}"), "ADMIT".into())
 }
 
 pub fn prefs(app_id: &AppId, open_id: &OpenId) -> (String, String) {

@@ -11,6 +11,7 @@ use aws_sdk_dynamodb::types::{
 use serde::{Deserialize, Serialize};
 
 mod cards;
+mod pace;
 mod records;
 mod tokens;
 mod usage;

@@ -1,0 +1,113 @@
+//! Lark's rate limits, held across every notifier instance: one counter item per app and minute
+//! (`keys::pace`) counting the minute's calls, each second's, and each person's in each second.
+//! One conditional `UpdateItem` takes room for a send in all three at once, atomically, so any
+//! number of instances sending for one app together stay within Lark's limits; nothing is
+//! reserved ahead and nothing is given back (a slot taken for a send that then fails is a
+//! second's room lost, which only errs on the safe side).
+
+use super::super::dynamo::write_err;
+use super::*;
+use crate::domain::budget::Pace;
+
+/// Counter items are read only within their minute; DynamoDB may clear them after a day.
+const PACE_TTL: Epoch = 24 * 3600;
+
+impl Store {
+    /// Takes room for `calls` Lark calls to `person` at `now`: `false` when the app's minute or
+    /// second, or the person's second, has no room left (try again in a second).
+    pub async fn take_send_slot(
+        &self,
+        person: PersonKey<'_>,
+        calls: i64,
+        limits: Pace,
+        now: Epoch,
+    ) -> Result<bool, StoreError> {
+        let second = now.rem_euclid(60);
+        let (pk, sk) = keys::pace(person.app_id, now);
+        let result = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .update_expression("ADD #m :c, #s :c, #p :c SET #ttl = :ttl")
+            .condition_expression(
+                "(attribute_not_exists(#m) OR #m <= :m) AND (attribute_not_exists(#s) OR #s <= :s) AND (attribute_not_exists(#p) OR #p <= :p)",
+            )
+            .expression_attribute_names("#m", "calls")
+            .expression_attribute_names("#s", format!("s{second:02}"))
+            .expression_attribute_names("#p", format!("p{second:02}_{}", person.open_id))
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":c", n(calls))
+            .expression_attribute_values(":m", n(limits.per_minute - calls))
+            .expression_attribute_values(":s", n(limits.per_second - calls))
+            .expression_attribute_values(":p", n(limits.per_person_second - calls))
+            .expression_attribute_values(":ttl", n(now + PACE_TTL))
+            .send()
+            .await
+            .map_err(write_err);
+        match result {
+            Ok(_) => Ok(true),
+            Err(StoreError::ConditionFailed) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Takes `count` turns in the organisation's queue of turns, `per_second` a second (the
+    /// notification queue's admission, `notify::enqueue`); returns how many turns are ahead of
+    /// the first of them (0 when the organisation is not bursting). One `UpdateItem` when its
+    /// turns have caught up with now, a second one while it bursts.
+    pub async fn admit(
+        &self,
+        org: &AppId,
+        count: i64,
+        per_second: i64,
+        now: Epoch,
+    ) -> Result<i64, StoreError> {
+        let (pk, sk) = keys::admission(org);
+        let now_turn = now.saturating_mul(per_second);
+        let restart = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(pk.clone()))
+            .key("sk", s(sk.clone()))
+            .update_expression("SET turn = :end, #ttl = :ttl")
+            .condition_expression("attribute_not_exists(turn) OR turn <= :now")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":end", n(now_turn + count))
+            .expression_attribute_values(":now", n(now_turn))
+            .expression_attribute_values(":ttl", n(now + PACE_TTL))
+            .send()
+            .await
+            .map_err(write_err);
+        match restart {
+            Ok(_) => return Ok(0),
+            Err(StoreError::ConditionFailed) => {}
+            Err(e) => return Err(e),
+        }
+        let out = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .update_expression("ADD turn :count SET #ttl = :ttl")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":count", n(count))
+            .expression_attribute_values(":ttl", n(now + PACE_TTL))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(dynamo_err)?;
+        let end: i64 = out
+            .attributes
+            .and_then(|a| {
+                a.get("turn")
+                    .and_then(|v| v.as_n().ok())
+                    .and_then(|v| v.parse().ok())
+            })
+            .ok_or_else(|| StoreError::Decode("admission turn".into()))?;
+        Ok((end - count - now_turn).max(0))
+    }
+}

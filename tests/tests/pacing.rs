@@ -1,0 +1,251 @@
+//! Lark's rate limits held across notifier instances: one counter item per app and minute takes
+//! room for each send atomically, so any number of instances sending at once stay within the
+//! app's second and minute and the person's second; a send without room waits a second and
+//! nothing is lost or sent twice.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+use tamlink::domain::budget::LARK_PACE;
+use tamlink::ids::{AppId, OpenId};
+use tamlink::notify::{Notification, NotificationKind, Recipient};
+use tamlink::store::PersonKey;
+use tamlink_gateway::poller;
+use tamlink_tests::*;
+
+fn acme() -> AppId {
+    AppId::parse(CUSTOMER_APP_ID).unwrap()
+}
+
+/// `count` people of Acme in the sandbox, by open_id.
+async fn people(t: &TestStack, count: usize) -> Vec<OpenId> {
+    let users: Vec<_> = (0..count)
+        .map(|i| json!({"user_id": format!("pace{i:03}"), "tenant_key": "tk_acme", "name": format!("Colleague {i}")}))
+        .collect();
+    t.sandbox_post("/_sandbox/users", &json!({ "users": users }))
+        .await;
+    let mut out = Vec::new();
+    for i in 0..count {
+        let id = t.open_id(CUSTOMER_APP_ID, &format!("pace{i:03}")).await;
+        out.push(OpenId::parse(&id).unwrap());
+    }
+    out
+}
+
+/// DMs Acme's bot has sent so far.
+async fn sent(t: &TestStack) -> usize {
+    t.sandbox_get(&format!("/_sandbox/messages?app_id={CUSTOMER_APP_ID}"))
+        .await["messages"]
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+#[tokio::test]
+async fn instances_taking_room_at_once_never_exceed_the_apps_second_minute_or_a_persons_second() {
+    let t = TestStack::demo().await;
+    let store = Arc::new(t.stack.ctx.store.clone());
+    let app = acme();
+    let everyone = people(&t, 100).await;
+    let now = t.stack.ctx.now();
+    let now = now - now.rem_euclid(60); // the start of a minute
+
+    // A hundred sends for a hundred people in one second, all at once: the second's room.
+    let tries = everyone.iter().map(|p| {
+        let (store, app, p) = (store.clone(), app.clone(), p.clone());
+        tokio::spawn(async move {
+            let person = PersonKey {
+                app_id: &app,
+                open_id: &p,
+            };
+            store
+                .take_send_slot(person, 1, LARK_PACE, now)
+                .await
+                .unwrap()
+        })
+    });
+    let taken = futures::future::join_all(tries)
+        .await
+        .into_iter()
+        .filter(|r| *r.as_ref().unwrap())
+        .count();
+    assert_eq!(taken as i64, LARK_PACE.per_second);
+
+    // Ten sends to one person in the next second: the person's room, however many instances.
+    let one = everyone[0].clone();
+    let tries = (0..10).map(|_| {
+        let (store, app, one) = (store.clone(), app.clone(), one.clone());
+        tokio::spawn(async move {
+            let person = PersonKey {
+                app_id: &app,
+                open_id: &one,
+            };
+            store
+                .take_send_slot(person, 1, LARK_PACE, now + 1)
+                .await
+                .unwrap()
+        })
+    });
+    let taken = futures::future::join_all(tries)
+        .await
+        .into_iter()
+        .filter(|r| *r.as_ref().unwrap())
+        .count();
+    assert_eq!(taken as i64, LARK_PACE.per_person_second);
+
+    // The minute: second after second, until the minute's room is gone.
+    let mut in_minute = LARK_PACE.per_second + LARK_PACE.per_person_second;
+    let mut second = 2;
+    let mut refused_at = None;
+    'minute: while second < 60 {
+        for p in &everyone {
+            let person = PersonKey {
+                app_id: &app,
+                open_id: p,
+            };
+            if store
+                .take_send_slot(person, 1, LARK_PACE, now + second)
+                .await
+                .unwrap()
+            {
+                in_minute += 1;
+            } else if in_minute >= LARK_PACE.per_minute {
+                refused_at = Some(second);
+                break 'minute;
+            } else {
+                break;
+            }
+        }
+        second += 1;
+    }
+    assert_eq!(in_minute, LARK_PACE.per_minute);
+    assert!(refused_at.is_some(), "the minute's room ran out");
+    // A new minute has room again, and another app never shared any of it.
+    let person = PersonKey {
+        app_id: &app,
+        open_id: &everyone[1],
+    };
+    assert!(store
+        .take_send_slot(person, 1, LARK_PACE, now + 60)
+        .await
+        .unwrap());
+    let provider = AppId::parse(PROVIDER_APP_ID).unwrap();
+    let person = PersonKey {
+        app_id: &provider,
+        open_id: &everyone[1],
+    };
+    assert!(store
+        .take_send_slot(person, 1, LARK_PACE, now + 59)
+        .await
+        .unwrap());
+}
+
+#[tokio::test]
+async fn a_burst_of_dms_goes_out_at_the_apps_pace_from_several_instances_none_lost_none_twice() {
+    let t = TestStack::demo().await;
+    let everyone = people(&t, 60).await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let now = t.stack.ctx.now();
+    let batch: Vec<Notification> = everyone
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Notification {
+            id: format!("pace.{i}"),
+            kind: NotificationKind::Mention,
+            urgent: false,
+            recipient: Recipient {
+                app_id: acme(),
+                open_id: p.clone(),
+                name: format!("Colleague {i}"),
+            },
+            org_app_id: acme(),
+            org_name: "Acme Robotics".into(),
+            group_id: Some(tamlink::ids::GroupId::parse(&group).unwrap()),
+            group_name: Some("Acme Robotics · Enterprise Service".into()),
+            actor: Some("Tara Lin".into()),
+            title: "Tara Lin mentioned you".into(),
+            excerpt: format!("everyone, look {i}").into(),
+            link: format!("{}/lark/{CUSTOMER_APP_ID}/workbench", t.base()),
+            created_at: now,
+            card_key: None,
+            ticket: None,
+            ticket_status: None,
+            only_update: false,
+            survey: false,
+            seq: None,
+        })
+        .collect();
+    tamlink::notify::enqueue(&t.stack.ctx, &batch)
+        .await
+        .unwrap();
+
+    // Three notifier instances at once; the clock moves a second for each second waited.
+    let mut per_second = Vec::new();
+    for _ in 0..30 {
+        let before = sent(&t).await;
+        loop {
+            let ctx = &t.stack.ctx;
+            let rounds = futures::future::join_all(
+                (0..3).map(|_| poller::poll_once(ctx, poller::NOTIFICATIONS, 0)),
+            )
+            .await;
+            if rounds.iter().all(|r| *r.as_ref().unwrap() == 0) {
+                break;
+            }
+        }
+        per_second.push(sent(&t).await - before);
+        let (visible, waiting) = poller::queue_depth(&t.stack.ctx, poller::NOTIFICATIONS)
+            .await
+            .unwrap();
+        if visible + waiting == 0 {
+            break;
+        }
+        t.clock.advance(1);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    println!("DMs per second: {per_second:?}");
+    assert_eq!(per_second[0] as i64, LARK_PACE.per_second);
+    assert!(
+        per_second.iter().all(|n| *n as i64 <= LARK_PACE.per_second),
+        "{per_second:?}"
+    );
+    // Nothing went to the dead-letter queue.
+    let dlq = t
+        .stack
+        .resources
+        .queue_url("NotificationDeadLetterQueue")
+        .unwrap()
+        .to_owned();
+    let dead = t
+        .stack
+        .ctx
+        .sqs
+        .get_queue_attributes()
+        .queue_url(dlq)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        dead.attributes().unwrap()
+            [&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages],
+        "0"
+    );
+    // Everyone got exactly one, and Lark never had to refuse one.
+    let mut got: Vec<String> = t
+        .sandbox_get(&format!("/_sandbox/messages?app_id={CUSTOMER_APP_ID}"))
+        .await["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["receive_id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    got.sort();
+    let before = got.len();
+    got.dedup();
+    assert_eq!(got.len(), before, "nobody got two");
+    assert_eq!(got.len(), 60);
+    let calls = t.sandbox_get("/_sandbox/calls").await.to_string();
+    assert!(!calls.contains("99991400"), "no 429 from Lark: {calls}");
+}
