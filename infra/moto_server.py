@@ -19,6 +19,10 @@ A table's stream keeps only what its one reader has not read yet: moto keeps eve
 record for the life of the server, where DynamoDB drops them after 24 hours, and a day's benchmark
 writes millions (see `trim_read_stream_records`).
 
+Standard queues act as SQS fair queues (`fair_queues`): messages carry their tenant as
+`MessageGroupId`, and while a tenant is a noisy neighbour the quiet tenants' messages are
+received first, as the SQS developer guide describes ("How Amazon SQS fair queues work").
+
 Usage: python infra/moto_server.py -H 127.0.0.1 -p PORT
 """
 
@@ -90,6 +94,102 @@ def trim_read_stream_records():
     StreamShard.get = get
 
 
+def fair_queues():
+    """Receives from a standard queue as SQS fair queues do (SQS developer guide, "How Amazon SQS
+    fair queues work"): tenants are message groups; a tenant is a noisy neighbour while it has
+    more than 10% of the queue's in-flight messages and at least 30 of its own in flight, or
+    more than 10% of the consumers' recent processing time (here: the time from a receive to
+    its delete or visibility change, over the last minute); while any quiet tenant's message is
+    visible it is received first; among noisy tenants, the one with the fewest in flight goes
+    first; a noisy tenant's messages are neither dropped nor throttled. FIFO queues are left
+    alone."""
+    import time
+    from collections import Counter, deque
+
+    from moto.sqs import models
+
+    original_received = models.Message.mark_received
+    original_delete = models.Queue.delete_message
+
+    def stats(queue):
+        if not hasattr(queue, "_tl_processing"):
+            queue._tl_processing = deque()  # (finished at, group, seconds)
+        return queue._tl_processing
+
+    def finished(queue, message):
+        started = getattr(message, "_tl_received_at", None)
+        if started is not None and message.group_id is not None:
+            stats(queue).append((time.time(), message.group_id, time.time() - started))
+            message._tl_received_at = None
+
+    def mark_received(self, visibility_timeout=None):
+        original_received(self, visibility_timeout)
+        self._tl_received_at = time.time()
+
+    def delete_message(self, receipt_handle):
+        for m in snapshot(self._messages):
+            if m.had_receipt_handle(receipt_handle):
+                finished(self, m)
+                break
+        original_delete(self, receipt_handle)
+
+    def snapshot(items):
+        # moto's SQS lets other request threads change these while we read them.
+        for _ in range(100):
+            try:
+                return list(items)
+            except RuntimeError:
+                continue
+        return []
+
+    def noisy_groups(queue):
+        pending = snapshot(queue.pending_messages)
+        inflight = Counter(m.group_id for m in pending if m.group_id is not None and not m.visible)
+        total_inflight = sum(inflight.values())
+        recent = stats(queue)
+        cutoff = time.time() - 60
+        while recent and recent[0][0] < cutoff:
+            recent.popleft()
+        busy = Counter()
+        for _, group, seconds in snapshot(recent):
+            busy[group] += seconds
+        total_busy = sum(busy.values())
+        noisy = set()
+        for group in set(inflight) | set(busy):
+            share = inflight[group] / total_inflight if total_inflight else 0
+            if (share > 0.1 and inflight[group] >= 30) or (total_busy and busy[group] / total_busy > 0.1):
+                noisy.add(group)
+        return noisy, inflight
+
+    def messages(self):
+        visible = [m for m in snapshot(self._messages) if m.visible and not m.delayed]
+        if self.fifo_queue or not any(m.group_id for m in visible):
+            return visible
+        noisy, inflight = noisy_groups(self)
+        tenants = {m.group_id for m in visible}
+        if not noisy or tenants <= noisy:
+            if len(noisy) > 1:
+                return sorted(visible, key=lambda m: inflight[m.group_id])
+            return visible
+        return sorted(visible, key=lambda m: (m.group_id in noisy, inflight[m.group_id] if m.group_id in noisy else 0))
+
+    models.Message.mark_received = mark_received
+    models.Queue.delete_message = delete_message
+    models.Queue.messages = property(messages)
+    # A retry's visibility change ends that processing too.
+    original_backend_change = models.SQSBackend.change_message_visibility
+
+    def backend_change(self, queue_name, receipt_handle, visibility_timeout):
+        queue = self.get_queue(queue_name)
+        for m in snapshot(queue._messages):
+            if m.receipt_handle == receipt_handle:
+                finished(queue, m)
+                break
+        return original_backend_change(self, queue_name, receipt_handle, visibility_timeout)
+
+    models.SQSBackend.change_message_visibility = backend_change
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("-H", "--host", default="127.0.0.1")
@@ -97,6 +197,7 @@ def main():
     args = parser.parse_args()
     os.environ.setdefault("MOTO_PORT", str(args.port))
     trim_read_stream_records()
+    fair_queues()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
     app = DomainDispatcherApplication(create_backend_app)

@@ -496,8 +496,8 @@ async fn chat_reads_and_posts_stay_within_their_dynamodb_request_budget() {
     ana.post_message(CUSTOMER_APP_ID, &group, &mention).await;
     let (with_mention, ops) = t.dynamodb_requests().await;
     assert_eq!(
-        with_mention, 6,
-        "plus the member list, the org's name and its turn on the notification queue: {ops}"
+        with_mention, 5,
+        "plus the member list and the org's name: {ops}"
     );
 }
 

@@ -1,7 +1,8 @@
 //! Lark's rate limits held across notifier instances: one counter item per app and minute takes
 //! room for each send atomically, so any number of instances sending at once stay within the
-//! app's second and minute and the person's second; a send without room waits a second and
-//! nothing is lost or sent twice.
+//! app's second and minute and the person's second; a send without room waits a second or few
+//! and nothing is lost or sent twice. And fairness: the notification queue is a fair queue, so
+//! one organisation's backlog does not hold back another's notification.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -146,35 +147,10 @@ async fn a_burst_of_dms_goes_out_at_the_apps_pace_from_several_instances_none_lo
     let t = TestStack::demo().await;
     let everyone = people(&t, 60).await;
     let group = t.service_group(CUSTOMER_APP_ID).await;
-    let now = t.stack.ctx.now();
     let batch: Vec<Notification> = everyone
         .iter()
         .enumerate()
-        .map(|(i, p)| Notification {
-            id: format!("pace.{i}"),
-            kind: NotificationKind::Mention,
-            urgent: false,
-            recipient: Recipient {
-                app_id: acme(),
-                open_id: p.clone(),
-                name: format!("Colleague {i}"),
-            },
-            org_app_id: acme(),
-            org_name: "Acme Robotics".into(),
-            group_id: Some(tamlink::ids::GroupId::parse(&group).unwrap()),
-            group_name: Some("Acme Robotics · Enterprise Service".into()),
-            actor: Some("Tara Lin".into()),
-            title: "Tara Lin mentioned you".into(),
-            excerpt: format!("everyone, look {i}").into(),
-            link: format!("{}/lark/{CUSTOMER_APP_ID}/workbench", t.base()),
-            created_at: now,
-            card_key: None,
-            ticket: None,
-            ticket_status: None,
-            only_update: false,
-            survey: false,
-            seq: None,
-        })
+        .map(|(i, p)| mention(&t, &acme(), p, &group, i))
         .collect();
     tamlink::notify::enqueue(&t.stack.ctx, &batch)
         .await
@@ -248,4 +224,109 @@ async fn a_burst_of_dms_goes_out_at_the_apps_pace_from_several_instances_none_lo
     assert_eq!(got.len(), 60);
     let calls = t.sandbox_get("/_sandbox/calls").await.to_string();
     assert!(!calls.contains("99991400"), "no 429 from Lark: {calls}");
+}
+
+#[tokio::test]
+async fn one_organisations_backlog_does_not_hold_back_anothers_notification() {
+    let t = TestStack::demo().await;
+    t.activate_other_org(OTHER_CUSTOMER_APP_ID, "Initech", &["eli"])
+        .await;
+    t.deliver().await;
+    // Acme has a backlog of 200 mentions for its people...
+    let acme_people = people(&t, 50).await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let backlog: Vec<Notification> = (0..200)
+        .map(|i| {
+            let mut n = mention(&t, &acme(), &acme_people[i % 50], &group, i);
+            n.id = format!("backlog.{i}");
+            n
+        })
+        .collect();
+    tamlink::notify::enqueue(&t.stack.ctx, &backlog)
+        .await
+        .unwrap();
+    // ...when Initech's TAM is mentioned once, after all of it.
+    let tara = OpenId::parse(&t.open_id(PROVIDER_APP_ID, "tara").await).unwrap();
+    let initech = AppId::parse(OTHER_CUSTOMER_APP_ID).unwrap();
+    let provider = AppId::parse(PROVIDER_APP_ID).unwrap();
+    let mut one = mention(&t, &provider, &tara, &group, 999);
+    one.org_app_id = initech;
+    one.org_name = "Initech".into();
+    one.excerpt = "Initech needs you".to_string().into();
+    let taras_before = t.dms(PROVIDER_APP_ID, "tara").await.len();
+    tamlink::notify::enqueue(&t.stack.ctx, &[one])
+        .await
+        .unwrap();
+
+    // The queue is a fair queue (tenant: the organisation). Once Acme's messages take the
+    // notifier's time, Initech's is received ahead of Acme's backlog: within two batches.
+    for _ in 0..2 {
+        poller::poll_once(&t.stack.ctx, poller::NOTIFICATIONS, 0)
+            .await
+            .unwrap();
+    }
+    let taras = t.dms(PROVIDER_APP_ID, "tara").await;
+    assert_eq!(taras.len(), taras_before + 1, "Tara's mention went out");
+    assert!(taras
+        .last()
+        .unwrap()
+        .to_string()
+        .contains("Initech needs you"));
+    let (visible, waiting) = poller::queue_depth(&t.stack.ctx, poller::NOTIFICATIONS)
+        .await
+        .unwrap();
+    assert!(
+        visible + waiting >= 180,
+        "Acme's backlog still waits: {visible} + {waiting}"
+    );
+    // And Acme's backlog then goes out as before.
+    t.deliver().await;
+    assert_eq!(sent_to_acme_people(&t).await, 50);
+}
+
+/// A mention of `to` (through `app`) in Acme's service group.
+fn mention(t: &TestStack, app: &AppId, to: &OpenId, group: &str, i: usize) -> Notification {
+    Notification {
+        id: format!("mention.{i}"),
+        kind: NotificationKind::Mention,
+        urgent: false,
+        recipient: Recipient {
+            app_id: app.clone(),
+            open_id: to.clone(),
+            name: format!("Person {i}"),
+        },
+        org_app_id: acme(),
+        org_name: "Acme Robotics".into(),
+        group_id: Some(tamlink::ids::GroupId::parse(group).unwrap()),
+        group_name: Some("Acme Robotics · Enterprise Service".into()),
+        actor: Some("Tara Lin".into()),
+        title: "Tara Lin mentioned you".into(),
+        excerpt: format!("look {i}").into(),
+        link: format!("{}/lark/{CUSTOMER_APP_ID}/workbench", t.base()),
+        created_at: t.stack.ctx.now(),
+        card_key: None,
+        ticket: None,
+        ticket_status: None,
+        only_update: false,
+        survey: false,
+        seq: None,
+    }
+}
+
+/// How many of the pace users got a DM from Acme's bot.
+async fn sent_to_acme_people(t: &TestStack) -> usize {
+    let messages = t
+        .sandbox_get(&format!("/_sandbox/messages?app_id={CUSTOMER_APP_ID}"))
+        .await;
+    let mut people: Vec<String> = messages["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["recipient"].as_str())
+        .filter(|r| r.starts_with("pace"))
+        .map(str::to_owned)
+        .collect();
+    people.sort();
+    people.dedup();
+    people.len()
 }

@@ -51,8 +51,6 @@ async fn a_page_goes_out_while_a_backlog_of_ordinary_notifications_waits() {
     let webhooks = t.sandbox_get("/_sandbox/webhooks").await;
     assert!(webhooks.to_string().contains("Line stopped"), "{webhooks}");
     // ...while the whole backlog still waits, untouched.
-    // (Visible, or delayed for its turn: an organisation's burst enters the queue at
-    // `notify::ADMIT_PER_SECOND`.)
     let (visible, delayed) = poller::queue_depth(&t.stack.ctx, poller::NOTIFICATIONS)
         .await
         .unwrap();

@@ -774,8 +774,7 @@ async fn a_staff_reply_in_the_ticket_group_is_the_first_response_and_actions_sta
         .await;
     let (create, ops) = t.dynamodb_requests().await;
     println!("create ticket: {create} DynamoDB requests {ops}");
-    // (One of them the organisation's turn on the notification queue.)
-    assert!(create <= 6, "{create}: {ops}");
+    assert!(create <= 5, "{create}: {ops}");
     let group = opened["group_id"].as_str().unwrap();
     let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
     t.dynamodb_requests().await;

@@ -144,6 +144,11 @@ pub async fn drain_sources(
     let mut handled = 0;
     let mut passed_at = Instant::now();
     loop {
+        // Time passes while the queue is worked through, retries or not.
+        if passed_at.elapsed() >= Duration::from_secs(1) {
+            ctx.clock.pass(1);
+            passed_at = Instant::now();
+        }
         let mut n = 0;
         for source in sources {
             n += poll_once(ctx, *source, 0).await?;
@@ -160,10 +165,6 @@ pub async fn drain_sources(
         }
         if visible == 0 && hidden == 0 {
             return Ok(handled);
-        }
-        if passed_at.elapsed() >= Duration::from_secs(1) {
-            ctx.clock.pass(1);
-            passed_at = Instant::now();
         }
         if started.elapsed() > limit {
             return Err(format!(

@@ -139,11 +139,12 @@ pub(super) async fn send_digest(
 }
 
 pub(crate) async fn queue_flushes(ctx: &AppContext, people: &[(AppId, OpenId)]) -> AppResult<()> {
-    let bodies: Vec<String> = people
+    let bodies: Vec<(String, String)> = people
         .iter()
         .map(|(app_id, open_id)| {
-            serde_json::json!({"flush": Flush { app_id: app_id.clone(), open_id: open_id.clone() }})
-                .to_string()
+            let body = serde_json::json!({"flush": Flush { app_id: app_id.clone(), open_id: open_id.clone() }})
+                .to_string();
+            (body, app_id.to_string())
         })
         .collect();
     crate::notify::send_bodies(ctx, &bodies).await

@@ -30,7 +30,6 @@
 //! | a CardKit card entity (updated in place) | `CARD#{key}#{app}#{open_id}` | `CARD` | |
 //! | a chat socket following a group (until API Gateway's 2 hours are up) | `SOCKETS#{group}` | `{connection id}` | `SOCKET#{connection id}` / `SOCKET` |
 //! | Lark calls an app made in a minute, per second and per person (the notifier's pacing) | `PACE#{app}` | `{minute:010}` | |
-//! | an organisation's turns on the notification queue (`notify::enqueue`) | `ADMIT#{org app}` | `ADMIT` | |
 //!
 //! Time-bucketed indexes (`SLADUE`, `INVEXP`, `REPAGE`, `DIGESTDUE`) are read one hour bucket at
 //! a time, never scanned; their sort keys start with a zero-padded due time, so "due by now" is
@@ -126,11 +125,6 @@ pub fn pace(app_id: &AppId, at: Epoch) -> (String, String) {
         format!("PACE#{app_id}"),
         format!("{:010}", at.div_euclid(60)),
     )
-}
-
-/// An organisation's admission to the notification queue.
-pub fn admission(org: &AppId) -> (String, String) {
-    (format!("ADMIT#{org}"), "ADMIT".into())
 }
 
 pub fn prefs(app_id: &AppId, open_id: &OpenId) -> (String, String) {

@@ -305,10 +305,9 @@ async fn main() -> Result<(), String> {
         "burst benchmark: {orgs_n} organisations × {people_n} people; {burst_n} mentions at once in one; a mention every 10 s in each of the others; {instances} notifier instances"
     );
     println!(
-        "burst queued in {:.1} s; both queues drained {:.0} s after the start (the burst is admitted at {} a second)",
+        "burst queued in {:.1} s; both queues drained {:.0} s after the start",
         burst_queued.as_secs_f64(),
         drained.as_secs_f64(),
-        tamlink::notify::ADMIT_PER_SECOND
     );
     println!(
         "the burst's organisation: {burst_dms} DMs (each of its {} people at most one per 10 minutes; the rest wait in digests)",
