@@ -546,12 +546,15 @@ mod tests {
             let window = event["MaximumBatchingWindowInSeconds"]
                 .as_u64()
                 .unwrap_or(0);
-            assert!(
-                event["ScalingConfig"]["MaximumConcurrency"]
-                    .as_u64()
-                    .unwrap()
-                    >= 2
-            );
+            // A number, or the NotifierConcurrency parameter (whose floor is SQS's 2).
+            let concurrency = match &event["ScalingConfig"]["MaximumConcurrency"] {
+                Value::Tagged(t) => {
+                    let name = t.value.as_str().unwrap();
+                    d["Parameters"][name]["MinValue"].as_u64().unwrap()
+                }
+                v => v.as_u64().unwrap(),
+            };
+            assert!(concurrency >= 2, "{function}: SQS's floor is 2");
             let visibility = d["Resources"][queue]["Properties"]["VisibilityTimeout"]
                 .as_u64()
                 .unwrap();

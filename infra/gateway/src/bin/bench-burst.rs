@@ -1,8 +1,9 @@
-//! `./run bench burst [orgs] [people] [burst] [instances]`: many organisations on one
+//! `./run bench burst [orgs] [people] [burst] [instances] [every]`: many organisations on one
 //! deployment, on the real clock, through the real notifier on the local stack. One organisation
 //! sends a burst of mentions (default 20,000) at once; every other one keeps up steady traffic
-//! (a mention every 10 s, each to someone with no DM in the last 10 minutes, so each should go
-//! out at once); one emergency is declared while the burst waits. `instances` notifier
+//! for six minutes (a mention every `every` seconds, default 10, each to someone with no DM in
+//! the last 10 minutes, so each should go out at once); one emergency is declared while the
+//! burst waits. `instances` notifier
 //! instances read the notification queue (its `MaximumConcurrency`), two the page queue.
 //!
 //! Prints: the time to drain the burst, the steady organisations' delay from enqueue to the DM
@@ -117,6 +118,7 @@ async fn main() -> Result<(), String> {
     let people_n = arg(2, 200, "people")?;
     let burst_n = arg(3, 20_000, "burst")?;
     let instances = arg(4, 2, "instances")?;
+    let every = arg(5, 10, "seconds between a steady organisation's mentions")?.max(1);
     let mut opts = Options::ephemeral(Arc::new(SystemClock));
     opts.seed = seed_file(orgs_n, people_n)?;
     let setup = Instant::now();
@@ -193,9 +195,9 @@ async fn main() -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     }
     let burst_queued = started.elapsed();
-    // Steady traffic elsewhere: every 10 s a mention in each other organisation, each to
-    // someone new (their window is free: it should go out at once); and one emergency page.
-    let rounds = 18;
+    // Steady traffic elsewhere: every `every` seconds a mention in each other organisation,
+    // each to someone new (their window is free: it should go out at once); and one emergency.
+    let rounds = (360 / every).max(3);
     let mut emergency_at = None;
     for round in 0..rounds {
         let tick = Instant::now();
@@ -217,7 +219,7 @@ async fn main() -> Result<(), String> {
         tamlink::notify::enqueue(&stack.ctx, &batch)
             .await
             .map_err(|e| e.to_string())?;
-        if round == 3 {
+        if round == 1 {
             let org = &orgs[orgs.len() / 2];
             let mut page = mention(
                 org,
@@ -233,14 +235,26 @@ async fn main() -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?;
         }
-        tokio::time::sleep(Duration::from_secs(10).saturating_sub(tick.elapsed())).await;
+        eprintln!(
+            "{:.0} s: steady round {round} queued",
+            started.elapsed().as_secs_f64()
+        );
+        tokio::time::sleep(Duration::from_secs(every as u64).saturating_sub(tick.elapsed())).await;
     }
-    // Until both queues are empty (the burst's delayed tail included).
+    // Until both queues are empty.
+    let mut said = Instant::now();
     loop {
         let (v, h) = poller::queue_depth(&stack.ctx, poller::NOTIFICATIONS).await?;
         let (pv, ph) = poller::queue_depth(&stack.ctx, poller::PAGES).await?;
         if v + h + pv + ph == 0 {
             break;
+        }
+        if said.elapsed() > Duration::from_secs(30) {
+            eprintln!(
+                "{:.0} s: {v} waiting, {h} in flight",
+                started.elapsed().as_secs_f64()
+            );
+            said = Instant::now();
         }
         if started.elapsed() > Duration::from_secs(3600) {
             return Err(format!(
@@ -302,7 +316,7 @@ async fn main() -> Result<(), String> {
         .filter(|m| m["app_id"] == hot.app.as_str())
         .count();
     println!(
-        "burst benchmark: {orgs_n} organisations × {people_n} people; {burst_n} mentions at once in one; a mention every 10 s in each of the others; {instances} notifier instances"
+        "burst benchmark: {orgs_n} organisations × {people_n} people; {burst_n} mentions at once in one; a mention every {every} s in each of the others for 6 minutes; {instances} notifier instances"
     );
     println!(
         "burst queued in {:.1} s; both queues drained {:.0} s after the start",
