@@ -53,27 +53,38 @@ pub struct HttpRoute {
     pub path: String,
 }
 
-/// Every `HttpApi` event of every function, in template order.
-pub fn http_routes() -> Result<Vec<HttpRoute>, StackError> {
-    let doc = template()?;
-    let mut routes = Vec::new();
-    for (function, props) in resources_of_type(&doc, "AWS::Serverless::Function") {
+/// Every event of type `kind` of every function, as (function, the event's properties), in
+/// template order.
+fn events_of_type(doc: &Value, kind: &str) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for (function, props) in resources_of_type(doc, "AWS::Serverless::Function") {
         let Some(events) = props.get("Events").and_then(Value::as_mapping) else {
             continue;
         };
         for event in events
             .values()
-            .filter(|e| e.get("Type").and_then(Value::as_str) == Some("HttpApi"))
+            .filter(|e| e.get("Type").and_then(Value::as_str) == Some(kind))
         {
             let p = event.get("Properties").cloned().unwrap_or(Value::Null);
-            routes.push(HttpRoute {
-                function: function.clone(),
-                method: text(&p, "Method")?.to_uppercase(),
-                path: text(&p, "Path")?,
-            });
+            out.push((function.clone(), p));
         }
     }
-    Ok(routes)
+    out
+}
+
+/// Every `HttpApi` event of every function, in template order.
+pub fn http_routes() -> Result<Vec<HttpRoute>, StackError> {
+    let doc = template()?;
+    events_of_type(&doc, "HttpApi")
+        .into_iter()
+        .map(|(function, p)| {
+            Ok(HttpRoute {
+                function,
+                method: text(&p, "Method")?.to_uppercase(),
+                path: text(&p, "Path")?,
+            })
+        })
+        .collect()
 }
 
 /// A route of the WebSocket API (`$connect`, `$disconnect`, `$default`) and the function its
@@ -130,16 +141,9 @@ pub struct StreamConsumer {
 /// Every `DynamoDB` event source of the template's functions.
 pub fn stream_consumers() -> Result<Vec<StreamConsumer>, StackError> {
     let doc = template()?;
-    let mut out = Vec::new();
-    for (function, props) in resources_of_type(&doc, "AWS::Serverless::Function") {
-        let Some(events) = props.get("Events").and_then(Value::as_mapping) else {
-            continue;
-        };
-        for event in events
-            .values()
-            .filter(|e| e.get("Type").and_then(Value::as_str) == Some("DynamoDB"))
-        {
-            let p = event.get("Properties").cloned().unwrap_or(Value::Null);
+    events_of_type(&doc, "DynamoDB")
+        .into_iter()
+        .map(|(function, p)| {
             let filters = p
                 .get("FilterCriteria")
                 .and_then(|f| f.get("Filters"))
@@ -154,14 +158,13 @@ pub fn stream_consumers() -> Result<Vec<StreamConsumer>, StackError> {
                 })
                 .transpose()?
                 .unwrap_or_default();
-            out.push(StreamConsumer {
-                function: function.clone(),
-                filters,
+            Ok(StreamConsumer {
                 batch_size: p.get("BatchSize").and_then(Value::as_u64).unwrap_or(100) as usize,
-            });
-        }
-    }
-    Ok(out)
+                function,
+                filters,
+            })
+        })
+        .collect()
 }
 
 /// Whether a record (as the stream gives it, JSON) matches an event filter pattern, for the

@@ -34,6 +34,34 @@ async fn people(t: &TestStack, count: usize) -> Vec<OpenId> {
     out
 }
 
+/// How many of these sends (one each to `people`, all at once, as many instances would) got
+/// room at `now`.
+async fn takes_at_once(
+    store: &Arc<tamlink::store::Store>,
+    app: &AppId,
+    people: Vec<OpenId>,
+    now: i64,
+) -> usize {
+    let tries = people.into_iter().map(|p| {
+        let (store, app) = (store.clone(), app.clone());
+        tokio::spawn(async move {
+            let person = PersonKey {
+                app_id: &app,
+                open_id: &p,
+            };
+            store
+                .take_send_slot(person, 1, LARK_PACE, now)
+                .await
+                .unwrap()
+        })
+    });
+    futures::future::join_all(tries)
+        .await
+        .into_iter()
+        .filter(|r| *r.as_ref().unwrap())
+        .count()
+}
+
 /// DMs Acme's bot has sent so far.
 async fn sent(t: &TestStack) -> usize {
     t.sandbox_get(&format!("/_sandbox/messages?app_id={CUSTOMER_APP_ID}"))
@@ -53,46 +81,11 @@ async fn instances_taking_room_at_once_never_exceed_the_apps_second_minute_or_a_
     let now = now - now.rem_euclid(60); // the start of a minute
 
     // A hundred sends for a hundred people in one second, all at once: the second's room.
-    let tries = everyone.iter().map(|p| {
-        let (store, app, p) = (store.clone(), app.clone(), p.clone());
-        tokio::spawn(async move {
-            let person = PersonKey {
-                app_id: &app,
-                open_id: &p,
-            };
-            store
-                .take_send_slot(person, 1, LARK_PACE, now)
-                .await
-                .unwrap()
-        })
-    });
-    let taken = futures::future::join_all(tries)
-        .await
-        .into_iter()
-        .filter(|r| *r.as_ref().unwrap())
-        .count();
+    let taken = takes_at_once(&store, &app, everyone.clone(), now).await;
     assert_eq!(taken as i64, LARK_PACE.per_second);
 
     // Ten sends to one person in the next second: the person's room, however many instances.
-    let one = everyone[0].clone();
-    let tries = (0..10).map(|_| {
-        let (store, app, one) = (store.clone(), app.clone(), one.clone());
-        tokio::spawn(async move {
-            let person = PersonKey {
-                app_id: &app,
-                open_id: &one,
-            };
-            store
-                .take_send_slot(person, 1, LARK_PACE, now + 1)
-                .await
-                .unwrap()
-        })
-    });
-    let taken = futures::future::join_all(tries)
-        .await
-        .into_iter()
-        .filter(|r| *r.as_ref().unwrap())
-        .count();
+    let taken = takes_at_once(&store, &app, vec![everyone[0].clone(); 10], now + 1).await;
     assert_eq!(taken as i64, LARK_PACE.per_person_second);
 
     // The minute: second after second, until the minute's room is gone.

@@ -34,6 +34,19 @@ pub async fn demo_stack_with(change: impl FnOnce(&mut Options)) -> Result<LocalS
     Ok(stack)
 }
 
+/// The demo organisation's service group.
+pub async fn service_group(stack: &LocalStack) -> Result<tamlink::ids::GroupId, String> {
+    let customer = AppId::parse(crate::demo::CUSTOMER_APP_ID).map_err(|e| e.to_string())?;
+    stack
+        .ctx
+        .store
+        .tenant(&customer)
+        .await
+        .map_err(|e| e.to_string())?
+        .and_then(|t| t.service_group_id)
+        .ok_or_else(|| "no service group".into())
+}
+
 /// A session cookie for sandbox user `user` of `app` (a new session each call), signed as the
 /// sign-in would: the benchmarks measure the routes, not Lark's OAuth.
 pub async fn session_cookie(

@@ -5,9 +5,7 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-use tamlink::ids::AppId;
-use tamlink_gateway::bench::{arg, demo_stack, percentile, session_cookie};
-use tamlink_gateway::demo::CUSTOMER_APP_ID;
+use tamlink_gateway::bench::{arg, demo_stack, percentile, service_group, session_cookie};
 use tamlink_gateway::local::PROVIDER_APP_ID;
 
 #[tokio::main]
@@ -15,15 +13,7 @@ async fn main() -> Result<(), String> {
     let posters = arg(1, 50, "posters")?;
     let each = arg(2, 4, "posts each")?;
     let stack = demo_stack().await?;
-    let customer = AppId::parse(CUSTOMER_APP_ID).map_err(|e| e.to_string())?;
-    let group = stack
-        .ctx
-        .store
-        .tenant(&customer)
-        .await
-        .map_err(|e| e.to_string())?
-        .and_then(|t| t.service_group_id)
-        .ok_or("no service group")?;
+    let group = service_group(&stack).await?;
     let url = format!(
         "{}/lark/{PROVIDER_APP_ID}/api/groups/{group}/messages",
         stack.base_url

@@ -11,11 +11,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use tamlink::ids::AppId;
 use tamlink_gateway::bench::{
-    arg, demo_stack_with, dynamodb_requests, json_reply, percentile, session, session_cookie,
+    arg, demo_stack_with, dynamodb_requests, json_reply, percentile, service_group, session,
+    session_cookie,
 };
-use tamlink_gateway::demo::CUSTOMER_APP_ID;
 use tamlink_gateway::local::PROVIDER_APP_ID;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
@@ -40,15 +39,7 @@ async fn main() -> Result<(), String> {
     let followers = arg(1, 50, "followers")?;
     let messages = arg(2, 200, "messages")? as u64;
     let stack = demo_stack_with(|o| o.pushes = true).await?;
-    let customer = AppId::parse(CUSTOMER_APP_ID).map_err(|e| e.to_string())?;
-    let group = stack
-        .ctx
-        .store
-        .tenant(&customer)
-        .await
-        .map_err(|e| e.to_string())?
-        .and_then(|t| t.service_group_id)
-        .ok_or("no service group")?;
+    let group = service_group(&stack).await?;
 
     // The TAM posts (the demo's colleagues join the group when they first sign in).
     let cookie = session_cookie(&stack, PROVIDER_APP_ID, "tara", "Tara Lin").await?;
