@@ -96,6 +96,29 @@ async fn removing_someone_stops_their_pushes_at_once_and_tamlinks_lines_come_in_
 }
 
 #[tokio::test]
+async fn signing_out_everywhere_stops_pushes_to_the_pages_of_that_session() {
+    let t = TestStack::demo_with_pushes().await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let ben = t.signed_in(CUSTOMER_APP_ID, "ben").await;
+    let (_, mut anas) = follow(&t, &ana, CUSTOMER_APP_ID, &group).await;
+    let (_, mut bens) = follow(&t, &ben, CUSTOMER_APP_ID, &group).await;
+    assert_eq!(ana.logout_everywhere(CUSTOMER_APP_ID).await, StatusCode::OK);
+    let posted = ben.say(CUSTOMER_APP_ID, &group, "are you there?").await;
+    let seq = posted["seq"].as_u64().unwrap();
+    assert_eq!(bens.pushed_from(seq).await["text"], "are you there?");
+    // Ana's page, whose session she ended, hears nothing more: its socket is closed.
+    loop {
+        match anas.hear(5.0).await {
+            Heard::Frame(f) if f["message"]["seq"].as_u64() < Some(seq) => continue,
+            Heard::Closed => break,
+            other => panic!("a signed-out page heard {other:?}"),
+        }
+    }
+    wait_until(|| async { t.followers(&group).await.len() == 1 }).await;
+}
+
+#[tokio::test]
 async fn refused_connections_store_nothing() {
     let t = TestStack::demo_with_pushes().await;
     let group = t.service_group(CUSTOMER_APP_ID).await;

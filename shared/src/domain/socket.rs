@@ -20,6 +20,12 @@ pub struct Subscription {
     pub open_id: OpenId,
     /// The page's language: tamlink's own lines are pushed in it.
     pub lang: crate::i18n::Lang,
+    /// The session the page's ticket came from (its id and fence generation): once the person
+    /// signs it out, nothing more is pushed to it.
+    #[serde(default)]
+    pub sid: String,
+    #[serde(default)]
+    pub generation: u64,
     pub connected_at: Epoch,
 }
 
@@ -54,6 +60,8 @@ mod tests {
             app_id: "cli_a".into(),
             open_id: "ou_a".into(),
             lang: crate::i18n::Lang::En,
+            sid: "s".into(),
+            generation: 0,
             connected_at: 1_000,
         };
         assert!(s.live(1_000));

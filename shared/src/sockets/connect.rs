@@ -49,6 +49,8 @@ pub async fn connect(
             app_id: ticket.app_id.clone(),
             open_id: ticket.open_id.clone(),
             lang: ticket.lang,
+            sid: ticket.sid.clone(),
+            generation: ticket.generation,
             connected_at: ctx.now(),
         })
         .await?;

@@ -25,13 +25,14 @@ pub struct Pushed {
     pub delivered: usize,
     /// Connections API Gateway no longer had (their subscriptions are deleted).
     pub gone: usize,
-    /// Connections of people no longer in the group (closed, subscriptions deleted).
+    /// Connections of people no longer in the group or signed out (closed, forgotten).
     pub dropped: usize,
     pub failed: usize,
 }
 
-/// Per group: one query for its followers and one batch read of their memberships (someone
-/// removed from the group gets nothing more, and their connection is closed); then each
+/// Per group: one query for its followers and one batch read of their memberships and session
+/// fences (someone removed from the group, or whose page's session was signed out, gets nothing
+/// more, and their connection is closed); then each
 /// message, in order, to each follower, in the follower's language. A failed push is logged
 /// and left: the page fills the gap from the message list. Never fails the batch, so a bad
 /// record cannot hold up the stream behind it.
@@ -70,11 +71,18 @@ pub async fn push(ctx: &AppContext, event: Event) -> AppResult<Pushed> {
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
-        let members = ctx.store.members_among(&group, &people).await?;
+        let (members, fences) = ctx.store.members_and_fences(&group, &people).await?;
         let outcomes: Vec<Outcome> = stream::iter(followers)
             .map(|sub| {
-                let member = members.contains(&(sub.app_id.clone(), sub.open_id.clone()));
-                follow_up(ctx, sub, member, &messages)
+                let person = (sub.app_id.clone(), sub.open_id.clone());
+                // Still in the group, and the page's session not signed out.
+                let allowed = members.contains(&person)
+                    && fences
+                        .get(&person)
+                        .cloned()
+                        .unwrap_or_default()
+                        .admits(sub.generation, &sub.sid);
+                follow_up(ctx, sub, allowed, &messages)
             })
             .buffer_unordered(CONCURRENT_PUSHES)
             .collect()

@@ -4,12 +4,15 @@
 //! Items expire with DynamoDB's TTL shortly after API Gateway's 2-hour limit; reads check
 //! `Subscription::live` themselves.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::dynamo::{decode, dynamo_err, s, Keyed};
 use super::keys;
 use super::{Member, Store, StoreError};
 use crate::clock::Epoch;
+use crate::domain::sessions::SessionFence;
 use crate::domain::socket::{Subscription, MAX_CONNECTION_SECONDS};
 use crate::ids::{AppId, ConnectionId, GroupId, OpenId};
 
@@ -70,20 +73,44 @@ impl Store {
         Ok(all.into_iter().filter(|s| s.live(now)).collect())
     }
 
-    /// Which of `people` are members of the group now (one batch read per 100 people).
-    pub async fn members_among(
+    /// Which of `people` are members of the group now, and their session fences (one batch
+    /// read per 50 people): who may still be pushed to.
+    pub async fn members_and_fences(
         &self,
         group: &GroupId,
         people: &[(AppId, OpenId)],
-    ) -> Result<HashSet<(AppId, OpenId)>, StoreError> {
-        let keys = people
+    ) -> Result<
+        (
+            HashSet<(AppId, OpenId)>,
+            HashMap<(AppId, OpenId), SessionFence>,
+        ),
+        StoreError,
+    > {
+        let mut keys = Vec::new();
+        for (app, open) in people {
+            keys.push((keys::group(group), keys::member(app, open)));
+            keys.push(keys::session_fence(app, open));
+        }
+        let fence_pks: HashMap<String, (AppId, OpenId)> = people
             .iter()
-            .map(|(app, open)| (keys::group(group), keys::member(app, open)))
+            .map(|p| (keys::session_fence(&p.0, &p.1).0, p.clone()))
             .collect();
-        self.batch_items(keys)
-            .await?
-            .into_iter()
-            .map(|item| decode::<Member>(item).map(|m| (m.app_id, m.open_id)))
-            .collect()
+        let (mut members, mut fences) = (HashSet::new(), HashMap::new());
+        for item in self.batch_items(keys).await? {
+            let pk = match item.get("pk") {
+                Some(AttributeValue::S(pk)) => pk.clone(),
+                _ => continue,
+            };
+            match fence_pks.get(&pk) {
+                Some(person) => {
+                    fences.insert(person.clone(), decode::<SessionFence>(item)?);
+                }
+                None => {
+                    let m = decode::<Member>(item)?;
+                    members.insert((m.app_id, m.open_id));
+                }
+            }
+        }
+        Ok((members, fences))
     }
 }
