@@ -8,7 +8,8 @@ serializes DynamoDB requests here. SQS and KMS stay concurrent, so a long poll n
 table.
 
 It also counts DynamoDB requests by operation, so tests and benchmarks can measure what an
-action costs: GET /_tamlink/dynamodb-requests returns {"total": n, "by_operation": {...}};
+action costs: GET /_tamlink/dynamodb-requests returns {"total": n, "by_operation": {...},
+"sqs": {operation: n}} (SQS requests by operation);
 DELETE returns them and starts counting afresh.
 
 With TAMLINK_MOTO_GC=off in its environment, Python's garbage collector is off in this process:
@@ -47,13 +48,23 @@ if os.environ.get("TAMLINK_MOTO_GC") == "off":
 
 _dynamodb = threading.Lock()
 _counts = collections.Counter()
+# SQS requests by operation, for the month benchmark (a receive that got nothing is counted apart:
+# the local poller asks far more often than an event source mapping's long poll would).
+_sqs_counts = collections.Counter()
+_sqs_lock = threading.Lock()
+# Requests that change no table, and a count of those that may have (see `cached_table_order`).
+_READS = {"GetItem", "BatchGetItem", "Query", "Scan", "DescribeTable", "ListTables",
+          "DescribeTimeToLive", "ListTagsOfResource", "DescribeContinuousBackups"}
+_table_generation = [0]
 
 
 def _counts_endpoint(environ, start_response):
     with _dynamodb:
-        body = json.dumps({"total": sum(_counts.values()), "by_operation": dict(_counts)}).encode()
+        body = json.dumps({"total": sum(_counts.values()), "by_operation": dict(_counts),
+                           "sqs": dict(_sqs_counts)}).encode()
         if environ["REQUEST_METHOD"] == "DELETE":
             _counts.clear()
+            _sqs_counts.clear()
     start_response("200 OK", [("Content-Type", "application/json")])
     return [body]
 
@@ -64,10 +75,21 @@ def serialize_dynamodb(app):
             return _counts_endpoint(environ, start_response)
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target.startswith("DynamoDB_"):
+            op = target.split(".", 1)[-1]
             with _dynamodb:
-                _counts[target.split(".", 1)[-1]] += 1
+                _counts[op] += 1
+                if op not in _READS:
+                    _table_generation[0] += 1
                 # Consume the whole response inside the lock: the write happens while it is built.
                 body = list(app(environ, start_response))
+            return body
+        if target.startswith("AmazonSQS."):
+            body = list(app(environ, start_response))
+            op = target.split(".", 1)[-1]
+            if op == "ReceiveMessage" and b'"Messages"' not in b"".join(body):
+                op = "ReceiveMessage (empty)"
+            with _sqs_lock:
+                _sqs_counts[op] += 1
             return body
         return app(environ, start_response)
 
@@ -92,6 +114,110 @@ def trim_read_stream_records():
         return records
 
     StreamShard.get = get
+
+
+def cached_table_order():
+    """Moto answers every Query (of the table or of an index) by sorting all of the table's items
+    and walking them, so a query's cost grew with the table: in a simulated month, each of the
+    digest sweep's queries took longer than the sweep's minute of real work. The sorted list is
+    kept until the next request that may write (requests are serialized, `serialize_dynamodb`);
+    queries still walk it, as moto does."""
+    from moto.dynamodb.models.table import Table
+
+    original = Table.all_items
+
+    def all_items(self):
+        cached = getattr(self, "_tamlink_sorted", None)
+        if cached is None or cached[0] != _table_generation[0]:
+            cached = (_table_generation[0], original(self))
+            self._tamlink_sorted = cached
+        return list(cached[1])
+
+    Table.all_items = all_items
+
+
+STREAM_RECORDS_KEPT = 50_000
+
+
+def bounded_stream_shards():
+    """Keeps a stream shard to its newest STREAM_RECORDS_KEPT records. DynamoDB drops stream
+    records after 24 hours whether read or not; moto keeps them for the life of the server, so a
+    stack whose stream nobody reads (tests and benchmarks without the chat push) held every write
+    of a simulated month in memory (gigabytes). The push reader reads four times a second, far
+    closer to the end than this."""
+    from moto.dynamodb.models.table import StreamShard
+
+    original = StreamShard.add
+
+    def add(self, old, new):
+        original(self, old, new)
+        excess = len(self.items) - STREAM_RECORDS_KEPT
+        if excess > 0:
+            del self.items[:excess]
+            self.starting_sequence_number += excess
+
+    StreamShard.add = add
+
+
+def item_level_transaction_rollback():
+    """Moto backs up every table a transaction touches with a deep copy of the whole table before
+    each TransactWriteItems, so a transaction's cost grew with the table: a simulated month's
+    notifier slowed to a few transactions a second. This backs up only the items the transaction
+    names (and the stream's length) and restores those when it is cancelled, as moto's copy
+    would. DynamoDB requests are serialized (`serialize_dynamodb`), so nothing else writes
+    between the backup and the restore."""
+    import copy as real_copy
+
+    from moto.dynamodb import models
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    class TablesByReference:
+        """What `copy` is inside moto's transaction: tables are not copied, anything else is."""
+
+        @staticmethod
+        def deepcopy(x, memo=None):
+            return x if isinstance(x, Table) else real_copy.deepcopy(x, memo)
+
+    original = models.DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self, transact_items):
+        saved, streams = [], {}
+        for entry in transact_items:
+            _, op = next(iter(entry.items()))
+            table = self.tables.get(op.get("TableName"))
+            if table is None:
+                continue
+            attrs = op.get("Key") or op.get("Item") or {}
+            if table.hash_key_attr not in attrs:
+                continue
+            h = DynamoType(attrs[table.hash_key_attr])
+            r = DynamoType(attrs[table.range_key_attr]) if table.range_key_attr in attrs else None
+            current = table.items.get(h, {}).get(r) if r is not None else table.items.get(h)
+            saved.append((table, h, r, real_copy.deepcopy(current)))
+            if table.stream_shard is not None:
+                streams[id(table)] = (table.stream_shard, len(table.stream_shard.items))
+        models.copy = TablesByReference
+        try:
+            return original(self, transact_items)
+        except Exception:
+            for table, h, r, old in reversed(saved):
+                if r is None:
+                    if old is None:
+                        table.items.pop(h, None)
+                    else:
+                        table.items[h] = old
+                elif old is None:
+                    table.items.get(h, {}).pop(r, None)
+                else:
+                    table.items[h][r] = old
+            for shard, length in streams.values():
+                del shard.items[length:]
+            raise
+        finally:
+            models.copy = real_copy
+
+    models.DynamoDBBackend.transact_write_items = transact_write_items
 
 
 def fair_queues():
@@ -197,6 +323,9 @@ def main():
     args = parser.parse_args()
     os.environ.setdefault("MOTO_PORT", str(args.port))
     trim_read_stream_records()
+    bounded_stream_shards()
+    cached_table_order()
+    item_level_transaction_rollback()
     fair_queues()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))

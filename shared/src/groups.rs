@@ -162,7 +162,11 @@ pub async fn post(
     let mentions = if input.mentions.is_empty() {
         Vec::new()
     } else {
-        let members = ctx.store.members(&open.group.id).await?;
+        chat::check_mention_count(&input.mentions)?;
+        let members = ctx
+            .store
+            .members_among(&open.group.id, &input.mentions)
+            .await?;
         chat::resolve_mentions(&input.mentions, &members, (&actor.app_id, &actor.open_id))?
     };
     let draft = Message {

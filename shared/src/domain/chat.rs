@@ -80,16 +80,22 @@ pub fn settled(
 
 /// Resolves the composer's mentions against the group's members: each must be a member of this
 /// group, duplicates collapse, and the author mentioning themselves notifies nobody.
-pub fn resolve_mentions(
-    requested: &[MentionRef],
-    members: &[Member],
-    author: (&AppId, &OpenId),
-) -> Result<Vec<Mention>, AppError> {
+/// Refuses a post naming more people than a message may mention (before anyone is looked up).
+pub fn check_mention_count(requested: &[MentionRef]) -> Result<(), AppError> {
     if requested.len() > MAX_MENTIONS {
         return Err(AppError::Unprocessable(
             crate::msg!("error-mentions-many", max = MAX_MENTIONS).into(),
         ));
     }
+    Ok(())
+}
+
+pub fn resolve_mentions(
+    requested: &[MentionRef],
+    members: &[Member],
+    author: (&AppId, &OpenId),
+) -> Result<Vec<Mention>, AppError> {
+    check_mention_count(requested)?;
     let mut out: Vec<Mention> = Vec::new();
     for r in requested {
         let member = members

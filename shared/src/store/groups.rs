@@ -7,6 +7,7 @@ use super::dynamo::{decode, n, s, write_err, Keyed};
 use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
+use crate::domain::chat::MentionRef;
 use crate::domain::model::*;
 use crate::domain::sessions::SessionFence;
 use crate::ids::{AppId, GroupId, OpenId};
@@ -129,6 +130,28 @@ impl Store {
     pub async fn members(&self, group_id: &GroupId) -> Result<Vec<Member>, StoreError> {
         self.query_prefix(keys::group(group_id), keys::MEMBER_PREFIX)
             .await
+    }
+
+    /// The members among the people a post mentions (the others are not members), in one
+    /// `BatchGetItem`: reading the whole group for a mention read every member of a 200-person
+    /// service group per post (`bench-month`).
+    pub async fn members_among(
+        &self,
+        group_id: &GroupId,
+        people: &[MentionRef],
+    ) -> Result<Vec<Member>, StoreError> {
+        let mut wanted: Vec<(String, String)> = people
+            .iter()
+            .map(|p| (keys::group(group_id), keys::member(&p.app_id, &p.open_id)))
+            .collect();
+        // DynamoDB refuses a batch that names an item twice.
+        wanted.sort();
+        wanted.dedup();
+        self.batch_items(wanted)
+            .await?
+            .into_iter()
+            .map(decode)
+            .collect()
     }
 
     pub async fn member(
