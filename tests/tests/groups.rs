@@ -2,7 +2,7 @@
 //! queue a notification, the member list, leaving and removing, and who may see what.
 
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 use tamlink_tests::*;
 
 #[tokio::test]
@@ -181,6 +181,51 @@ async fn mentioning_someone_outside_the_group_is_refused_and_nothing_is_stored_o
     let (_, page) = ana.messages(CUSTOMER_APP_ID, &group, "").await;
     assert!(texts(&page).is_empty());
     assert!(t.drain_queue().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_post_looks_up_only_the_people_it_names_once_each() {
+    let t = TestStack::demo().await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let tara =
+        json!({"app_id": PROVIDER_APP_ID, "open_id": t.open_id(PROVIDER_APP_ID, "tara").await});
+    t.dynamodb_requests().await;
+    // Tara named twice (a batch read naming an item twice is refused by DynamoDB): one mention.
+    let (status, body) = ana
+        .post_message(
+            CUSTOMER_APP_ID,
+            &group,
+            &json!({"text": "@Tara @Tara look", "mentions": [tara, tara]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["mentions"].as_array().unwrap().len(), 1, "{body}");
+    let (_, ops) = t.dynamodb_requests().await;
+    assert!(
+        ops.get("Query").is_none(),
+        "no read of the whole group: {ops}"
+    );
+    let queued = t.drain_queue().await;
+    assert_eq!(queued.len(), 1, "{queued:?}");
+
+    // Twenty-one names are refused before anyone is looked up.
+    let many: Vec<Value> = (0..21).map(|_| tara.clone()).collect();
+    t.dynamodb_requests().await;
+    let (status, body) = ana
+        .post_message(
+            CUSTOMER_APP_ID,
+            &group,
+            &json!({"text": "all", "mentions": many}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (_, ops) = t.dynamodb_requests().await;
+    assert_eq!(
+        ops,
+        json!({"BatchGetItem": 1}),
+        "the session's read, nothing more"
+    );
 }
 
 #[tokio::test]
