@@ -170,6 +170,15 @@ fn next_month(now: Epoch) -> Epoch {
     budget::next_month_start(now)
 }
 
+/// The DM window a step stands for, as people read it.
+fn window(step: Step) -> String {
+    match step.window_seconds() {
+        Some(w) if w >= HOUR => format!("{} h", w / HOUR),
+        Some(w) => format!("{} min", w / MINUTE),
+        None => "held until the 1st".into(),
+    }
+}
+
 fn weekday(at: Epoch) -> bool {
     let day = time::OffsetDateTime::from_unix_timestamp(at).expect("a time");
     !matches!(
@@ -581,7 +590,7 @@ impl Sim {
     }
 
     /// The step tamlink's own count puts the organisation at (not counted).
-    async fn step_now(&mut self) -> Step {
+    async fn step_now(&mut self) -> (Step, i64) {
         self.meter(true).await;
         let store = &self.t.stack.ctx.store;
         let usage = store
@@ -594,7 +603,10 @@ impl Sim {
             .expect("tenant")
             .expect("acme");
         self.meter(false).await;
-        budget::step(&tenant.plan, usage.calls, usage.exhausted)
+        (
+            budget::step(&tenant.plan, usage.calls, usage.exhausted),
+            usage.calls,
+        )
     }
 
     /// The month: from one thing that happens to the next, until everything has gone out.
@@ -637,15 +649,16 @@ impl Sim {
             self.sync_sandbox().await;
             while day + DAY <= self.now() && day + DAY <= self.end {
                 day += DAY;
+                let (step, calls) = self.step_now().await;
                 eprintln!(
-                    "  … {}: {} minutes visited",
+                    "  … {}: {} minutes visited, {calls} Lark calls counted so far, window {}",
                     date(day),
                     self.job_runs
                         .get("DigestSweepFunction")
                         .copied()
-                        .unwrap_or(0)
+                        .unwrap_or(0),
+                    window(step)
                 );
-                let step = self.step_now().await;
                 if self.steps.last().is_some_and(|(_, s)| *s != step) {
                     self.steps.push((day, step));
                 }
@@ -665,7 +678,7 @@ impl Sim {
             }
             self.t.deliver().await;
         }
-        let step = self.step_now().await;
+        let (step, _) = self.step_now().await;
         if self.steps.last().is_some_and(|(_, s)| *s != step) {
             self.steps.push((self.end, step));
         }
@@ -970,11 +983,7 @@ async fn report(
         .steps
         .iter()
         .skip(1)
-        .map(|(day, step)| match step.window_seconds() {
-            Some(w) if w >= HOUR => format!("{}: {} h", date(*day), w / HOUR),
-            Some(w) => format!("{}: {} min", date(*day), w / MINUTE),
-            None => format!("{}: held until the 1st", date(*day)),
-        })
+        .map(|(day, step)| format!("{}: {}", date(*day), window(*step)))
         .collect();
     println!(
         "  days the DM window widened            {}",
