@@ -686,6 +686,25 @@ impl Sim {
     }
 }
 
+/// Picks one of `people` (by index): a few get most of the mentions (Zipf-like), as in any
+/// support channel.
+fn popularity(people: usize) -> impl Fn(&mut StdRng) -> usize {
+    let weights: Vec<f64> = (0..people)
+        .map(|i| 1.0 / ((i + 1) as f64).powf(0.8))
+        .collect();
+    let total: f64 = weights.iter().sum();
+    move |rng: &mut StdRng| {
+        let mut x = rng.gen::<f64>() * total;
+        for (i, w) in weights.iter().enumerate() {
+            x -= w;
+            if x <= 0.0 {
+                return i;
+            }
+        }
+        people - 1
+    }
+}
+
 /// Plans the standard organisation's month.
 fn plan_standard(sim: &mut Sim) {
     let days: Vec<Epoch> = (0..31)
@@ -695,21 +714,7 @@ fn plan_standard(sim: &mut Sim) {
     let office = |rng: &mut StdRng| {
         days[rng.gen_range(0..days.len())] + 9 * HOUR + rng.gen_range(0..9 * 60) * MINUTE
     };
-    let mentioned = PEOPLE - OPENERS;
-    let weights: Vec<f64> = (0..mentioned)
-        .map(|i| 1.0 / ((i + 1) as f64).powf(0.8))
-        .collect();
-    let total: f64 = weights.iter().sum();
-    let pick = |rng: &mut StdRng| {
-        let mut x = rng.gen::<f64>() * total;
-        for (i, w) in weights.iter().enumerate() {
-            x -= w;
-            if x <= 0.0 {
-                return i;
-            }
-        }
-        mentioned - 1
-    };
+    let pick = popularity(PEOPLE - OPENERS);
     let mut planned = 0;
     // A tenth in incidents: 8 of 25 mentions each, of 3 people, within 10 minutes.
     for _ in 0..8 {
@@ -767,20 +772,7 @@ fn plan_standard(sim: &mut Sim) {
 
 /// Plans the chatty organisation's month: the notifier benchmark's day, every day.
 fn plan_chatty(sim: &mut Sim) {
-    let weights: Vec<f64> = (0..PEOPLE)
-        .map(|i| 1.0 / ((i + 1) as f64).powf(0.8))
-        .collect();
-    let total: f64 = weights.iter().sum();
-    let pick = |rng: &mut StdRng| {
-        let mut x = rng.gen::<f64>() * total;
-        for (i, w) in weights.iter().enumerate() {
-            x -= w;
-            if x <= 0.0 {
-                return i;
-            }
-        }
-        PEOPLE - 1
-    };
+    let pick = popularity(PEOPLE);
     let mut minute = 0;
     while sim.start + minute * MINUTE < sim.end {
         let hour = (minute / 60) % 24;
