@@ -620,3 +620,78 @@ async fn a_plan_of_zero_calls_or_null_targets_is_refused_and_nothing_changes() {
     assert_eq!(status.as_u16(), 200);
     assert_eq!(t.tenant(CUSTOMER_APP_ID).await.plan.share_percent, 40);
 }
+
+fn flush_event(app_id: &str, open_id: &str, message_id: &str) -> SqsEvent {
+    let mut m = SqsMessage::default();
+    m.message_id = Some(message_id.into());
+    m.body = Some(json!({"flush": {"app_id": app_id, "open_id": open_id}}).to_string());
+    let mut event = SqsEvent::default();
+    event.records.push(m);
+    event
+}
+
+/// The month benchmark's duplicates: the digest sweep queues a second flush for someone whose
+/// digest is already going out, and that flush found no room in Lark's rate limit this second.
+/// It used to give the window back, so its retry sent the same digest again under a new uuid.
+#[tokio::test]
+async fn a_second_flush_for_a_digest_already_sent_sends_nothing_even_when_paced() {
+    let t = TestStack::demo().await;
+    t.to_mid_month();
+    mentions(&t, &["tara"], 3).await;
+    t.deliver().await;
+    assert_eq!(t.dms(PROVIDER_APP_ID, "tara").await.len(), 1);
+    let tara = t.open_id(PROVIDER_APP_ID, "tara").await;
+    t.clock.advance(WINDOW);
+
+    // The first flush sends the digest of the other two.
+    let first = flush_event(PROVIDER_APP_ID, &tara, "flush-1");
+    let out = tamlink::notifier::handle(&t.stack.ctx, first.clone()).await;
+    assert!(out.batch_item_failures.is_empty());
+    assert_eq!(t.dms(PROVIDER_APP_ID, "tara").await.len(), 2);
+
+    // A minute on, this second is full for Tara (other cards went to her in it).
+    t.clock.advance(60);
+    let (provider, person) = (app(PROVIDER_APP_ID), open(&tara));
+    let key = tamlink::store::PersonKey {
+        app_id: &provider,
+        open_id: &person,
+    };
+    let pace = tamlink::domain::budget::LARK_PACE;
+    let now = t.stack.ctx.now();
+    let store = &t.stack.ctx.store;
+    while store.take_send_slot(key, 1, pace, now).await.unwrap() {}
+
+    // A second flush, queued by the sweep before the first was taken, arrives now, and again
+    // seconds later; the first flush's own message is offered again too.
+    let second = flush_event(PROVIDER_APP_ID, &tara, "flush-2");
+    tamlink::notifier::handle(&t.stack.ctx, second.clone()).await;
+    t.clock.advance(5);
+    tamlink::notifier::handle(&t.stack.ctx, second).await;
+    // As if the first flush's function died before SQS heard it was done: it sends again with
+    // the same uuid, and Lark drops the repeat.
+    tamlink::notifier::handle(&t.stack.ctx, first).await;
+    t.after(WINDOW).await;
+    t.after(WINDOW).await;
+
+    let dms = t.dms(PROVIDER_APP_ID, "tara").await;
+    assert_eq!(dms.len(), 2, "{dms:#?}");
+    assert_eq!(title(&dms[1]), "2 updates while you were away");
+    // Lark counted what tamlink counted: the first DM, the digest and its repeat.
+    let month = tamlink::domain::budget::month_of(t.stack.ctx.now());
+    let counted = t
+        .stack
+        .ctx
+        .store
+        .calls_this_month(&app(PROVIDER_APP_ID), &month)
+        .await
+        .unwrap();
+    let calls = t.sandbox_get("/_sandbox/calls").await;
+    let sends = calls["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "message" && c["status"] == 200)
+        .count();
+    assert_eq!(counted, 3);
+    assert_eq!(sends, 3, "{calls}");
+}

@@ -48,12 +48,40 @@ fn card_key<'a>(d: &Delivery<'a>) -> Option<&'a str> {
     }
 }
 
+impl Delivery<'_> {
+    /// The Lark calls the delivery makes: a card meant to change later is created, then sent.
+    pub(super) fn calls(&self) -> i64 {
+        if card_key(self).is_some() {
+            2
+        } else {
+            1
+        }
+    }
+
+    fn urgent(&self) -> bool {
+        self.notifications.iter().any(|n| n.urgent)
+    }
+}
+
+/// Sends again what a claim sent before, perhaps: the first try may or may not have reached Lark,
+/// and the repeat, with the same uuid, is a successful call Lark counts either way, so it is
+/// counted here too (a failure gives it back with the window). Pages are the exception: they
+/// never give their window's count back, so their one count covers every try.
+pub(super) async fn resend(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Handled> {
+    if !d.urgent() {
+        ctx.store
+            .count_lark_calls(d.person.app_id, d.month, d.calls(), ctx.now())
+            .await?;
+    }
+    deliver(ctx, d).await
+}
+
 /// Sends the card and settles the outcome: a failure worth retrying gives the window back. The
 /// send waits its turn within Lark's rate limits for the app and the person, shared by every
 /// notifier instance (`Store::take_send_slot`); without room this second it is retried in one.
 pub(super) async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Handled> {
     let uuid = rules::lark_uuid(d.holder);
-    let calls = if card_key(&d).is_some() { 2 } else { 1 };
+    let calls = d.calls();
     let paced = ctx
         .store
         .take_send_slot(d.person, calls, budget::LARK_PACE, ctx.now())
@@ -84,8 +112,16 @@ pub(super) async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Hand
         }
     };
     let now = ctx.now();
-    let notif_id = (!d.is_digest).then_some(d.holder);
-    let urgent = d.notifications.iter().any(|n| n.urgent);
+    let urgent = d.urgent();
+    let release = |retry_notif, digest_again| Release {
+        person: d.person,
+        holder: d.holder,
+        retry_notif,
+        digest_again,
+        calls,
+        month: d.month,
+        now,
+    };
     match failure {
         Failure::Undeliverable { code, reason } => {
             tracing::warn!(app_id = %d.person.app_id, ?code, %reason, "recipient undeliverable");
@@ -96,9 +132,7 @@ pub(super) async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Hand
             }
             if !urgent {
                 // Nobody received anything: the person's window stays open for others.
-                ctx.store
-                    .release_window(d.person, d.holder, None, false, d.month, now)
-                    .await?;
+                ctx.store.release_window(&release(None, false)).await?;
             }
             Ok(Handled::Done)
         }
@@ -112,8 +146,9 @@ pub(super) async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Hand
                 }
             }
             if !urgent {
+                let notif_id = (!d.is_digest).then_some(d.holder);
                 ctx.store
-                    .release_window(d.person, d.holder, notif_id, d.is_digest, d.month, now)
+                    .release_window(&release(notif_id, d.is_digest))
                     .await?;
             }
             Ok(Handled::RetryIn(match retry {

@@ -7,7 +7,11 @@ pub(super) fn digest_holder(person: PersonKey<'_>, due: Epoch) -> String {
 }
 
 #[tracing::instrument(skip_all, fields(kind = "digest", app = %f.app_id))]
-pub(super) async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Handled> {
+pub(super) async fn process_flush(
+    ctx: &AppContext,
+    f: &Flush,
+    message_id: Option<&str>,
+) -> AppResult<Handled> {
     let person = PersonKey {
         app_id: &f.app_id,
         open_id: &f.open_id,
@@ -22,15 +26,21 @@ pub(super) async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Hand
         let plan = snap.tenant.as_ref().map(|t| t.plan).unwrap_or_default();
         let step = budget::step(&plan, snap.usage.calls, snap.usage.exhausted);
         let w = &snap.window;
-        if w.holder.starts_with("digest:") && w.until > now && now - w.claimed_at < RESEND_WITHIN {
-            // A redelivered flush: the digest holding this window may never have gone out.
-            // Sending it again with the same uuid is safe; Lark drops a repeat within the hour.
-            if w.sending.is_empty() {
+        if w.holder.starts_with("digest:") && w.until > now {
+            // A digest holds the window. Only the flush that took it sends it again: offered
+            // again by SQS, it may have died before or after its send, and the same uuid makes a
+            // repeat safe (Lark drops it within the hour). Any other flush (the sweep queues one
+            // every minute until a digest is taken) leaves it alone: one that resent it and found
+            // no room in the rate limit gave the window back, and its retry sent the digest twice
+            // under a new uuid (the month benchmark's duplicates; `notifier.rs`
+            // `a_second_flush_for_a_digest_already_sent_sends_nothing_even_when_paced`).
+            let mine = message_id.is_some_and(|id| w.claimed_by.as_deref() == Some(id));
+            if !mine || w.sending.is_empty() || now - w.claimed_at >= RESEND_WITHIN {
                 return Ok(Attempt::Written(Handled::Done));
             }
             let sending = unread(&snap, &w.sending);
             let digest = Digest::of(&sending, w.sending_more, w.sending_last.as_ref());
-            return send_digest(ctx, person, &w.holder, digest, &snap, &month)
+            return send_digest(ctx, person, &w.holder, digest, &snap, &month, true)
                 .await
                 .map(Attempt::Written);
         }
@@ -63,12 +73,14 @@ pub(super) async fn process_flush(ctx: &AppContext, f: &Flush) -> AppResult<Hand
             digest: Some(w.pending_seq),
             month: &month,
             bypass: false,
+            by: message_id,
+            calls: 1,
         };
         match ctx.store.claim_window(&claim).await {
             Ok(()) => {
                 warn_on_new_step(ctx, &snap, &plan, &month).await?;
                 let digest = Digest::of(&pending, w.pending_more, w.pending_last.as_ref());
-                send_digest(ctx, person, &holder, digest, &snap, &month)
+                send_digest(ctx, person, &holder, digest, &snap, &month, false)
                     .await
                     .map(Attempt::Written)
             }
@@ -116,26 +128,28 @@ pub(super) async fn send_digest(
     digest: Digest,
     snap: &Snapshot,
     month: &str,
+    again: bool,
 ) -> AppResult<Handled> {
-    deliver(
-        ctx,
-        Delivery {
-            person,
-            holder,
-            card: cards::digest(
-                &digest.lines,
-                digest.more,
-                digest.latest.as_ref(),
-                cards::Reader::of(snap.tenant.as_ref(), snap.prefs.lang),
-            ),
-            notifications: &digest.lines,
-            token: snap.token.clone(),
-            tenant: snap.tenant.as_ref(),
-            month,
-            is_digest: true,
-        },
-    )
-    .await
+    let delivery = Delivery {
+        person,
+        holder,
+        card: cards::digest(
+            &digest.lines,
+            digest.more,
+            digest.latest.as_ref(),
+            cards::Reader::of(snap.tenant.as_ref(), snap.prefs.lang),
+        ),
+        notifications: &digest.lines,
+        token: snap.token.clone(),
+        tenant: snap.tenant.as_ref(),
+        month,
+        is_digest: true,
+    };
+    if again {
+        resend(ctx, delivery).await
+    } else {
+        deliver(ctx, delivery).await
+    }
 }
 
 pub(crate) async fn queue_flushes(ctx: &AppContext, people: &[(AppId, OpenId)]) -> AppResult<()> {

@@ -39,8 +39,8 @@ use crate::lark::SendFailure as Failure;
 use crate::lark::{LarkError, SentMessage};
 use crate::notify::Notification;
 use crate::store::{
-    retry_on_conflict, Attempt, Claim, NotifState, PersonKey, Snapshot, StoreError, StoredToken,
-    Tenant, TenantKind,
+    retry_on_conflict, Attempt, Claim, NotifState, PersonKey, Release, Snapshot, StoreError,
+    StoredToken, Tenant, TenantKind,
 };
 use budget::{Plan, Step};
 use rules::WINDOW_SECONDS;
@@ -107,7 +107,10 @@ pub async fn handle_from(ctx: &AppContext, event: SqsEvent, queue: &str) -> SqsB
             receives,
         );
         let body = message.body.as_deref().unwrap_or_default();
-        let outcome = match process(ctx, body).instrument(span).await {
+        let outcome = match process(ctx, body, message.message_id.as_deref())
+            .instrument(span)
+            .await
+        {
             Ok(outcome) => outcome,
             Err(e) => {
                 e.log();
@@ -144,14 +147,15 @@ async fn retry_later(ctx: &AppContext, queue: &str, message: &SqsMessage, delay:
     }
 }
 
-async fn process(ctx: &AppContext, body: &str) -> AppResult<Handled> {
+/// `message_id`: the queue message's id, the same each time SQS offers it again.
+async fn process(ctx: &AppContext, body: &str, message_id: Option<&str>) -> AppResult<Handled> {
     let envelope: Envelope = serde_json::from_str(body).map_err(|e| {
         AppError::Internal(format!(
             "unreadable queue message ({e}); it will go to the DLQ"
         ))
     })?;
     match envelope {
-        Envelope::Flush { flush } => process_flush(ctx, &flush).await,
+        Envelope::Flush { flush } => process_flush(ctx, &flush, message_id).await,
         Envelope::OnCall { oncall } => post_oncall(ctx, &oncall).await,
         Envelope::Notification(n) => process_notification(ctx, &n).await,
     }

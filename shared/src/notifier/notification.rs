@@ -33,7 +33,7 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
             // Taken before: the send may or may not have happened. While the window is still
             // its own, sending again with the same uuid is safe (Lark drops the repeat).
             Some(NotifState::Claimed) if n.urgent || snap.window.holder == n.id => {
-                return deliver(ctx, delivery).await.map(Attempt::Written)
+                return resend(ctx, delivery).await.map(Attempt::Written)
             }
             Some(NotifState::Claimed) => return Ok(Attempt::Written(Handled::Done)),
             Some(NotifState::Released) | None => {}
@@ -74,6 +74,8 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
                 digest: None,
                 month: &month,
                 bypass: n.urgent,
+                by: None,
+                calls: delivery.calls(),
             };
             match ctx.store.claim_window(&claim).await {
                 Ok(()) => {
@@ -123,6 +125,8 @@ pub(super) async fn update_in_place(
         digest: None,
         month,
         bypass: true,
+        by: None,
+        calls: 1,
     };
     match ctx.store.claim_window(&claim).await {
         Ok(()) => {}

@@ -956,6 +956,17 @@ async fn report(
         "  Lark calls counted for Acme's tenant  {acme} of the free plan's 10,000 ({:.1} %); Lark's own count {lark_count}",
         acme as f64 / 100.0
     );
+    // What the budget saw: it must be what Lark counted, or the window widens too late.
+    let ours = sim
+        .t
+        .stack
+        .ctx
+        .store
+        .calls_this_month(&customer(), &month)
+        .await?;
+    println!(
+        "  tamlink's own count for Acme's app    {ours}  (must equal Lark's: what the budget decides on)"
+    );
     println!(
         "    by kind                             {}",
         by_kind
@@ -1035,6 +1046,7 @@ async fn report(
     );
     Ok(lost > 0
         || duplicated > 0
+        || ours != acme as i64
         || most_in_ten > 1
         || !sim.refused.is_empty()
         || (!chatty && acme > 2500))

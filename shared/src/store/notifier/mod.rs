@@ -63,6 +63,10 @@ pub struct Window {
     /// When the current holder took the window.
     #[serde(default)]
     pub claimed_at: Epoch,
+    /// For a digest: the queue message (flush) that took the window. Only that message, offered
+    /// again, may send the digest again; see `notifier::digest`.
+    #[serde(default)]
+    pub claimed_by: Option<String>,
 }
 
 /// Notifications a digest lists in full; beyond that it counts them (see `notifier::cards`).
@@ -174,6 +178,27 @@ pub struct Claim<'a> {
     pub month: &'a str,
     /// Bypasses the window (emergency pages): records the claim and counts the call only.
     pub bypass: bool,
+    /// For a digest: the queue message taking the window (its id), if it has one.
+    pub by: Option<&'a str>,
+    /// The Lark calls the send makes (counted now, given back if it fails).
+    pub calls: i64,
+}
+
+/// Giving a window back after a failed send that will be retried.
+#[derive(Clone, Copy)]
+pub struct Release<'a> {
+    pub person: PersonKey<'a>,
+    /// Only the holder can give it back.
+    pub holder: &'a str,
+    /// A notification to be taken afresh on its retry.
+    pub retry_notif: Option<&'a str>,
+    /// A digest's notifications become due again at once, ahead of any put aside since, so its
+    /// retry finds them.
+    pub digest_again: bool,
+    /// The calls the claim counted, uncounted (Lark does not count failed calls).
+    pub calls: i64,
+    pub month: &'a str,
+    pub now: Epoch,
 }
 
 fn key_item(pk: String, sk: String) -> Item {

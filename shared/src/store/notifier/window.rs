@@ -102,13 +102,17 @@ impl Store {
             up = match c.digest {
                 Some(seen) => up
                     .update_expression(
-                        "SET #until = :until, holder = :holder, claimed_at = :now, sending = if_not_exists(pending, :empty), sending_more = if_not_exists(pending_more, :zero), sending_last = if_not_exists(pending_last, :null) REMOVE pending, pending_more, pending_last, digest_due, gsi1pk, gsi1sk",
+                        "SET #until = :until, holder = :holder, claimed_at = :now, sending = if_not_exists(pending, :empty), sending_more = if_not_exists(pending_more, :zero), sending_last = if_not_exists(pending_last, :null), claimed_by = :by REMOVE pending, pending_more, pending_last, digest_due, gsi1pk, gsi1sk",
                     )
                     .condition_expression(format!("{free} AND pending_seq = :seen"))
                     .expression_attribute_values(":seen", n(seen))
                     .expression_attribute_values(":empty", AttributeValue::L(vec![]))
                     .expression_attribute_values(":zero", n(0))
-                    .expression_attribute_values(":null", AttributeValue::Null(true)),
+                    .expression_attribute_values(":null", AttributeValue::Null(true))
+                    .expression_attribute_values(
+                        ":by",
+                        c.by.map_or(AttributeValue::Null(true), s),
+                    ),
                 None => up
                     .update_expression("SET #until = :until, holder = :holder, claimed_at = :now")
                     .condition_expression(format!("{free} AND attribute_not_exists(digest_due)")),
@@ -122,24 +126,22 @@ impl Store {
         if let Some(id) = c.notif_id {
             writes.push(self.notif_put(id, NotifState::Claimed, c.now, true)?);
         }
-        writes.push(self.count_call(c.person.app_id, c.month, 1, c.now)?);
+        writes.push(self.count_call(c.person.app_id, c.month, c.calls, c.now)?);
         self.transact(writes).await
     }
 
-    /// Gives a window back after a send that will be retried, and uncounts the call (Lark does
+    /// Gives a window back after a send that will be retried, and uncounts its calls (Lark does
     /// not count failed calls). Only the holder can release it.
-    /// With `digest_again`, a digest's waiting notifications become due again at once, so its
-    /// retry finds them; `retry_notif` marks a notification to be taken afresh on its retry.
-    pub async fn release_window(
-        &self,
-        person: PersonKey<'_>,
-        holder: &str,
-        retry_notif: Option<&str>,
-        digest_again: bool,
-        month: &str,
-        now: Epoch,
-    ) -> Result<(), StoreError> {
-        let notif_id = retry_notif;
+    pub async fn release_window(&self, r: &Release<'_>) -> Result<(), StoreError> {
+        let Release {
+            person,
+            holder,
+            retry_notif: notif_id,
+            digest_again,
+            calls,
+            month,
+            now,
+        } = *r;
         let mut up = update(
             &self.table,
             (keys::dm(person.app_id, person.open_id), keys::WINDOW.into()),
@@ -168,7 +170,7 @@ impl Store {
         if let Some(id) = notif_id {
             writes.push(self.notif_put(id, NotifState::Released, now, false)?);
         }
-        writes.push(self.count_call(person.app_id, month, -1, now)?);
+        writes.push(self.count_call(person.app_id, month, -calls, now)?);
         match self.transact(writes).await {
             // The window moved on already (it expired and was taken): nothing to give back.
             Err(StoreError::ConditionFailed) => Ok(()),
