@@ -109,10 +109,7 @@ def trim_read_stream_records():
 
     def get(self, start, quantity):
         records = original(self, start, quantity)
-        done = start - self.starting_sequence_number
-        if done > 0:
-            del self.items[:done]
-            self.starting_sequence_number += done
+        drop_stream_front(self, start - self.starting_sequence_number)
         return records
 
     StreamShard.get = get
@@ -318,24 +315,59 @@ def plain_json_responses():
 
 
 STREAM_RECORDS_KEPT = 50_000
+# Of the records' JSON (moto's own SizeBytes); moto's objects take about 9 times as much memory
+# (measured: 20-line window items, 26 KB of JSON each, grew moto by 228 KB a write).
+STREAM_BYTES_KEPT = 64 * 1024 * 1024
+
+
+def _record_bytes(record):
+    return record.record["dynamodb"]["SizeBytes"]
+
+
+def drop_stream_front(shard, count):
+    """Forgets a shard's oldest `count` records. Sequence numbers stay as they were: the shard's
+    start moves on by what is dropped (moto numbers records as start + index)."""
+    if count <= 0:
+        return
+    shard.bytes_kept = getattr(shard, "bytes_kept", 0) - sum(
+        _record_bytes(r) for r in shard.items[:count]
+    )
+    del shard.items[:count]
+    shard.starting_sequence_number += count
+
+
+def drop_stream_back(shard, length):
+    """Forgets the records after the first `length` (a cancelled transaction's)."""
+    shard.bytes_kept = getattr(shard, "bytes_kept", 0) - sum(
+        _record_bytes(r) for r in shard.items[length:]
+    )
+    del shard.items[length:]
 
 
 def bounded_stream_shards():
-    """Keeps a stream shard to its newest STREAM_RECORDS_KEPT records. DynamoDB drops stream
-    records after 24 hours whether read or not; moto keeps them for the life of the server, so a
-    stack whose stream nobody reads (tests and benchmarks without the chat push) held every write
-    of a simulated month in memory (gigabytes). The push reader reads four times a second, far
-    closer to the end than this."""
+    """Keeps a stream shard to its newest STREAM_RECORDS_KEPT records and STREAM_BYTES_KEPT bytes.
+    DynamoDB drops stream records after 24 hours whether read or not; moto keeps them for the life
+    of the server, so a stack whose stream nobody reads (tests and benchmarks without the chat
+    push) held every write of a simulated month in memory. A count alone was not enough: the
+    chatty month's window items carry up to 40 digest lines, and 50,000 records of them grew moto
+    to about 24 GB. The push reader reads four times a second, far closer to the end than this."""
     from moto.dynamodb.models.table import StreamShard
 
     original = StreamShard.add
 
     def add(self, old, new):
+        before = len(self.items)
         original(self, old, new)
-        excess = len(self.items) - STREAM_RECORDS_KEPT
-        if excess > 0:
-            del self.items[:excess]
-            self.starting_sequence_number += excess
+        self.bytes_kept = getattr(self, "bytes_kept", 0) + sum(
+            _record_bytes(r) for r in self.items[before:]
+        )
+        excess = max(len(self.items) - STREAM_RECORDS_KEPT, 0)
+        over = self.bytes_kept - STREAM_BYTES_KEPT
+        over -= sum(_record_bytes(r) for r in self.items[:excess])
+        while over > 0 and excess < len(self.items) - 1:
+            over -= _record_bytes(self.items[excess])
+            excess += 1
+        drop_stream_front(self, excess)
 
     StreamShard.add = add
 
@@ -393,7 +425,7 @@ def item_level_transaction_rollback():
                 else:
                     table.items[h][r] = old
             for shard, length in streams.values():
-                del shard.items[length:]
+                drop_stream_back(shard, length)
             raise
         finally:
             models.copy = real_copy
@@ -599,12 +631,32 @@ def fair_queues():
     models.SQSBackend.change_message_visibility = backend_change
 
 
+def untracked_models():
+    """moto's BaseModel keeps every instance of every model it ever made, for its
+    `/moto-api/data.json` view and its reset: every item version ever written (with the request it
+    came from), every stream record, every queue message, long after the table or queue let go of
+    them. The chatty month's moto grew to about 24 GB that way (a 20-line window item, written
+    4,000 times, held 114 KB a write; with the stream, 228 KB). Nothing here reads that view, so
+    only S3's models (whose reset disposes of their files through it) are still tracked."""
+    from moto.core.common_models import BaseModel
+
+    tracked = BaseModel.__new__
+
+    def __new__(cls, *args, **kwargs):
+        if cls.__module__.startswith("moto.s3"):
+            return tracked(cls, *args, **kwargs)
+        return object.__new__(cls)
+
+    BaseModel.__new__ = __new__
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("-H", "--host", default="127.0.0.1")
     parser.add_argument("-p", "--port", type=int, required=True)
     args = parser.parse_args()
     os.environ.setdefault("MOTO_PORT", str(args.port))
+    untracked_models()
     trim_read_stream_records()
     bounded_stream_shards()
     cached_table_order()
