@@ -250,14 +250,7 @@ async fn rate_limits_and_outages_are_ridden_out_and_everyone_gets_exactly_one_dm
         "{statuses:?}"
     );
     // Failed calls do not count against the month (as Lark counts them).
-    let month = tamlink::domain::budget::month_of(t.stack.ctx.now());
-    let counted = t
-        .stack
-        .ctx
-        .store
-        .calls_this_month(&app(PROVIDER_APP_ID), &month)
-        .await
-        .unwrap();
+    let counted = provider_calls_counted(&t).await;
     assert_eq!(counted, 3);
 }
 
@@ -517,14 +510,7 @@ async fn a_digest_that_fails_to_send_keeps_everything_and_goes_out_on_retry() {
     let dms = t.dms(PROVIDER_APP_ID, "tara").await;
     assert_eq!(dms.len(), 2, "{dms:#?}");
     assert_eq!(title(&dms[1]), "3 updates while you were away");
-    let month = tamlink::domain::budget::month_of(t.stack.ctx.now());
-    let counted = t
-        .stack
-        .ctx
-        .store
-        .calls_this_month(&app(PROVIDER_APP_ID), &month)
-        .await
-        .unwrap();
+    let counted = provider_calls_counted(&t).await;
     assert_eq!(counted, 2, "the failed attempts were not counted");
 }
 
@@ -621,6 +607,17 @@ async fn a_plan_of_zero_calls_or_null_targets_is_refused_and_nothing_changes() {
     assert_eq!(t.tenant(CUSTOMER_APP_ID).await.plan.share_percent, 40);
 }
 
+/// The calls tamlink counted this month for the provider's app (what its budget decides on).
+async fn provider_calls_counted(t: &TestStack) -> i64 {
+    let month = tamlink::domain::budget::month_of(t.stack.ctx.now());
+    t.stack
+        .ctx
+        .store
+        .calls_this_month(&app(PROVIDER_APP_ID), &month)
+        .await
+        .unwrap()
+}
+
 fn flush_event(app_id: &str, open_id: &str, message_id: &str) -> SqsEvent {
     let mut m = SqsMessage::default();
     m.message_id = Some(message_id.into());
@@ -677,14 +674,7 @@ async fn a_second_flush_for_a_digest_already_sent_sends_nothing_even_when_paced(
     assert_eq!(dms.len(), 2, "{dms:#?}");
     assert_eq!(title(&dms[1]), "2 updates while you were away");
     // Lark counted what tamlink counted: the first DM, the digest and its repeat.
-    let month = tamlink::domain::budget::month_of(t.stack.ctx.now());
-    let counted = t
-        .stack
-        .ctx
-        .store
-        .calls_this_month(&app(PROVIDER_APP_ID), &month)
-        .await
-        .unwrap();
+    let counted = provider_calls_counted(&t).await;
     let calls = t.sandbox_get("/_sandbox/calls").await;
     let sends = calls["calls"]
         .as_array()
