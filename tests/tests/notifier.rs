@@ -489,14 +489,20 @@ async fn when_lark_says_the_quota_is_spent_ordinary_notifications_wait_and_pages
     assert!(t.dms(PROVIDER_APP_ID, "tara").await.is_empty());
 }
 
-#[tokio::test]
-async fn a_digest_that_fails_to_send_keeps_everything_and_goes_out_on_retry() {
+/// A stack in a month of its own (the demo's registration calls count in the month it ran) where
+/// three mentions of Tara made one DM and put two aside for her digest.
+async fn tara_dmed_once_with_two_waiting() -> TestStack {
     let t = TestStack::demo().await;
-    // A month of its own: the demo's registration calls count in the month it ran.
     t.to_mid_month();
     mentions(&t, &["tara"], 3).await;
     t.deliver().await;
     assert_eq!(t.dms(PROVIDER_APP_ID, "tara").await.len(), 1);
+    t
+}
+
+#[tokio::test]
+async fn a_digest_that_fails_to_send_keeps_everything_and_goes_out_on_retry() {
+    let t = tara_dmed_once_with_two_waiting().await;
     t.sandbox_post(
         "/_sandbox/faults",
         &json!({"kind": "server_error", "count": 2, "path": "/open-apis/im/v1/messages"}),
@@ -632,11 +638,7 @@ fn flush_event(app_id: &str, open_id: &str, message_id: &str) -> SqsEvent {
 /// It used to give the window back, so its retry sent the same digest again under a new uuid.
 #[tokio::test]
 async fn a_second_flush_for_a_digest_already_sent_sends_nothing_even_when_paced() {
-    let t = TestStack::demo().await;
-    t.to_mid_month();
-    mentions(&t, &["tara"], 3).await;
-    t.deliver().await;
-    assert_eq!(t.dms(PROVIDER_APP_ID, "tara").await.len(), 1);
+    let t = tara_dmed_once_with_two_waiting().await;
     let tara = t.open_id(PROVIDER_APP_ID, "tara").await;
     t.clock.advance(WINDOW);
 
