@@ -8,6 +8,7 @@ use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use serde_json::{json, Value};
 use tamlink::context::AppContext;
 use tamlink::notify::{Notification, NotificationKind, Recipient};
+use tamlink_gateway::poller;
 use tamlink_tests::*;
 
 const WINDOW: i64 = 600;
@@ -686,4 +687,47 @@ async fn a_second_flush_for_a_digest_already_sent_sends_nothing_even_when_paced(
         .count();
     assert_eq!(counted, 3);
     assert_eq!(sends, 3, "{calls}");
+}
+
+/// Mentions arriving after someone's window ended, with their digest due, ask for one flush, not
+/// one each: `./run bench burst`'s 20,000 once queued 14,000 flushes behind themselves, and the
+/// digests waited for all of them. The one flush carries every line, and the next window's
+/// digest is asked for again.
+#[tokio::test]
+async fn mentions_after_the_window_ask_for_the_digest_once_and_it_carries_them_all() {
+    let t = tara_dmed_once_with_two_waiting().await;
+    let tara = t.open_id(PROVIDER_APP_ID, "tara").await;
+    let to_tara = |from: usize, count: usize| -> Vec<Notification> {
+        (from..from + count)
+            .map(|i| notification(&t, i, (PROVIDER_APP_ID, &tara)))
+            .collect()
+    };
+    let flushes_queued = || async {
+        let (visible, later) = poller::queue_depth(&t.stack.ctx, poller::NOTIFICATIONS)
+            .await
+            .unwrap();
+        visible + later
+    };
+    t.clock.advance(WINDOW);
+    // Thirty arrive before the sweep runs, in three batches as the queue hands them out.
+    for batch in to_tara(100, 30).chunks(10) {
+        let out = tamlink::notifier::handle(&t.stack.ctx, event(batch)).await;
+        assert!(out.batch_item_failures.is_empty());
+    }
+    assert_eq!(flushes_queued().await, 1, "one flush for thirty lines");
+    t.deliver().await;
+    let dms = t.dms(PROVIDER_APP_ID, "tara").await;
+    assert_eq!(dms.len(), 2, "{dms:#?}");
+    assert_eq!(title(&dms[1]), "32 updates while you were away");
+
+    // Two wait through the digest's window (nothing to flush yet), three come after it.
+    tamlink::notifier::handle(&t.stack.ctx, event(&to_tara(200, 2))).await;
+    assert_eq!(flushes_queued().await, 0);
+    t.clock.advance(WINDOW);
+    tamlink::notifier::handle(&t.stack.ctx, event(&to_tara(300, 3))).await;
+    assert_eq!(flushes_queued().await, 1, "asked again in the next window");
+    t.deliver().await;
+    let dms = t.dms(PROVIDER_APP_ID, "tara").await;
+    assert_eq!(dms.len(), 3, "{dms:#?}");
+    assert_eq!(title(&dms[2]), "5 updates while you were away");
 }

@@ -86,12 +86,20 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
                 Err(e) => return Err(e.into()),
             }
         }
-        match ctx.store.put_aside(person, n, window, hold, now).await {
+        // The window is over and a digest is already due: send it now rather than at the sweep's
+        // next minute (but not one waiting for its reader's minute in the web app), asking once.
+        let due_now = window.digest_due.is_none_or(|due| due <= now);
+        let ask_flush = window.until <= now
+            && hold.is_none()
+            && due_now
+            && !window.flush_asked_since_it_ended();
+        match ctx
+            .store
+            .put_aside(person, n, window, hold, ask_flush, now)
+            .await
+        {
             Ok(()) => {
-                let due_now = window.digest_due.is_none_or(|due| due <= now);
-                if window.until <= now && hold.is_none() && due_now {
-                    // The window is over and a digest is already due: send it now (not one
-                    // waiting for its reader's minute in the web app).
+                if ask_flush {
                     queue_flushes(ctx, &[(person.app_id.clone(), person.open_id.clone())]).await?;
                 }
                 Ok(Attempt::Written(Handled::Done))

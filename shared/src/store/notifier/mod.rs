@@ -67,6 +67,18 @@ pub struct Window {
     /// again, may send the digest again; see `notifier::digest`.
     #[serde(default)]
     pub claimed_by: Option<String>,
+    /// When a line put aside after the window ended last queued a flush for the due digest.
+    #[serde(default)]
+    pub flush_asked: Option<Epoch>,
+}
+
+impl Window {
+    /// Whether a flush was queued since the window ended. One is enough: it takes everything
+    /// waiting when it runs, and while the digest still waits the sweep asks again each minute.
+    /// (A flush per line put aside queued 14,000 flushes behind `./run bench burst`'s burst.)
+    pub fn flush_asked_since_it_ended(&self) -> bool {
+        self.flush_asked.is_some_and(|at| at >= self.until)
+    }
 }
 
 /// Notifications a digest lists in full; beyond that it counts them (see `notifier::cards`).

@@ -182,13 +182,16 @@ impl Store {
     /// for the digest already due). `ConditionFailed` if the window ended meanwhile (take it
     /// instead), someone else put one aside first, or the notification was already handled.
     ///
-    /// `hold_until` keeps it until then whatever the window (the month's budget is spent).
+    /// `hold_until` keeps it until then whatever the window (the month's budget is spent);
+    /// `ask_flush` records that the caller queues a flush for the due digest (see
+    /// `Window::flush_asked_since_it_ended`).
     pub async fn put_aside(
         &self,
         person: PersonKey<'_>,
         notification: &Notification,
         window: &Window,
         hold_until: Option<Epoch>,
+        ask_flush: bool,
         now: Epoch,
     ) -> Result<(), StoreError> {
         let seq = window.pending_seq + 1;
@@ -204,9 +207,14 @@ impl Store {
         } else {
             "pending_more = if_not_exists(pending_more, :zero) + :one, pending_last = :last"
         };
+        let asked = if ask_flush {
+            ", flush_asked = :now"
+        } else {
+            ""
+        };
         let mut bump = update(&self.table, (pk, keys::WINDOW.into()))
             .update_expression(format!(
-                "SET pending_seq = :seq, {keep}, digest_due = if_not_exists(digest_due, :due), gsi1pk = if_not_exists(gsi1pk, :bucket), gsi1sk = if_not_exists(gsi1sk, :dkey)"
+                "SET pending_seq = :seq, {keep}, digest_due = if_not_exists(digest_due, :due), gsi1pk = if_not_exists(gsi1pk, :bucket), gsi1sk = if_not_exists(gsi1sk, :dkey){asked}"
             ))
             .condition_expression(
                 "(#until > :now OR attribute_exists(digest_due) OR :hold = :yes) AND (pending_seq = :prev OR (attribute_not_exists(pending_seq) AND :prev = :zero))",
