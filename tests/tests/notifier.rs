@@ -731,3 +731,56 @@ async fn mentions_after_the_window_ask_for_the_digest_once_and_it_carries_them_a
     assert_eq!(dms.len(), 3, "{dms:#?}");
     assert_eq!(title(&dms[2]), "5 updates while you were away");
 }
+
+/// A status card's entity is created (a call Lark counts) and then its send fails: the retry
+/// creates and sends again, and tamlink's count of the customer's calls still matches Lark's.
+#[tokio::test]
+async fn a_card_entity_whose_send_failed_is_still_counted_as_lark_counted_it() {
+    let t = TestStack::demo().await;
+    t.to_mid_month();
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (code, opened) = ana
+        .open_ticket(
+            CUSTOMER_APP_ID,
+            &json!({"title": "Robots offline", "severity": "sev2"}),
+        )
+        .await;
+    assert_eq!(code.as_u16(), 201, "{opened}");
+    let month = tamlink::domain::budget::month_of(t.stack.ctx.now());
+    let counted = || async {
+        let store = &t.stack.ctx.store;
+        store
+            .calls_this_month(&app(CUSTOMER_APP_ID), &month)
+            .await
+            .unwrap()
+    };
+    let lark_counted = || async {
+        let usage = t.sandbox_get("/_sandbox/usage").await;
+        usage["usage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| u["tenant_key"] == "tk_acme" && u["month"] == usage["month"])
+            .map(|u| u["calls"].as_i64().unwrap())
+            .sum::<i64>()
+    };
+    let (ours, lark) = (counted().await, lark_counted().await);
+    t.sandbox_post(
+        "/_sandbox/faults",
+        &json!({"kind": "server_error", "count": 1, "path": "/open-apis/im/v1/messages",
+                "app_id": CUSTOMER_APP_ID}),
+    )
+    .await;
+    t.deliver().await;
+    let dms = t.dms(CUSTOMER_APP_ID, "ana").await;
+    assert_eq!(dms.len(), 1, "the status card, sent on the retry");
+    assert_eq!(dms[0]["content"]["type"], "card");
+    // The first entity, its failed send, then a second entity and its send: Lark counted 3.
+    let calls = t.sandbox_get("/_sandbox/calls").await;
+    assert_eq!(lark_counted().await - lark, 3, "{calls}");
+    assert_eq!(
+        counted().await - ours,
+        3,
+        "tamlink counts what Lark counted"
+    );
+}

@@ -17,6 +17,8 @@ pub(super) struct Delivery<'a> {
 
 pub(super) enum SendError {
     Lark(LarkError),
+    /// The card entity was created, a call Lark counts, but sending it failed.
+    AfterCreate(LarkError),
     Other(AppError),
     /// No room in Lark's rate limits this second (nothing was sent).
     Paced,
@@ -24,7 +26,7 @@ pub(super) enum SendError {
 
 impl crate::lark::TokenFailure for SendError {
     fn is_token_invalid(&self) -> bool {
-        matches!(self, SendError::Lark(e) if e.is_token_invalid())
+        matches!(self, SendError::Lark(e) | SendError::AfterCreate(e) if e.is_token_invalid())
     }
 }
 
@@ -92,6 +94,8 @@ pub(super) async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Hand
         tracing::info!(app_id = %d.person.app_id, "no room in Lark's rate limit this second");
         Err(SendError::Paced)
     };
+    // A card entity created before its send failed was a call Lark counted: not given back.
+    let spent = i64::from(matches!(sent, Err(SendError::AfterCreate(_))));
     let failure = match sent {
         Ok(sent) => {
             tracing::info!(
@@ -102,7 +106,7 @@ pub(super) async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Hand
             );
             return Ok(Handled::Done);
         }
-        Err(SendError::Lark(e)) => e.meaning(),
+        Err(SendError::Lark(e) | SendError::AfterCreate(e)) => e.meaning(),
         // Back in 1 to 5 seconds, spread so that a burst does not come back all in one second
         // (each return counts towards the queue's 20 receives before the dead-letter queue).
         Err(SendError::Paced) => Failure::RateLimited(rand::random::<u64>() % 5 + 1),
@@ -118,7 +122,7 @@ pub(super) async fn deliver(ctx: &AppContext, d: Delivery<'_>) -> AppResult<Hand
         holder: d.holder,
         retry_notif,
         digest_again,
-        calls,
+        calls: calls - spent,
         month: d.month,
         now,
     };
@@ -207,7 +211,7 @@ pub(super) async fn send_once(
         .lark
         .send_card_entity(token, d.person.open_id, &card_id, uuid)
         .await
-        .map_err(SendError::Lark)?;
+        .map_err(SendError::AfterCreate)?;
     let record = crate::store::CardRecord {
         card_id,
         sequence: 0,

@@ -207,7 +207,8 @@ pub struct Release<'a> {
     /// A digest's notifications become due again at once, ahead of any put aside since, so its
     /// retry finds them.
     pub digest_again: bool,
-    /// The calls the claim counted, uncounted (Lark does not count failed calls).
+    /// The calls to uncount: those the claim counted that never reached Lark (Lark does not count
+    /// failed calls; a card entity created before its send failed was counted).
     pub calls: i64,
     pub month: &'a str,
     pub now: Epoch,
