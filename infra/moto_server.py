@@ -652,6 +652,43 @@ def quick_dispatch():
     werkzeug_app.DomainDispatcherApplication.get_backend_for_host = get_backend_for_host
 
 
+def lean_item_json():
+    """moto renders a map or list attribute by deep-copying it and then rebuilding every nested
+    level from the copy, so each level is copied once per level above it; a window item's 20
+    whole notifications (maps in a list) were rendered that way on every read and every stream
+    record. This builds the same JSON in one pass. A map's size is likewise its values' own
+    sizes, without wrapping each value in a new DynamoType first."""
+    import base64
+    import copy
+
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.utilities import bytesize
+
+    def plain(v):
+        return v.to_regular_json() if isinstance(v, DynamoType) else copy.deepcopy(v)
+
+    def to_regular_json(self):
+        value = self.value
+        if isinstance(value, dict):
+            value = {k: plain(v) for k, v in value.items()}
+        elif isinstance(value, list):
+            value = [plain(v) for v in value]
+        elif self.is_binary() and isinstance(value, str):
+            value = base64.b64decode(value)
+        return {self.type: value}
+
+    DynamoType.to_regular_json = to_regular_json
+    original_size = DynamoType.size
+
+    def size(self):
+        if self.is_map():
+            return sum(bytesize(k) + (v.size() if isinstance(v, DynamoType) else DynamoType(v).size())
+                       for k, v in self.value.items())
+        return original_size(self)
+
+    DynamoType.size = size
+
+
 def untracked_models():
     """moto's BaseModel keeps every instance of every model it ever made, for its
     `/moto-api/data.json` view and its reset: every item version ever written (with the request it
@@ -679,6 +716,7 @@ def main():
     os.environ.setdefault("MOTO_PORT", str(args.port))
     untracked_models()
     quick_dispatch()
+    lean_item_json()
     trim_read_stream_records()
     bounded_stream_shards()
     cached_table_order()
