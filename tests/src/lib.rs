@@ -114,6 +114,27 @@ impl TestStack {
         demo::open_id(&self.stack, app_id, user).await.unwrap()
     }
 
+    /// The calls tamlink counted for an app in its clock's month: what the app's budget decides on.
+    pub async fn calls_counted(&self, app_id: &str) -> i64 {
+        let month = tamlink::domain::budget::month_of(self.clock.now());
+        let store = &self.stack.ctx.store;
+        store.calls_this_month(&app(app_id), &month).await.unwrap()
+    }
+
+    /// The calls Lark (the sandbox) counted for an app's tenant in its month: what the free
+    /// plan's quota sees.
+    pub async fn lark_counted(&self, app_id: &str) -> i64 {
+        let tenant_key = self.tenant(app_id).await.tenant_key;
+        let usage = self.sandbox_get("/_sandbox/usage").await;
+        usage["usage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| u["tenant_key"] == tenant_key.as_str() && u["month"] == usage["month"])
+            .map(|u| u["calls"].as_i64().unwrap())
+            .sum()
+    }
+
     pub async fn tenant(&self, app_id: &str) -> tamlink::store::Tenant {
         let app_id = tamlink::ids::AppId::parse(app_id).unwrap();
         self.stack.ctx.store.tenant(&app_id).await.unwrap().unwrap()

@@ -251,7 +251,7 @@ async fn rate_limits_and_outages_are_ridden_out_and_everyone_gets_exactly_one_dm
         "{statuses:?}"
     );
     // Failed calls do not count against the month (as Lark counts them).
-    let counted = provider_calls_counted(&t).await;
+    let counted = t.calls_counted(PROVIDER_APP_ID).await;
     assert_eq!(counted, 3);
 }
 
@@ -517,7 +517,7 @@ async fn a_digest_that_fails_to_send_keeps_everything_and_goes_out_on_retry() {
     let dms = t.dms(PROVIDER_APP_ID, "tara").await;
     assert_eq!(dms.len(), 2, "{dms:#?}");
     assert_eq!(title(&dms[1]), "3 updates while you were away");
-    let counted = provider_calls_counted(&t).await;
+    let counted = t.calls_counted(PROVIDER_APP_ID).await;
     assert_eq!(counted, 2, "the failed attempts were not counted");
 }
 
@@ -614,17 +614,6 @@ async fn a_plan_of_zero_calls_or_null_targets_is_refused_and_nothing_changes() {
     assert_eq!(t.tenant(CUSTOMER_APP_ID).await.plan.share_percent, 40);
 }
 
-/// The calls tamlink counted this month for the provider's app (what its budget decides on).
-async fn provider_calls_counted(t: &TestStack) -> i64 {
-    let month = tamlink::domain::budget::month_of(t.stack.ctx.now());
-    t.stack
-        .ctx
-        .store
-        .calls_this_month(&app(PROVIDER_APP_ID), &month)
-        .await
-        .unwrap()
-}
-
 fn flush_event(app_id: &str, open_id: &str, message_id: &str) -> SqsEvent {
     let mut m = SqsMessage::default();
     m.message_id = Some(message_id.into());
@@ -677,7 +666,7 @@ async fn a_second_flush_for_a_digest_already_sent_sends_nothing_even_when_paced(
     assert_eq!(dms.len(), 2, "{dms:#?}");
     assert_eq!(title(&dms[1]), "2 updates while you were away");
     // Lark counted what tamlink counted: the first DM, the digest and its repeat.
-    let counted = provider_calls_counted(&t).await;
+    let counted = t.calls_counted(PROVIDER_APP_ID).await;
     let calls = t.sandbox_get("/_sandbox/calls").await;
     let sends = calls["calls"]
         .as_array()
@@ -746,25 +735,10 @@ async fn a_card_entity_whose_send_failed_is_still_counted_as_lark_counted_it() {
         )
         .await;
     assert_eq!(code.as_u16(), 201, "{opened}");
-    let month = tamlink::domain::budget::month_of(t.stack.ctx.now());
-    let counted = || async {
-        let store = &t.stack.ctx.store;
-        store
-            .calls_this_month(&app(CUSTOMER_APP_ID), &month)
-            .await
-            .unwrap()
-    };
-    let lark_counted = || async {
-        let usage = t.sandbox_get("/_sandbox/usage").await;
-        usage["usage"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|u| u["tenant_key"] == "tk_acme" && u["month"] == usage["month"])
-            .map(|u| u["calls"].as_i64().unwrap())
-            .sum::<i64>()
-    };
-    let (ours, lark) = (counted().await, lark_counted().await);
+    let (ours, lark) = (
+        t.calls_counted(CUSTOMER_APP_ID).await,
+        t.lark_counted(CUSTOMER_APP_ID).await,
+    );
     t.sandbox_post(
         "/_sandbox/faults",
         &json!({"kind": "server_error", "count": 1, "path": "/open-apis/im/v1/messages",
@@ -777,10 +751,7 @@ async fn a_card_entity_whose_send_failed_is_still_counted_as_lark_counted_it() {
     assert_eq!(dms[0]["content"]["type"], "card");
     // The first entity, its failed send, then a second entity and its send: Lark counted 3.
     let calls = t.sandbox_get("/_sandbox/calls").await;
-    assert_eq!(lark_counted().await - lark, 3, "{calls}");
-    assert_eq!(
-        counted().await - ours,
-        3,
-        "tamlink counts what Lark counted"
-    );
+    assert_eq!(t.lark_counted(CUSTOMER_APP_ID).await - lark, 3, "{calls}");
+    let counted = t.calls_counted(CUSTOMER_APP_ID).await - ours;
+    assert_eq!(counted, 3, "tamlink counts what Lark counted");
 }

@@ -116,24 +116,9 @@ async fn registration_and_recheck_calls_count_in_the_organisations_budget_as_lar
     let (status, body) = b.check_customer(CUSTOMER_APP_ID).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
-    let tenant_key = t.tenant(&app(CUSTOMER_APP_ID)).await.tenant_key;
-    let usage = t.sandbox_get("/_sandbox/usage").await;
-    let month = usage["month"].as_str().unwrap().to_owned();
-    let lark_counted: i64 = usage["usage"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|u| u["tenant_key"] == tenant_key.as_str() && u["month"] == month.as_str())
-        .map(|u| u["calls"].as_i64().unwrap())
-        .sum();
-    assert!(lark_counted > 0, "{usage}");
-    let ours = t
-        .stack
-        .ctx
-        .store
-        .calls_this_month(&app(CUSTOMER_APP_ID), &month)
-        .await
-        .unwrap();
+    let lark_counted = t.lark_counted(CUSTOMER_APP_ID).await;
+    assert!(lark_counted > 0);
+    let ours = t.calls_counted(CUSTOMER_APP_ID).await;
     assert_eq!(ours, lark_counted, "tamlink's count matches Lark's");
 }
 
