@@ -337,7 +337,8 @@ impl TestStack {
         }
     }
 
-    /// Takes every notification waiting on the notification queue (each at most once).
+    /// Takes every notification waiting on the notification queue off it (each at most once):
+    /// the notifier never sees them.
     pub async fn drain_queue(&self) -> Vec<Value> {
         let ctx = &self.stack.ctx;
         let mut out = Vec::new();
@@ -355,9 +356,21 @@ impl TestStack {
             if messages.is_empty() {
                 return out;
             }
-            for m in messages {
+            let mut taken = ctx
+                .sqs
+                .delete_message_batch()
+                .queue_url(&ctx.settings.queue_url);
+            for (i, m) in messages.iter().enumerate() {
                 out.push(serde_json::from_str(m.body().unwrap()).unwrap());
+                taken = taken.entries(
+                    aws_sdk_sqs::types::DeleteMessageBatchRequestEntry::builder()
+                        .id(i.to_string())
+                        .receipt_handle(m.receipt_handle().unwrap())
+                        .build()
+                        .unwrap(),
+                );
             }
+            taken.send().await.unwrap();
         }
     }
 

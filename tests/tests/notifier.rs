@@ -138,6 +138,7 @@ fn notification(t: &TestStack, i: usize, recipient: (&str, &str)) -> Notificatio
         only_update: false,
         survey: false,
         seq: None,
+        revision: None,
     }
 }
 
@@ -754,4 +755,65 @@ async fn a_card_entity_whose_send_failed_is_still_counted_as_lark_counted_it() {
     assert_eq!(t.lark_counted(CUSTOMER_APP_ID).await - lark, 3, "{calls}");
     let counted = t.calls_counted(CUSTOMER_APP_ID).await - ours;
     assert_eq!(counted, 3, "tamlink counts what Lark counted");
+}
+
+/// A ticket opened and resolved in the same second: the queue may hand the notifier Ana's
+/// "resolved" before her "opened". The status card she gets shows the ticket resolved (with the
+/// survey) and the late "opened" neither turns it back nor costs a call.
+#[tokio::test]
+async fn a_status_card_is_not_turned_back_by_an_older_change_that_arrives_late() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (_, opened) = ana
+        .open_ticket(
+            CUSTOMER_APP_ID,
+            &json!({"title": "Exports fail", "severity": "sev3"}),
+        )
+        .await;
+    let id = opened["id"].as_str().unwrap();
+    let engineer = match opened["assignee"].as_str() {
+        Some("Eli Novak") => "eli",
+        _ => "erin",
+    };
+    let eng = t.signed_in(PROVIDER_APP_ID, engineer).await;
+    let (status, body) = eng.move_ticket(PROVIDER_APP_ID, id, "resolved").await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    let anas = t.open_id(CUSTOMER_APP_ID, "ana").await;
+    let queued: Vec<Notification> = t
+        .drain_queue()
+        .await
+        .into_iter()
+        .map(|v| serde_json::from_value(v).unwrap())
+        .filter(|n: &Notification| n.recipient.open_id.as_str() == anas)
+        .collect();
+    let of = |prefix: &str| {
+        queued
+            .iter()
+            .find(|n| n.id.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} notification in {queued:#?}"))
+            .clone()
+    };
+    let (first, resolved) = (of("opened."), of("moved-"));
+    assert_eq!(first.created_at, resolved.created_at, "the same second");
+    let calls = t.lark_counted(CUSTOMER_APP_ID).await;
+    for n in [resolved, first] {
+        tamlink::notify::enqueue(&t.stack.ctx, &[n]).await.unwrap();
+        t.deliver().await;
+    }
+    let cards = t.cards(CUSTOMER_APP_ID, "ana").await;
+    assert_eq!(cards.len(), 1, "one status card: {cards:#?}");
+    let card = cards[0].to_string();
+    assert!(card.contains("Resolved"), "{card}");
+    assert!(card.contains("\"rate\""), "still asks for a rating: {card}");
+    assert_eq!(
+        t.lark_counted(CUSTOMER_APP_ID).await - calls,
+        2,
+        "the card's creation and its send; no update for the late one"
+    );
+    // The late one is settled: delivered again (SQS may), it still changes nothing.
+    tamlink::notify::enqueue(&t.stack.ctx, &[of("opened.")])
+        .await
+        .unwrap();
+    assert_eq!(t.deliver().await, 1);
+    assert_eq!(t.lark_counted(CUSTOMER_APP_ID).await - calls, 2);
 }

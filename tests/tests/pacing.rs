@@ -305,6 +305,7 @@ fn mention(t: &TestStack, app: &AppId, to: &OpenId, group: &str, i: usize) -> No
         only_update: false,
         survey: false,
         seq: None,
+        revision: None,
     }
 }
 

@@ -90,4 +90,25 @@ pub struct Notification {
     /// recipient has read that far in the web app, it is not sent (`notifier`). Never on pages.
     #[serde(default)]
     pub seq: Option<u64>,
+    /// Where the ticket stood when a status card notification was made: the card never goes
+    /// back to an earlier state when two arrive out of order (`Revision`).
+    #[serde(default)]
+    pub revision: Option<Revision>,
+}
+
+/// A ticket's place in the order of its changes: the second of its last change, then how many
+/// status changes it has had (two changes in one second, an opened ticket resolved at once, are
+/// ordered by the second part). Compared as (at, changes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Revision {
+    pub at: Epoch,
+    pub changes: u64,
+}
+
+impl Notification {
+    /// Whether a card that shows `shown` already shows a later state of the ticket than this
+    /// notification would (so updating it would turn it back).
+    pub fn is_older_than(&self, shown: Option<Revision>) -> bool {
+        matches!((self.revision, shown), (Some(mine), Some(shown)) if mine < shown)
+    }
 }

@@ -429,6 +429,7 @@ mod tests {
             only_update: false,
             survey: false,
             seq: None,
+            revision: None,
         }
     }
 

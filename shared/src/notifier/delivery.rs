@@ -195,7 +195,7 @@ pub(super) async fn send_once(
     token: &crate::lark::AppToken,
     uuid: &str,
 ) -> Result<SentMessage, SendError> {
-    let Some(key) = card_key(d) else {
+    let (Some(key), [only]) = (card_key(d), d.notifications) else {
         return ctx
             .lark
             .send_card(token, d.person.open_id, &d.card, uuid)
@@ -216,6 +216,7 @@ pub(super) async fn send_once(
         card_id,
         sequence: 0,
         created_at: ctx.now(),
+        shows: only.revision,
     };
     ctx.store
         .save_card(key, d.person, &record, None)

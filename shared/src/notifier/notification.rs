@@ -26,27 +26,41 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
             month: &month,
             is_digest: false,
         };
-        match snap.notif.as_ref().map(|r| r.state) {
-            Some(NotifState::Pending | NotifState::Undeliverable | NotifState::Read) => {
-                return Ok(Attempt::Written(Handled::Done))
+        let live_card = snap.card.as_ref().filter(|c| snap.now_ok(c, now));
+        let unsent = match snap.notif.as_ref().map(|r| r.state) {
+            Some(
+                NotifState::Pending
+                | NotifState::Undeliverable
+                | NotifState::Read
+                | NotifState::Superseded,
+            ) => return Ok(Attempt::Written(Handled::Done)),
+            // Arrived after a later change to the ticket reached the card (the queue does not
+            // keep order): updating the card, or resending it, would turn it back.
+            _ if live_card.is_some_and(|c| n.is_older_than(c.shows)) => {
+                Some(NotifState::Superseded)
             }
+            // They read it in the web app before it went out: telling them again costs a call
+            // and their attention for nothing.
+            Some(NotifState::Released) | None if rules::already_read(n, read) => {
+                Some(NotifState::Read)
+            }
+            _ => None,
+        };
+        if let Some(why) = unsent {
+            return match ctx.store.mark_unsent(&n.id, why, now).await {
+                Ok(()) | Err(StoreError::ConditionFailed) => Ok(Attempt::Written(Handled::Done)),
+                Err(e) => Err(e.into()),
+            };
+        }
+        match snap.notif.as_ref().map(|r| r.state) {
             // Taken before: the send may or may not have happened. While the window is still
             // its own, sending again with the same uuid is safe (Lark drops the repeat).
             Some(NotifState::Claimed) if n.urgent || snap.window.holder == n.id => {
                 return resend(ctx, delivery).await.map(Attempt::Written)
             }
             Some(NotifState::Claimed) => return Ok(Attempt::Written(Handled::Done)),
-            Some(NotifState::Released) | None => {}
+            _ => {}
         }
-        if rules::already_read(n, read) {
-            // They read it in the web app before it went out: telling them again costs a call
-            // and their attention for nothing.
-            return match ctx.store.mark_read_first(&n.id, now).await {
-                Ok(()) | Err(StoreError::ConditionFailed) => Ok(Attempt::Written(Handled::Done)),
-                Err(e) => Err(e.into()),
-            };
-        }
-        let live_card = snap.card.as_ref().filter(|c| snap.now_ok(c, ctx.now()));
         if let (Some(key), Some(card)) = (&n.card_key, live_card) {
             return update_in_place(ctx, n, key, card, &snap, &month)
                 .await
@@ -176,6 +190,7 @@ pub(super) async fn update_in_place(
         Ok(()) => {
             let saved = crate::store::CardRecord {
                 sequence,
+                shows: n.revision.or(card.shows),
                 ..card.clone()
             };
             match ctx

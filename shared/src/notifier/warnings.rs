@@ -79,6 +79,7 @@ pub(super) async fn warn_tam(
         only_update: false,
         survey: false,
         seq: None,
+        revision: None,
     };
     crate::notify::enqueue(ctx, &[warning]).await
 }

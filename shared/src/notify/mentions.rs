@@ -42,6 +42,7 @@ pub(crate) fn mention_notifications(
             only_update: false,
             survey: false,
             seq: Some(message.seq),
+            revision: None,
         })
         .collect()
 }

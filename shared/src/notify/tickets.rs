@@ -47,12 +47,17 @@ pub(crate) fn ticket_notification(
         only_update: false,
         survey: false,
         seq: None,
+        revision: None,
     }
 }
 
 /// The key of a person's status card for a ticket: one card per person, updated in place.
 pub(crate) fn status_card(mut n: Notification, t: &Ticket) -> Notification {
     n.card_key = Some(format!("ticket.{}.{}", t.app_id, t.number));
+    n.revision = Some(Revision {
+        at: t.updated_at,
+        changes: t.history.len() as u64,
+    });
     n
 }
 

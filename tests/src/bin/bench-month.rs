@@ -563,6 +563,7 @@ impl Sim {
             only_update: false,
             survey: false,
             seq: None,
+            revision: None,
         }
     }
 

@@ -122,6 +122,7 @@ fn mention(org: &Org, to: &OpenId, id: String, now: i64, base: &str) -> Notifica
         only_update: false,
         survey: false,
         seq: None,
+        revision: None,
     }
 }
 

@@ -314,6 +314,7 @@ async fn day(count: usize, seed: u64, live: u64) -> Result<Day, Box<dyn std::err
                     only_update: false,
                     survey: false,
                     seq: Some(seq),
+                    revision: None,
                 }
             })
             .collect();

@@ -97,6 +97,8 @@ pub enum NotifState {
     Undeliverable,
     /// Not sent: the recipient had read it in the web app first.
     Read,
+    /// Not sent: the status card it would change already shows a later state of the ticket.
+    Superseded,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -136,6 +138,9 @@ pub struct CardRecord {
     pub card_id: String,
     pub sequence: i64,
     pub created_at: Epoch,
+    /// The state of the ticket the card shows now (none on cards saved before revisions).
+    #[serde(default)]
+    pub shows: Option<crate::domain::notification::Revision>,
 }
 
 /// Card entities expire 14 days after creation (lark-api.md §6.3); a day's margin.

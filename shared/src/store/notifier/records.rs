@@ -24,10 +24,16 @@ impl Store {
         Self::put_write(put)
     }
 
-    /// Records that a notification was not sent because its reader had read it already (once:
-    /// `ConditionFailed` if it was handled meanwhile).
-    pub async fn mark_read_first(&self, id: &str, now: Epoch) -> Result<(), StoreError> {
-        self.transact(vec![self.notif_put(id, NotifState::Read, now, true)?])
+    /// Records that a notification was not sent, and why (`Read`: its reader had read it
+    /// already; `Superseded`: its card shows a later state), once: `ConditionFailed` if it was
+    /// handled meanwhile.
+    pub async fn mark_unsent(
+        &self,
+        id: &str,
+        why: NotifState,
+        now: Epoch,
+    ) -> Result<(), StoreError> {
+        self.transact(vec![self.notif_put(id, why, now, true)?])
             .await
     }
 
