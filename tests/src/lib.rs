@@ -914,6 +914,16 @@ pub struct LoginSteps {
 }
 
 /// A queued notification's words (a catalog message or typed text) as an English reader sees them.
+/// The sandbox user of the engineer a ticket went to, from the ticket as the API answered (the
+/// demo's engineers are Eli Novak and Erin Park).
+pub fn assignee_user(ticket: &Value) -> &'static str {
+    if ticket["assignee"] == "Eli Novak" {
+        "eli"
+    } else {
+        "erin"
+    }
+}
+
 pub fn en(words: &Value) -> String {
     serde_json::from_value::<tamlink::i18n::Text>(words.clone())
         .map(|t| t.in_lang(tamlink::i18n::Lang::En))

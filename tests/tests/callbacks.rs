@@ -463,11 +463,7 @@ async fn the_engineer_starts_work_and_the_customer_reminds_from_their_cards() {
         )
         .await;
     let id = opened["id"].as_str().unwrap().to_owned();
-    let engineer = if opened["assignee"] == "Eli Novak" {
-        "eli"
-    } else {
-        "erin"
-    };
+    let engineer = assignee_user(&opened);
     t.deliver().await;
 
     // The engineer's "assigned" card: Start work.

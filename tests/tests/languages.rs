@@ -151,8 +151,7 @@ async fn cards_follow_the_persons_choice_else_carry_every_language_with_the_orgs
         "{card}"
     );
     // The engineer chose nothing: every language, English first (the provider's default).
-    let eng = opened["assignee"].as_str().unwrap();
-    let user = if eng == "Eli Novak" { "eli" } else { "erin" };
+    let user = assignee_user(&opened);
     let cards = t.cards(PROVIDER_APP_ID, user).await;
     let title = &cards.last().unwrap()["header"]["title"];
     assert!(

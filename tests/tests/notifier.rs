@@ -533,16 +533,7 @@ async fn a_tickets_status_card_is_sent_once_and_then_updated_in_place() {
         )
         .await;
     let id = opened["id"].as_str().unwrap().to_owned();
-    let engineer = t
-        .signed_in(
-            PROVIDER_APP_ID,
-            if opened["assignee"] == "Eli Novak" {
-                "eli"
-            } else {
-                "erin"
-            },
-        )
-        .await;
+    let engineer = t.signed_in(PROVIDER_APP_ID, assignee_user(&opened)).await;
     t.deliver().await;
     let ana_cards = || async {
         let cards = t.sandbox_get("/_sandbox/cards").await;
@@ -771,11 +762,7 @@ async fn a_status_card_is_not_turned_back_by_an_older_change_that_arrives_late()
         )
         .await;
     let id = opened["id"].as_str().unwrap();
-    let engineer = match opened["assignee"].as_str() {
-        Some("Eli Novak") => "eli",
-        _ => "erin",
-    };
-    let eng = t.signed_in(PROVIDER_APP_ID, engineer).await;
+    let eng = t.signed_in(PROVIDER_APP_ID, assignee_user(&opened)).await;
     let (status, body) = eng.move_ticket(PROVIDER_APP_ID, id, "resolved").await;
     assert_eq!(status, reqwest::StatusCode::OK, "{body}");
     let anas = t.open_id(CUSTOMER_APP_ID, "ana").await;

@@ -15,12 +15,7 @@ async fn resolved(t: &TestStack, ana: &Browser, title: &str) -> (String, String)
         )
         .await;
     let id = opened["id"].as_str().unwrap().to_owned();
-    let user = if opened["assignee"] == "Eli Novak" {
-        "eli"
-    } else {
-        "erin"
-    };
-    let eng = t.signed_in(PROVIDER_APP_ID, user).await;
+    let eng = t.signed_in(PROVIDER_APP_ID, assignee_user(&opened)).await;
     let (status, body) = eng.move_ticket(PROVIDER_APP_ID, &id, "resolved").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     (id, opened["group_id"].as_str().unwrap().to_owned())
