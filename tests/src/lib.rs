@@ -405,6 +405,20 @@ impl TestStack {
         (ana, opened)
     }
 
+    /// Ana signs in to Acme and opens an S3 ticket titled `title`; nothing is delivered yet.
+    /// (Ana, the ticket as the API answered.)
+    pub async fn anas_s3_ticket(&self, title: &str) -> (Browser, Value) {
+        let ana = self.signed_in(CUSTOMER_APP_ID, "ana").await;
+        let (status, opened) = ana
+            .open_ticket(
+                CUSTOMER_APP_ID,
+                &serde_json::json!({"title": title, "severity": "sev3"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{opened}");
+        (ana, opened)
+    }
+
     /// Makes an organisation invitation-only (colleagues no longer join at sign-in).
     pub async fn make_invite_only(&self, app_id: &str) {
         let mut tenant = self.tenant(app_id).await;

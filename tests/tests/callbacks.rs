@@ -518,13 +518,7 @@ async fn the_engineer_starts_work_and_the_customer_reminds_from_their_cards() {
 #[tokio::test]
 async fn the_customer_rates_a_resolved_ticket_from_its_card() {
     let t = TestStack::demo().await;
-    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
-    let (_, opened) = ana
-        .open_ticket(
-            CUSTOMER_APP_ID,
-            &json!({"title": "Exports fail", "severity": "sev3"}),
-        )
-        .await;
+    let (ana, opened) = t.anas_s3_ticket("Exports fail").await;
     let id = opened["id"].as_str().unwrap().to_owned();
     let ana_id = t.open_id(CUSTOMER_APP_ID, "ana").await;
     let rate = |event: &str, score: u64| {
@@ -723,13 +717,7 @@ async fn the_tam_sets_an_apps_callback_keys_from_the_console_and_they_take_effec
 #[tokio::test]
 async fn toasts_speak_the_persons_language_or_every_language() {
     let t = TestStack::demo().await;
-    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
-    let (_, opened) = ana
-        .open_ticket(
-            CUSTOMER_APP_ID,
-            &json!({"title": "Exports fail", "severity": "sev3"}),
-        )
-        .await;
+    let (ana, opened) = t.anas_s3_ticket("Exports fail").await;
     let remind = json!({"action": "remind", "ticket": opened["id"]});
     let ana_id = t.open_id(CUSTOMER_APP_ID, "ana").await;
     // Ana chose Chinese: her toast is Chinese whatever her Lark client speaks.

@@ -754,13 +754,7 @@ async fn a_card_entity_whose_send_failed_is_still_counted_as_lark_counted_it() {
 #[tokio::test]
 async fn a_status_card_is_not_turned_back_by_an_older_change_that_arrives_late() {
     let t = TestStack::demo().await;
-    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
-    let (_, opened) = ana
-        .open_ticket(
-            CUSTOMER_APP_ID,
-            &json!({"title": "Exports fail", "severity": "sev3"}),
-        )
-        .await;
+    let (_, opened) = t.anas_s3_ticket("Exports fail").await;
     let id = opened["id"].as_str().unwrap();
     let eng = t.signed_in(PROVIDER_APP_ID, assignee_user(&opened)).await;
     let (status, body) = eng.move_ticket(PROVIDER_APP_ID, id, "resolved").await;

@@ -119,13 +119,7 @@ async fn the_tam_hands_a_ticket_to_another_engineer_and_counts_members_and_notic
 #[tokio::test]
 async fn bad_reassignments_are_refused_with_a_reason_and_change_nothing() {
     let t = TestStack::demo().await;
-    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
-    let (_, opened) = ana
-        .open_ticket(
-            CUSTOMER_APP_ID,
-            &json!({"title": "Exports fail", "severity": "sev3"}),
-        )
-        .await;
+    let (ana, opened) = t.anas_s3_ticket("Exports fail").await;
     let id = opened["id"].as_str().unwrap().to_owned();
     let holder = user_of(opened["assignee"].as_str().unwrap());
     let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
