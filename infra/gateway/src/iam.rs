@@ -22,6 +22,8 @@ use aws_smithy_types::config_bag::ConfigBag;
 use serde_yaml::Value;
 use tamlink::stack::LocalResources;
 
+use crate::aws_actions;
+
 tokio::task_local! {
     /// The logical id of the function whose invocation this task is running.
     pub static FUNCTION: &'static str;
@@ -59,7 +61,7 @@ pub struct Grant {
 
 impl Grant {
     fn covers(&self, action: &str, resource: &str) -> bool {
-        self.action == action
+        self.action.eq_ignore_ascii_case(action)
             && match self.resource.strip_suffix('*') {
                 Some(prefix) => resource.starts_with(prefix),
                 None => self.resource == resource,
@@ -67,10 +69,80 @@ impl Grant {
     }
 }
 
-/// Every function's grants, read from the `Policies` of `template.yaml`.
+/// AWS managed policies a function's role may carry, with the actions of their documents (all on
+/// `*`) as the AWS Managed Policy Reference prints them (AWSLambdaDynamoDBExecutionRole read
+/// there at v1, its default version, on 2026-12-07). SAM attaches
+/// `AWSLambdaBasicExecutionRole` to every role it makes; the other two are what it would attach
+/// for an SQS queue or a DynamoDB stream event source, listed so that such a role is named and
+/// refused rather than unknown.
+pub const MANAGED_POLICIES: &[(&str, &[&str])] = &[
+    (
+        "AWSLambdaBasicExecutionRole",
+        &[
+            "logs:CreateLogGroup",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+        ],
+    ),
+    (
+        "AWSLambdaSQSQueueExecutionRole",
+        &[
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes",
+            "logs:CreateLogGroup",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+        ],
+    ),
+    (
+        "AWSLambdaDynamoDBExecutionRole",
+        &[
+            "dynamodb:DescribeStream",
+            "dynamodb:GetRecords",
+            "dynamodb:GetShardIterator",
+            "dynamodb:ListStreams",
+            "logs:CreateLogGroup",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+        ],
+    ),
+];
+
+/// The one managed policy a function's role may carry: SAM attaches it to every role it makes
+/// (logs on `*`: Lambda's own writing of the function's output).
+pub const BASIC_EXECUTION: &str = "AWSLambdaBasicExecutionRole";
+
+/// Every function's grants: the statements of its role, written in `template.yaml` (a SAM
+/// function's `Policies`, or the `AWS::IAM::Role` its `Role` names) or in the template SAM
+/// expands it into (`infra/expand_template.py`), and the managed policies its role carries.
 #[derive(Debug, Clone, Default)]
 pub struct Roles {
     pub grants: BTreeMap<String, Vec<Grant>>,
+    /// The managed policies attached to each function's role, by name.
+    pub managed: BTreeMap<String, Vec<String>>,
+}
+
+/// What `fix` to suggest for a granted action AWS does not have: the action AWS authorises an
+/// operation of that name with, when the map knows one.
+fn authorised_instead(action: &str) -> String {
+    let Some((service, name)) = action.split_once(':') else {
+        return "write it as service:Action".to_owned();
+    };
+    let known = aws_actions::AUTHORISED_BY.iter().find(|(op, _)| {
+        op.rsplit_once(':').is_some_and(|(s, n)| {
+            n.eq_ignore_ascii_case(name) && (s == service || s.starts_with(service))
+        })
+    });
+    match known {
+        Some((op, actions)) => format!(
+            "grant {} instead (what AWS authorises {op} with; aws_actions.rs AUTHORISED_BY)",
+            actions.join(" and ")
+        ),
+        None => format!(
+            "grant the action AWS authorises the call with (the Service Authorization Reference's page for {service})"
+        ),
+    }
 }
 
 fn strings(v: &Value) -> Vec<Value> {
@@ -80,94 +152,234 @@ fn strings(v: &Value) -> Vec<Value> {
     }
 }
 
-/// `!GetAtt Table.Arn` → `Table`; `!Sub ${Table.Arn}/index/*` → `Table/index/*`; `!Ref X` → `X`;
-/// `!Sub arn:${AWS::Partition}:execute-api:…:${ChatSocketApi}/chat/POST/*` → `ChatSocketApi/chat/POST/*`.
-fn resource_name(v: &Value) -> Result<String, String> {
+/// A reference written either way: `!GetAtt Table.Arn` (short form, in template.yaml) or
+/// `{"Fn::GetAtt": ["Table", "Arn"]}` (long form, in SAM's output).
+fn intrinsic(v: &Value) -> Option<(String, Value)> {
     match v {
-        Value::Tagged(t) => {
-            let inner = t
-                .value
-                .as_str()
-                .ok_or("a tagged resource must be a string")?;
+        Value::Tagged(t) => Some((
             match t.tag.to_string().as_str() {
-                "!GetAtt" => Ok(inner.trim_end_matches(".Arn").to_owned()),
-                "!Ref" => Ok(inner.to_owned()),
-                "!Sub" => {
-                    let rest = inner
-                        .split("${")
-                        .skip(1)
-                        .find(|part| !part.starts_with("AWS::"))
-                        .ok_or_else(|| format!("unsupported !Sub resource {inner}"))?;
-                    let (name, suffix) = rest
-                        .split_once('}')
-                        .ok_or_else(|| format!("unsupported !Sub resource {inner}"))?;
-                    Ok(format!("{}{suffix}", name.trim_end_matches(".Arn")))
-                }
-                other => Err(format!("unsupported resource {other} {inner}")),
-            }
+                "!GetAtt" => "Fn::GetAtt".to_owned(),
+                "!Sub" => "Fn::Sub".to_owned(),
+                "!Ref" => "Ref".to_owned(),
+                other => other.to_owned(),
+            },
+            t.value.clone(),
+        )),
+        Value::Mapping(m) if m.len() == 1 => {
+            let (k, v) = m.iter().next()?;
+            Some((k.as_str()?.to_owned(), v.clone()))
         }
-        Value::String(s) => Ok(s.clone()),
-        other => Err(format!("unsupported resource {other:?}")),
+        _ => None,
     }
 }
 
+/// `!GetAtt Table.Arn` → `Table`; `!GetAtt Table.StreamArn` → `Table/stream`;
+/// `!Sub ${Table.Arn}/index/*` → `Table/index/*`; `!Ref X` → `X`; `"*"` → `*`;
+/// `!Sub arn:${AWS::Partition}:execute-api:…:${ChatSocketApi}/chat/POST/*` → `ChatSocketApi/chat/POST/*`.
+fn resource_name(v: &Value) -> Result<String, String> {
+    let attribute = |resource: &str, attribute: &str| match attribute {
+        "StreamArn" => format!("{resource}/stream"),
+        _ => resource.to_owned(),
+    };
+    if let Value::String(s) = v {
+        return Ok(s.clone());
+    }
+    let (function, inner) = intrinsic(v).ok_or_else(|| format!("unsupported resource {v:?}"))?;
+    match (function.as_str(), &inner) {
+        ("Fn::GetAtt", Value::String(s)) => {
+            let (resource, attr) = s.split_once('.').unwrap_or((s, "Arn"));
+            Ok(attribute(resource, attr))
+        }
+        ("Fn::GetAtt", Value::Sequence(parts)) => match parts.as_slice() {
+            [Value::String(resource), Value::String(attr)] => Ok(attribute(resource, attr)),
+            _ => Err(format!("unsupported Fn::GetAtt {parts:?}")),
+        },
+        ("Ref", Value::String(s)) => Ok(s.clone()),
+        ("Fn::Sub", Value::String(inner)) => {
+            let rest = inner
+                .split("${")
+                .skip(1)
+                .find(|part| !part.starts_with("AWS::"))
+                .ok_or_else(|| format!("unsupported Fn::Sub resource {inner}"))?;
+            let (name, suffix) = rest
+                .split_once('}')
+                .ok_or_else(|| format!("unsupported Fn::Sub resource {inner}"))?;
+            let (resource, attr) = name.split_once('.').unwrap_or((name, "Arn"));
+            Ok(format!("{}{suffix}", attribute(resource, attr)))
+        }
+        _ => Err(format!("unsupported resource {function} {inner:?}")),
+    }
+}
+
+/// `arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole` (either
+/// form) → `AWSLambdaBasicExecutionRole`.
+fn managed_policy_name(v: &Value) -> Result<String, String> {
+    let arn = match v {
+        Value::String(s) => s.clone(),
+        other => match intrinsic(other) {
+            Some((f, Value::String(s))) if f == "Fn::Sub" => s,
+            _ => return Err(format!("unsupported managed policy {other:?}")),
+        },
+    };
+    arn.rsplit('/')
+        .next()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("unsupported managed policy {arn}"))
+}
+
+/// The grants of a list of policy statements.
+fn statement_grants(id: &str, statements: &Value, into: &mut Vec<Grant>) -> Result<(), String> {
+    for st in strings(statements) {
+        if st.get("Effect").and_then(Value::as_str) != Some("Allow") {
+            return Err(format!("{id}: only Allow statements are supported"));
+        }
+        let actions = st.get("Action").ok_or_else(|| format!("{id}: no Action"))?;
+        let res = st
+            .get("Resource")
+            .ok_or_else(|| format!("{id}: no Resource"))?;
+        for action in strings(actions) {
+            let action = action.as_str().ok_or("Action must be a string")?;
+            for resource in strings(res) {
+                into.push(Grant {
+                    action: action.to_owned(),
+                    resource: resource_name(&resource).map_err(|e| format!("{id}: {e}"))?,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Roles {
-    /// Reads every function's policy statements. Only explicit `Statement`s are accepted: SAM's
-    /// policy templates grant more than a function needs (`DynamoDBCrudPolicy` includes Scan and
-    /// BatchWriteItem), so they are refused here.
+    /// Reads every function's role from `template.yaml`. Only explicit `Statement`s are
+    /// accepted: SAM's policy templates grant more than a function needs (`DynamoDBCrudPolicy`
+    /// includes Scan and BatchWriteItem), so they are refused here.
     pub fn from_template() -> Result<Self, String> {
-        let doc: Value =
-            serde_yaml::from_str(tamlink::stack::TEMPLATE).map_err(|e| e.to_string())?;
-        let mut grants = BTreeMap::new();
+        Self::from_document(tamlink::stack::TEMPLATE)
+    }
+
+    /// Reads every function's role from a template: `template.yaml` (SAM functions) or the
+    /// expanded one (`AWS::Lambda::Function`s and the roles SAM made for them).
+    pub fn from_document(text: &str) -> Result<Self, String> {
+        let doc: Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+        let mut roles = Self::default();
         let resources = doc
             .get("Resources")
             .and_then(Value::as_mapping)
             .ok_or("template has no Resources")?;
         for (id, r) in resources {
-            if r.get("Type").and_then(Value::as_str) != Some("AWS::Serverless::Function") {
+            let kind = r.get("Type").and_then(Value::as_str);
+            if !matches!(
+                kind,
+                Some("AWS::Serverless::Function" | "AWS::Lambda::Function")
+            ) {
                 continue;
             }
             let id = id.as_str().ok_or("function id")?.to_owned();
+            let props = r.get("Properties").cloned().unwrap_or(Value::Null);
             let mut mine = Vec::new();
-            let policies = r
-                .get("Properties")
-                .and_then(|p| p.get("Policies"))
-                .cloned()
-                .unwrap_or(Value::Sequence(vec![]));
-            for policy in strings(&policies) {
+            let mut managed = Vec::new();
+            let mut policies = Vec::new();
+            match props.get("Role") {
+                Some(role) => {
+                    if props.get("Policies").is_some() {
+                        return Err(format!(
+                            "{id}: Policies are ignored when a function names its Role: put the statements in the role"
+                        ));
+                    }
+                    let role_id = resource_name(role).map_err(|e| format!("{id}: Role {e}"))?;
+                    let role_props = resources
+                        .get(role_id.as_str())
+                        .filter(|r| r.get("Type").and_then(Value::as_str) == Some("AWS::IAM::Role"))
+                        .and_then(|r| r.get("Properties"))
+                        .ok_or_else(|| {
+                            format!("{id}: Role {role_id} is not an AWS::IAM::Role of the template")
+                        })?;
+                    for p in role_props.get("Policies").map(strings).unwrap_or_default() {
+                        let doc = p.get("PolicyDocument").ok_or_else(|| {
+                            format!("{id}: a policy of {role_id} has no PolicyDocument")
+                        })?;
+                        policies.push(doc.clone());
+                    }
+                    for arn in role_props
+                        .get("ManagedPolicyArns")
+                        .map(strings)
+                        .unwrap_or_default()
+                    {
+                        managed.push(managed_policy_name(&arn).map_err(|e| format!("{id}: {e}"))?);
+                    }
+                }
+                None => policies.extend(props.get("Policies").map(strings).unwrap_or_default()),
+            }
+            for policy in policies {
                 let statements = policy.get("Statement").ok_or_else(|| {
                     format!("{id}: use explicit policy Statements, not SAM policy templates")
                 })?;
-                for st in strings(statements) {
-                    if st.get("Effect").and_then(Value::as_str) != Some("Allow") {
-                        return Err(format!("{id}: only Allow statements are supported"));
+                statement_grants(&id, statements, &mut mine)?;
+            }
+            roles.grants.insert(id.clone(), mine);
+            roles.managed.insert(id, managed);
+        }
+        Ok(roles)
+    }
+
+    /// What AWS would not accept or what grants too much, one line each naming the function,
+    /// the action and the fix: an action the Service Authorization Reference does not have
+    /// (`sqs:SendMessageBatch`), `*` for an action AWS can scope to a resource, and any managed
+    /// policy but [`BASIC_EXECUTION`] (SAM's policies for event sources grant on every queue or
+    /// stream of the account).
+    pub fn problems(&self, reference: &aws_actions::Reference) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (function, grants) in &self.grants {
+            for g in grants {
+                match reference.action(&g.action) {
+                    None => problems.push(format!(
+                        "{function}: {} is not an IAM action in AWS's Service Authorization Reference ({}): {}",
+                        g.action,
+                        aws_actions::REFERENCE,
+                        authorised_instead(&g.action)
+                    )),
+                    Some(a) if g.resource == "*" && !a.resource_types.is_empty() => {
+                        problems.push(format!(
+                            "{function}: {} on \"*\": AWS scopes it to a resource ({}); name the one it needs",
+                            g.action,
+                            a.resource_types.join(", ")
+                        ))
                     }
-                    let actions = st.get("Action").ok_or_else(|| format!("{id}: no Action"))?;
-                    let res = st
-                        .get("Resource")
-                        .ok_or_else(|| format!("{id}: no Resource"))?;
-                    for action in strings(actions) {
-                        let action = action.as_str().ok_or("Action must be a string")?;
-                        for resource in strings(res) {
-                            mine.push(Grant {
-                                action: action.to_owned(),
-                                resource: resource_name(&resource)
-                                    .map_err(|e| format!("{id}: {e}"))?,
-                            });
-                        }
-                    }
+                    Some(_) => {}
                 }
             }
-            grants.insert(id, mine);
         }
-        Ok(Self { grants })
+        for (function, managed) in &self.managed {
+            for name in managed.iter().filter(|n| *n != BASIC_EXECUTION) {
+                let what = MANAGED_POLICIES
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, actions)| format!("grants {} on \"*\"", actions.join(", ")))
+                    .unwrap_or_else(|| "is not one this check knows".to_owned());
+                problems.push(format!(
+                    "{function}: its role carries the managed policy {name}, which {what}: give the function an explicit role (Role: in template.yaml) with statements on its own resources"
+                ));
+            }
+        }
+        problems
+    }
+
+    /// Every service prefix the grants name (`dynamodb`, `sqs`, ...).
+    pub fn services(&self) -> BTreeSet<String> {
+        self.grants
+            .values()
+            .flatten()
+            .filter_map(|g| g.action.split_once(':').map(|(s, _)| s.to_lowercase()))
+            .collect()
     }
 
     pub fn allows(&self, function: &str, action: &str, resource: &str) -> bool {
         self.covering(function, action, resource).is_some()
     }
 
-    /// The grant of `function` that allows `action` on `resource`, if any.
+    /// The grant of `function` that allows `action` on `resource`, if any. IAM compares action
+    /// names without regard to case.
     pub fn covering(&self, function: &str, action: &str, resource: &str) -> Option<&Grant> {
         self.grants
             .get(function)?
@@ -235,7 +447,9 @@ impl Enforcer {
         use aws_sdk_secretsmanager::operation::get_secret_value::GetSecretValueInput;
         use aws_sdk_sqs::operation::{
             change_message_visibility::ChangeMessageVisibilityInput,
-            send_message::SendMessageInput, send_message_batch::SendMessageBatchInput,
+            delete_message_batch::DeleteMessageBatchInput,
+            get_queue_attributes::GetQueueAttributesInput, receive_message::ReceiveMessageInput,
+            send_message_batch::SendMessageBatchInput,
         };
         let queue = |url: Option<&str>| {
             self.resources
@@ -254,16 +468,30 @@ impl Enforcer {
                 Some(index) => format!("Table/index/{index}"),
                 None => "Table".into(),
             },
-            "sqs" => {
-                if let Some(i) = input.downcast_ref::<SendMessageBatchInput>() {
-                    queue(i.queue_url())
-                } else if let Some(i) = input.downcast_ref::<SendMessageInput>() {
-                    queue(i.queue_url())
-                } else if let Some(i) = input.downcast_ref::<ChangeMessageVisibilityInput>() {
-                    queue(i.queue_url())
+            // A stream is the table's (`!GetAtt Table.StreamArn`); listing streams names none.
+            "dynamodbstreams" => {
+                use aws_sdk_dynamodbstreams::operation::list_streams::ListStreamsInput;
+                if input.downcast_ref::<ListStreamsInput>().is_some() {
+                    "*".into()
                 } else {
-                    "queue (unknown)".into()
+                    "Table/stream".into()
                 }
+            }
+            "sqs" => {
+                let url = if let Some(i) = input.downcast_ref::<SendMessageBatchInput>() {
+                    i.queue_url()
+                } else if let Some(i) = input.downcast_ref::<ChangeMessageVisibilityInput>() {
+                    i.queue_url()
+                } else if let Some(i) = input.downcast_ref::<ReceiveMessageInput>() {
+                    i.queue_url()
+                } else if let Some(i) = input.downcast_ref::<DeleteMessageBatchInput>() {
+                    i.queue_url()
+                } else if let Some(i) = input.downcast_ref::<GetQueueAttributesInput>() {
+                    i.queue_url()
+                } else {
+                    return "queue (unknown)".into();
+                };
+                queue(url)
             }
             "kms" => "SecretsKey".into(),
             // `execute-api:ManageConnections` is granted per stage, method and connection.
@@ -304,26 +532,21 @@ impl Enforcer {
     }
 }
 
-/// The IAM actions a call needs. Mostly its operation's name; but IAM has no action for a
-/// DynamoDB transaction: each of its parts needs the action of the operation it stands for
+/// The IAM actions a call needs ([`aws_actions::AUTHORISED_BY`]), or `None` for an operation
+/// the map does not know. A DynamoDB transaction needs the action of each of its parts
 /// (`Put` → `dynamodb:PutItem`, `Update` → `UpdateItem`, `Delete` → `DeleteItem`,
 /// `ConditionCheck` → `ConditionCheckItem`), as "Using IAM with DynamoDB transactions" in the
 /// DynamoDB developer guide says.
 fn iam_actions(
     operation: &str,
     input: &aws_smithy_runtime_api::client::interceptors::context::Input,
-) -> Vec<String> {
+) -> Option<Vec<String>> {
     use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
-    // The Management API's operations are all one IAM action.
-    if operation.starts_with("apigatewaymanagementapi:") {
-        return vec!["execute-api:ManageConnections".to_owned()];
+    let actions = aws_actions::authorised_by(operation)?;
+    if actions != [aws_actions::TRANSACTION_PART] {
+        return Some(actions.iter().map(|a| (*a).to_owned()).collect());
     }
-    if operation != "dynamodb:TransactWriteItems" {
-        return vec![operation.to_owned()];
-    }
-    let Some(input) = input.downcast_ref::<TransactWriteItemsInput>() else {
-        return vec![operation.to_owned()];
-    };
+    let input = input.downcast_ref::<TransactWriteItemsInput>()?;
     let mut actions = BTreeSet::new();
     for item in input.transact_items() {
         if item.put().is_some() {
@@ -339,7 +562,7 @@ fn iam_actions(
             actions.insert("dynamodb:ConditionCheckItem");
         }
     }
-    actions.into_iter().map(str::to_owned).collect()
+    Some(actions.into_iter().map(str::to_owned).collect())
 }
 
 /// `DynamoDB` → `dynamodb`, `Secrets Manager` → `secretsmanager`: IAM's service prefixes.
@@ -373,7 +596,11 @@ impl Intercept for Enforcer {
         let service = service_prefix(meta.service());
         let operation = format!("{service}:{}", meta.name());
         let resource = self.resource(&service, context.input());
-        let needed = iam_actions(&operation, context.input());
+        let Some(needed) = iam_actions(&operation, context.input()) else {
+            let message = aws_actions::unknown_operation(function, &operation);
+            eprintln!("{message}");
+            return Err(message.into());
+        };
         let mut grants = Vec::new();
         for action in &needed {
             if let Some(grant) = self.roles.covering(function, action, &resource) {
@@ -454,15 +681,131 @@ mod tests {
     #[test]
     fn every_policy_is_explicit_and_names_its_resources() {
         let roles = Roles::from_template().expect("explicit statements only");
+        let reference = aws_actions::Reference::load(roles.services().iter().map(String::as_str))
+            .expect("the IAM action data is installed");
         for (function, grants) in &roles.grants {
             for g in grants {
                 assert!(!g.action.contains('*'), "{function}: {}", g.action);
-                assert!(
-                    !g.resource.is_empty() && g.resource != "*",
-                    "{function}: {} on everything",
+                assert!(!g.resource.is_empty(), "{function}: {}", g.action);
+            }
+        }
+        // Every action is one AWS has, and "*" only where AWS scopes the action to nothing.
+        assert_eq!(roles.problems(&reference), Vec::<String>::new());
+    }
+
+    fn problems_of(template: &str) -> Vec<String> {
+        let roles = Roles::from_document(template).unwrap();
+        let reference =
+            aws_actions::Reference::load(roles.services().iter().map(String::as_str)).unwrap();
+        roles.problems(&reference)
+    }
+
+    #[test]
+    fn a_granted_name_aws_does_not_authorise_fails_with_the_function_and_the_fix() {
+        let problems = problems_of(
+            r#"
+Resources:
+  PostMessageFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: sqs:SendMessageBatch
+              Resource: !GetAtt NotificationQueue.Arn
+            - Effect: Allow
+              Action: dynamodb:Query
+              Resource: "*"
+            - Effect: Allow
+              Action: dynamodb:ListStreams
+              Resource: "*"
+"#,
+        );
+        assert_eq!(problems.len(), 2, "{problems:#?}");
+        assert!(
+            problems[0]
+                .starts_with("PostMessageFunction: sqs:SendMessageBatch is not an IAM action")
+                && problems[0].contains("grant sqs:SendMessage instead"),
+            "{}",
+            problems[0]
+        );
+        assert!(
+            problems[1].starts_with("PostMessageFunction: dynamodb:Query on \"*\": AWS scopes it to a resource (index, table)"),
+            "{}",
+            problems[1]
+        );
+    }
+
+    #[test]
+    fn a_role_sam_gives_an_event_source_is_refused_and_named() {
+        // What SAM makes of a function with an SQS event and no Role (long form, as in its output).
+        let problems = problems_of(
+            r#"{"Resources": {
+  "NotifierFunction": {"Type": "AWS::Lambda::Function",
+    "Properties": {"Role": {"Fn::GetAtt": ["NotifierFunctionRole", "Arn"]}}},
+  "NotifierFunctionRole": {"Type": "AWS::IAM::Role", "Properties": {
+    "ManagedPolicyArns": [
+      "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+      "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"],
+    "Policies": [{"PolicyName": "NotifierFunctionRolePolicy0", "PolicyDocument": {"Statement": [
+      {"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": {"Fn::GetAtt": ["NotificationQueue", "Arn"]}}]}}]}}}}"#,
+        );
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(
+            problems[0].starts_with("NotifierFunction: its role carries the managed policy AWSLambdaSQSQueueExecutionRole, which grants sqs:ReceiveMessage"),
+            "{}",
+            problems[0]
+        );
+    }
+
+    #[test]
+    fn event_source_functions_have_their_own_roles_and_write_only_their_own_logs() {
+        let d = doc();
+        let roles = Roles::from_template().unwrap();
+        for (id, props) in functions() {
+            let sources = props["Events"]
+                .as_mapping()
+                .into_iter()
+                .flat_map(|m| m.values())
+                .filter(|e| matches!(e["Type"].as_str(), Some("SQS" | "DynamoDB" | "Kinesis")))
+                .count();
+            let explicit = props.get("Role").is_some();
+            assert_eq!(
+                sources > 0,
+                explicit,
+                "{id}: an event source needs an explicit role, and only it"
+            );
+            if !explicit {
+                continue;
+            }
+            let Value::Tagged(group) = props["LoggingConfig"]["LogGroup"].clone() else {
+                panic!("{id}: no log group")
+            };
+            let logs: Vec<&Grant> = roles.grants[&id]
+                .iter()
+                .filter(|g| g.action.starts_with("logs:"))
+                .collect();
+            let actions: Vec<&str> = logs.iter().map(|g| g.action.as_str()).collect();
+            assert_eq!(
+                actions,
+                ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "{id}"
+            );
+            for g in logs {
+                assert_eq!(
+                    Some(g.resource.as_str()),
+                    group.value.as_str(),
+                    "{id}: {}",
                     g.action
                 );
             }
+            let role = resource_name(&props["Role"]).unwrap();
+            assert!(
+                d["Resources"][role.as_str()]["Properties"]
+                    .get("ManagedPolicyArns")
+                    .is_none(),
+                "{role}"
+            );
         }
     }
 
@@ -520,6 +863,55 @@ mod tests {
             d["Resources"]["Table"]["Properties"]["PointInTimeRecoverySpecification"]
                 ["PointInTimeRecoveryEnabled"],
             true
+        );
+        assert_eq!(
+            d["Resources"]["Table"]["Properties"]["DeletionProtectionEnabled"],
+            true
+        );
+    }
+
+    /// CloudFormation's own schema for a table (as cfn-lint ships it, pinned in
+    /// infra/requirements.txt): its name is its identifier and is set only at creation, so
+    /// CloudFormation can replace a table only by creating one under another name. A table whose
+    /// name the template fixes cannot be replaced: a change that needs a new table (a new key
+    /// schema) fails the update ("a custom-named resource requires replacing") instead of
+    /// pointing every function at an empty twin and leaving the data in the old one.
+    #[test]
+    fn the_table_cannot_be_replaced_by_an_empty_twin() {
+        let site = std::fs::read_dir(crate::local::repo_root().join(".venv/lib"))
+            .expect("the test venv (infra/setup.sh)")
+            .flatten()
+            .map(|e| e.path().join("site-packages/cfnlint/data/schemas"))
+            .find(|p| p.exists())
+            .expect("cfn-lint's schemas in the test venv");
+        let map: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(site.join("providers/us-east-1.json")).unwrap())
+                .unwrap();
+        let file = map["AWS::DynamoDB::Table"].as_str().unwrap();
+        let schema: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(site.join(format!("resources/{file}.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            schema["primaryIdentifier"],
+            serde_json::json!(["/properties/TableName"])
+        );
+        assert!(schema["createOnlyProperties"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("/properties/TableName")));
+        let name = &doc()["Resources"]["Table"]["Properties"]["TableName"];
+        let Value::Tagged(name) = name else {
+            panic!(
+                "the table has no TableName: CloudFormation would replace it with a new, empty one"
+            )
+        };
+        // The TableName parameter, or a name made of the stack's: fixed either way.
+        assert_eq!(name.tag.to_string(), "!If");
+        let text = format!("{:?}", name.value);
+        assert!(
+            text.contains("TableName") && text.contains("AWS::StackName"),
+            "{text}"
         );
     }
 
@@ -641,13 +1033,19 @@ mod tests {
             .unwrap();
         let input = aws_smithy_runtime_api::client::interceptors::context::Input::erase(input);
         assert_eq!(
-            iam_actions("dynamodb:TransactWriteItems", &input),
+            iam_actions("dynamodb:TransactWriteItems", &input).unwrap(),
             ["dynamodb:PutItem", "dynamodb:UpdateItem"]
         );
         assert_eq!(
-            iam_actions("dynamodb:GetItem", &input),
+            iam_actions("dynamodb:GetItem", &input).unwrap(),
             ["dynamodb:GetItem"]
         );
+        assert_eq!(
+            iam_actions("sqs:SendMessageBatch", &input).unwrap(),
+            ["sqs:SendMessage"]
+        );
+        // An operation the map does not know needs no action: it is refused outright.
+        assert_eq!(iam_actions("dynamodb:Scan", &input), None);
         // No role grants the name of the operation itself: IAM has no such action.
         assert!(!tamlink::stack::TEMPLATE.contains("dynamodb:TransactWriteItems"));
     }

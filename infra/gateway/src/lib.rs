@@ -2,6 +2,7 @@
 //! same handlers as the Lambda binaries, the local stack (moto + Lark sandbox + gateway) used by
 //! `make dev` and by the integration tests, demo data, and the admin CLI's commands.
 
+pub mod aws_actions;
 pub mod bench;
 pub mod demo;
 pub mod emulator;

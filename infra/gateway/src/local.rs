@@ -313,7 +313,7 @@ impl LocalStack {
         let enforcer =
             crate::iam::Enforcer::shared(resources.clone()).map_err(StackError::Setup)?;
         let ctx = Arc::new(
-            AppContext::build(settings, opts.clock, Some(enforcer))
+            AppContext::build(settings, opts.clock, Some(enforcer.clone()))
                 .await
                 .map_err(|e| StackError::Setup(e.to_string()))?,
         );
@@ -323,7 +323,7 @@ impl LocalStack {
                 .map_err(StackError::Setup)?,
         ];
         // The table's stream feeds the chat push, as its event source mapping does in AWS.
-        let reader = crate::stream::StreamReader::open(&ctx, opts.pushes)
+        let reader = crate::stream::StreamReader::open(&ctx, opts.pushes, enforcer)
             .await
             .map_err(StackError::Setup)?;
         tasks.push(crate::stream::spawn(ctx.clone(), reader));

@@ -32,20 +32,39 @@ pub const NOTIFICATIONS: Source = Source {
     queue: |ctx| &ctx.settings.queue_url,
 };
 
+/// What a mapping does when it is enabled: reads its queue's attributes (the visibility
+/// timeout, against the function's), with the function's role.
+async fn enable(ctx: &AppContext, source: Source) -> Result<(), String> {
+    crate::iam::as_function(
+        source.function,
+        ctx.sqs
+            .get_queue_attributes()
+            .queue_url((source.queue)(ctx))
+            .attribute_names(QueueAttributeName::VisibilityTimeout)
+            .send(),
+    )
+    .await
+    .map(drop)
+    .map_err(|e| aws_sdk_sqs::error::DisplayErrorContext(e).to_string())
+}
+
 /// Receives one batch (waiting up to `wait` seconds for one) and runs the source's function on
 /// it. Returns how many messages it handed over.
 pub async fn poll_once(ctx: &AppContext, source: Source, wait: i32) -> Result<usize, String> {
     let queue = (source.queue)(ctx);
-    let got = ctx
-        .sqs
-        .receive_message()
-        .queue_url(queue)
-        .max_number_of_messages(10)
-        .wait_time_seconds(wait)
-        .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
-        .send()
-        .await
-        .map_err(|e| aws_sdk_sqs::error::DisplayErrorContext(e).to_string())?;
+    // The mapping receives and deletes with the function's role, as Lambda's does.
+    let got = crate::iam::as_function(
+        source.function,
+        ctx.sqs
+            .receive_message()
+            .queue_url(queue)
+            .max_number_of_messages(10)
+            .wait_time_seconds(wait)
+            .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
+            .send(),
+    )
+    .await
+    .map_err(|e| aws_sdk_sqs::error::DisplayErrorContext(e).to_string())?;
     let messages = got.messages.unwrap_or_default();
     if messages.is_empty() {
         return Ok(0);
@@ -90,13 +109,16 @@ pub async fn poll_once(ctx: &AppContext, source: Source, wait: i32) -> Result<us
         })
         .collect();
     if !done.is_empty() {
-        ctx.sqs
-            .delete_message_batch()
-            .queue_url(queue)
-            .set_entries(Some(done))
-            .send()
-            .await
-            .map_err(|e| aws_sdk_sqs::error::DisplayErrorContext(e).to_string())?;
+        crate::iam::as_function(
+            source.function,
+            ctx.sqs
+                .delete_message_batch()
+                .queue_url(queue)
+                .set_entries(Some(done))
+                .send(),
+        )
+        .await
+        .map_err(|e| aws_sdk_sqs::error::DisplayErrorContext(e).to_string())?;
     }
     Ok(messages.len())
 }
@@ -140,6 +162,9 @@ pub async fn drain_sources(
     sources: &[Source],
     limit: Duration,
 ) -> Result<usize, String> {
+    for source in sources {
+        enable(ctx, *source).await?;
+    }
     let started = Instant::now();
     let mut handled = 0;
     let mut passed_at = Instant::now();
@@ -179,6 +204,9 @@ pub async fn drain_sources(
 /// source mapping per queue).
 pub fn spawn(ctx: Arc<AppContext>, source: Source) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        if let Err(e) = enable(&ctx, source).await {
+            tracing::error!(error = %e, function = source.function, "queue attributes refused");
+        }
         loop {
             if let Err(e) = poll_once(&ctx, source, 5).await {
                 tracing::error!(error = %e, function = source.function, "queue poll failed");

@@ -23,6 +23,8 @@ pub struct StreamReader {
     arn: String,
     iterator: Option<String>,
     consumer: StreamConsumer,
+    /// The consumer's logical id, whose role the mapping reads the stream with.
+    function: &'static str,
     region: String,
     /// Whether to run the consumer (else records are read and dropped).
     run: bool,
@@ -34,51 +36,69 @@ fn err(e: impl std::fmt::Display) -> String {
 
 impl StreamReader {
     /// Opens the table's stream at its tip, for the template's one stream consumer (run only
-    /// when `run`).
-    pub async fn open(ctx: &AppContext, run: bool) -> Result<Self, String> {
-        let aws = tamlink::context::aws_sdk_config(&ctx.settings);
-        let table = aws_sdk_dynamodb::Client::new(&aws)
-            .describe_table()
-            .table_name(&ctx.settings.table_name)
-            .send()
-            .await
-            .map_err(|e| err(aws_sdk_dynamodb::error::DisplayErrorContext(e)))?;
-        let arn = table
-            .table
-            .and_then(|t| t.latest_stream_arn)
-            .ok_or("the table has no stream (StreamSpecification in template.yaml)")?;
+    /// when `run`). Its calls are the event source mapping's, made with the consumer's role, so
+    /// they pass the local IAM check (`iam`) as that function's.
+    pub async fn open(
+        ctx: &AppContext,
+        run: bool,
+        iam: aws_smithy_runtime_api::client::interceptors::SharedInterceptor,
+    ) -> Result<Self, String> {
         let consumer = tamlink::stack::stream_consumers()
             .map_err(err)?
             .into_iter()
             .next()
             .ok_or("no function reads the table's stream in template.yaml")?;
-        let client = aws_sdk_dynamodbstreams::Client::new(&aws);
-        let stream = client
-            .describe_stream()
-            .stream_arn(&arn)
-            .send()
-            .await
-            .map_err(|e| err(aws_sdk_dynamodbstreams::error::DisplayErrorContext(e)))?;
-        let shard = stream
-            .stream_description
-            .and_then(|d| d.shards)
-            .and_then(|s| s.into_iter().next())
-            .and_then(|s| s.shard_id)
-            .ok_or("the stream has no shard")?;
-        let iterator = client
-            .get_shard_iterator()
-            .stream_arn(&arn)
-            .shard_id(shard)
-            .shard_iterator_type(ShardIteratorType::Latest)
-            .send()
-            .await
-            .map_err(|e| err(aws_sdk_dynamodbstreams::error::DisplayErrorContext(e)))?
-            .shard_iterator;
+        let function: &'static str = tamlink::runtime::Function::all_names()
+            .find(|n| *n == consumer.function)
+            .ok_or_else(|| format!("{} is not served by the binary", consumer.function))?;
+        let aws = tamlink::context::aws_sdk_config(&ctx.settings);
+        let client = aws_sdk_dynamodbstreams::Client::from_conf(
+            aws_sdk_dynamodbstreams::config::Builder::from(&aws)
+                .interceptor(iam)
+                .build(),
+        );
+        let (arn, iterator) = crate::iam::as_function(function, async {
+            let streams = client
+                .list_streams()
+                .table_name(&ctx.settings.table_name)
+                .send()
+                .await
+                .map_err(|e| err(aws_sdk_dynamodbstreams::error::DisplayErrorContext(e)))?;
+            let arn = streams
+                .streams
+                .and_then(|s| s.into_iter().next())
+                .and_then(|s| s.stream_arn)
+                .ok_or("the table has no stream (StreamSpecification in template.yaml)")?;
+            let stream = client
+                .describe_stream()
+                .stream_arn(&arn)
+                .send()
+                .await
+                .map_err(|e| err(aws_sdk_dynamodbstreams::error::DisplayErrorContext(e)))?;
+            let shard = stream
+                .stream_description
+                .and_then(|d| d.shards)
+                .and_then(|s| s.into_iter().next())
+                .and_then(|s| s.shard_id)
+                .ok_or("the stream has no shard")?;
+            let iterator = client
+                .get_shard_iterator()
+                .stream_arn(&arn)
+                .shard_id(shard)
+                .shard_iterator_type(ShardIteratorType::Latest)
+                .send()
+                .await
+                .map_err(|e| err(aws_sdk_dynamodbstreams::error::DisplayErrorContext(e)))?
+                .shard_iterator;
+            Ok::<_, String>((arn, iterator))
+        })
+        .await?;
         Ok(Self {
             client,
             arn,
             iterator,
             consumer,
+            function,
             region: ctx.settings.aws_region.clone(),
             run,
         })
@@ -90,14 +110,16 @@ impl StreamReader {
         let Some(iterator) = self.iterator.clone() else {
             return Ok(0);
         };
-        let got = self
-            .client
-            .get_records()
-            .shard_iterator(iterator)
-            .limit(1000)
-            .send()
-            .await
-            .map_err(|e| err(aws_sdk_dynamodbstreams::error::DisplayErrorContext(e)))?;
+        let got = crate::iam::as_function(
+            self.function,
+            self.client
+                .get_records()
+                .shard_iterator(iterator)
+                .limit(1000)
+                .send(),
+        )
+        .await
+        .map_err(|e| err(aws_sdk_dynamodbstreams::error::DisplayErrorContext(e)))?;
         self.iterator = got.next_shard_iterator;
         if !self.run {
             return Ok(0);
@@ -116,11 +138,7 @@ impl StreamReader {
         for batch in records.chunks(self.consumer.batch_size.max(1)) {
             let event: aws_lambda_events::event::dynamodb::Event =
                 serde_json::from_value(serde_json::json!({ "Records": batch })).map_err(err)?;
-            let function = self.consumer.function.clone();
-            let function: &'static str = tamlink::runtime::Function::all_names()
-                .find(|n| *n == function)
-                .ok_or_else(|| format!("{function} is not served by the binary"))?;
-            crate::iam::as_function(function, tamlink::sockets::push(ctx, event))
+            crate::iam::as_function(self.function, tamlink::sockets::push(ctx, event))
                 .await
                 .map_err(|e| e.to_string())?;
         }
