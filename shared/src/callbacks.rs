@@ -100,7 +100,8 @@ impl Reply {
         }
     }
 
-    fn refuse(text: impl Into<Text>, lang: CardLang) -> Self {
+    /// A refusal: an error toast, the card left as it is.
+    pub fn refuse(text: impl Into<Text>, lang: CardLang) -> Self {
         Reply::Toast {
             kind: ToastKind::Error,
             text: text.into(),

@@ -7,6 +7,7 @@ use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{ConfigError, Settings};
+use crate::domain::limits::Windows;
 use crate::error::{AppError, AppResult};
 use crate::keys::Keys;
 use crate::lark::LarkClient;
@@ -25,6 +26,8 @@ pub struct AppContext {
     /// The deployment secrets this function was given (signing keys, on-call webhook).
     pub keys: Keys,
     pub clock: Arc<dyn Clock>,
+    /// This instance's counts of the open routes' requests (`limits`).
+    limits: std::sync::Mutex<Windows>,
 }
 
 impl AppContext {
@@ -94,11 +97,18 @@ impl AppContext {
             lark,
             clock,
             settings,
+            limits: Default::default(),
         })
     }
 
     pub fn now(&self) -> crate::clock::Epoch {
         self.clock.now()
+    }
+
+    /// This instance's fair-share counts. A panic while they were held leaves counts that are
+    /// still counts, so a poisoned lock is taken as it is.
+    pub fn limits(&self) -> std::sync::MutexGuard<'_, Windows> {
+        self.limits.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The signing keys; only functions given `SIGNING_KEY_SECRET_ARN` have them (a test keeps

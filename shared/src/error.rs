@@ -27,6 +27,9 @@ pub enum AppError {
     /// Allowed again later (a reminder inside its cooldown); the message says when.
     #[error("{0}")]
     TooSoon(Text),
+    /// Over an open route's fair share (`domain::limits`): `Retry-After` says when to come back.
+    #[error("{text}")]
+    Throttled { text: Text, retry_after: i64 },
     /// Something that existed and has ended: an expired or revoked link.
     #[error("{0}")]
     Gone(Text),
@@ -58,7 +61,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Gone(_) => StatusCode::GONE,
-            AppError::TooSoon(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooSoon(_) | AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Lark(_) => StatusCode::BAD_GATEWAY,
             AppError::Store(_) | AppError::Secrets(_) | AppError::Unavailable(_) => {
@@ -99,13 +102,22 @@ impl AppError {
             | AppError::Conflict(t)
             | AppError::Unprocessable(t)
             | AppError::TooSoon(t)
-            | AppError::Gone(t) => t.clone(),
+            | AppError::Gone(t)
+            | AppError::Throttled { text: t, .. } => t.clone(),
             AppError::TooLarge(n) => crate::msg!("error-too-large", bytes = *n).into(),
             AppError::Lark(_) => crate::msg!("error-lark").into(),
             AppError::Store(_) => crate::msg!("error-store").into(),
             AppError::Secrets(_) => crate::msg!("error-secrets").into(),
             AppError::Unavailable(_) => crate::msg!("error-unavailable").into(),
             AppError::Internal(_) => crate::msg!("error-internal").into(),
+        }
+    }
+
+    /// Seconds after which the request may be made again, for a `Retry-After` header.
+    pub fn retry_after(&self) -> Option<i64> {
+        match self {
+            AppError::Throttled { retry_after, .. } => Some(*retry_after),
+            _ => None,
         }
     }
 

@@ -18,6 +18,7 @@
 //! | [`sessions`] | ending sessions early: sign out, sign out everywhere, removal (the person's fence) |
 //! | [`secrets`] | App Secret encryption at rest (KMS) |
 //! | [`lark`] | the Lark Open API client (tokens, OAuth, tenant/app info) |
+//! | [`limits`] | fair shares of the open routes: sign-ins per organisation and client, card presses per organisation |
 //! | [`store`] | DynamoDB access, one method per access pattern |
 //! | [`orgs`] | registering, verifying and activating organisations (the use cases) |
 //! | [`groups`] | service and ticket groups: access, chat, mentions, members |
@@ -53,6 +54,7 @@ pub mod jobs;
 pub mod json;
 pub mod keys;
 pub mod lark;
+pub mod limits;
 pub mod notifier;
 pub mod notify;
 pub mod orgs;

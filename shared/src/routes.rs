@@ -49,14 +49,19 @@ impl Route {
 
     fn error_response(err: &AppError, html: bool, lang: crate::i18n::Lang) -> Response<Body> {
         err.log();
-        if html {
+        let mut resp = if html {
             crate::web::error_page(err, lang)
         } else {
             crate::web::json(
                 err.status(),
                 &serde_json::json!({"message": err.message(lang)}),
             )
+        };
+        if let Some(seconds) = err.retry_after() {
+            resp.headers_mut()
+                .insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
         }
+        resp
     }
 }
 

@@ -719,7 +719,8 @@ mod tests {
     /// API Gateway throttles the stage, and the unauthenticated sign-in routes tighter; a route
     /// key that names no route would silently throttle nothing.
     #[test]
-    fn sign_in_routes_are_throttled_tighter_than_the_stage() {
+    fn sign_in_routes_are_throttled_tighter_than_the_stage_and_hold_five_organisations_at_their_share(
+    ) {
         let doc = template().unwrap();
         let api = doc["Resources"]["HttpApi"]["Properties"].clone();
         let limits = |v: &Value| {
@@ -740,6 +741,10 @@ mod tests {
             );
             let (rate, burst) = limits(settings);
             assert!(rate < stage.0 && burst < stage.1, "{key}");
+            // API Gateway's bucket is one for every organisation; tamlink's fair share is per
+            // organisation (domain::limits). Five organisations at their share fit in the bucket.
+            let share = crate::domain::limits::SIGN_IN_PER_APP.per_minute as f64 / 60.0;
+            assert!(rate >= 5.0 * share, "{key}: {rate}/s < 5 x {share}/s");
             tighter.push(key.to_owned());
         }
         tighter.sort();
@@ -750,6 +755,9 @@ mod tests {
                 "GET /thirdparty/lark/{appId}/oauth2/callback"
             ]
         );
+        // Card presses have the stage's bucket.
+        let share = crate::domain::limits::CARD_PRESSES_PER_APP.per_minute as f64 / 60.0;
+        assert!(stage.0 >= 5.0 * share);
     }
 
     #[test]

@@ -30,6 +30,17 @@ pub fn app_id(req: &Request) -> AppResult<AppId> {
     AppId::parse(&path_param(req, "appId")?)
 }
 
+/// The address the request came from, as API Gateway saw the connection (`sourceIp`; not a
+/// header a client can write).
+pub fn client_ip(req: &Request) -> Option<String> {
+    use lambda_http::request::RequestContext;
+    use lambda_http::RequestExt;
+    match req.request_context_ref()? {
+        RequestContext::ApiGatewayV2(c) => c.http.source_ip.clone(),
+        _ => None,
+    }
+}
+
 /// Query parameters from the URI itself, so the same code works behind API Gateway, the local
 /// gateway and in tests.
 pub fn query(req: &Request) -> HashMap<String, String> {

@@ -89,6 +89,20 @@ impl TestStack {
         b
     }
 
+    /// A browser on another machine: its requests come from `address` (any of the loopback
+    /// range, 127.0.0.0/8), which is what the gateway reports as their source, as API Gateway
+    /// reports the connection's.
+    pub fn browser_at(&self, address: &str) -> Browser {
+        let mut b = Browser::new(self, Policy::none());
+        b.client = reqwest::Client::builder()
+            .cookie_provider(b.jar.clone())
+            .redirect(Policy::none())
+            .local_address(address.parse::<std::net::IpAddr>().expect("an address"))
+            .build()
+            .unwrap();
+        b
+    }
+
     /// A browser in which `user` has signed in to `app_id` through Lark.
     pub async fn signed_in(&self, app_id: &str, user: &str) -> Browser {
         let b = self.browser();

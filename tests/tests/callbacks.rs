@@ -758,3 +758,52 @@ async fn toasts_speak_the_persons_language_or_every_language() {
         "Acme's default is English"
     );
 }
+
+/// Card callbacks share one API Gateway bucket for every organisation; tamlink holds each
+/// organisation to its own share, so a flood of one organisation's callback address (here with
+/// bodies that are not Lark's) leaves another organisation's people acting from their cards.
+#[tokio::test]
+async fn a_flood_of_one_organisations_callbacks_leaves_the_others_acting_from_cards() {
+    use tamlink::domain::limits::CARD_PRESSES_PER_APP;
+    let t = TestStack::demo().await;
+    let (_ana, id) = emergency(&t).await;
+    t.deliver().await;
+    for i in 0..CARD_PRESSES_PER_APP.per_minute {
+        let sent = send_raw(&t, CUSTOMER_APP_ID, format!("{{\"flood\": {i}}}"), &[]).await;
+        assert_eq!(
+            sent.status,
+            StatusCode::UNAUTHORIZED,
+            "press {i}, not Lark's: {}",
+            sent.body
+        );
+    }
+    // Acme's share of the minute is spent: a real press is told so, in every language.
+    let ana = t.open_id(CUSTOMER_APP_ID, "ana").await;
+    let remind = json!({"action": "remind", "ticket": id});
+    let sent = acme_press(&t, "ev-flood-1", &ana, remind.clone()).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    assert_eq!(sent.body["toast"]["type"], "error", "{}", sent.body);
+    let toast = sent.body["toast"].to_string();
+    assert!(toast.contains("Too many card presses"), "{toast}");
+    assert!(toast.contains("卡片操作过多"), "{toast}");
+    // The provider's staff act from their cards all the while.
+    let tara = t.open_id(PROVIDER_APP_ID, "tara").await;
+    let sent = staff_press(
+        &t,
+        "ev-flood-ack",
+        &tara,
+        json!({"action": "ack", "ticket": id}),
+    )
+    .await;
+    assert_eq!(sent.body["toast"]["type"], "success", "{}", sent.body);
+    // The next minute, Acme's presses are heard again.
+    t.clock.advance(60);
+    let sent = acme_press(&t, "ev-flood-2", &ana, remind).await;
+    assert!(
+        !sent.body["toast"]
+            .to_string()
+            .contains("Too many card presses"),
+        "{}",
+        sent.body
+    );
+}

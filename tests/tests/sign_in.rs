@@ -262,9 +262,12 @@ async fn person_who_is_not_staff_cannot_enter_the_console() {
 }
 
 /// Anyone may start a sign-in, so starting one costs no write (the state is signed and carries
-/// what the callback needs); a callback writes only once Lark accepted its code.
+/// what the callback needs); a callback writes only once Lark accepted its code. The one write a
+/// stranger can cause is the fair-share counter, once a client has started more sign-ins in a
+/// minute than an instance admits for free, and it stops when the client's share is spent.
 #[tokio::test]
 async fn starting_a_sign_in_writes_nothing_and_a_refused_callback_neither() {
+    use tamlink::domain::limits::SIGN_IN_PER_CLIENT;
     let t = TestStack::demo().await;
     let b = t.step_browser();
     let writes = |calls: &[String]| {
@@ -274,18 +277,8 @@ async fn starting_a_sign_in_writes_nothing_and_a_refused_callback_neither() {
             .cloned()
             .collect::<Vec<_>>()
     };
-    for _ in 0..20 {
-        let (status, calls) = b
-            .aws_calls(
-                reqwest::Method::GET,
-                &format!("/thirdparty/lark/{CUSTOMER_APP_ID}/login"),
-                None,
-            )
-            .await;
-        assert_eq!(status, StatusCode::FOUND);
-        assert_eq!(writes(&calls), Vec::<String>::new(), "{calls:?}");
-    }
-    let (status, calls) = b
+    let (status, calls) = t
+        .browser_at("127.0.0.9")
         .aws_calls(
             reqwest::Method::GET,
             &format!(
@@ -296,4 +289,112 @@ async fn starting_a_sign_in_writes_nothing_and_a_refused_callback_neither() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(calls.is_empty(), "{calls:?}");
+    let login = format!("/thirdparty/lark/{CUSTOMER_APP_ID}/login");
+    for _ in 0..SIGN_IN_PER_CLIENT.free_per_instance() {
+        let (status, calls) = b.aws_calls(reqwest::Method::GET, &login, None).await;
+        assert_eq!(status, StatusCode::FOUND);
+        assert_eq!(writes(&calls), Vec::<String>::new(), "{calls:?}");
+    }
+    let mut counted = 0;
+    loop {
+        let (status, calls) = b.aws_calls(reqwest::Method::GET, &login, None).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            // The share is spent: refused at once, without asking DynamoDB again.
+            assert_eq!(
+                writes(&calls),
+                ["dynamodb:UpdateItem"],
+                "the request that found it full"
+            );
+            let (status, calls) = b.aws_calls(reqwest::Method::GET, &login, None).await;
+            assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+            assert!(calls.is_empty(), "{calls:?}");
+            break;
+        }
+        assert_eq!(status, StatusCode::FOUND);
+        // The client's counter (and the organisation's, once it too is past its free share).
+        let w = writes(&calls);
+        assert!(
+            !w.is_empty() && w.iter().all(|c| c == "dynamodb:UpdateItem"),
+            "the counters, only: {calls:?}"
+        );
+        counted += 1;
+    }
+    assert_eq!(
+        counted + SIGN_IN_PER_CLIENT.free_per_instance(),
+        SIGN_IN_PER_CLIENT.per_minute
+    );
+}
+
+/// HTTP API throttles one bucket per route for every organisation together, so tamlink holds
+/// each organisation, and each client of it, to its own share: one client flooding an
+/// organisation's sign-in is stopped at its share, and many clients flooding it at the
+/// organisation's; other clients and other organisations sign in all the while.
+#[tokio::test]
+async fn a_flood_of_one_organisations_sign_in_leaves_the_others_signing_in() {
+    use tamlink::domain::limits::{SIGN_IN_PER_APP, SIGN_IN_PER_CLIENT};
+    let t = TestStack::demo().await;
+    let acme = format!("/thirdparty/lark/{CUSTOMER_APP_ID}/login");
+    let provider = format!("/thirdparty/lark/{PROVIDER_APP_ID}/login");
+    let flooder = t.browser_at("127.0.0.2");
+    let mut admitted = 0;
+    for _ in 0..SIGN_IN_PER_CLIENT.per_minute + 5 {
+        if flooder.get(&acme).await.status == StatusCode::FOUND {
+            admitted += 1;
+        }
+    }
+    assert_eq!(
+        admitted, SIGN_IN_PER_CLIENT.per_minute,
+        "one client's share"
+    );
+    let refused = flooder
+        .client
+        .get(format!("{}{acme}", t.base()))
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: i64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("此组织当前登录请求过多"), "{body}");
+    // The same client still signs in to another organisation; another client to this one.
+    assert_eq!(flooder.get(&provider).await.status, StatusCode::FOUND);
+    assert_eq!(
+        t.browser_at("127.0.0.3").get(&acme).await.status,
+        StatusCode::FOUND
+    );
+
+    // Many clients together spend the organisation's share ...
+    let mut spent = admitted + 1;
+    let mut client = 10;
+    while spent < SIGN_IN_PER_APP.per_minute {
+        let b = t.browser_at(&format!("127.0.1.{client}"));
+        for _ in 0..SIGN_IN_PER_CLIENT.per_minute / 2 {
+            if b.get(&acme).await.status == StatusCode::FOUND {
+                spent += 1;
+            }
+        }
+        client += 1;
+    }
+    let fresh = t.browser_at("127.0.2.1");
+    let page = fresh.get(&acme).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        page.text.contains("Too many sign-ins to this organisation"),
+        "{}",
+        page.text
+    );
+    // ... and another organisation's people sign in as ever, the whole way through Lark.
+    let staff = t.browser();
+    let landed = staff.sign_in(PROVIDER_APP_ID, "tara").await;
+    assert_eq!(landed.status, StatusCode::OK);
+    assert!(landed.url.path().ends_with("/workbench"), "{}", landed.url);
+    // A minute on, the organisation signs in again.
+    t.clock.advance(60);
+    assert_eq!(fresh.get(&acme).await.status, StatusCode::FOUND);
 }

@@ -104,6 +104,7 @@ pub fn spawn(
         .fallback(dispatch)
         .with_state(state);
     Ok(tokio::spawn(async move {
+        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         if let Err(e) = axum::serve(listener, app).await {
             tracing::error!(error = %e, "gateway stopped");
         }
@@ -112,6 +113,7 @@ pub fn spawn(
 
 async fn dispatch(
     axum::extract::State(gw): axum::extract::State<Arc<Gateway>>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     req: axum::extract::Request,
 ) -> axum::response::Response {
     let (parts, body) = req.into_parts();
@@ -133,7 +135,7 @@ async fn dispatch(
         }
         Match::Missing => return gateway_error(StatusCode::NOT_FOUND, "Not Found", None),
     };
-    let event = v2_event(&parts, &template, &params, &bytes);
+    let event = v2_event(&parts, &template, &params, &bytes, peer.ip());
     let (answer, calls) =
         crate::iam::as_function_counted(route.function, invoke(&gw.ctx, route, event)).await;
     match answer {
@@ -182,6 +184,7 @@ fn v2_event(
     template: &str,
     params: &HashMap<String, String>,
     body: &[u8],
+    source: std::net::IpAddr,
 ) -> serde_json::Value {
     use base64::Engine;
     let mut headers = serde_json::Map::new();
@@ -216,7 +219,8 @@ fn v2_event(
                 "method": parts.method.as_str(),
                 "path": path,
                 "protocol": "HTTP/1.1",
-                "sourceIp": "127.0.0.1",
+                // The connection's address, as API Gateway takes it (not X-Forwarded-For).
+                "sourceIp": source.to_string(),
                 "userAgent": parts.headers.get(http::header::USER_AGENT).and_then(|h| h.to_str().ok()).unwrap_or(""),
             },
             "requestId": ulid::Ulid::new().to_string(),

@@ -155,3 +155,11 @@ error-read-seq = seq is a message number from 0 to { $max }.
 error-socket-only = This address is tamlink's chat socket; open it from a group's page.
 error-socket-origin = The chat socket accepts connections only from tamlink's own pages.
 error-socket-ticket = This chat socket ticket is for another app or group; reload the page.
+error-busy-sign-in = Too many sign-ins to this organisation right now; please try again in { $seconds ->
+    [one] { $seconds } second
+   *[other] { $seconds } seconds
+}.
+error-busy-card = Too many card presses for this organisation right now; please try again in { $seconds ->
+    [one] { $seconds } second
+   *[other] { $seconds } seconds
+}.

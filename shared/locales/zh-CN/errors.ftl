@@ -151,3 +151,5 @@ error-read-seq = seq 是消息序号，取值 0 到 { $max }。
 error-socket-only = 此地址是 tamlink 的聊天连接；请从群组页面打开。
 error-socket-origin = 聊天连接只接受来自 tamlink 自身页面的连接。
 error-socket-ticket = 此聊天连接凭证属于其他应用或群组；请刷新页面。
+error-busy-sign-in = 此组织当前登录请求过多；请在 { $seconds } 秒后重试。
+error-busy-card = 此组织当前卡片操作过多；请在 { $seconds } 秒后重试。

@@ -7,6 +7,7 @@ pub mod budget;
 pub mod chat;
 pub mod checklist;
 pub mod lark_app;
+pub mod limits;
 pub mod model;
 pub mod notification;
 pub mod report;

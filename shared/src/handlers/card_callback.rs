@@ -8,10 +8,22 @@ use lambda_http::{Body, Request, Response};
 use crate::callbacks::{self, Incoming, Reply};
 use crate::context::AppContext;
 use crate::error::AppResult;
+use crate::i18n::Lang;
+use crate::notifier::cards::CardLang;
 use crate::web;
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let app_id = web::app_id(&req)?;
+    if let Err(busy) = crate::limits::admit_card_press(ctx, &app_id).await {
+        // Lark shows the person a toast only from a 200: they see why, in every language.
+        let lang = CardLang::All {
+            default: Lang::default(),
+        };
+        return Ok(web::json(
+            StatusCode::OK,
+            &Reply::refuse(busy.text(), lang).body(),
+        ));
+    }
     let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
     let reply = callbacks::handle(
         ctx,

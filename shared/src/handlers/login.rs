@@ -16,6 +16,7 @@ pub const LOGIN_COOKIE: &str = "tl_login";
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let app_id = web::app_id(&req)?;
+    crate::limits::admit_sign_in(ctx, &app_id, web::client_ip(&req).as_deref()).await?;
     let tenant = crate::orgs::load(ctx, &app_id).await?;
     let query = web::query(&req);
     let return_to = safe_return_to(app_id.as_str(), query.get("return_to").map(String::as_str));

@@ -29,6 +29,7 @@ fn start_again(app_id: &AppId, why: crate::i18n::Msg) -> AppError {
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let app_id = web::app_id(&req)?;
+    crate::limits::admit_sign_in(ctx, &app_id, web::client_ip(&req).as_deref()).await?;
     let query = web::query(&req);
     if let Some(error) = query.get("error") {
         return Err(AppError::Unauthorized(

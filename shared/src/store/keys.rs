@@ -30,6 +30,7 @@
 //! | a CardKit card entity (updated in place) | `CARD#{key}#{app}#{open_id}` | `CARD` | |
 //! | a chat socket following a group (until API Gateway's 2 hours are up) | `SOCKETS#{group}` | `{connection id}` | `SOCKET#{connection id}` / `SOCKET` |
 //! | Lark calls an app made in a minute, per second and per person (the notifier's pacing) | `PACE#{app}` | `{minute:010}` | |
+//! | requests to an open route in a minute, past the instances' free shares (`domain::limits`) | `LIMIT#{limit}#{key}` | `{minute:010}` | |
 //!
 //! Time-bucketed indexes (`SLADUE`, `INVEXP`, `REPAGE`, `DIGESTDUE`) are read one hour bucket at
 //! a time, never scanned; their sort keys start with a zero-padded due time, so "due by now" is
@@ -124,6 +125,14 @@ pub fn pace(app_id: &AppId, at: Epoch) -> (String, String) {
     (
         format!("PACE#{app_id}"),
         format!("{:010}", at.div_euclid(60)),
+    )
+}
+
+/// A fair-share counter (`domain::limits`) for `key` in the minute starting at `minute`.
+pub fn limit(limit: &str, key: &str, minute: Epoch) -> (String, String) {
+    (
+        format!("LIMIT#{limit}#{key}"),
+        format!("{:010}", minute.div_euclid(60)),
     )
 }
 

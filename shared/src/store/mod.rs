@@ -9,6 +9,7 @@ mod dynamo;
 mod groups;
 mod invitations;
 pub mod keys;
+mod limits;
 mod notifier;
 mod reads;
 mod reports;

@@ -1,0 +1,46 @@
+//! The shared counters of the open routes' fair shares (`domain::limits`): one item per key and
+//! minute, which only instances past their free share ever write.
+
+use aws_sdk_dynamodb::types::ReturnValue;
+
+use super::dynamo::{n, s, write_err};
+use super::keys;
+use super::{Store, StoreError};
+use crate::clock::Epoch;
+
+/// A counter is read only within its minute; DynamoDB may clear it after a day.
+const LIMIT_TTL: Epoch = 24 * 3600;
+
+impl Store {
+    /// Adds `add` requests to `limit`'s counter for `key` in the minute starting at `minute`,
+    /// and returns the minute's total so far (every instance's).
+    pub async fn count_requests(
+        &self,
+        limit: &str,
+        key: &str,
+        minute: Epoch,
+        add: i64,
+    ) -> Result<i64, StoreError> {
+        let (pk, sk) = keys::limit(limit, key, minute);
+        let out = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .update_expression("ADD requests :add SET #ttl = :ttl")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":add", n(add))
+            .expression_attribute_values(":ttl", n(minute + LIMIT_TTL))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(write_err)?;
+        out.attributes
+            .as_ref()
+            .and_then(|a| a.get("requests"))
+            .and_then(|v| v.as_n().ok())
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| StoreError::Decode("requests missing from the counter's answer".into()))
+    }
+}
