@@ -1,11 +1,11 @@
 """Lark sandbox: a local stand-in for the Lark Open API subset tamlink uses.
 
-It speaks the shapes of ../shared/lark-api.md (envelopes, HTTP statuses, error codes), so the
+It speaks the shapes of docs/lark.md (envelopes, HTTP statuses, error codes), so the
 official SDKs work against it with only the base URL changed. It also keeps everything the bots
 sent for inspection (/_sandbox/*), can inject faults, and meters calls per tenant and month the
 way Lark does (auth calls free; messages, CardKit, tenant and app info counted).
 
-Both brands: Lark on --port, Feishu on --feishu-port (paths are identical, lark-api.md §0). An
+Both brands: Lark on --port, Feishu on --feishu-port (paths are identical, docs/lark.md §0). An
 app belongs to one brand ("brand" in the seed, Lark by default); on the other brand's listener
 it is unknown, its tokens are invalid, and the call is kept in /_sandbox/wrong_brand so a test can
 prove that nothing went to the wrong brand.
@@ -52,7 +52,7 @@ def derived_open_id(app_id: str, user_id: str) -> str:
 
 
 def encrypt(encrypt_key: str, plain: bytes) -> str:
-    """Lark's callback encryption (lark-api.md §7.4): AES-256-CBC, key SHA-256(Encrypt Key),
+    """Lark's callback encryption (docs/lark.md §7.4): AES-256-CBC, key SHA-256(Encrypt Key),
     a random IV in front, PKCS#7 padding, base64."""
     from cryptography.hazmat.primitives import padding
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -497,7 +497,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
                 "scopes": [{"scope": s, "description": s, "level": 1, "token_types": ["tenant"]} for s in a["scopes"]],
                 "back_home_url": "", "primary_language": a.get("primary_language", "en_us"),
                 "pc_default_ability": "web_app", "mobile_default_ability": "web_app",
-                # Newer SDK types declare this on the same GET (lark-api.md §4.1, UNCONFIRMED for
+                # Newer SDK types declare this on the same GET (docs/lark.md §4.1, UNCONFIRMED for
                 # self-managed apps): the sandbox reports it when the app has a callback URL.
                 **({"callback": {"callback_type": "webhook", "request_url": a["callback_url"],
                                  "subscribed_callbacks": ["card.action.trigger"]}} if a.get("callback_url") else {})}})
@@ -795,7 +795,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
 
 
     # ----- the messenger: a person's bot chats, cards rendered, buttons that call back ----------
-    # What Lark's client does with tamlink's cards (lark-api.md §6, §7): shows them, updates
+    # What Lark's client does with tamlink's cards (docs/lark.md §6, §7): shows them, updates
     # CardKit entities in place, and on a button press sends `card.action.trigger` to the app's
     # callback URL, signed and encrypted when the app has an Encrypt Key, then shows the toast and
     # the card from the reply, or the client's error code when the app misbehaves.

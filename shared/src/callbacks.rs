@@ -1,4 +1,4 @@
-//! Acting from Lark: a card button calls back (`card.action.trigger`, lark-api.md §7) and tamlink
+//! Acting from Lark: a card button calls back (`card.action.trigger`, docs/lark.md §7) and tamlink
 //! answers with a toast and the updated card. The request is Lark's only if it passes every check
 //! (signature, decryption, Verification Token, a fresh timestamp, an event not seen before, the
 //! app's own tenant); a person's refusal is a toast, never a 4xx (Lark shows a 4xx as a broken
@@ -77,7 +77,7 @@ impl Reply {
                     ToastKind::Error => "error",
                 };
                 // The person's chosen language wins; otherwise every language, and their Lark
-                // client shows its own (`i18n`, lark-api.md §7.6).
+                // client shows its own (`i18n`, docs/lark.md §7.6).
                 let (default, langs): (Lang, &[Lang]) = match *lang {
                     CardLang::One(l) => (l, &[]),
                     CardLang::All { default } => (default, &Lang::ALL),

@@ -399,7 +399,7 @@ pub fn refuse_cross_site(ctx: &AppContext, req: &Request) -> AppResult<()> {
     Ok(())
 }
 
-/// Lark's own web origins, which may frame tamlink's pages (lark-api.md does not say whether
+/// Lark's own web origins, which may frame tamlink's pages (docs/lark.md §8: Lark does not say whether
 /// Lark's clients frame a web app or open it top-level, so both are allowed: top-level needs
 /// nothing, and framing is allowed only to Lark and Feishu).
 const FRAME_ANCESTORS: &str =

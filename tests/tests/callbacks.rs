@@ -1,5 +1,5 @@
 //! Acting from Lark: a button on a card calls tamlink back, signed (and encrypted when the app
-//! has an Encrypt Key) exactly as Lark does (lark-api.md §7), and gets a toast and the updated
+//! has an Encrypt Key) exactly as Lark does (docs/lark.md §7), and gets a toast and the updated
 //! card. Requests are built with `lark::callback`'s signing and encryption, which the unit tests
 //! hold to the worked vectors of §12.
 

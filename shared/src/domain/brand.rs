@@ -1,4 +1,4 @@
-//! Lark and Feishu: one product on two sets of hosts (lark-api.md §0). Every organisation, the
+//! Lark and Feishu: one product on two sets of hosts (docs/lark.md §0). Every organisation, the
 //! provider's included, belongs to one brand, and every call for it goes to that brand's hosts:
 //! an app of one brand is unknown to the other.
 

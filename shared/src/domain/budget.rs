@@ -1,5 +1,5 @@
 //! The Lark API budget. On the free Lark plan a tenant gets 10,000 counted calls a month for all
-//! of its custom apps together (lark-api.md §9); the TAM sets which plan the organisation is on
+//! of its custom apps together (docs/lark.md §9); the TAM sets which plan the organisation is on
 //! and what share of it tamlink may use. As the share runs low the DM window widens, so people
 //! get fewer, fuller digests instead of losing notifications; when it is spent, everything but
 //! emergency pages waits for the 1st of next month.
@@ -251,8 +251,8 @@ mod tests {
 /// What the notifier allows itself per app, across all its instances (`Store::take_send_slot`),
 /// counted in calendar seconds and minutes.
 ///
-/// Lark's limits (lark-api.md, "Rate limits"): the messaging endpoints' tier is 1000/min and 50/s
-/// per app per tenant, and 5 QPS to the same user. lark-api.md does not say whether Lark counts
+/// Lark's limits (docs/lark.md §5.1): the messaging endpoints' tier is 1000/min and 50/s per app
+/// per tenant, and 5 QPS to the same user. Lark does not say whether it counts
 /// in fixed or sliding windows; counted in calendar windows, N per second can put 2N into one
 /// sliding second (N at the end of one, N at the start of the next). So tamlink takes half of
 /// each limit, which keeps within both readings: 25/s, 500/min, 2/s per person. Nothing is lost

@@ -36,7 +36,7 @@ pub struct AppInfo {
     pub online_version_id: String,
     #[serde(default)]
     pub scopes: Vec<AppScope>,
-    /// Events & Callbacks' callback configuration, where Lark reports it (lark-api.md §4.1 says
+    /// Events & Callbacks' callback configuration, where Lark reports it (docs/lark.md §4.1 says
     /// newer SDK types declare it; whether Lark returns it for every custom app is unconfirmed).
     #[serde(default, alias = "callback_info")]
     pub callback: Option<CallbackInfo>,

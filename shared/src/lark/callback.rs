@@ -1,4 +1,4 @@
-//! Lark's side of a callback request (lark-api.md §7): the signature, the encryption, the
+//! Lark's side of a callback request (docs/lark.md §7): the signature, the encryption, the
 //! envelope. Pure functions over bytes; `handlers::card_callback` decides what to do.
 
 use aes::cipher::{block_padding::Pkcs7, BlockDecryptMut, BlockEncryptMut, KeyIvInit};
@@ -157,7 +157,7 @@ impl Callback {
 mod tests {
     use super::*;
 
-    // lark-api.md §12 A: the official doc's example.
+    // docs/lark.md §7.4: the official doc's example.
     #[test]
     fn decrypts_the_documented_example() {
         assert_eq!(

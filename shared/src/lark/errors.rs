@@ -65,14 +65,14 @@ pub enum SendFailure {
     Undeliverable { code: Option<i64>, reason: String },
 }
 
-/// Recipient and content errors of `im/v1/messages` that no retry will fix (lark-api.md §5.1).
+/// Recipient and content errors of `im/v1/messages` that no retry will fix (docs/lark.md §5.1).
 const PERMANENT: [i64; 16] = [
     230001, 230002, 230006, 230013, 230017, 230018, 230025, 230027, 230028, 230029, 230034, 230035,
     230038, 230053, 99992351, 99992361,
 ];
 
 impl LarkError {
-    /// What a failed send means for the notifier (lark-api.md §5.1, §10).
+    /// What a failed send means for the notifier (docs/lark.md §5.1, §10).
     pub fn meaning(&self) -> SendFailure {
         match self {
             LarkError::Api {

@@ -555,6 +555,55 @@ pub fn check_envelope(
 mod tests {
     use super::*;
 
+    /// The repository's Lark reference has every section the code cites (`docs/lark.md §7.6`).
+    #[test]
+    fn every_section_of_the_lark_reference_the_code_cites_is_there() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let reference = std::fs::read_to_string(root.join("docs/lark.md")).unwrap();
+        let headings: Vec<String> = reference
+            .lines()
+            .filter(|l| l.starts_with('#'))
+            .filter_map(|l| l.trim_start_matches('#').split_whitespace().next())
+            .map(|n| n.trim_end_matches('.').to_owned())
+            .collect();
+        let mut cited = 0;
+        let mut todo = vec![root.join("shared"), root.join("infra"), root.join("tests")];
+        while let Some(dir) = todo.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if path.is_dir() {
+                    if !["node_modules", "target", ".venv", "__pycache__"].contains(&name.as_str())
+                    {
+                        todo.push(path);
+                    }
+                    continue;
+                }
+                if !(name.ends_with(".rs") || name.ends_with(".py")) {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                for (i, _) in text.match_indices("docs/lark.md §") {
+                    let section: String = text[i + "docs/lark.md §".len()..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_digit() || *c == '.')
+                        .collect();
+                    let section = section.trim_end_matches('.');
+                    if section.is_empty() {
+                        continue; // this test's own words
+                    }
+                    assert!(
+                        headings.iter().any(|h| h == section),
+                        "{}: docs/lark.md has no §{section}",
+                        path.display()
+                    );
+                    cited += 1;
+                }
+            }
+        }
+        assert!(cited > 10, "{cited} citations found");
+    }
+
     #[test]
     fn tokens_and_credentials_never_print_their_values() {
         let creds = Credentials {

@@ -1,4 +1,4 @@
-//! Lark interactive cards (JSON 2.0, lark-api.md §6.1). Text that people typed goes into
+//! Lark interactive cards (JSON 2.0, docs/lark.md §6.1). Text that people typed goes into
 //! `plain_text` only, never markdown, so nobody can smuggle formatting or `<at>` tags into a card.
 //! A digest summarises when it would grow past Lark's 30 KB card limit.
 //!
@@ -138,7 +138,7 @@ impl Reader {
     }
 }
 
-/// Lark's AppLink that opens this page of the app's web app in the client (lark-api.md §8.2):
+/// Lark's AppLink that opens this page of the app's web app in the client (docs/lark.md §8):
 /// `lk_target_url` names the exact page (honoured from client 7.27); `path` and the page's own
 /// query parameters do the same for older clients (the path replaces the configured homepage's).
 /// The host is the reader's brand's: Lark's client does not open Feishu's AppLinks.
@@ -578,7 +578,7 @@ mod tests {
         );
     }
 
-    /// Lark refuses cards over 30 KB (lark-api.md §6.3). A digest of 200 Chinese items, in one
+    /// Lark refuses cards over 30 KB (docs/lark.md §6.3). A digest of 200 Chinese items, in one
     /// language and in every language, stays under our 24 KB budget; the sizes are printed for
     /// the README (`cargo test -p tamlink-shared digest_sizes -- --nocapture`).
     #[test]

@@ -143,7 +143,7 @@ pub struct CardRecord {
     pub shows: Option<crate::domain::notification::Revision>,
 }
 
-/// Card entities expire 14 days after creation (lark-api.md §6.3); a day's margin.
+/// Card entities expire 14 days after creation (docs/lark.md §6.3); a day's margin.
 pub const CARD_LIFETIME: Epoch = 13 * 24 * 3600;
 
 fn card_key(key: &str, person: PersonKey<'_>) -> (String, String) {
