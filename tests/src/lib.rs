@@ -93,14 +93,12 @@ impl TestStack {
     /// range, 127.0.0.0/8), which is what the gateway reports as their source, as API Gateway
     /// reports the connection's.
     pub fn browser_at(&self, address: &str) -> Browser {
-        let mut b = Browser::new(self, Policy::none());
-        b.client = reqwest::Client::builder()
-            .cookie_provider(b.jar.clone())
-            .redirect(Policy::none())
-            .local_address(address.parse::<std::net::IpAddr>().expect("an address"))
-            .build()
-            .unwrap();
-        b
+        Browser::at(self, Policy::limited(10), address)
+    }
+
+    /// `browser_at` that stops at every redirect.
+    pub fn step_browser_at(&self, address: &str) -> Browser {
+        Browser::at(self, Policy::none(), address)
     }
 
     /// A browser in which `user` has signed in to `app_id` through Lark.
@@ -516,6 +514,17 @@ impl Page {
 }
 
 impl Browser {
+    fn at(stack: &TestStack, policy: Policy, address: &str) -> Self {
+        let mut b = Browser::new(stack, Policy::none());
+        b.client = reqwest::Client::builder()
+            .cookie_provider(b.jar.clone())
+            .redirect(policy)
+            .local_address(address.parse::<std::net::IpAddr>().expect("an address"))
+            .build()
+            .unwrap();
+        b
+    }
+
     fn new(stack: &TestStack, policy: Policy) -> Self {
         let jar = Arc::new(reqwest::cookie::Jar::default());
         let client = reqwest::Client::builder()

@@ -278,7 +278,7 @@ async fn starting_a_sign_in_writes_nothing_and_a_refused_callback_neither() {
             .collect::<Vec<_>>()
     };
     let (status, calls) = t
-        .browser_at("127.0.0.9")
+        .step_browser_at("127.0.0.9")
         .aws_calls(
             reqwest::Method::GET,
             &format!(
@@ -335,7 +335,7 @@ async fn a_flood_of_one_organisations_sign_in_leaves_the_others_signing_in() {
     let t = TestStack::demo().await;
     let acme = format!("/thirdparty/lark/{CUSTOMER_APP_ID}/login");
     let provider = format!("/thirdparty/lark/{PROVIDER_APP_ID}/login");
-    let flooder = t.browser_at("127.0.0.2");
+    let flooder = t.step_browser_at("127.0.0.2");
     let mut admitted = 0;
     for _ in 0..SIGN_IN_PER_CLIENT.per_minute + 5 {
         if flooder.get(&acme).await.status == StatusCode::FOUND {
@@ -365,7 +365,7 @@ async fn a_flood_of_one_organisations_sign_in_leaves_the_others_signing_in() {
     // The same client still signs in to another organisation; another client to this one.
     assert_eq!(flooder.get(&provider).await.status, StatusCode::FOUND);
     assert_eq!(
-        t.browser_at("127.0.0.3").get(&acme).await.status,
+        t.step_browser_at("127.0.0.3").get(&acme).await.status,
         StatusCode::FOUND
     );
 
@@ -373,7 +373,7 @@ async fn a_flood_of_one_organisations_sign_in_leaves_the_others_signing_in() {
     let mut spent = admitted + 1;
     let mut client = 10;
     while spent < SIGN_IN_PER_APP.per_minute {
-        let b = t.browser_at(&format!("127.0.1.{client}"));
+        let b = t.step_browser_at(&format!("127.0.1.{client}"));
         for _ in 0..SIGN_IN_PER_CLIENT.per_minute / 2 {
             if b.get(&acme).await.status == StatusCode::FOUND {
                 spent += 1;
@@ -381,7 +381,7 @@ async fn a_flood_of_one_organisations_sign_in_leaves_the_others_signing_in() {
         }
         client += 1;
     }
-    let fresh = t.browser_at("127.0.2.1");
+    let fresh = t.step_browser_at("127.0.2.1");
     let page = fresh.get(&acme).await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(

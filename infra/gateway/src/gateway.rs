@@ -136,8 +136,14 @@ async fn dispatch(
         Match::Missing => return gateway_error(StatusCode::NOT_FOUND, "Not Found", None),
     };
     let event = v2_event(&parts, &template, &params, &bytes, peer.ip());
+    let started = std::time::Instant::now();
     let (answer, calls) =
         crate::iam::as_function_counted(route.function, invoke(&gw.ctx, route, event)).await;
+    crate::meter::invoked(
+        route.function,
+        crate::meter::Trigger::Http,
+        started.elapsed(),
+    );
     match answer {
         Ok(mut resp) => {
             // Local only (API Gateway has no such header): what the route cost in AWS requests.

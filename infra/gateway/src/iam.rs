@@ -574,9 +574,60 @@ fn service_prefix(sdk_service: &str) -> String {
         .to_lowercase()
 }
 
+/// The request units a function's DynamoDB call costs, as far as its input tells (a query's
+/// are counted from its answer, `read_after_deserialization`).
+fn dynamodb_units(
+    operation: &str,
+    input: &aws_smithy_runtime_api::client::interceptors::context::Input,
+) {
+    use crate::meter;
+    use aws_sdk_dynamodb::operation::batch_get_item::BatchGetItemInput;
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
+    match operation {
+        "dynamodb:GetItem" => meter::dynamodb(meter::read_units(1), 0.0),
+        "dynamodb:BatchGetItem" => {
+            let keys = input
+                .downcast_ref::<BatchGetItemInput>()
+                .and_then(|i| i.request_items())
+                .map(|r| r.values().map(|k| k.keys().len()).sum())
+                .unwrap_or(1);
+            meter::dynamodb(meter::read_units(keys), 0.0)
+        }
+        "dynamodb:PutItem" | "dynamodb:UpdateItem" | "dynamodb:DeleteItem" => {
+            meter::dynamodb(0.0, meter::write_units(1, false))
+        }
+        "dynamodb:TransactWriteItems" => {
+            let parts = input
+                .downcast_ref::<TransactWriteItemsInput>()
+                .map(|i| i.transact_items().len())
+                .unwrap_or(1);
+            meter::dynamodb(0.0, meter::write_units(parts, true))
+        }
+        _ => {}
+    }
+}
+
 impl Intercept for Enforcer {
     fn name(&self) -> &'static str {
         "tamlink-local-iam"
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &aws_smithy_runtime_api::client::interceptors::context::AfterDeserializationInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        use aws_sdk_dynamodb::operation::query::QueryOutput;
+        if FUNCTION.try_with(|_| ()).is_err() {
+            return Ok(());
+        }
+        if let Ok(output) = context.output_or_error() {
+            if let Some(q) = output.downcast_ref::<QueryOutput>() {
+                crate::meter::dynamodb(crate::meter::query_units(q.scanned_count() as usize), 0.0);
+            }
+        }
+        Ok(())
     }
 
     // Not `read_before_execution`: a client's interceptors run that before the operation's own
@@ -612,6 +663,9 @@ impl Intercept for Enforcer {
                 eprintln!("{message}");
                 return Err(message.into());
             }
+        }
+        if service == "dynamodb" {
+            dynamodb_units(&operation, context.input());
         }
         let _ = CALLS.try_with(|calls| {
             if let Ok(mut calls) = calls.lock() {

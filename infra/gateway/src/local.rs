@@ -370,7 +370,12 @@ impl LocalStack {
         let job = tamlink::jobs::by_function(function).ok_or_else(|| {
             tamlink::error::AppError::NotFound(format!("no job {function}").into())
         })?;
-        crate::iam::as_function(job.function, (job.run)(&self.ctx)).await
+        crate::meter::invocation(
+            job.function,
+            crate::meter::Trigger::Schedule,
+            (job.run)(&self.ctx),
+        )
+        .await
     }
 
     /// Environment for a process (the admin CLI) that should talk to this stack.

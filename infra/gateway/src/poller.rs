@@ -86,8 +86,9 @@ pub async fn poll_once(ctx: &AppContext, source: Source, wait: i32) -> Result<us
             .unwrap_or_else(HashMap::new);
         event.records.push(record);
     }
-    let response = crate::iam::as_function(
+    let response = crate::meter::invocation(
         source.function,
+        crate::meter::Trigger::Queue,
         tamlink::notifier::handle_from(ctx, event, queue),
     )
     .await;

@@ -26,7 +26,10 @@ pub fn spawn(
             timer.tick().await;
             loop {
                 timer.tick().await;
-                if let Err(e) = crate::iam::as_function(job.function, (job.run)(&ctx)).await {
+                let run = (job.run)(&ctx);
+                let ran =
+                    crate::meter::invocation(job.function, crate::meter::Trigger::Schedule, run);
+                if let Err(e) = ran.await {
                     e.log();
                 }
             }

@@ -79,8 +79,9 @@ impl Hub {
         let Some(route) = self.routes.get(route_key).copied() else {
             return 502;
         };
-        match crate::iam::as_function(
+        match crate::meter::invocation(
             route.function,
+            crate::meter::Trigger::Socket,
             crate::gateway::invoke(&self.ctx, route, event),
         )
         .await

@@ -138,7 +138,8 @@ impl StreamReader {
         for batch in records.chunks(self.consumer.batch_size.max(1)) {
             let event: aws_lambda_events::event::dynamodb::Event =
                 serde_json::from_value(serde_json::json!({ "Records": batch })).map_err(err)?;
-            crate::iam::as_function(self.function, tamlink::sockets::push(ctx, event))
+            let push = tamlink::sockets::push(ctx, event);
+            crate::meter::invocation(self.function, crate::meter::Trigger::Stream, push)
                 .await
                 .map_err(|e| e.to_string())?;
         }

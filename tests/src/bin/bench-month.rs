@@ -28,6 +28,7 @@ use tamlink::clock::{Clock, Epoch};
 use tamlink::domain::budget::{self, Step};
 use tamlink::ids::{AppId, OpenId};
 use tamlink::notify::{Notification, NotificationKind, Recipient};
+use tamlink_gateway::{meter, prices};
 use tamlink_tests::{Browser, TestStack, CUSTOMER_APP_ID, PROVIDER_APP_ID};
 
 const MINUTE: Epoch = 60;
@@ -282,7 +283,11 @@ impl Sim {
             .get(&key)
             .is_some_and(|(_, at)| now - at < 11 * HOUR);
         if !fresh {
-            let b = self.t.browser();
+            // Each person on their own machine (address), as an organisation's people are.
+            let n = self.browsers.len();
+            let b = self
+                .t
+                .browser_at(&format!("127.1.{}.{}", n / 250, n % 250 + 1));
             let page = b.sign_in(app, user).await;
             assert!(page.status.is_success(), "{user} signs in: {}", page.status);
             *self.counts.entry("sign-ins".into()).or_default() += 1;
@@ -811,24 +816,81 @@ async fn month(chatty: bool, seed: u64) -> Result<bool, Box<dyn std::error::Erro
     let mut sim = Sim::new(seed).await?;
     // What a scheduled run costs when it finds nothing, on the idle stack.
     let mut idle = HashMap::new();
+    let mut idle_usage = HashMap::new();
     for (function, _) in JOBS {
         // The second run: a first run reads back further (the invitation expiry, a week).
         sim.t.stack.run_job(function).await.expect("the job runs");
         sim.meter(false).await;
+        meter::take();
         sim.t.stack.run_job(function).await.expect("the job runs");
         let before = sim.measured.dynamodb_total();
         sim.meter(true).await;
         idle.insert(function, sim.measured.dynamodb_total() - before);
+        idle_usage.insert(function, meter::take());
     }
     sim.measured = Requests::default();
+    meter::take();
     if chatty {
         plan_chatty(&mut sim);
     } else {
         plan_standard(&mut sim);
     }
     sim.run().await;
+    let used = meter::take();
     let wall = started.elapsed();
-    report(&sim, chatty, seed, &idle, wall).await
+    let failed = report(&sim, chatty, seed, &idle, wall).await?;
+    cost(&sim, &used, &idle_usage)?;
+    Ok(failed)
+}
+
+/// The month at AWS's list prices (`tamlink_gateway::prices`): the organisation's own, and the
+/// idle deployment's (what it costs with no organisation: its fixed resources and every
+/// scheduled run finding nothing).
+fn cost(
+    sim: &Sim,
+    used: &meter::Usage,
+    idle: &HashMap<&str, meter::Usage>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut idle_month = meter::Usage::default();
+    let mut idle_ran = meter::Usage::default();
+    for (function, every) in JOBS {
+        let runs = ((sim.end - sim.start) / every) as f64;
+        let ran = sim.job_runs.get(function).copied().unwrap_or(0) as f64;
+        prices::add(&mut idle_month, &prices::scaled(&idle[function], runs));
+        prices::add(&mut idle_ran, &prices::scaled(&idle[function], ran));
+    }
+    let sqs = sim.measured.sqs_total() as f64;
+    let org = prices::usage_lines(&prices::less(used, &idle_ran), sqs);
+    let fixed = prices::Fixed::from_template()?.lines();
+    let deployment = prices::usage_lines(&idle_month, 0.0);
+    println!("  at AWS's list prices ({}):", prices::AS_OF);
+    let show = |lines: &[prices::Line]| {
+        for l in lines.iter().filter(|l| l.quantity > 0.0) {
+            println!(
+                "    {:<30}{:>14.1} {:<12}${:.4}",
+                l.what, l.quantity, l.unit, l.dollars
+            );
+        }
+    };
+    println!("    the organisation's month (its requests, and the scheduled runs' work beyond an idle run):");
+    show(&org);
+    println!(
+        "    {:<57}${:.2}",
+        "the organisation's month",
+        prices::total(&org)
+    );
+    println!(
+        "    the idle deployment's month (fixed resources, every scheduled run finding nothing):"
+    );
+    show(&fixed);
+    show(&deployment);
+    println!(
+        "    {:<57}${:.2}",
+        "the idle deployment's month",
+        prices::total(&fixed) + prices::total(&deployment)
+    );
+    println!("    (Lambda's billed duration is the local run's, against moto and the sandbox on loopback; on AWS each DynamoDB and Lark round trip adds to it. DynamoDB units are counted per item touched at 1 KB written, 4 KB read; storage, PITR and the connection minutes of open chat sockets are not counted)");
+    Ok(())
 }
 
 async fn report(
