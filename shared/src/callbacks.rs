@@ -176,57 +176,79 @@ pub async fn handle(ctx: &AppContext, req: Incoming<'_>) -> AppResult<Reply> {
     let Some(keys) = keys(ctx, &tenant).await? else {
         return Ok(Reply::NotLark("callbacks are not configured for this app"));
     };
-    // The body: encrypted when the app has an Encrypt Key (§7.4), else the object itself.
+    let now = ctx.now();
+    let signed = match (req.timestamp, req.nonce, req.signature) {
+        (Some(ts), Some(nonce), Some(sig)) => Some((ts, nonce, sig)),
+        _ => None,
+    };
+    // The body: encrypted when the app has an Encrypt Key (§7.4), else the object itself. A
+    // signed body is proven before it is decrypted (§7.3); only URL verification comes unsigned.
     let plain = match (
         &keys.encrypt_key,
         serde_json::from_slice::<callback::Encrypted>(req.body),
     ) {
-        (Some(key), Ok(sealed)) => match callback::decrypt(key.expose(), &sealed.encrypt) {
-            Ok(plain) => plain,
-            Err(_) => {
-                return Ok(Reply::NotLark(
-                    "the body does not decrypt with this app's key",
-                ))
+        (Some(key), Ok(sealed)) => {
+            if let Some((ts, nonce, sig)) = signed {
+                if !callback::signature_matches(sig, ts, nonce, key.expose(), req.body) {
+                    return Ok(Reply::NotLark("bad signature"));
+                }
+                if !ts
+                    .parse::<i64>()
+                    .is_ok_and(|t| (now - t).abs() <= REPLAY_WINDOW)
+                {
+                    return Ok(Reply::NotLark("timestamp outside the replay window"));
+                }
             }
-        },
+            match callback::decrypt(key.expose(), &sealed.encrypt) {
+                Ok(plain) => plain,
+                Err(_) => {
+                    return Ok(Reply::NotLark(
+                        "the body does not decrypt with this app's key",
+                    ))
+                }
+            }
+        }
         (None, Ok(_)) => return Ok(Reply::NotLark("encrypted, but this app has no Encrypt Key")),
         (_, Err(_)) => req.body.to_vec(),
     };
-    let Some(parsed) = Callback::parse(&plain) else {
+    // What it is and whose, from a few fields, before the event itself is read.
+    let Some(peek) = callback::Peek::of(&plain) else {
         return Ok(Reply::NotLark("not a callback Lark sends"));
     };
-    if let Callback::Challenge { challenge, token } = parsed {
+    let token = keys.verification_token.expose();
+    if peek.kind.as_deref() == Some("url_verification") {
         // URL verification carries no signature (§7.2); its token is the proof.
-        return Ok(if same(&token, keys.verification_token.expose()) {
-            Reply::Challenge(challenge)
+        return Ok(
+            match (peek.challenge, peek.token.is_some_and(|t| same(&t, token))) {
+                (Some(challenge), true) => Reply::Challenge(challenge),
+                _ => Reply::NotLark("wrong verification token"),
+            },
+        );
+    }
+    if keys.encrypt_key.is_some() && signed.is_none() {
+        return Ok(Reply::NotLark("missing signature headers"));
+    }
+    if peek.schema.is_none() && peek.open_id.is_some() {
+        // A legacy card callback proves itself by its SHA-1 signature with the token (§7.3).
+        let proven = signed.is_some_and(|(ts, nonce, sig)| {
+            callback::legacy_signature_matches(sig, ts, nonce, token, req.body)
+        });
+        return Ok(if proven {
+            Reply::refuse(msg!("toast-legacy"), everyone(&tenant))
         } else {
-            Reply::NotLark("wrong verification token")
+            Reply::NotLark("legacy callback without its signature")
         });
     }
-    let now = ctx.now();
-    if let Some(key) = &keys.encrypt_key {
-        let (Some(ts), Some(nonce), Some(sig)) = (req.timestamp, req.nonce, req.signature) else {
-            return Ok(Reply::NotLark("missing signature headers"));
-        };
-        if !callback::signature_matches(sig, ts, nonce, key.expose(), req.body) {
-            return Ok(Reply::NotLark("bad signature"));
-        }
-        if !ts
-            .parse::<i64>()
-            .is_ok_and(|t| (now - t).abs() <= REPLAY_WINDOW)
-        {
-            return Ok(Reply::NotLark("timestamp outside the replay window"));
-        }
-    }
-    let action = match parsed {
-        Callback::CardAction(a) => a,
-        Callback::Legacy => return Ok(Reply::refuse(msg!("toast-legacy"), everyone(&tenant))),
-        Callback::Other { .. } => return Ok(Reply::NotLark("not a card action")),
-        Callback::Challenge { .. } => unreachable!("answered above"),
-    };
-    if !same(&action.header.token, keys.verification_token.expose()) {
+    let header = peek.header.unwrap_or_default();
+    if !header.token.is_some_and(|t| same(&t, token)) {
         return Ok(Reply::NotLark("wrong verification token"));
     }
+    if header.event_type.as_deref() != Some("card.action.trigger") {
+        return Ok(Reply::NotLark("not a card action"));
+    }
+    let Some(Callback::CardAction(action)) = Callback::parse(&plain) else {
+        return Ok(Reply::NotLark("not a callback Lark sends"));
+    };
     let created = action.header.create_time.parse::<i64>().unwrap_or(0) / 1_000_000;
     if (now - created).abs() > REPLAY_WINDOW {
         return Ok(Reply::NotLark("callback outside the replay window"));

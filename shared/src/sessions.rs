@@ -7,37 +7,55 @@ use crate::domain::sessions::SessionFence;
 use crate::error::{AppError, AppResult};
 use crate::ids::{AppId, OpenId};
 use crate::session::{Session, SESSION_TTL};
-use crate::store::{retry_on_conflict, settle};
+use crate::store::{retry_on_conflict, settle, Attempt};
 
 const ATTEMPTS: u64 = 10;
 
-/// Ends this one session; the person's other browsers stay signed in.
+/// Signs `session` out: this session alone, or (`everywhere`) every session the person has
+/// through this app. A session the fence no longer admits (ended, or a copy of a cookie whose
+/// person signed out everywhere since) changes nothing: it is already out, and a stolen copy must
+/// not keep ending its owner's new sessions.
 #[tracing::instrument(skip_all, fields(app = %session.app_id))]
-pub async fn end_one(ctx: &AppContext, session: &Session) -> AppResult<()> {
+pub async fn sign_out(ctx: &AppContext, session: &Session, everywhere: bool) -> AppResult<()> {
     change(ctx, &session.app_id, &session.open_id, |fence, now| {
-        fence.end(&session.sid, session.exp, now)
+        if !fence.admits(session.generation, &session.sid) {
+            return false;
+        }
+        if everywhere {
+            fence.end_all();
+        } else {
+            fence.end(&session.sid, session.exp, now);
+        }
+        true
     })
     .await
 }
 
-/// Ends every session the person has through this app.
+/// Ends every session the person has through this app (their removal by the service team).
 #[tracing::instrument(skip_all, fields(app = %app_id))]
 pub async fn end_all(ctx: &AppContext, app_id: &AppId, open_id: &OpenId) -> AppResult<()> {
-    change(ctx, app_id, open_id, |fence, _| fence.end_all()).await
+    change(ctx, app_id, open_id, |fence, _| {
+        fence.end_all();
+        true
+    })
+    .await
 }
 
+/// Applies `edit` to the person's fence and saves it, unless `edit` says it changed nothing.
 async fn change(
     ctx: &AppContext,
     app_id: &AppId,
     open_id: &OpenId,
-    edit: impl Fn(&mut SessionFence, crate::clock::Epoch),
+    edit: impl Fn(&mut SessionFence, crate::clock::Epoch) -> bool,
 ) -> AppResult<()> {
     let edit = &edit;
     retry_on_conflict(ATTEMPTS, || async move {
         let now = ctx.now();
         let mut fence = ctx.store.session_fence(app_id, open_id).await?;
         let seen = fence.version;
-        edit(&mut fence, now);
+        if !edit(&mut fence, now) {
+            return Ok(Attempt::Written(()));
+        }
         let keep_until = fence.needed_until(now, SESSION_TTL);
         let saved = ctx
             .store

@@ -418,10 +418,17 @@ pub fn security_headers(headers: &mut http::HeaderMap) {
         .or_insert(HeaderValue::from_static(FRAME_ANCESTORS));
 }
 
-/// One CSV field: quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-` or
-/// `@` is defused so a spreadsheet never runs what a person typed.
+/// What starts a formula in a spreadsheet: OWASP's list (`=`, `+`, `-`, `@`, a tab, a carriage
+/// return) and the full-width forms a Chinese or Japanese input method types, which Excel also
+/// takes as a formula.
+const FORMULA_STARTS: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
+
+/// One CSV field: quoted when it holds a comma, quote or line break; a field whose first
+/// character, or first after blanks, starts a formula is defused with a leading `'`, so a
+/// spreadsheet never runs what a person typed. Every export builds its cells here.
 pub fn csv_field(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@']) {
+    let after_blanks = v.trim_start_matches([' ', '\n', '\u{3000}']);
+    let v = if v.starts_with(FORMULA_STARTS) || after_blanks.starts_with(FORMULA_STARTS) {
         format!("'{v}")
     } else {
         v.to_owned()
@@ -469,6 +476,15 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(csv_field("-1"), "'-1");
+        // A tab or carriage return first, blanks before a formula, full-width signs.
+        assert_eq!(csv_field("\t=HYPERLINK(1)"), "'\t=HYPERLINK(1)");
+        assert_eq!(csv_field("\r=1+1"), "\"'\r=1+1\"");
+        assert_eq!(csv_field("  =1+1"), "'  =1+1");
+        assert_eq!(csv_field("\n@SUM(A1)"), "\"'\n@SUM(A1)\"");
+        assert_eq!(csv_field("＝1+1"), "'＝1+1");
+        assert_eq!(csv_field("　＋1"), "'　＋1");
+        assert_eq!(csv_field("a=b"), "a=b");
+        assert_eq!(csv_field("数据库连接超时"), "数据库连接超时");
         assert_eq!(csv_row(&["a".into(), "b,c".into()]), "a,\"b,c\"\r\n");
     }
 }

@@ -6,7 +6,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tamlink::clock::Clock;
-use tamlink::lark::callback::{encrypt, signature};
+use tamlink::lark::callback::{encrypt, legacy_signature, signature};
 use tamlink_tests::*;
 
 const NIMBUS_KEY: &str = "sandbox-encrypt-nimbus";
@@ -410,10 +410,32 @@ async fn bad_callbacks_are_refused_and_change_nothing() {
         toast(&send(&t, CUSTOMER_APP_ID, customer.as_bytes(), None, now).await)
             .contains("service team")
     );
+    // A legacy (v1) card callback is answered only when its SHA-1 signature proves it Lark's.
     let legacy = json!({"open_id": ana_id, "tenant_key": "tk_acme", "token": "c-1", "action": {"value": ack, "tag": "button"}}).to_string();
+    assert_eq!(
+        send(&t, CUSTOMER_APP_ID, legacy.as_bytes(), None, now)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let ts = now.to_string();
+    let signed = [
+        ("x-lark-request-timestamp", ts.clone()),
+        ("x-lark-request-nonce", "n-legacy".to_owned()),
+        (
+            "x-lark-signature",
+            legacy_signature(&ts, "n-legacy", ACME_TOKEN, legacy.as_bytes()),
+        ),
+    ];
     assert!(
-        toast(&send(&t, CUSTOMER_APP_ID, legacy.as_bytes(), None, now).await)
+        toast(&send_raw(&t, CUSTOMER_APP_ID, legacy.clone(), &signed).await)
             .contains("old callback format")
+    );
+    // A body larger than any callback is refused before anything of it is read.
+    let huge = format!("{{\"pad\": \"{}\"}}", "x".repeat(70 * 1024));
+    assert_eq!(
+        send_raw(&t, CUSTOMER_APP_ID, huge, &[]).await.status,
+        StatusCode::PAYLOAD_TOO_LARGE
     );
 
     let tickets = ana.tickets(CUSTOMER_APP_ID).await;

@@ -165,3 +165,31 @@ async fn ending_sessions_adds_no_request_to_the_membership_read_paths() {
         assert_eq!(calls, expected, "{method} {path}");
     }
 }
+
+/// A copy of a cookie whose session has ended cannot sign its owner out: signing out with it
+/// clears the copy and writes nothing, so it cannot keep ending the sessions its owner starts.
+#[tokio::test]
+async fn an_ended_sessions_copy_cannot_sign_its_owner_out_again() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let thief = ana.copy_session(&t, CUSTOMER_APP_ID);
+    assert_eq!(ana.logout_everywhere(CUSTOMER_APP_ID).await, StatusCode::OK);
+    // Ana signs in again; the thief still holds the old cookie.
+    let laptop = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    for query in ["?scope=everywhere", ""] {
+        let (status, calls) = thief
+            .aws_calls(
+                Method::POST,
+                &format!("/lark/{CUSTOMER_APP_ID}/api/session/logout{query}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "the copy is cleared");
+        assert!(
+            calls.iter().all(|c| c.ends_with("GetItem")),
+            "an ended session writes nothing: {calls:?}"
+        );
+    }
+    let (status, body) = laptop.groups(CUSTOMER_APP_ID).await;
+    assert_eq!(status, StatusCode::OK, "Ana's new session lives: {body}");
+}

@@ -7,13 +7,17 @@ use lambda_http::{Body, Request, Response};
 
 use crate::callbacks::{self, Incoming, Reply};
 use crate::context::AppContext;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::notifier::cards::CardLang;
 use crate::web;
 
 pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>> {
     let app_id = web::app_id(&req)?;
+    // Lark's callbacks are a few kilobytes: anything larger is refused before it is read.
+    if req.body().len() > web::MAX_BODY {
+        return Err(AppError::TooLarge(web::MAX_BODY));
+    }
     if let Err(busy) = crate::limits::admit_card_press(ctx, &app_id).await {
         // Lark shows the person a toast only from a 200: they see why, in every language.
         let lang = CardLang::All {

@@ -25,11 +25,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     };
     // Signing out without a live session only clears the browser's copy.
     if let Some(session) = web::session(ctx, &req, &app_id)? {
-        if everywhere {
-            crate::sessions::end_all(ctx, &app_id, &session.open_id).await?;
-        } else {
-            crate::sessions::end_one(ctx, &session).await?;
-        }
+        crate::sessions::sign_out(ctx, &session, everywhere).await?;
     }
     let clear = web::set_cookie(
         ctx,

@@ -34,6 +34,35 @@ pub fn signature_matches(
     bool::from(want.as_bytes().ct_eq(given.to_ascii_lowercase().as_bytes()))
 }
 
+/// Whether `given` is a legacy (v1) card callback's signature: lower-case hex of SHA-1 over
+/// timestamp, nonce, Verification Token and the raw body (docs/lark.md §7.3).
+pub fn legacy_signature_matches(
+    given: &str,
+    timestamp: &str,
+    nonce: &str,
+    verification_token: &str,
+    body: &[u8],
+) -> bool {
+    let want = legacy_signature(timestamp, nonce, verification_token, body);
+    bool::from(want.as_bytes().ct_eq(given.to_ascii_lowercase().as_bytes()))
+}
+
+/// A legacy card callback's signature (`legacy_signature_matches`).
+pub fn legacy_signature(
+    timestamp: &str,
+    nonce: &str,
+    verification_token: &str,
+    body: &[u8],
+) -> String {
+    use sha1::{Digest as _, Sha1};
+    let mut h = Sha1::new();
+    h.update(timestamp.as_bytes());
+    h.update(nonce.as_bytes());
+    h.update(verification_token.as_bytes());
+    h.update(body);
+    hex(&h.finalize())
+}
+
 /// `{"encrypt": …}` back to the JSON Lark encrypted (§7.4): AES-256-CBC with SHA-256 of the
 /// Encrypt Key as key, the first 16 bytes as IV, PKCS#7 padding.
 pub fn decrypt(encrypt_key: &str, encrypted: &str) -> Result<Vec<u8>, &'static str> {
@@ -72,6 +101,40 @@ fn hex(bytes: &[u8]) -> String {
 #[derive(Debug, Deserialize)]
 pub struct Encrypted {
     pub encrypt: String,
+}
+
+/// The few fields that say what a decrypted body is and prove whose it is, read before anything
+/// else of it: URL verification's `type`, `challenge` and `token`; a schema 2.0 callback's
+/// `header.token` and `header.event_type`; a legacy card callback's `open_id`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Peek {
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub challenge: Option<String>,
+    #[serde(default)]
+    pub token: Option<String>,
+    #[serde(default)]
+    pub schema: Option<String>,
+    #[serde(default)]
+    pub header: Option<PeekHeader>,
+    #[serde(default)]
+    pub open_id: Option<serde::de::IgnoredAny>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PeekHeader {
+    #[serde(default)]
+    pub token: Option<String>,
+    #[serde(default)]
+    pub event_type: Option<String>,
+}
+
+impl Peek {
+    /// `None` for a body that is not a JSON object.
+    pub fn of(plain: &[u8]) -> Option<Self> {
+        serde_json::from_slice(plain).ok()
+    }
 }
 
 /// What a callback request holds once decrypted: URL verification, a schema 2.0 callback, or a
@@ -156,6 +219,28 @@ impl Callback {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// docs/lark.md §12: the legacy SHA-1 rule over the GO SDK's fixture with `121` as the
+    /// Verification Token, as computed for the reference.
+    #[test]
+    fn legacy_signatures_follow_the_sha1_rule() {
+        let body = r#"{"schema":"2.0","header":{"event_id":"f7984f25108f8137722bb63cee927e66","event_type":"contact.user.created_v3","app_id":"cli_xxxxxxxx","tenant_key":"xxxxxxx","create_time":"1603977298000000","token":"v"},"event":{"object":{"open_id":"ou_7dab8a3d3cdcc9da365777c7ad535d62","union_id":"on_576833b917gda3d939b9a3c2d53e72c8","user_id":"e33ggbyz","name":"张三","employee_no":"employee_no"}},"challenge":"1212","type":"url_verification"}"#.as_bytes();
+        let sig = "51278cb5067148b45f0e6393e6450ae1aab2a5d1";
+        assert!(legacy_signature_matches(
+            sig,
+            "timestamp",
+            "nonce",
+            "121",
+            body
+        ));
+        assert!(!legacy_signature_matches(
+            sig,
+            "timestamp",
+            "nonce",
+            "122",
+            body
+        ));
+    }
 
     // docs/lark.md §7.4: the official doc's example.
     #[test]
