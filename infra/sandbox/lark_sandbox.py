@@ -727,6 +727,18 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
             return jsonify({"apps": [{k: v for k, v in a.items() if k != "app_secret"} for a in sb.apps.values()],
                             "tenants": list(sb.tenants.values())})
 
+    @app.post("/_sandbox/apps/<app_id>/secret")
+    def rotate_secret(app_id):
+        """The customer resets their App Secret in the developer console: the old one stops
+        working at once (tokens already issued stay valid until they expire, as Lark's do)."""
+        body = request.get_json(force=True, silent=True) or {}
+        with sb.lock:
+            a = sb.apps.get(app_id)
+            if not a or not body.get("secret"):
+                return jsonify({"message": "no such app, or no secret given"}), 400
+            a["app_secret"] = str(body["secret"])
+            return jsonify({"rotated": app_id})
+
     @app.post("/_sandbox/faults")
     def add_fault():
         body = request.get_json(force=True, silent=True) or {}

@@ -137,7 +137,7 @@ pub async fn detect_brand(ctx: &AppContext, app_id: &AppId, secret: &str) -> App
             app_secret: secret,
             brand,
         };
-        match ctx.lark.tenant_token(creds).await {
+        match ctx.lark.prove_credentials(creds).await {
             Ok(_) => return Ok(brand),
             Err(e) if e.is_bad_credentials() => refusals.push(format!(
                 "{} code {}",
@@ -157,7 +157,7 @@ pub async fn verify(
     creds: Credentials<'_>,
     typed_name: &str,
 ) -> AppResult<Verification> {
-    ctx.lark.tenant_token(creds).await.map_err(|e| {
+    ctx.lark.prove_credentials(creds).await.map_err(|e| {
         if e.is_bad_credentials() {
             AppError::Unprocessable(
                 crate::msg!(

@@ -450,3 +450,27 @@ async fn a_recheck_while_tickets_are_opened_does_not_undo_their_numbers() {
     assert_eq!(status, StatusCode::CREATED, "{second}");
     assert_eq!(second["number"], 2);
 }
+
+/// A re-check proves the stored App Secret with a token call of its own: once the customer has
+/// reset their secret in Lark's console, the re-check says so, whatever token is cached.
+#[tokio::test]
+async fn a_recheck_after_the_customer_reset_their_secret_says_so() {
+    let t = TestStack::demo().await;
+    let b = tam(&t).await;
+    let (status, body) = b.check_customer(CUSTOMER_APP_ID).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    t.sandbox_post(
+        &format!("/_sandbox/apps/{CUSTOMER_APP_ID}/secret"),
+        &json!({"secret": "reset-in-the-console"}),
+    )
+    .await;
+    let (status, body) = b.check_customer(CUSTOMER_APP_ID).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Lark rejected this App ID and App Secret"),
+        "{body}"
+    );
+}

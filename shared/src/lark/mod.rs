@@ -129,6 +129,20 @@ impl LarkClient {
         self.fetch_tenant_token(creds).await
     }
 
+    /// Proves the App ID and App Secret with a token call of their own, never from the cache: a
+    /// cached token only says the secret was right when it was fetched. The token then serves
+    /// the calls that follow. A refused secret also drops the app's cached token.
+    pub async fn prove_credentials(
+        &self,
+        creds: Credentials<'_>,
+    ) -> Result<SecretString, LarkError> {
+        let fetched = self.fetch_tenant_token(creds).await;
+        if fetched.as_ref().is_err_and(LarkError::is_bad_credentials) {
+            self.forget_token(creds.app_id);
+        }
+        fetched
+    }
+
     async fn fetch_tenant_token(&self, creds: Credentials<'_>) -> Result<SecretString, LarkError> {
         let body = json!({"app_id": creds.app_id, "app_secret": creds.app_secret});
         let resp: TenantTokenResponse = self
