@@ -117,7 +117,16 @@ async fn the_months_figures_follow_each_change_and_opening_the_report_costs_the_
 
     t.deliver().await;
     let month = month_of(&t);
-    let rows = csv(&tara, &t, &format!("{report}?month={month}&format=csv")).await;
+    // Every engineer's figures are for managers and admins (Mo); the TAM reads her own.
+    let mo = t.signed_in(PROVIDER_APP_ID, "mo").await;
+    let rows = csv(&mo, &t, &format!("{report}?month={month}&format=csv")).await;
+    let taras = csv(&tara, &t, &format!("{report}?month={month}&format=csv")).await;
+    let names: Vec<&str> = taras.iter().map(|r| r["name"].as_str()).collect();
+    assert_eq!(names, ["Acme Robotics", "Tara Lin"], "{taras:?}");
+    assert_eq!(
+        taras[0], rows[0],
+        "the organisation's totals are everyone's"
+    );
     let org = &rows[0];
     assert_eq!(org["scope"], "organisation");
     assert_eq!(org["name"], "Acme Robotics");
@@ -253,6 +262,25 @@ async fn an_engineers_month_is_theirs_to_see_and_bad_months_and_strangers_are_re
         .await
         .unwrap();
     assert_eq!(tara.get_json(&mine).await.0, StatusCode::OK);
+    // The organisation's report agrees: an engineer reads the totals and their own row only.
+    let org_report = format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/report");
+    let rows = csv(
+        &colleague,
+        &t,
+        &format!("{org_report}?month={month}&format=csv"),
+    )
+    .await;
+    assert!(
+        rows.iter().all(|r| r["scope"] == "organisation"),
+        "{other} did nothing this month, so reads no engineer's row: {rows:?}"
+    );
+    let rows = csv(&eng, &t, &format!("{org_report}?month={month}&format=csv")).await;
+    let engineers: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["scope"] == "engineer")
+        .map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(engineers, [open_id.as_str()], "{rows:?}");
 
     // Bad months, formats and strangers: refused with a reason, nothing written.
     let report = format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/report");

@@ -1,5 +1,6 @@
 //! `GET /lark/{appId}/api/customers/{customerAppId}/report?month=2026-11` (provider app, staff
-//! who serve the organisation): its month with charts, and each engineer's figures for it; with
+//! who serve the organisation): its month with charts, and each engineer's figures for it (each
+//! engineer's for managers and admins, the reader's own for everyone else); with
 //! `format=csv`, the same numbers as a file. Reads: the month's counter items (one query) and the
 //! month's Lark use (one read), besides the session's and the organisation's.
 
@@ -14,7 +15,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let month = crate::reports::month_asked(q.get("month"), ctx.now())?;
     let as_csv = super::report_format(&q)?;
     let tenant = super::served_customer(ctx, &req, &staff).await?;
-    let report = crate::reports::org_report(ctx, &tenant, &month).await?;
+    let report = crate::reports::org_report(ctx, &tenant, &month, &staff).await?;
     if as_csv {
         return Ok(crate::web::csv_file(
             &format!("tamlink-report-{}-{}.csv", tenant.app_id, month.key),

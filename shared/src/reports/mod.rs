@@ -64,12 +64,19 @@ pub fn month_asked(raw: Option<&String>, now: crate::clock::Epoch) -> AppResult<
 }
 
 /// An organisation's month: one query (its counters and its engineers'), one read of its Lark
-/// use.
-pub async fn org_report(ctx: &AppContext, tenant: &Tenant, month: &Month) -> AppResult<Report> {
+/// use. Each engineer's own figures are for them, managers and admins, as in `staff_report`:
+/// anyone else who serves the organisation reads its totals and their own row only.
+pub async fn org_report(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    month: &Month,
+    viewer: &Staff,
+) -> AppResult<Report> {
     let (own, staff) = ctx.store.org_month(&tenant.app_id, &month.key).await?;
     let usage = ctx.store.usage(&tenant.app_id, &month.key).await?;
     let mut rows: Vec<Row> = staff
         .into_iter()
+        .filter(|s| viewer.role.sees_all_orgs() || s.open_id == viewer.open_id)
         .map(|s| Row {
             name: s.name,
             id: s.open_id.to_string(),
