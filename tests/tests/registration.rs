@@ -474,3 +474,37 @@ async fn a_recheck_after_the_customer_reset_their_secret_says_so() {
         "{body}"
     );
 }
+
+/// The provider's own app is not a customer: no customer route takes it, for a manager neither,
+/// so nobody can drop its Encrypt Key, settings or plan from the console (`tamlink-admin` only).
+#[tokio::test]
+async fn customer_routes_refuse_the_providers_own_app() {
+    let t = TestStack::demo().await;
+    let mo = t.signed_in(PROVIDER_APP_ID, "mo").await;
+    let before = t.tenant(PROVIDER_APP_ID).await;
+    let base = format!("/lark/{PROVIDER_APP_ID}/api/customers/{PROVIDER_APP_ID}");
+    for (path, body) in [
+        (
+            "callback-keys",
+            Some(json!({"verification_token": "t", "encrypt_key": ""})),
+        ),
+        ("settings", Some(json!({"display_name": "Nimbus?"}))),
+        ("plan", Some(json!({"kind": "free", "share_percent": 90}))),
+        ("check", Some(json!({}))),
+        ("activate", Some(json!({}))),
+        ("report", None),
+        ("audit", None),
+    ] {
+        let (status, answer) = match &body {
+            Some(b) => mo.post_json(&format!("{base}/{path}"), b).await,
+            None => mo.get_json(&format!("{base}/{path}")).await,
+        };
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {answer}");
+    }
+    let after = t.tenant(PROVIDER_APP_ID).await;
+    assert_eq!(
+        serde_json::to_value(&before).unwrap(),
+        serde_json::to_value(&after).unwrap(),
+        "nothing changed"
+    );
+}

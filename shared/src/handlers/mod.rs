@@ -133,7 +133,9 @@ pub(crate) async fn require_customer_manager(ctx: &AppContext, req: &Request) ->
     Ok(staff)
 }
 
-/// A customer organisation this staff member serves; another's is reported as not found.
+/// A customer organisation this staff member serves; another's is reported as not found, and so
+/// is the provider's own app, whose keys, settings and plan change through `tamlink-admin` only
+/// (a manager must not drop its Encrypt Key from the console).
 pub(crate) async fn served_customer(
     ctx: &AppContext,
     req: &Request,
@@ -141,7 +143,7 @@ pub(crate) async fn served_customer(
 ) -> AppResult<crate::store::Tenant> {
     let customer = AppId::parse(&crate::web::path_param(req, "customerAppId")?)?;
     let tenant = crate::orgs::load(ctx, &customer).await?;
-    if !crate::orgs::serves(staff, &tenant) {
+    if tenant.kind != crate::store::TenantKind::Customer || !crate::orgs::serves(staff, &tenant) {
         return Err(AppError::NotFound(
             crate::msg!("error-org-unknown", app = customer.to_string()).into(),
         ));
