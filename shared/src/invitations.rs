@@ -218,11 +218,13 @@ pub struct ValidLink {
 }
 
 /// Checks a link's token and invitation before anyone signs in: tampered, foreign, expired and
-/// revoked links each get their own answer.
+/// revoked links each get their own answer. Who revoked a link is said only to a reader signed
+/// in to the link's app (`known`), never to whoever holds a copy of it.
 pub async fn check_link(
     ctx: &AppContext,
     app_id: &str,
     token: Option<&str>,
+    known: bool,
 ) -> AppResult<ValidLink> {
     let token = token
         .filter(|t| !t.is_empty())
@@ -243,7 +245,7 @@ pub async fn check_link(
         .invitation(&claims.group_id, &claims.invitation_id)
         .await?
         .ok_or_else(|| AppError::NotFound(crate::msg!("error-invitation-gone").into()))?;
-    ensure_usable(&invitation, now)?;
+    ensure_usable(&invitation, now, known)?;
     let group = ctx
         .store
         .group(&invitation.group_id)
@@ -256,10 +258,10 @@ fn expired() -> AppError {
     AppError::Gone(crate::msg!("error-link-expired").into())
 }
 
-fn ensure_usable(inv: &Invitation, now: Epoch) -> AppResult<()> {
+fn ensure_usable(inv: &Invitation, now: Epoch, known: bool) -> AppResult<()> {
     match inv.status {
         InvitationStatus::Revoked => Err(AppError::Gone(
-            match inv.ended_by.as_deref() {
+            match inv.ended_by.as_deref().filter(|_| known) {
                 Some(by) => crate::msg!("error-link-revoked-by", who = by),
                 None => crate::msg!("error-link-revoked"),
             }
@@ -337,7 +339,7 @@ pub async fn accept(ctx: &AppContext, actor: &Actor, link: &ValidLink) -> AppRes
                 .invitation(&inv.group_id, &inv.id)
                 .await?
                 .ok_or_else(|| AppError::NotFound(crate::msg!("error-invitation-gone").into()))?;
-            ensure_usable(&fresh, now)?;
+            ensure_usable(&fresh, now, true)?;
             return Err(AppError::Conflict(crate::msg!("error-join-again").into()));
         }
         Err(e) => return Err(e.into()),

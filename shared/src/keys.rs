@@ -68,7 +68,7 @@ impl Keys {
         }
         if let Some(id) = &settings.oncall_secret {
             let raw = fetch(client, "ONCALL_SECRET_ARN", id).await?;
-            keys.oncall = oncall_from(&raw)?;
+            keys.oncall = oncall_from(&raw, &settings.lark_endpoints)?;
         }
         Ok(keys)
     }
@@ -120,7 +120,14 @@ fn signer_from(raw: &SecretString) -> Result<Signer, ConfigError> {
     ))
 }
 
-fn oncall_from(raw: &SecretString) -> Result<Option<OnCallWebhook>, ConfigError> {
+/// The on-call bot's secret. Its URL must be a custom bot's webhook on Lark's or Feishu's Open
+/// API (docs/lark.md §14): https on `open.larksuite.com` or `open.feishu.cn`, or the sandbox the
+/// local stack points the endpoints at. Emergency pages carry customers' words, and they must
+/// not go to any other host.
+fn oncall_from(
+    raw: &SecretString,
+    endpoints: &crate::domain::brand::Endpoints,
+) -> Result<Option<OnCallWebhook>, ConfigError> {
     const NAME: &str = "ONCALL_SECRET_ARN";
     let v: OnCall = serde_json::from_str(raw.expose())
         .map_err(|_| ConfigError::new(NAME, r#"the secret is not {"url": "…", "secret": "…"}"#))?;
@@ -129,6 +136,15 @@ fn oncall_from(raw: &SecretString) -> Result<Option<OnCallWebhook>, ConfigError>
     }
     if url::Url::parse(&v.url).is_err() {
         return Err(ConfigError::new(NAME, "its url is not a URL"));
+    }
+    let on_lark = [&endpoints.lark.open, &endpoints.feishu.open]
+        .iter()
+        .any(|open| v.url.starts_with(&format!("{open}/open-apis/bot/v2/hook/")));
+    if !on_lark {
+        return Err(ConfigError::new(
+            NAME,
+            "its url is not a Lark or Feishu custom bot webhook (https://open.larksuite.com/open-apis/bot/v2/hook/… or https://open.feishu.cn/…)",
+        ));
     }
     Ok(Some(OnCallWebhook {
         url: v.url,
@@ -155,16 +171,47 @@ mod tests {
 
     #[test]
     fn an_empty_oncall_url_means_no_oncall_channel() {
-        assert!(oncall_from(&secret(r#"{"url":"","secret":""}"#))
+        let official = crate::domain::brand::Endpoints::official();
+        assert!(oncall_from(&secret(r#"{"url":"","secret":""}"#), &official)
             .unwrap()
             .is_none());
-        let hook = oncall_from(&secret(
-            r#"{"url":"https://open.larksuite.com/open-apis/bot/v2/hook/x","secret":"sig-secret"}"#,
-        ))
+        let hook = oncall_from(
+            &secret(
+                r#"{"url":"https://open.larksuite.com/open-apis/bot/v2/hook/x","secret":"sig-secret"}"#,
+            ),
+            &official,
+        )
         .unwrap()
         .unwrap();
         assert!(!format!("{hook:?}").contains("sig-secret"));
         assert!(!format!("{hook:?}").contains("hook/x"));
-        assert!(oncall_from(&secret(r#"{"url":"not a url"}"#)).is_err());
+        assert!(oncall_from(&secret(r#"{"url":"not a url"}"#), &official).is_err());
+    }
+
+    #[test]
+    fn the_oncall_url_is_a_lark_or_feishu_bot_webhook_and_nothing_else() {
+        let official = crate::domain::brand::Endpoints::official();
+        let url = |u: &str| secret(&format!(r#"{{"url":"{u}","secret":""}}"#));
+        for good in [
+            "https://open.larksuite.com/open-apis/bot/v2/hook/abc",
+            "https://open.feishu.cn/open-apis/bot/v2/hook/abc",
+        ] {
+            assert!(
+                oncall_from(&url(good), &official).unwrap().is_some(),
+                "{good}"
+            );
+        }
+        for bad in [
+            "http://open.larksuite.com/open-apis/bot/v2/hook/abc",
+            "https://open.larksuite.com.evil.example/open-apis/bot/v2/hook/abc",
+            "https://evil.example/open-apis/bot/v2/hook/abc",
+            "https://open.larksuite.com/open-apis/im/v1/messages",
+        ] {
+            let err = oncall_from(&url(bad), &official).unwrap_err();
+            assert!(
+                err.to_string().contains("custom bot webhook"),
+                "{bad}: {err}"
+            );
+        }
     }
 }

@@ -212,6 +212,11 @@ async fn revoked_links_are_refused_with_who_revoked_them() {
     let page = ben.get_url(&url(&link)).await;
     assert_eq!(page.status, StatusCode::GONE);
     page.assert_contains("revoked by Ana Ortiz");
+    // Whoever else holds a copy learns that it was revoked, not by whom.
+    let page = t.browser().get_url(&url(&link)).await;
+    assert_eq!(page.status, StatusCode::GONE);
+    page.assert_contains("revoked by a member of the group");
+    assert!(!page.text.contains("Ana Ortiz"), "{}", page.text);
     assert_eq!(
         invitation_status(&t, &group, &link).await,
         InvitationStatus::Revoked

@@ -18,7 +18,9 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     } else {
         web::query(&req).remove("token")
     };
-    let link = invitations::check_link(ctx, app_id.as_str(), token.as_deref()).await?;
+    // A signed session for this app (its cookie's signature, no read) may learn who revoked it.
+    let known = web::session(ctx, &req, &app_id)?.is_some();
+    let link = invitations::check_link(ctx, app_id.as_str(), token.as_deref(), known).await?;
     let Some((_, actor)) = web::signed_in(ctx, &req).await? else {
         return Ok(web::sign_in_first(&app_id, &req));
     };
