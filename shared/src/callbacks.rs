@@ -5,9 +5,6 @@
 //! card). The reply comes within Lark's 3 s: the state change is one DynamoDB transaction, and
 //! whatever needs Lark (telling others) goes to the notifier queue.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
-
 use serde_json::{json, Value};
 
 use crate::actor::{Actor, FenceCheck};
@@ -117,30 +114,12 @@ struct Keys {
     verification_token: SecretString,
 }
 
-/// Opened keys for this instance's life, by the sealed values (a key change is opened afresh):
-/// after the first callback of an app, the two KMS calls are not repeated on Lark's 3 s clock.
-fn opened() -> &'static Mutex<HashMap<String, Arc<Keys>>> {
-    static OPENED: OnceLock<Mutex<HashMap<String, Arc<Keys>>>> = OnceLock::new();
-    OPENED.get_or_init(Mutex::default)
-}
-
-async fn keys(ctx: &AppContext, tenant: &Tenant) -> AppResult<Option<Arc<Keys>>> {
+async fn keys(ctx: &AppContext, tenant: &Tenant) -> AppResult<Option<Keys>> {
     let Some(k) = &tenant.callback else {
         return Ok(None);
     };
-    let cache_key = format!(
-        "{}|{}|{}",
-        tenant.app_id,
-        k.verification_token_sealed,
-        k.encrypt_key_sealed.as_deref().unwrap_or_default()
-    );
-    if let Some(keys) = opened()
-        .lock()
-        .ok()
-        .and_then(|c| c.get(&cache_key).cloned())
-    {
-        return Ok(Some(keys));
-    }
+    // Opened once per instance (`SecretBox` keeps what it opened): after the first callback of
+    // an app, no KMS call is repeated on Lark's 3 s clock.
     let encrypt_key = match &k.encrypt_key_sealed {
         Some(sealed) => Some(SecretString::new(
             ctx.secrets.open(&tenant.app_id, sealed).await?,
@@ -152,14 +131,10 @@ async fn keys(ctx: &AppContext, tenant: &Tenant) -> AppResult<Option<Arc<Keys>>>
             .open(&tenant.app_id, &k.verification_token_sealed)
             .await?,
     );
-    let keys = Arc::new(Keys {
+    Ok(Some(Keys {
         encrypt_key,
         verification_token,
-    });
-    if let Ok(mut cache) = opened().lock() {
-        cache.insert(cache_key, keys.clone());
-    }
-    Ok(Some(keys))
+    }))
 }
 
 fn same(a: &str, b: &str) -> bool {

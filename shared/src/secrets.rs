@@ -19,15 +19,27 @@ impl From<SecretsError> for crate::error::AppError {
     }
 }
 
+/// Opened secrets by app and sealed value, for the instance's life: a sign-in or a card press
+/// costs a KMS call only the first time this instance opens that app's secret (a changed secret
+/// is a new sealed value, opened afresh).
+type Opened = std::sync::Arc<
+    std::sync::Mutex<std::collections::HashMap<(String, String), crate::config::SecretString>>,
+>;
+
 #[derive(Clone)]
 pub struct SecretBox {
     kms: aws_sdk_kms::Client,
     key_id: String,
+    opened: Opened,
 }
 
 impl SecretBox {
     pub fn new(kms: aws_sdk_kms::Client, key_id: String) -> Self {
-        Self { kms, key_id }
+        Self {
+            kms,
+            key_id,
+            opened: Opened::default(),
+        }
     }
 
     pub async fn seal(&self, app_id: &str, plaintext: &str) -> Result<String, SecretsError> {
@@ -45,6 +57,19 @@ impl SecretBox {
     }
 
     pub async fn open(&self, app_id: &str, sealed: &str) -> Result<String, SecretsError> {
+        let key = (app_id.to_owned(), sealed.to_owned());
+        let cached = self.opened.lock().ok().and_then(|o| o.get(&key).cloned());
+        if let Some(plain) = cached {
+            return Ok(plain.expose().to_owned());
+        }
+        let plain = self.decrypt(app_id, sealed).await?;
+        if let Ok(mut opened) = self.opened.lock() {
+            opened.insert(key, crate::config::SecretString::new(plain.clone()));
+        }
+        Ok(plain)
+    }
+
+    async fn decrypt(&self, app_id: &str, sealed: &str) -> Result<String, SecretsError> {
         let bytes = B64.decode(sealed).map_err(|_| SecretsError::Corrupt)?;
         let out = self
             .kms

@@ -398,3 +398,84 @@ async fn a_flood_of_one_organisations_sign_in_leaves_the_others_signing_in() {
     t.clock.advance(60);
     assert_eq!(fresh.get(&acme).await.status, StatusCode::FOUND);
 }
+
+/// One sign-in state carries one code to Lark, ever: the state is burnt before Lark is asked, so
+/// made-up codes cannot ride on it to Lark (each with the App Secret) again and again, and a code
+/// that cannot be Lark's is refused before anything is called or written.
+#[tokio::test]
+async fn a_sign_in_state_takes_one_code_to_lark_and_junk_codes_none() {
+    let t = TestStack::demo().await;
+    let steps = t.step_browser();
+    let login = steps.login_until_callback(CUSTOMER_APP_ID, "ana").await;
+    let callback = url::Url::parse(&login.callback).unwrap();
+    let with_code = |code: &str| {
+        let mut u = callback.clone();
+        let state = u
+            .query_pairs()
+            .find(|(k, _)| k == "state")
+            .map(|(_, v)| v.into_owned())
+            .unwrap();
+        u.query_pairs_mut()
+            .clear()
+            .append_pair("code", code)
+            .append_pair("state", &state);
+        u.path().to_owned() + "?" + u.query().unwrap()
+    };
+    let lark_calls = || async {
+        t.sandbox_get("/_sandbox/calls").await["calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| {
+                c["path"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("oauth/token")
+            })
+            .count()
+    };
+    let before = lark_calls().await;
+    // Not a code Lark gives: refused at once.
+    for junk in ["<script>", "a b", &"x".repeat(600)] {
+        let (status, calls) = steps
+            .aws_calls(reqwest::Method::GET, &with_code(junk), None)
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{junk}");
+        assert!(calls.is_empty(), "{junk}: {calls:?}");
+    }
+    assert_eq!(lark_calls().await, before, "no code went to Lark");
+    // A made-up code of the right shape goes to Lark once and burns the state...
+    let first = steps.get(&with_code("madeUpCode-1")).await;
+    assert_eq!(first.status, StatusCode::BAD_REQUEST, "{}", first.text);
+    assert_eq!(lark_calls().await, before + 1);
+    // ... so the next rides nowhere, and neither does the real one.
+    for code in ["madeUpCode-2", ""] {
+        let url = if code.is_empty() {
+            callback.path().to_owned() + "?" + callback.query().unwrap()
+        } else {
+            with_code(code)
+        };
+        let page = steps.get(&url).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+        page.assert_contains("already been used");
+    }
+    assert_eq!(lark_calls().await, before + 1);
+}
+
+/// An instance opens an app's App Secret with KMS once: later sign-ins to the same organisation
+/// ask KMS nothing.
+#[tokio::test]
+async fn an_instance_opens_an_apps_secret_once() {
+    let t = TestStack::demo().await;
+    let mut decrypts = Vec::new();
+    for who in ["ana", "ben", "ana"] {
+        let b = t.step_browser();
+        let login = b.login_until_callback(CUSTOMER_APP_ID, who).await;
+        let path = login.callback.trim_start_matches(t.base()).to_owned();
+        let (status, calls) = b.aws_calls(reqwest::Method::GET, &path, None).await;
+        assert_eq!(status, StatusCode::FOUND, "{who}: {calls:?}");
+        decrypts.push(calls.iter().filter(|c| *c == "kms:Decrypt").count());
+    }
+    assert!(decrypts[0] <= 1, "{decrypts:?}");
+    assert_eq!(decrypts[1..], [0, 0], "{decrypts:?}");
+}

@@ -16,6 +16,9 @@ use crate::web::{self, CookieSpec};
 
 use super::login::LOGIN_COOKIE;
 
+/// The longest code tamlink takes for Lark's (Lark says to reserve at least 64 characters).
+const MAX_CODE: usize = 512;
+
 fn start_again(app_id: &AppId, why: crate::i18n::Msg) -> AppError {
     AppError::BadRequest(
         crate::msg!(
@@ -44,15 +47,29 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
     let (Some(code), Some(state)) = (query.get("code"), query.get("state")) else {
         return Err(start_again(&app_id, crate::msg!("why-sign-in-incomplete")));
     };
-    let state = check_state(ctx, &req, &app_id, state).await?;
+    // Lark's codes are letters, digits, `-` and `_` (docs/lark.md §2.1): anything else is not
+    // worth Lark's time, nor the App Secret's trip.
+    if code.is_empty()
+        || code.len() > MAX_CODE
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(start_again(&app_id, crate::msg!("why-sign-in-incomplete")));
+    }
+    let state = check_state(ctx, &req, &app_id, state)?;
     let tenant = crate::orgs::load(ctx, &app_id).await?;
-    let user = identify(ctx, &tenant, code).await?;
-    // Only now, with Lark's word that a real person signed in, does the sign-in cost a write.
+    // The state is burnt before Lark is asked: one state carries one code to Lark, ever.
     let used = UsedLogin {
         nonce: state.nonce.clone(),
         app_id: app_id.clone(),
         expires_at: state.exp,
     };
+    match ctx.store.burn_login(&used).await {
+        Err(StoreError::ConditionFailed) => return Err(already_used(&app_id)),
+        other => other?,
+    }
+    let user = identify(ctx, &tenant, code).await?;
     if user.tenant_key.is_empty() || user.tenant_key != tenant.tenant_key {
         tracing::warn!(app_id = %app_id, "sign-in from a foreign tenant refused");
         return Err(AppError::Forbidden(
@@ -66,10 +83,7 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         AuditActor::person(&app_id, &user.open_id, &user.name),
         AuditKind::SignedIn,
     );
-    match ctx.store.use_login(&used, &audit).await {
-        Err(StoreError::ConditionFailed) => return Err(already_used(&app_id)),
-        other => other?,
-    }
+    ctx.store.record_sign_in(&audit).await?;
     match tenant.kind {
         TenantKind::Provider => ensure_staff(ctx, &app_id, &user).await?,
         TenantKind::Customer => welcome_colleague(ctx, &tenant, &user).await?,
@@ -117,9 +131,9 @@ fn already_used(app_id: &AppId) -> AppError {
     start_again(app_id, crate::msg!("why-sign-in-used"))
 }
 
-/// Checks the signed state (app, expiry), that this browser started the sign-in, and that the
-/// state was not used before. Reads only: the state is recorded as used after Lark's answer.
-async fn check_state(
+/// Checks the signed state (app, expiry) and that this browser started the sign-in; no request
+/// (whether it was used is the burn's condition).
+fn check_state(
     ctx: &AppContext,
     req: &Request,
     app_id: &AppId,
@@ -136,9 +150,6 @@ async fn check_state(
         })?;
     if web::cookie(req, LOGIN_COOKIE).as_deref() != Some(state.nonce.as_str()) {
         return Err(start_again(app_id, crate::msg!("why-sign-in-elsewhere")));
-    }
-    if ctx.store.login_used(&state.nonce).await? {
-        return Err(already_used(app_id));
     }
     Ok(state)
 }

@@ -565,27 +565,19 @@ impl Store {
 
     // ----- sign-in states ------------------------------------------------------------------------
 
-    /// Whether a sign-in state was used already.
-    pub async fn login_used(&self, nonce: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .get::<UsedLogin>(keys::login(nonce), keys::LOGIN.into())
-            .await?
-            .is_some())
-    }
-
-    /// Records a state as used, with the sign-in's audit entry; `ConditionFailed` if it was
-    /// already (two callbacks at once).
-    pub async fn use_login(
-        &self,
-        used: &UsedLogin,
-        audit: &crate::domain::audit::AuditEntry,
-    ) -> Result<(), StoreError> {
+    /// Burns a sign-in state: `ConditionFailed` if it was burnt before. A state is good for one
+    /// callback, burnt before Lark is asked about its code.
+    pub async fn burn_login(&self, used: &UsedLogin) -> Result<(), StoreError> {
         let keyed = Keyed::item(keys::login(&used.nonce), keys::LOGIN.into(), used)
             .expiring(used.expires_at);
-        self.transact(vec![
-            self.put_item(keyed, Some("attribute_not_exists(pk)"))?,
-            self.audit_write(audit)?,
-        ])
-        .await
+        self.put(keyed, true).await
+    }
+
+    /// The sign-in's entry on the organisation's audit trail.
+    pub async fn record_sign_in(
+        &self,
+        audit: &crate::domain::audit::AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.transact(vec![self.audit_write(audit)?]).await
     }
 }
