@@ -252,3 +252,36 @@ where
     }
     panic!("not within 10 seconds");
 }
+
+/// One socket ticket cannot multiply a group's pushes: a session follows a group on at most
+/// `MAX_PER_SESSION` connections, and each one more closes its oldest.
+#[tokio::test]
+async fn a_sessions_connections_to_a_group_are_capped_and_the_oldest_gives_way() {
+    use tamlink::domain::socket::MAX_PER_SESSION;
+    let t = TestStack::demo_with_pushes().await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let (url, first) = follow(&t, &ana, CUSTOMER_APP_ID, &group).await;
+    let mut sockets = vec![first];
+    for _ in 1..MAX_PER_SESSION + 20 {
+        t.clock.advance(1);
+        sockets.push(Socket::open(&url, t.base()).await.expect("connected"));
+    }
+    assert_eq!(t.followers(&group).await.len(), MAX_PER_SESSION);
+    // The oldest were closed; the newest hear each message once.
+    assert!(matches!(sockets[0].hear(2.0).await, Heard::Closed));
+    let posted = t
+        .signed_in(CUSTOMER_APP_ID, "ben")
+        .await
+        .say(CUSTOMER_APP_ID, &group, "one push per page")
+        .await;
+    let seq = posted["seq"].as_u64().unwrap();
+    let n = sockets.len();
+    for socket in &mut sockets[n - MAX_PER_SESSION..] {
+        assert_eq!(socket.pushed_from(seq).await["text"], "one push per page");
+    }
+    // Ben's own page is a session of its own.
+    let ben = t.signed_in(CUSTOMER_APP_ID, "ben").await;
+    let (_, _bens) = follow(&t, &ben, CUSTOMER_APP_ID, &group).await;
+    assert_eq!(t.followers(&group).await.len(), MAX_PER_SESSION + 1);
+}

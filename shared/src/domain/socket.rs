@@ -36,6 +36,31 @@ impl Subscription {
     }
 }
 
+/// Connections one session may have following one group at once (tabs showing the same group):
+/// a further one replaces the oldest, so one socket ticket cannot multiply the pushes of a
+/// group (each connection is one push per message, on the stream every organisation shares).
+pub const MAX_PER_SESSION: usize = 5;
+
+/// The most followers one push reads for a group: a group's members times their sessions times
+/// `MAX_PER_SESSION` would be more, but no group is followed by that many pages at once.
+pub const MAX_FOLLOWERS: i32 = 1000;
+
+/// The subscriptions `new` replaces: its session's oldest in the group, beyond the cap.
+pub fn replaced<'a>(existing: &'a [Subscription], new: &Subscription) -> Vec<&'a Subscription> {
+    let mut same: Vec<&Subscription> = existing
+        .iter()
+        .filter(|s| {
+            s.app_id == new.app_id
+                && s.open_id == new.open_id
+                && s.sid == new.sid
+                && s.connection_id != new.connection_id
+        })
+        .collect();
+    same.sort_by_key(|s| s.connected_at);
+    let over = (same.len() + 1).saturating_sub(MAX_PER_SESSION);
+    same.into_iter().take(over).collect()
+}
+
 /// What a page may send on its socket: nothing but a keep-alive. Anything else closes the
 /// connection (`sockets::frame`).
 pub fn is_ping(frame: &str) -> bool {
@@ -51,6 +76,28 @@ pub fn is_ping(frame: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sessions_sixth_connection_to_a_group_replaces_its_oldest() {
+        let sub = |conn: &str, sid: &str, at: i64| Subscription {
+            connection_id: conn.into(),
+            group_id: "g_1".into(),
+            app_id: "cli_a".into(),
+            open_id: "ou_a".into(),
+            lang: crate::i18n::Lang::En,
+            sid: sid.into(),
+            generation: 0,
+            connected_at: at,
+        };
+        let mut existing: Vec<Subscription> = (0..5)
+            .map(|i| sub(&format!("c{i}"), "s1", 100 - i))
+            .collect();
+        existing.push(sub("other", "s2", 1));
+        let gone = replaced(&existing, &sub("new", "s1", 200));
+        let ids: Vec<String> = gone.iter().map(|s| s.connection_id.to_string()).collect();
+        assert_eq!(ids, ["c4"], "the session's oldest, not another session's");
+        assert!(replaced(&existing[..4], &sub("new", "s1", 200)).is_empty());
+    }
 
     #[test]
     fn a_connection_is_live_for_api_gateways_two_hours_only() {

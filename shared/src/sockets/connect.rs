@@ -2,7 +2,7 @@
 
 use crate::actor::Actor;
 use crate::context::AppContext;
-use crate::domain::socket::Subscription;
+use crate::domain::socket::{replaced, Subscription};
 use crate::error::{AppError, AppResult};
 use crate::ids::{AppId, ConnectionId, GroupId};
 use crate::session::{Session, SocketTicket, TokenError};
@@ -33,7 +33,9 @@ pub fn verify_ticket(
 }
 
 /// Follows the group on `connection` if the actor (the ticket's person, their session still
-/// on) may read it: a 404 otherwise, storing nothing. One write.
+/// on) may read it: a 404 otherwise, storing nothing. One read of the group's followers and one
+/// write; past `MAX_PER_SESSION` connections of this session to the group, the oldest is
+/// forgotten and closed (its page reconnects or polls).
 #[tracing::instrument(skip_all, fields(group = %ticket.group_id))]
 pub async fn connect(
     ctx: &AppContext,
@@ -42,18 +44,26 @@ pub async fn connect(
     ticket: &SocketTicket,
 ) -> AppResult<()> {
     crate::groups::open(ctx, actor, &ticket.group_id).await?;
-    ctx.store
-        .subscribe(&Subscription {
-            connection_id: connection,
-            group_id: ticket.group_id.clone(),
-            app_id: ticket.app_id.clone(),
-            open_id: ticket.open_id.clone(),
-            lang: ticket.lang,
-            sid: ticket.sid.clone(),
-            generation: ticket.generation,
-            connected_at: ctx.now(),
-        })
-        .await?;
+    let now = ctx.now();
+    let sub = Subscription {
+        connection_id: connection,
+        group_id: ticket.group_id.clone(),
+        app_id: ticket.app_id.clone(),
+        open_id: ticket.open_id.clone(),
+        lang: ticket.lang,
+        sid: ticket.sid.clone(),
+        generation: ticket.generation,
+        connected_at: now,
+    };
+    let followers = ctx.store.subscribers(&sub.group_id, now).await?;
+    for old in replaced(&followers, &sub) {
+        ctx.store.unsubscribe(old).await?;
+        if let Err(e) = super::connections(ctx)?.close(&old.connection_id).await {
+            // Gone already, or API Gateway busy: it gets no more pushes either way.
+            tracing::info!(error = %e, "a replaced connection was not closed");
+        }
+    }
+    ctx.store.subscribe(&sub).await?;
     Ok(())
 }
 

@@ -13,7 +13,7 @@ use super::keys;
 use super::{Member, Store, StoreError};
 use crate::clock::Epoch;
 use crate::domain::sessions::SessionFence;
-use crate::domain::socket::{Subscription, MAX_CONNECTION_SECONDS};
+use crate::domain::socket::{Subscription, MAX_CONNECTION_SECONDS, MAX_FOLLOWERS};
 use crate::ids::{AppId, ConnectionId, GroupId, OpenId};
 
 /// Kept a little past the connection's end, for DynamoDB's TTL to clear what `$disconnect`
@@ -63,13 +63,23 @@ impl Store {
         Ok(())
     }
 
-    /// The connections following a group that can still be open (one query).
+    /// The connections following a group that can still be open (one query of at most
+    /// `MAX_FOLLOWERS`).
     pub async fn subscribers(
         &self,
         group: &GroupId,
         now: Epoch,
     ) -> Result<Vec<Subscription>, StoreError> {
-        let all: Vec<Subscription> = self.query_prefix(keys::sockets(group), "").await?;
+        let query = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(keys::sockets(group)));
+        let (all, more): (Vec<Subscription>, bool) = self.query_page(query, MAX_FOLLOWERS).await?;
+        if more {
+            tracing::warn!(group = %group, "more followers than one push reads; the rest wait for their next poll");
+        }
         Ok(all.into_iter().filter(|s| s.live(now)).collect())
     }
 
