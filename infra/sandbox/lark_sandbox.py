@@ -784,7 +784,7 @@ h1{{font-size:20px;margin:0 0 4px}}p{{color:#646a73}}.user{{display:flex;gap:12p
             t = sb.tenants.get(tenant_key)
             if not t:
                 return jsonify({"message": "no such tenant"}), 404
-            for k in ("plan", "quota"):
+            for k in ("plan", "quota", "name"):
                 if k in body:
                     t[k] = body[k]
             if "usage" in body:

@@ -458,7 +458,9 @@ pub async fn remove(
     if actor.side == Side::Service {
         // The service team removing someone is an access decision: their sessions end now, not
         // when the cookie expires (first, so a retry after a failure still ends them).
-        crate::sessions::end_all(ctx, &member.app_id, &member.open_id).await?;
+        let by =
+            crate::domain::audit::AuditActor::person(&actor.app_id, &actor.open_id, &actor.name);
+        crate::sessions::end_all(ctx, &member.app_id, &member.open_id, by).await?;
     }
     let leaving = actor.is(&member.app_id, &member.open_id);
     let audit = actor

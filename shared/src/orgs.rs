@@ -5,6 +5,7 @@
 use serde::Deserialize;
 
 use crate::context::AppContext;
+use crate::domain::audit::{AuditActor, AuditEntry, AuditKind};
 use crate::domain::brand::Brand;
 use crate::domain::checklist::{self, CheckItem, LarkFacts};
 use crate::domain::roles::StaffRole;
@@ -367,11 +368,11 @@ pub async fn register_customer(
     let (mut tenant, _) = register(ctx, reg, TenantKind::Customer, &by.open_id).await?;
     tenant.tam = tam;
     tenant.engineers = engineers;
-    let audit = crate::domain::audit::AuditEntry::new(
+    let audit = AuditEntry::new(
         &tenant.app_id,
         tenant.created_at,
-        crate::domain::audit::AuditActor::staff(&ctx.settings.provider_app_id, by),
-        crate::domain::audit::AuditKind::Registered,
+        AuditActor::staff(&ctx.settings.provider_app_id, by),
+        AuditKind::Registered,
     )
     .change("org_name", None, Some(tenant.org_name.clone()))
     .change("brand", None, Some(tenant.brand.as_str().to_owned()));
@@ -418,28 +419,48 @@ pub async fn app_secret(ctx: &AppContext, tenant: &Tenant) -> AppResult<String> 
 
 /// Re-runs the checklist with the stored (decrypted) secret.
 #[tracing::instrument(skip_all, fields(app_id = %app_id))]
-pub async fn recheck(ctx: &AppContext, app_id: &AppId) -> AppResult<Tenant> {
+/// A re-check by `by`; one that finds the app in another tenant (or the tenant renamed) says so
+/// on the audit trail, in the same write.
+pub async fn recheck(ctx: &AppContext, app_id: &AppId, by: AuditActor) -> AppResult<Tenant> {
     let mut tenant = load(ctx, app_id).await?;
     let secret = app_secret(ctx, &tenant).await?;
     let creds = credentials(&tenant, &secret);
     let verification = verify(ctx, creds, &tenant.org_name).await?;
     count_calls(ctx, &tenant.app_id, &verification).await?;
+    let before = (tenant.tenant_key.clone(), tenant.tenant_name.clone());
     tenant.checklist = verification.checklist;
     tenant.checked_at = ctx.now();
     apply_tenant_info(&mut tenant, verification.tenant);
-    ctx.store
-        .update_tenant(
-            &tenant,
-            &[
-                "checklist",
-                "checked_at",
-                "tenant_key",
-                "tenant_name",
-                "display_id",
-                "avatar",
-            ],
-        )
-        .await?;
+    let fields = [
+        "checklist",
+        "checked_at",
+        "tenant_key",
+        "tenant_name",
+        "display_id",
+        "avatar",
+    ];
+    let mut audit = AuditEntry::new(&tenant.app_id, ctx.now(), by, AuditKind::TenantChanged);
+    if before.0 != tenant.tenant_key {
+        audit = audit.change(
+            "tenant_key",
+            Some(before.0),
+            Some(tenant.tenant_key.clone()),
+        );
+    }
+    if before.1 != tenant.tenant_name {
+        audit = audit.change(
+            "tenant_name",
+            Some(before.1),
+            Some(tenant.tenant_name.clone()),
+        );
+    }
+    if audit.changes.is_empty() {
+        ctx.store.update_tenant(&tenant, &fields).await?;
+    } else {
+        ctx.store
+            .update_tenant_audited(&tenant, &fields, &audit)
+            .await?;
+    }
     Ok(tenant)
 }
 
@@ -497,8 +518,15 @@ pub async fn activate(ctx: &AppContext, app_id: &AppId, by: &Staff) -> AppResult
         .collect();
     tenant.status = TenantStatus::Active;
     tenant.service_group_id = Some(group.id.clone());
+    let audit = AuditEntry::new(
+        &tenant.app_id,
+        now,
+        AuditActor::staff(&ctx.settings.provider_app_id, by),
+        AuditKind::Activated,
+    )
+    .change("service_group", None, Some(group.name.clone()));
     ctx.store
-        .activate_tenant(&tenant, &group, &members)
+        .activate_tenant(&tenant, &group, &members, &audit)
         .await
         .map_err(|e| match e {
             StoreError::ConditionFailed => AppError::Conflict(

@@ -79,6 +79,7 @@ async fn access_changes_are_on_the_organisations_trail_with_who_did_them() {
         [
             // The demo's registration of Acme by Tara comes first.
             "registered: Tara Lin",
+            "activated: Tara Lin",
             "signed_in: Ana Ortiz",
             "joined: Ana Ortiz",
             "link_made: Ana Ortiz",
@@ -123,15 +124,111 @@ async fn access_changes_are_on_the_organisations_trail_with_who_did_them() {
         lines(&trail(&tara, CUSTOMER_APP_ID, "kind=signed_in").await),
         ["signed_in: Ana Ortiz", "signed_in: Ben Brooks"].map(String::from)
     );
-    // Registering an organisation is the first entry of its trail, by the staff member who did.
+    // Registering an organisation is the first entry of its trail, by the staff member who did;
+    // activating it the second.
     t.activate_other_org("cli_initechsupport1", "Initech", &["eli"])
         .await;
     let initech = trail(&tara, "cli_initechsupport1", "").await;
     assert_eq!(
         lines(&initech),
-        ["registered: Tara Lin"].map(String::from),
+        ["registered: Tara Lin", "activated: Tara Lin"].map(String::from),
         "{initech:#?}"
     );
-    assert_eq!(initech[0]["changes"][0]["after"], "Initech");
-    assert_eq!(initech[0]["actor"]["app_id"], PROVIDER_APP_ID);
+    let registered = initech.last().unwrap();
+    assert_eq!(registered["changes"][0]["after"], "Initech");
+    assert_eq!(registered["actor"]["app_id"], PROVIDER_APP_ID);
+}
+
+/// The other changes an auditor asks about are on the trail too, each in the transaction of its
+/// change: callback keys (which keys, never their values), activation, a re-check finding the
+/// tenant changed, signing out everywhere, sessions ended by a removal, and duty changes (on the
+/// provider's own trail, as duty is the service team's).
+#[tokio::test]
+async fn keys_activation_tenant_changes_sign_outs_removals_and_duty_are_on_the_trail() {
+    use serde_json::json;
+    let t = TestStack::demo().await;
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    assert_eq!(
+        lines(&trail(&tara, CUSTOMER_APP_ID, "kind=activated").await),
+        ["activated: Tara Lin"]
+    );
+
+    let (status, body) = tara
+        .post_json(
+            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/callback-keys"),
+            &json!({"verification_token": "token-xyz", "encrypt_key": "key-xyz"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let keys = trail(&tara, CUSTOMER_APP_ID, "kind=callback_keys_changed").await;
+    assert_eq!(lines(&keys), ["callback_keys_changed: Tara Lin"]);
+    let text = keys[0].to_string();
+    assert!(
+        text.contains("verification token and encrypt key"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("token-xyz") && !text.contains("key-xyz"),
+        "{text}"
+    );
+
+    t.sandbox_post(
+        "/_sandbox/tenants/tk_acme",
+        &json!({"name": "Acme Robotics Group"}),
+    )
+    .await;
+    let (status, body) = tara.check_customer(CUSTOMER_APP_ID).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let changed = trail(&tara, CUSTOMER_APP_ID, "kind=tenant_changed").await;
+    assert_eq!(lines(&changed), ["tenant_changed: Tara Lin"]);
+    assert!(
+        changed[0].to_string().contains("Acme Robotics Group"),
+        "{}",
+        changed[0]
+    );
+
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    assert_eq!(ana.logout_everywhere(CUSTOMER_APP_ID).await, StatusCode::OK);
+    assert_eq!(
+        lines(&trail(&tara, CUSTOMER_APP_ID, "kind=signed_out_everywhere").await),
+        ["signed_out_everywhere: Ana Ortiz"]
+    );
+
+    let ben = t.signed_in(CUSTOMER_APP_ID, "ben").await;
+    let ben_id = t.open_id(CUSTOMER_APP_ID, "ben").await;
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    let (status, body) = tara
+        .remove_member(PROVIDER_APP_ID, &group, CUSTOMER_APP_ID, &ben_id)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ended = trail(&tara, CUSTOMER_APP_ID, "kind=sessions_ended").await;
+    assert_eq!(lines(&ended), ["sessions_ended: Tara Lin"]);
+    assert!(ended[0].to_string().contains(&ben_id), "{}", ended[0]);
+    drop(ben);
+
+    let eli = t.signed_in(PROVIDER_APP_ID, "eli").await;
+    let (status, body) = eli.set_duty(false).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (duty, _) = t
+        .stack
+        .ctx
+        .store
+        .org_audit(
+            &app(PROVIDER_APP_ID),
+            0,
+            i64::MAX / 2,
+            Some(tamlink::domain::audit::AuditKind::DutyChanged),
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(duty.len(), 1, "{duty:?}");
+    assert_eq!(duty[0].actor.name, "Eli Novak");
+    assert_eq!(
+        (
+            duty[0].changes[0].before.as_deref(),
+            duty[0].changes[0].after.as_deref()
+        ),
+        (Some("true"), Some("false"))
+    );
 }

@@ -479,3 +479,23 @@ async fn an_instance_opens_an_apps_secret_once() {
     assert!(decrypts[0] <= 1, "{decrypts:?}");
     assert_eq!(decrypts[1..], [0, 0], "{decrypts:?}");
 }
+
+/// Lark's callback address is held to the same shares: a client sending it made-up sign-ins is
+/// refused for each (nothing sent to Lark), and past its share refused at once.
+#[tokio::test]
+async fn made_up_callbacks_stop_at_the_clients_share() {
+    use tamlink::domain::limits::SIGN_IN_PER_CLIENT;
+    let t = TestStack::demo().await;
+    let junk =
+        format!("/thirdparty/lark/{CUSTOMER_APP_ID}/oauth2/callback?code=x&state=eyJ4IjoxfQ.c2ln");
+    let caller = t.step_browser_at("127.0.0.4");
+    for _ in 0..SIGN_IN_PER_CLIENT.per_minute {
+        assert_eq!(caller.get(&junk).await.status, StatusCode::BAD_REQUEST);
+    }
+    let page = caller.get(&junk).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    page.assert_contains("Too many sign-ins to this organisation");
+    // Another client's sign-in goes through.
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    assert_eq!(ana.groups(CUSTOMER_APP_ID).await.0, StatusCode::OK);
+}

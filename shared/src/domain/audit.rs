@@ -35,6 +35,18 @@ pub enum AuditKind {
     LinkRevoked,
     LinkUsed,
     Registered,
+    /// The service group was bound and the organisation went live.
+    Activated,
+    /// The app's Events & Callbacks keys were set or replaced (which keys, never their values).
+    CallbackKeysChanged,
+    /// A re-check found the app in another tenant, or the tenant renamed.
+    TenantChanged,
+    /// A person ended every session they had through the app.
+    SignedOutEverywhere,
+    /// Someone's sessions were ended for them (a removal by the service team).
+    SessionsEnded,
+    /// A staff member went on or off duty.
+    DutyChanged,
 }
 
 impl AuditKind {
@@ -57,10 +69,16 @@ impl AuditKind {
             AuditKind::LinkRevoked => "link_revoked",
             AuditKind::LinkUsed => "link_used",
             AuditKind::Registered => "registered",
+            AuditKind::Activated => "activated",
+            AuditKind::CallbackKeysChanged => "callback_keys_changed",
+            AuditKind::TenantChanged => "tenant_changed",
+            AuditKind::SignedOutEverywhere => "signed_out_everywhere",
+            AuditKind::SessionsEnded => "sessions_ended",
+            AuditKind::DutyChanged => "duty_changed",
         }
     }
 
-    pub const ALL: [AuditKind; 17] = [
+    pub const ALL: [AuditKind; 23] = [
         AuditKind::TicketCreated,
         AuditKind::TicketMoved,
         AuditKind::TicketReassigned,
@@ -78,6 +96,12 @@ impl AuditKind {
         AuditKind::LinkRevoked,
         AuditKind::LinkUsed,
         AuditKind::Registered,
+        AuditKind::Activated,
+        AuditKind::CallbackKeysChanged,
+        AuditKind::TenantChanged,
+        AuditKind::SignedOutEverywhere,
+        AuditKind::SessionsEnded,
+        AuditKind::DutyChanged,
     ];
 
     pub fn parse(s: &str) -> Option<AuditKind> {
@@ -202,6 +226,12 @@ impl AuditEntry {
             AuditKind::LinkRevoked => "audit-link-revoked",
             AuditKind::LinkUsed => "audit-link-used",
             AuditKind::Registered => "audit-registered",
+            AuditKind::Activated => "audit-activated",
+            AuditKind::CallbackKeysChanged => "audit-callback-keys-changed",
+            AuditKind::TenantChanged => "audit-tenant-changed",
+            AuditKind::SignedOutEverywhere => "audit-signed-out-everywhere",
+            AuditKind::SessionsEnded => "audit-sessions-ended",
+            AuditKind::DutyChanged => "audit-duty-changed",
         };
         let what = Msg::new(key).arg("who", &self.actor.name);
         if self.changes.is_empty() {

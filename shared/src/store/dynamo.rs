@@ -440,6 +440,7 @@ impl Store {
         tenant: &Tenant,
         group: &Group,
         members: &[Member],
+        audit: &crate::domain::audit::AuditEntry,
     ) -> Result<(), StoreError> {
         let tenant_put = self
             .put_builder(&Self::keyed_tenant(tenant))?
@@ -451,6 +452,7 @@ impl Store {
         for m in members {
             writes.push(self.put_item(Self::keyed_member(m), None)?);
         }
+        writes.push(self.audit_write(audit)?);
         self.transact(writes).await
     }
 

@@ -46,6 +46,7 @@ impl Store {
 
     /// Saves a changed fence unless another change landed since it was read at version `seen`
     /// (`ConditionFailed`: read and decide again). `keep_until` lets DynamoDB delete it later.
+    /// With `audit`, the entry is written in the same transaction.
     pub async fn save_session_fence(
         &self,
         app_id: &AppId,
@@ -53,20 +54,30 @@ impl Store {
         fence: &SessionFence,
         seen: u64,
         keep_until: Option<Epoch>,
+        audit: Option<&crate::domain::audit::AuditEntry>,
     ) -> Result<(), StoreError> {
         let (pk, sk) = keys::session_fence(app_id, open_id);
         let mut keyed = Keyed::item(pk, sk, fence);
         keyed.ttl = keep_until;
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(encode(&keyed)?))
-            .condition_expression("attribute_not_exists(pk) OR version = :seen")
-            .expression_attribute_values(":seen", n(seen))
-            .send()
+        let condition = "attribute_not_exists(pk) OR version = :seen";
+        let Some(audit) = audit else {
+            self.db
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(encode(&keyed)?))
+                .condition_expression(condition)
+                .expression_attribute_values(":seen", n(seen))
+                .send()
+                .await
+                .map_err(write_err)?;
+            return Ok(());
+        };
+        let put = self
+            .put_builder(&keyed)?
+            .condition_expression(condition)
+            .expression_attribute_values(":seen", n(seen));
+        self.transact(vec![Self::put_write(put)?, self.audit_write(audit)?])
             .await
-            .map_err(write_err)?;
-        Ok(())
     }
 
     /// Records a callback's event id; `ConditionFailed` if it was delivered before (Lark may

@@ -649,6 +649,7 @@ impl Store {
         provider_app: &AppId,
         open_id: &OpenId,
         on_duty: bool,
+        audit: &crate::domain::audit::AuditEntry,
     ) -> Result<(), StoreError> {
         let up = Update::builder()
             .table_name(&self.table)
@@ -657,10 +658,13 @@ impl Store {
             .update_expression("SET on_duty = :on")
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_values(":on", AttributeValue::Bool(on_duty));
-        self.transact(vec![TransactWriteItem::builder()
-            .update(built(up.build())?)
-            .build()])
-            .await
+        self.transact(vec![
+            TransactWriteItem::builder()
+                .update(built(up.build())?)
+                .build(),
+            self.audit_write(audit)?,
+        ])
+        .await
     }
 
     /// Changes a staff member's name and avatar only, leaving counters others update alone.

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::io::BufRead;
 
 use tamlink::context::AppContext;
+use tamlink::domain::audit::AuditActor;
 use tamlink::domain::roles::StaffRole;
 use tamlink::ids::{AppId, OpenId};
 use tamlink::orgs::{self, Registration};
@@ -154,7 +155,21 @@ async fn run(cmd: &str, f: HashMap<String, String>) -> Result<(), String> {
         }
         "check" => {
             let app = AppId::parse(need(&f, "app-id")?).map_err(|e| e.to_string())?;
-            print_checklist(&orgs::recheck(&ctx, &app).await.map_err(|e| e.to_string())?);
+            // The audit trail names the operator: a staff member given with --by, else the CLI.
+            let provider = ctx.settings.provider_app_id.clone();
+            let by = match f.get("by") {
+                Some(open_id) => AuditActor::staff(&provider, &staff(&ctx, open_id).await?),
+                None => AuditActor::person(
+                    &provider,
+                    &OpenId::parse("ou_tamlinkadmin").map_err(|e| e.to_string())?,
+                    "tamlink-admin",
+                ),
+            };
+            print_checklist(
+                &orgs::recheck(&ctx, &app, by)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            );
         }
         "activate" => {
             let by = staff(&ctx, need(&f, "by")?).await?;
