@@ -113,6 +113,16 @@ impl TestStack {
         Browser::new(self, Policy::none())
     }
 
+    /// How many calls the sandbox answered on paths containing `path` (`oauth/token`).
+    pub async fn sandbox_calls_to(&self, path: &str) -> usize {
+        self.sandbox_get("/_sandbox/calls").await["calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["path"].as_str().unwrap_or_default().contains(path))
+            .count()
+    }
+
     pub async fn sandbox_get(&self, path: &str) -> Value {
         reqwest::get(format!("{}{path}", self.stack.sandbox_url))
             .await

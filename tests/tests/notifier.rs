@@ -296,18 +296,7 @@ async fn an_expired_token_is_refreshed_once_and_nothing_is_lost() {
 }
 
 async fn token_calls(t: &TestStack) -> usize {
-    let calls = t.sandbox_get("/_sandbox/calls").await;
-    calls["calls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| {
-            c["path"]
-                .as_str()
-                .unwrap_or("")
-                .contains("tenant_access_token")
-        })
-        .count()
+    t.sandbox_calls_to("tenant_access_token").await
 }
 
 #[tokio::test]

@@ -183,7 +183,10 @@ async fn the_organisations_audit_trail_is_filtered_and_exported_as_csv_by_those_
         "newest first"
     );
     // Before them: the registration, the activation, Ana's sign-in and her joining (`audit.rs`).
-    assert_eq!(kinds[2..], ["joined", "signed_in", "activated", "registered"]);
+    assert_eq!(
+        kinds[2..],
+        ["joined", "signed_in", "activated", "registered"]
+    );
     let settings_entry = &all["entries"][0];
     assert_eq!(settings_entry["actor"]["name"], "Tara Lin");
     assert_eq!(settings_entry["actor"]["app_id"], PROVIDER_APP_ID);

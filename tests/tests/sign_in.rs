@@ -421,19 +421,7 @@ async fn a_sign_in_state_takes_one_code_to_lark_and_junk_codes_none() {
             .append_pair("state", &state);
         u.path().to_owned() + "?" + u.query().unwrap()
     };
-    let lark_calls = || async {
-        t.sandbox_get("/_sandbox/calls").await["calls"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| {
-                c["path"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .contains("oauth/token")
-            })
-            .count()
-    };
+    let lark_calls = || t.sandbox_calls_to("oauth/token");
     let before = lark_calls().await;
     // Not a code Lark gives: refused at once.
     for junk in ["<script>", "a b", &"x".repeat(600)] {

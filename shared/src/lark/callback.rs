@@ -30,7 +30,11 @@ pub fn signature_matches(
     encrypt_key: &str,
     body: &[u8],
 ) -> bool {
-    let want = signature(timestamp, nonce, encrypt_key, body);
+    same_hex(&signature(timestamp, nonce, encrypt_key, body), given)
+}
+
+/// Whether hex `given` is `want`, in any case, compared in constant time.
+fn same_hex(want: &str, given: &str) -> bool {
     bool::from(want.as_bytes().ct_eq(given.to_ascii_lowercase().as_bytes()))
 }
 
@@ -43,8 +47,10 @@ pub fn legacy_signature_matches(
     verification_token: &str,
     body: &[u8],
 ) -> bool {
-    let want = legacy_signature(timestamp, nonce, verification_token, body);
-    bool::from(want.as_bytes().ct_eq(given.to_ascii_lowercase().as_bytes()))
+    same_hex(
+        &legacy_signature(timestamp, nonce, verification_token, body),
+        given,
+    )
 }
 
 /// A legacy card callback's signature (`legacy_signature_matches`).
