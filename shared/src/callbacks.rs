@@ -17,6 +17,7 @@ use crate::ids::{AppId, OpenId, TicketId};
 use crate::lark::callback::{self, Callback, CardAction};
 use crate::msg;
 use crate::notifier::cards::CardLang;
+use crate::secrets::Purpose;
 use crate::store::{Side, StoreError, Tenant};
 
 /// How far a callback's time may be from ours. Callbacks are synchronous (Lark never retries
@@ -122,13 +123,19 @@ async fn keys(ctx: &AppContext, tenant: &Tenant) -> AppResult<Option<Keys>> {
     // an app, no KMS call is repeated on Lark's 3 s clock.
     let encrypt_key = match &k.encrypt_key_sealed {
         Some(sealed) => Some(SecretString::new(
-            ctx.secrets.open(&tenant.app_id, sealed).await?,
+            ctx.secrets
+                .open(Purpose::EncryptKey, &tenant.app_id, sealed)
+                .await?,
         )),
         None => None,
     };
     let verification_token = SecretString::new(
         ctx.secrets
-            .open(&tenant.app_id, &k.verification_token_sealed)
+            .open(
+                Purpose::VerificationToken,
+                &tenant.app_id,
+                &k.verification_token_sealed,
+            )
             .await?,
     );
     Ok(Some(Keys {

@@ -12,6 +12,7 @@ use crate::domain::roles::StaffRole;
 use crate::error::{AppError, AppResult};
 use crate::ids::{AppId, GroupId, OpenId};
 use crate::lark::{Credentials, LarkError, TenantInfo};
+use crate::secrets::Purpose;
 use crate::store::{
     Group, GroupKind, JoinedVia, Member, Side, Staff, StoreError, Tenant, TenantKind, TenantStatus,
 };
@@ -63,12 +64,19 @@ pub async fn seal_callback_keys(
         ));
     }
     let encrypt_key_sealed = match key {
-        Some(k) => Some(ctx.secrets.seal(app_id.as_str(), k).await?),
+        Some(k) => Some(
+            ctx.secrets
+                .seal(Purpose::EncryptKey, app_id.as_str(), k)
+                .await?,
+        ),
         None => None,
     };
     Ok(crate::store::CallbackKeys {
         encrypt_key_sealed,
-        verification_token_sealed: ctx.secrets.seal(app_id.as_str(), token).await?,
+        verification_token_sealed: ctx
+            .secrets
+            .seal(Purpose::VerificationToken, app_id.as_str(), token)
+            .await?,
     })
 }
 
@@ -272,7 +280,10 @@ async fn register(
         tenant_name: String::new(),
         display_id: String::new(),
         avatar: String::new(),
-        secret_sealed: ctx.secrets.seal(v.app_id.as_str(), &v.app_secret).await?,
+        secret_sealed: ctx
+            .secrets
+            .seal(Purpose::AppSecret, v.app_id.as_str(), &v.app_secret)
+            .await?,
         status: TenantStatus::Registered,
         tam: None,
         engineers: Vec::new(),
@@ -413,7 +424,7 @@ pub fn credentials<'a>(tenant: &'a Tenant, secret: &'a str) -> Credentials<'a> {
 pub async fn app_secret(ctx: &AppContext, tenant: &Tenant) -> AppResult<String> {
     Ok(ctx
         .secrets
-        .open(&tenant.app_id, &tenant.secret_sealed)
+        .open(Purpose::AppSecret, &tenant.app_id, &tenant.secret_sealed)
         .await?)
 }
 

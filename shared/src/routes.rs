@@ -44,6 +44,7 @@ impl Route {
             },
         };
         crate::web::security_headers(resp.headers_mut());
+        crate::web::strict_transport(&ctx.settings.base_url, resp.headers_mut());
         resp
     }
 

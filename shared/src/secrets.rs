@@ -1,5 +1,6 @@
-//! App Secrets at rest: encrypted with KMS under the deployment's key, with the App ID as
-//! encryption context so a ciphertext copied onto another tenant's record does not decrypt.
+//! App Secrets and callback keys at rest: encrypted with KMS under the deployment's key, with
+//! the App ID and what the secret is as encryption context, so a ciphertext copied onto another
+//! tenant's record, or into another field of the same record, does not decrypt.
 
 use aws_sdk_kms::primitives::Blob;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -19,11 +20,31 @@ impl From<SecretsError> for crate::error::AppError {
     }
 }
 
-/// Opened secrets by app and sealed value, for the instance's life: a sign-in or a card press
+/// What a sealed secret is: part of its encryption context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Purpose {
+    AppSecret,
+    EncryptKey,
+    VerificationToken,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::AppSecret => "app_secret",
+            Purpose::EncryptKey => "encrypt_key",
+            Purpose::VerificationToken => "verification_token",
+        }
+    }
+}
+
+/// Opened secrets by app, purpose and sealed value, for the instance's life: a sign-in or a card press
 /// costs a KMS call only the first time this instance opens that app's secret (a changed secret
 /// is a new sealed value, opened afresh).
 type Opened = std::sync::Arc<
-    std::sync::Mutex<std::collections::HashMap<(String, String), crate::config::SecretString>>,
+    std::sync::Mutex<
+        std::collections::HashMap<(String, Purpose, String), crate::config::SecretString>,
+    >,
 >;
 
 #[derive(Clone)]
@@ -42,13 +63,19 @@ impl SecretBox {
         }
     }
 
-    pub async fn seal(&self, app_id: &str, plaintext: &str) -> Result<String, SecretsError> {
+    pub async fn seal(
+        &self,
+        purpose: Purpose,
+        app_id: &str,
+        plaintext: &str,
+    ) -> Result<String, SecretsError> {
         let out = self
             .kms
             .encrypt()
             .key_id(&self.key_id)
             .plaintext(Blob::new(plaintext.as_bytes()))
             .encryption_context("app_id", app_id)
+            .encryption_context("purpose", purpose.as_str())
             .send()
             .await
             .map_err(kms_error)?;
@@ -56,26 +83,37 @@ impl SecretBox {
         Ok(B64.encode(blob.into_inner()))
     }
 
-    pub async fn open(&self, app_id: &str, sealed: &str) -> Result<String, SecretsError> {
-        let key = (app_id.to_owned(), sealed.to_owned());
+    pub async fn open(
+        &self,
+        purpose: Purpose,
+        app_id: &str,
+        sealed: &str,
+    ) -> Result<String, SecretsError> {
+        let key = (app_id.to_owned(), purpose, sealed.to_owned());
         let cached = self.opened.lock().ok().and_then(|o| o.get(&key).cloned());
         if let Some(plain) = cached {
             return Ok(plain.expose().to_owned());
         }
-        let plain = self.decrypt(app_id, sealed).await?;
+        let plain = self.decrypt(purpose, app_id, sealed).await?;
         if let Ok(mut opened) = self.opened.lock() {
             opened.insert(key, crate::config::SecretString::new(plain.clone()));
         }
         Ok(plain)
     }
 
-    async fn decrypt(&self, app_id: &str, sealed: &str) -> Result<String, SecretsError> {
+    async fn decrypt(
+        &self,
+        purpose: Purpose,
+        app_id: &str,
+        sealed: &str,
+    ) -> Result<String, SecretsError> {
         let bytes = B64.decode(sealed).map_err(|_| SecretsError::Corrupt)?;
         let out = self
             .kms
             .decrypt()
             .ciphertext_blob(Blob::new(bytes))
             .encryption_context("app_id", app_id)
+            .encryption_context("purpose", purpose.as_str())
             .send()
             .await
             .map_err(kms_error)?;

@@ -405,6 +405,18 @@ pub fn refuse_cross_site(ctx: &AppContext, req: &Request) -> AppResult<()> {
 const FRAME_ANCESTORS: &str =
     "frame-ancestors 'self' https://*.larksuite.com https://*.feishu.cn https://*.larkoffice.com";
 
+/// A deployment served over https tells browsers to come back over https only, for a year
+/// (`Strict-Transport-Security`; not `includeSubDomains`: the provider's other hosts are theirs).
+/// The local stack, on http, sends none.
+pub fn strict_transport(base_url: &str, headers: &mut http::HeaderMap) {
+    if base_url.starts_with("https://") {
+        headers.insert(
+            http::header::STRICT_TRANSPORT_SECURITY,
+            http::HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+}
+
 /// On every response, page, JSON or redirect: no content sniffing, no full URLs in Referer to
 /// other sites, and no framing by anyone but tamlink and Lark.
 pub fn security_headers(headers: &mut http::HeaderMap) {
@@ -468,6 +480,16 @@ pub fn csv_file(name: &str, body: String) -> Response<Body> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_https_deployment_asks_for_https_from_then_on() {
+        let mut h = http::HeaderMap::new();
+        strict_transport("https://support.example.com", &mut h);
+        assert_eq!(h["strict-transport-security"], "max-age=31536000");
+        let mut h = http::HeaderMap::new();
+        strict_transport("http://127.0.0.1:3000", &mut h);
+        assert!(h.get("strict-transport-security").is_none());
+    }
 
     #[test]
     fn csv_fields_are_quoted_and_formulas_defused() {

@@ -829,3 +829,36 @@ async fn a_flood_of_one_organisations_callbacks_leaves_the_others_acting_from_ca
         sent.body
     );
 }
+
+/// Each kind of secret is sealed under its own encryption context: a Verification Token copied
+/// into the App Secret's field (or another app's record) does not open.
+#[tokio::test]
+async fn a_sealed_secret_opens_only_as_what_it_is_and_for_its_app() {
+    use tamlink::secrets::Purpose;
+    let t = TestStack::demo().await;
+    let acme = t.tenant(CUSTOMER_APP_ID).await;
+    let token = acme
+        .callback
+        .expect("Acme has callback keys")
+        .verification_token_sealed;
+    let secrets = &t.stack.ctx.secrets;
+    assert_eq!(
+        secrets
+            .open(Purpose::VerificationToken, CUSTOMER_APP_ID, &token)
+            .await
+            .unwrap(),
+        ACME_TOKEN
+    );
+    assert!(secrets
+        .open(Purpose::AppSecret, CUSTOMER_APP_ID, &token)
+        .await
+        .is_err());
+    assert!(secrets
+        .open(Purpose::EncryptKey, CUSTOMER_APP_ID, &token)
+        .await
+        .is_err());
+    assert!(secrets
+        .open(Purpose::VerificationToken, PROVIDER_APP_ID, &token)
+        .await
+        .is_err());
+}
