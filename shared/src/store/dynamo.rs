@@ -125,6 +125,19 @@ where
     }
 }
 
+/// A number attribute of an update's answer (`ReturnValue::UpdatedNew`): an atomic counter's
+/// value after the add.
+pub(super) fn counted<T: std::str::FromStr>(
+    attributes: Option<&Item>,
+    name: &str,
+) -> Result<T, StoreError> {
+    attributes
+        .and_then(|a| a.get(name))
+        .and_then(|v| v.as_n().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| StoreError::Decode(format!("{name} missing from the counter's answer")))
+}
+
 pub(super) fn decode<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
     serde_dynamo::from_item(item).map_err(|e| StoreError::Decode(e.to_string()))
 }

@@ -221,12 +221,7 @@ impl Store {
             .send()
             .await
             .map_err(write_err)?;
-        out.attributes
-            .as_ref()
-            .and_then(|a| a.get("msg_seq"))
-            .and_then(|v| v.as_n().ok())
-            .and_then(|v| v.parse().ok())
-            .ok_or_else(|| StoreError::Decode("msg_seq missing from the counter's answer".into()))
+        super::dynamo::counted(out.attributes.as_ref(), "msg_seq")
     }
 
     /// A system line at the group's next number, for a transaction that reports a change

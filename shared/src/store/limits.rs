@@ -3,7 +3,7 @@
 
 use aws_sdk_dynamodb::types::ReturnValue;
 
-use super::dynamo::{n, s, write_err};
+use super::dynamo::{counted, n, s, write_err};
 use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
@@ -36,11 +36,6 @@ impl Store {
             .send()
             .await
             .map_err(write_err)?;
-        out.attributes
-            .as_ref()
-            .and_then(|a| a.get("requests"))
-            .and_then(|v| v.as_n().ok())
-            .and_then(|v| v.parse().ok())
-            .ok_or_else(|| StoreError::Decode("requests missing from the counter's answer".into()))
+        counted(out.attributes.as_ref(), "requests")
     }
 }
