@@ -219,6 +219,17 @@ impl TestStack {
         self.stack.deliver().await.unwrap()
     }
 
+    /// Lets `seconds` pass for tamlink and for the Lark sandbox alike (webhook signatures carry
+    /// a timestamp Lark accepts within an hour of its own time).
+    pub async fn pass_everywhere(&self, seconds: i64) {
+        self.clock.advance(seconds);
+        self.sandbox_post(
+            "/_sandbox/clock",
+            &serde_json::json!({ "advance_seconds": seconds }),
+        )
+        .await;
+    }
+
     /// Moves the clock forward to 09:00 UTC on the 10th of the coming month, so a test that lets
     /// hours pass stays inside one calendar month whatever day it runs on.
     pub fn to_mid_month(&self) {

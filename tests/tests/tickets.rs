@@ -3,6 +3,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use tamlink::clock::Clock;
 use tamlink_tests::*;
 
 fn ticket(title: &str, severity: &str) -> Value {
@@ -103,11 +104,12 @@ async fn a_colleague_opens_a_ticket_and_lands_in_its_group_with_an_engineer_and_
 }
 
 #[tokio::test]
-async fn twenty_concurrent_creations_get_twenty_numbers_and_a_fair_split() {
+async fn ten_concurrent_creations_get_ten_numbers_and_a_fair_split() {
     let t = TestStack::demo().await;
     let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
     let ben = t.signed_in(CUSTOMER_APP_ID, "ben").await;
-    let opens = (0..20).map(|i| {
+    // Five each: the most one person opens in 10 minutes (the next test).
+    let opens = (0..10).map(|i| {
         let who = if i % 2 == 0 { &ana } else { &ben };
         async move {
             who.open_ticket(CUSTOMER_APP_ID, &ticket(&format!("Issue {i}"), "sev3"))
@@ -123,15 +125,15 @@ async fn twenty_concurrent_creations_get_twenty_numbers_and_a_fair_split() {
         })
         .collect();
     numbers.sort_unstable();
-    assert_eq!(numbers, (1..=20).collect::<Vec<_>>());
+    assert_eq!(numbers, (1..=10).collect::<Vec<_>>());
     let per_engineer = |name: &str| {
         results
             .iter()
             .filter(|(_, b)| b["assignee"] == name)
             .count()
     };
-    assert_eq!(per_engineer("Eli Novak"), 10);
-    assert_eq!(per_engineer("Erin Park"), 10);
+    assert_eq!(per_engineer("Eli Novak"), 5);
+    assert_eq!(per_engineer("Erin Park"), 5);
     // The loads the store keeps agree with the tickets.
     let staff = t
         .stack
@@ -144,9 +146,117 @@ async fn twenty_concurrent_creations_get_twenty_numbers_and_a_fair_split() {
         .iter()
         .filter(|s| s.name == "Eli Novak" || s.name == "Erin Park")
     {
-        assert_eq!(s.open_tickets, 10, "{}", s.name);
+        assert_eq!(s.open_tickets, 5, "{}", s.name);
     }
-    assert_eq!(t.tenant(CUSTOMER_APP_ID).await.ticket_seq, 20);
+    assert_eq!(t.tenant(CUSTOMER_APP_ID).await.ticket_seq, 10);
+}
+
+#[tokio::test]
+async fn a_person_and_an_organisation_open_only_so_many_tickets_and_hear_when_they_can_again() {
+    let t = TestStack::demo().await;
+    // Start on the hour: the organisation's window is the clock hour.
+    let now = t.clock.now();
+    t.clock.advance(3600 - now.rem_euclid(3600));
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let ben = t.signed_in(CUSTOMER_APP_ID, "ben").await;
+    // Six at once from one person: five open, the sixth is told when the next can.
+    let opens = (0..6).map(|i| {
+        let ana = &ana;
+        async move {
+            ana.open_ticket(CUSTOMER_APP_ID, &ticket(&format!("Flood {i}"), "sev2"))
+                .await
+        }
+    });
+    let results = futures::future::join_all(opens).await;
+    let created = results
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::CREATED)
+        .count();
+    assert_eq!(created, 5, "{results:#?}");
+    let (_, refused) = results
+        .iter()
+        .find(|(s, _)| *s == StatusCode::TOO_MANY_REQUESTS)
+        .expect("the sixth is refused");
+    assert_eq!(
+        refused["message"],
+        "You have opened 5 tickets in the last few minutes, the most one person can open in 10 minutes; you can open the next one in 10 minutes. For an outage, press Emergency on one of them instead."
+    );
+    // The refused one used no number and sent nobody anything.
+    assert_eq!(t.tenant(CUSTOMER_APP_ID).await.ticket_seq, 5);
+    assert_eq!(
+        t.drain_queue()
+            .await
+            .iter()
+            .filter(|n| en(&n["title"]).contains("Flood"))
+            .count(),
+        5,
+        "each opened ticket's DM to its engineer, nothing for the sixth"
+    );
+    // Ben is not held up by Ana.
+    let (status, body) = ben
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Unrelated", "sev4"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // In Chinese too, with the seconds to wait in Retry-After.
+    ana.choose_language(CUSTOMER_APP_ID, "zh-CN").await;
+    let resp = ana
+        .client
+        .post(format!("{}/lark/{CUSTOMER_APP_ID}/api/tickets", t.base()))
+        .json(&ticket("Once more", "sev3"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(resp.headers()["retry-after"], "600");
+    let body: Value = resp.json().await.unwrap();
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("10 分钟后再创建"),
+        "{body}"
+    );
+    ana.choose_language(CUSTOMER_APP_ID, "en").await;
+    // Ten minutes later Ana may open tickets again; the organisation stops at 30 in its hour.
+    let mut opened = 6;
+    for round in 1..6 {
+        t.clock.advance(600);
+        for i in 0..5 {
+            let who = if i < 4 { &ana } else { &ben };
+            let (status, body) = who
+                .open_ticket(
+                    CUSTOMER_APP_ID,
+                    &ticket(&format!("Round {round}.{i}"), "sev4"),
+                )
+                .await;
+            if opened < 30 {
+                assert_eq!(status, StatusCode::CREATED, "ticket {opened}: {body}");
+                opened += 1;
+            } else {
+                assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+                assert_eq!(
+                    body["message"],
+                    "Your organisation has opened 30 tickets this hour, the most it can open in an hour; the next one can be opened in 10 minutes. Add to an open ticket meanwhile."
+                );
+            }
+        }
+    }
+    assert_eq!(opened, 30);
+    assert_eq!(t.tenant(CUSTOMER_APP_ID).await.ticket_seq, 30);
+    // Another organisation opens its tickets as usual.
+    t.activate_other_org(OTHER_CUSTOMER_APP_ID, "Initech", &["erin"])
+        .await;
+    let ivy = t.signed_in(OTHER_CUSTOMER_APP_ID, "ivy").await;
+    let (status, body) = ivy
+        .open_ticket(OTHER_CUSTOMER_APP_ID, &ticket("Ours", "sev3"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // The next hour, Acme opens again.
+    t.clock.advance(600);
+    let (status, body) = ben
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Next hour", "sev4"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
 }
 
 #[tokio::test]
@@ -774,7 +884,8 @@ async fn a_staff_reply_in_the_ticket_group_is_the_first_response_and_actions_sta
         .await;
     let (create, ops) = t.dynamodb_requests().await;
     println!("create ticket: {create} DynamoDB requests {ops}");
-    assert!(create <= 5, "{create}: {ops}");
+    // Five for the ticket, and the person's and the organisation's ticket quotas (one each).
+    assert!(create <= 7, "{create}: {ops}");
     let group = opened["group_id"].as_str().unwrap();
     let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
     t.dynamodb_requests().await;
@@ -1066,4 +1177,287 @@ async fn every_ticket_change_leaves_an_audit_entry_shown_on_the_ticket_to_both_s
     tara.get(&format!("/lark/{PROVIDER_APP_ID}/workbench?group={group}"))
         .await
         .assert_contains("Ana Ortiz opened the ticket");
+}
+
+/// The on-call channel's posts so far, each as its whole JSON text.
+async fn oncall_posts(t: &TestStack) -> Vec<String> {
+    t.sandbox_get("/_sandbox/webhooks").await["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["body"].to_string())
+        .collect()
+}
+
+/// The emergency pages `who` (a staff user) has received, as DMs.
+async fn pages_to(t: &TestStack, who: &str) -> usize {
+    t.cards(PROVIDER_APP_ID, who)
+        .await
+        .iter()
+        .filter(|c| {
+            c["header"]["title"]["content"]
+                .as_str()
+                .unwrap_or("")
+                .to_lowercase()
+                .contains("emergency")
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn two_emergencies_at_most_wait_unacknowledged_and_their_pages_stop_after_four_with_one_escalation(
+) {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let mut ids = Vec::new();
+    for title in [
+        "Exports failing",
+        "Logins failing",
+        "Robots offline",
+        "Billing wrong",
+    ] {
+        let (status, body) = ana
+            .open_ticket(CUSTOMER_APP_ID, &ticket(title, "sev2"))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        ids.push(body["id"].as_str().unwrap().to_owned());
+    }
+    t.deliver().await;
+    let declare = |id: &str| {
+        let (ana, id) = (&ana, id.to_owned());
+        async move {
+            ana.declare_emergency(
+                CUSTOMER_APP_ID,
+                &id,
+                &json!({"reason": "business_outage", "confirm": true}),
+            )
+            .await
+        }
+    };
+    let (status, body) = declare(&ids[0]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["emergency"]["paged"],
+        json!(["Eli Novak", "Tara Lin", "Mo Haddad"])
+    );
+    let (status, body) = declare(&ids[1]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // A third waits until one of the two is acknowledged, and says which are open.
+    let (status, body) = declare(&ids[2]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let refusal = body["message"].as_str().unwrap();
+    assert!(
+        refusal.starts_with("Acme Robotics already has 2 emergencies that nobody has acknowledged yet: #1 declared by Ana Ortiz, paged "),
+        "{refusal}"
+    );
+    assert!(
+        refusal.contains("; #2 declared by Ana Ortiz, paged "),
+        "{refusal}"
+    );
+    let third = ana.tickets(CUSTOMER_APP_ID).await;
+    let third = third.iter().find(|x| x["id"] == ids[2].as_str()).unwrap();
+    assert_eq!(third["severity"], "sev2", "nothing written");
+    assert_eq!(third["emergency"], Value::Null);
+    t.deliver().await;
+    assert_eq!(pages_to(&t, "mo").await, 2, "one page per emergency");
+    // The on-call channel hears once for the organisation: the second comes within 10 minutes.
+    assert_eq!(oncall_posts(&t).await.len(), 1);
+
+    // Re-pages: both emergencies, and one on-call post that lists the other one too.
+    t.pass_everywhere(15 * 60).await;
+    let report = t.stack.run_job("EmergencyRepageFunction").await.unwrap();
+    assert_eq!(report["repaged"], 2, "{report}");
+    t.deliver().await;
+    assert_eq!(pages_to(&t, "mo").await, 4);
+    let posts = oncall_posts(&t).await;
+    assert_eq!(posts.len(), 2, "{posts:#?}");
+    assert!(
+        posts[1].contains("Also unacknowledged for this organisation: #"),
+        "{}",
+        posts[1]
+    );
+    // Pages 3 and 4, then the pages stop and on-call is told once per emergency.
+    for _ in 0..2 {
+        t.pass_everywhere(15 * 60).await;
+        let report = t.stack.run_job("EmergencyRepageFunction").await.unwrap();
+        assert_eq!(report["repaged"], 2, "{report}");
+    }
+    t.deliver().await;
+    assert_eq!(pages_to(&t, "mo").await, 8, "four pages each");
+    let before = oncall_posts(&t).await.len();
+    t.pass_everywhere(15 * 60).await;
+    let report = t.stack.run_job("EmergencyRepageFunction").await.unwrap();
+    assert_eq!(report, json!({"repaged": 0, "escalated": 2}));
+    t.deliver().await;
+    let posts = oncall_posts(&t).await;
+    assert_eq!(posts.len(), before + 2, "one escalation each");
+    assert!(posts[before].contains("NOBODY ACKNOWLEDGED (4 pages) · Acme Robotics · #"));
+    assert!(posts[before].contains("The pages have stopped: whoever is on call, take it now."));
+    t.pass_everywhere(60 * 60).await;
+    let report = t.stack.run_job("EmergencyRepageFunction").await.unwrap();
+    assert_eq!(report, json!({"repaged": 0, "escalated": 0}));
+    t.deliver().await;
+    assert_eq!(pages_to(&t, "mo").await, 8, "no page after the fourth");
+    assert_eq!(oncall_posts(&t).await.len(), before + 2);
+
+    // Still unacknowledged, so still two: the third waits. An acknowledgement frees a place.
+    let (status, _) = declare(&ids[2]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let (status, body) = tara.acknowledge(PROVIDER_APP_ID, &ids[0]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = declare(&ids[2]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // A ticket that ends unacknowledged frees its place too.
+    let (status, body) = ana.move_ticket(CUSTOMER_APP_ID, &ids[1], "closed").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = declare(&ids[3]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn one_organisations_pages_spend_only_its_page_budget_and_another_organisations_pages_and_dms_still_go_out(
+) {
+    let t = TestStack::demo().await;
+    t.activate_other_org(OTHER_CUSTOMER_APP_ID, "Initech", &["erin"])
+        .await;
+    // A small provider app: 240 calls a month, so each organisation's pages may spend 12.
+    let mut provider = t.tenant(PROVIDER_APP_ID).await;
+    provider.plan = tamlink::domain::budget::Plan {
+        kind: tamlink::domain::budget::PlanKind::Free,
+        monthly_calls: 240,
+        share_percent: 100,
+    };
+    t.stack
+        .ctx
+        .store
+        .update_tenant(&provider, &["plan"])
+        .await
+        .unwrap();
+    let page_calls = |org: &'static str| {
+        let t = &t;
+        async move {
+            let month = tamlink::domain::budget::month_of(t.clock.now());
+            t.stack
+                .ctx
+                .store
+                .page_calls(&app(org), &month)
+                .await
+                .unwrap()
+        }
+    };
+
+    // Acme floods: ten tickets from two people (the eleventh is refused), two emergencies (the
+    // third is refused), and their pages repeat.
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let ben = t.signed_in(CUSTOMER_APP_ID, "ben").await;
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        let who = if i % 2 == 0 { &ana } else { &ben };
+        let (status, body) = who
+            .open_ticket(CUSTOMER_APP_ID, &ticket(&format!("Flood {i}"), "sev1"))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        ids.push(body["id"].as_str().unwrap().to_owned());
+    }
+    let (status, _) = ana
+        .open_ticket(CUSTOMER_APP_ID, &ticket("One more", "sev1"))
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // Ana's own tickets (the even ones): she is in their groups.
+    for (i, id) in ids.iter().step_by(2).take(3).enumerate() {
+        let (status, body) = ana
+            .declare_emergency(
+                CUSTOMER_APP_ID,
+                id,
+                &json!({"reason": "business_outage", "confirm": true}),
+            )
+            .await;
+        let expected = if i < 2 {
+            StatusCode::OK
+        } else {
+            StatusCode::CONFLICT
+        };
+        assert_eq!(status, expected, "{body}");
+    }
+    t.deliver().await;
+    // Two pages to three people, a CardKit entity and its DM each: 12 calls, the whole budget.
+    assert_eq!(page_calls(CUSTOMER_APP_ID).await, 12);
+    let mo_pages = pages_to(&t, "mo").await;
+    assert_eq!(mo_pages, 2);
+    t.pass_everywhere(15 * 60).await;
+    let report = t.stack.run_job("EmergencyRepageFunction").await.unwrap();
+    assert_eq!(report["repaged"], 2, "{report}");
+    t.deliver().await;
+    assert_eq!(
+        page_calls(CUSTOMER_APP_ID).await,
+        12,
+        "past its budget, Acme's pages wait for the DM windows like any notification"
+    );
+
+    // Initech's emergency pages its team at once, Acme's flood notwithstanding.
+    let ivy = t.signed_in(OTHER_CUSTOMER_APP_ID, "ivy").await;
+    let (status, opened) = ivy
+        .open_ticket(
+            OTHER_CUSTOMER_APP_ID,
+            &ticket("Our database is down", "sev2"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{opened}");
+    let (status, body) = ivy
+        .declare_emergency(
+            OTHER_CUSTOMER_APP_ID,
+            opened["id"].as_str().unwrap(),
+            &json!({"reason": "data_loss", "confirm": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    t.deliver().await;
+    let initech_pages = |who: &'static str| {
+        let t = &t;
+        async move {
+            t.cards(PROVIDER_APP_ID, who)
+                .await
+                .iter()
+                .filter(|c| {
+                    c["header"]["title"]["content"]
+                        .as_str()
+                        .unwrap_or("")
+                        .starts_with("EMERGENCY on #1: Our database is down")
+                })
+                .count()
+        }
+    };
+    for who in ["erin", "tara", "mo"] {
+        assert_eq!(initech_pages(who).await, 1, "{who} was paged at once");
+    }
+    assert_eq!(page_calls(OTHER_CUSTOMER_APP_ID).await, 6);
+    // The provider app's month is not spent: everyone's other DMs still go out (Erin's
+    // "assigned" DM for Initech's ticket, in her next window if Acme's took this one).
+    t.after(10 * 60).await;
+    let erin = t.cards(PROVIDER_APP_ID, "erin").await;
+    assert!(
+        erin.iter().any(|c| !c.to_string().contains("EMERGENCY")
+            && c.to_string().contains("Our database is down")),
+        "{erin:#?}"
+    );
+    let spent = t.calls_counted(PROVIDER_APP_ID).await;
+    assert!(spent < 240, "{spent}");
+
+    // The console and the month's report show what Acme's pages spent of their budget.
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let console = tara
+        .get(&format!("/lark/{PROVIDER_APP_ID}/workbench"))
+        .await;
+    console.assert_contains("Emergency pages this month: 12 of the 12 provider-app calls this organisation's pages may spend");
+    let month = tamlink::domain::budget::month_of(t.clock.now());
+    let csv = tara
+        .get(&format!(
+            "/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/report?month={month}&format=csv"
+        ))
+        .await;
+    let header: Vec<&str> = csv.text.lines().next().unwrap().split(',').collect();
+    let whole: Vec<&str> = csv.text.lines().nth(1).unwrap().split(',').collect();
+    let at = |name: &str| whole[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!((at("page_calls"), at("page_budget")), ("12", "12"));
 }

@@ -95,6 +95,9 @@ oncall-text-unassigned = { $who } reports { $reason ->
     [data_corruption] data corruption
    *[business_outage] a business outage
 }. Nobody is assigned yet. Acknowledge in the staff console.
+oncall-title-escalated = NOBODY ACKNOWLEDGED ({ $pages } pages) · { $org } · #{ $number }
+oncall-text-escalated = { $text } The pages have stopped: whoever is on call, take it now.
+oncall-text-others = { $text } Also unacknowledged for this organisation: { $others }.
 budget-spent = { $org }'s { $product } API share for { $month } is spent
 budget-spent-excerpt = Notifications to this organisation now wait until the 1st and arrive as one digest; emergency pages still go out. Raise the share or record a paid plan in the staff console.
 budget-75 = { $org } has used 75% of its { $product } API share for { $month }

@@ -88,6 +88,8 @@ error-emergency-customer = Emergency is the customer's button.
 error-emergency-confirm = Confirm that this is an emergency (data loss, data corruption or a business outage).
 error-emergency-exists = An emergency was already declared on #{ $number } by { $who }.
 error-emergency-exists-acked = An emergency was already declared on #{ $number } by { $who } and acknowledged by { $by }.
+error-emergencies-open = { $org } already has { $max } emergencies that nobody has acknowledged yet: { $first }; { $second }. The service team is being paged for them; add what you know to those tickets, or declare this one once either is acknowledged.
+emergency-open-item = #{ $number } declared by { $who }, paged { $paged }
 error-ack-service = Emergencies are acknowledged by the service team.
 error-no-emergency = Ticket #{ $number } has no emergency.
 error-already-acknowledged = { $who } already acknowledged this emergency.
@@ -163,3 +165,11 @@ error-busy-card = Too many card presses for this organisation right now; please 
     [one] { $seconds } second
    *[other] { $seconds } seconds
 }.
+error-tickets-person = You have opened { $max } tickets in the last few minutes, the most one person can open in 10 minutes; you can open the next one in { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}. For an outage, press Emergency on one of them instead.
+error-tickets-org = Your organisation has opened { $max } tickets this hour, the most it can open in an hour; the next one can be opened in { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}. Add to an open ticket meanwhile.

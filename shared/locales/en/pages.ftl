@@ -64,10 +64,10 @@ emergency-banner = Emergency: { $reason ->
 emergency-paged = The service team has been paged { $pages ->
     [one] once
    *[other] { $pages } times
-}; pages repeat every 15 minutes until someone acknowledges.
+}; pages repeat every 15 minutes, four in all, until someone acknowledges.
 emergency-acknowledged-by = Acknowledged by { $who }.
 emergency-declare = Declare an emergency
-emergency-explain = The ticket goes to S1 · Critical, your assignee, your TAM and the managers on duty are paged at once, and again every 15 minutes until someone acknowledges.
+emergency-explain = The ticket goes to S1 · Critical, your assignee, your TAM and the managers on duty are paged at once, and again every 15 minutes until someone acknowledges (four pages in all, then the provider's on-call team is told).
 emergency-reason-label = { $reason ->
     [data_loss] Data loss
     [data_corruption] Data corruption
@@ -254,6 +254,10 @@ report-stars = { $score } ★
 report-lark = Lark API calls
 report-lark-of = { $calls } of { $allowance }
 report-lark-paid = { $calls } (paid plan: not metered)
+report-pages = Provider app calls on emergency pages
+report-pages-of = { $calls } of { $budget }
+report-pages-paid = { $calls } (the provider app is not metered)
+budget-pages = Emergency pages this month: { $calls } of the { $budget } provider-app calls this organisation's pages may spend; past them, its pages wait for each person's DM window.
 report-engineers = By engineer
 report-orgs = By organisation
 report-who = Engineer

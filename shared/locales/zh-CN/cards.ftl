@@ -89,6 +89,9 @@ oncall-text-unassigned = { $who } 报告了{ $reason ->
     [data_corruption] 数据损坏
    *[business_outage] 业务中断
 }。尚无处理人。请在员工控制台中确认。
+oncall-title-escalated = 无人确认（已呼叫 { $pages } 次）· { $org } · #{ $number }
+oncall-text-escalated = { $text } 呼叫已停止：请值班人员立即接手。
+oncall-text-others = { $text } 该组织另有未确认的紧急事件：{ $others }。
 budget-spent = { $org } 本月（{ $month }）的 { $product } API 配额已用完
 budget-spent-excerpt = 发给该组织的通知将等到下月 1 日合并为一条摘要发送；紧急呼叫仍会照常发出。请在员工控制台中提高配额比例或登记付费版。
 budget-75 = { $org } 已用掉本月（{ $month }）{ $product } API 配额的 75%

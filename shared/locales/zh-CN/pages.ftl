@@ -61,10 +61,10 @@ emergency-banner = 紧急事件：{ $reason ->
     [data_corruption] 数据损坏
    *[business_outage] 业务中断
 }，由 { $who } 宣布。
-emergency-paged = 已呼叫服务团队 { $pages } 次；在有人确认之前，每 15 分钟重复呼叫一次。
+emergency-paged = 已呼叫服务团队 { $pages } 次；在有人确认之前，每 15 分钟重复呼叫一次，最多四次。
 emergency-acknowledged-by = 已由 { $who } 确认。
 emergency-declare = 宣布紧急事件
-emergency-explain = 工单将升级为 S1 · 紧急，并立即呼叫你的处理人、TAM 和值班经理；在有人确认之前，每 15 分钟重复呼叫一次。
+emergency-explain = 工单将升级为 S1 · 紧急，并立即呼叫你的处理人、TAM 和值班经理；在有人确认之前，每 15 分钟重复呼叫一次（最多四次，之后通知服务方的值班团队）。
 emergency-reason-label = { $reason ->
     [data_loss] 数据丢失
     [data_corruption] 数据损坏
@@ -242,6 +242,10 @@ report-stars = { $score } ★
 report-lark = Lark API 调用
 report-lark-of = { $calls } / { $allowance }
 report-lark-paid = { $calls }（付费版：不计量）
+report-pages = 紧急呼叫占用的服务方应用调用
+report-pages-of = { $calls } / { $budget }
+report-pages-paid = { $calls }（服务方应用不计量）
+budget-pages = 本月紧急呼叫：该组织的呼叫最多可占用服务方应用 { $budget } 次调用，已用 { $calls } 次；超出后，其呼叫将等待每个人的私信窗口。
 report-engineers = 按工程师
 report-orgs = 按组织
 report-who = 工程师

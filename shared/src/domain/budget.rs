@@ -110,6 +110,19 @@ impl Step {
     }
 }
 
+/// One customer organisation's emergency pages may spend at most this part of the provider app's
+/// monthly allowance (a twentieth): past it, its pages wait for their recipients' DM windows like
+/// any notification, and the provider app's calls stay for everyone else's pages and DMs.
+pub const PAGE_SHARE_DIVISOR: u64 = 20;
+
+/// The calls one organisation's pages may spend this month through the provider app on `plan`
+/// (`None`: unmetered).
+pub fn page_budget(provider_plan: &Plan) -> Option<i64> {
+    provider_plan
+        .allowance()
+        .map(|calls| (calls / PAGE_SHARE_DIVISOR) as i64)
+}
+
 /// The step for `used` calls this month; `exhausted` is Lark having answered 99991403.
 pub fn step(plan: &Plan, used: i64, exhausted: bool) -> Step {
     if exhausted {
@@ -172,6 +185,17 @@ pub fn month_of(at: Epoch) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_organisations_pages_may_spend_a_twentieth_of_the_provider_apps_allowance() {
+        // The free plan's 10,000 calls at the default 50 % share: 5,000, so 250 for pages.
+        assert_eq!(page_budget(&Plan::default()), Some(250));
+        let paid = Plan {
+            kind: PlanKind::Paid,
+            ..Plan::default()
+        };
+        assert_eq!(page_budget(&paid), None);
+    }
 
     #[test]
     fn months_are_utc_calendar_months() {

@@ -44,6 +44,43 @@ pub const CARD_PRESSES_PER_APP: Limit = Limit {
     per_minute: 600,
 };
 
+/// A cap on something a person or an organisation starts that costs the service team's
+/// attention and the provider app's Lark calls (each opened ticket DMs its engineer and TAM).
+/// Counted exactly, in fixed windows: a request takes one from the window's counter or is
+/// refused until the next window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    /// Names the counter (`tickets-person`).
+    pub name: &'static str,
+    pub max: i64,
+    /// The window's length in seconds; windows start at multiples of it.
+    pub window: Epoch,
+}
+
+/// Tickets one person opens in 10 minutes: an outage that needs more than five tickets from one
+/// person at once is one emergency, not six tickets.
+pub const TICKETS_PER_PERSON: Quota = Quota {
+    name: "tickets-person",
+    max: 5,
+    window: 600,
+};
+
+/// Tickets one organisation opens in an hour: six people each at their own cap, so a flood from
+/// one organisation stops well short of the provider app's allowance for the others.
+pub const TICKETS_PER_ORG: Quota = Quota {
+    name: "tickets-org",
+    max: 30,
+    window: 3600,
+};
+
+impl Quota {
+    /// The window `now` falls in, and the seconds until the next one.
+    pub fn window_of(&self, now: Epoch) -> (Epoch, Epoch) {
+        let start = now - now.rem_euclid(self.window);
+        (start, start + self.window - now)
+    }
+}
+
 impl Limit {
     /// What one instance admits in a minute before it counts in DynamoDB: a tenth of the limit.
     pub fn free_per_instance(&self) -> i64 {
@@ -167,7 +204,7 @@ impl Windows {
 
 #[cfg(test)]
 mod tests {
-    use super::{minute, Limit, Local, Windows};
+    use super::{minute, Limit, Local, Windows, TICKETS_PER_PERSON};
 
     const TWENTY: Limit = Limit {
         name: "test",
@@ -232,5 +269,12 @@ mod tests {
         assert_eq!(minute(0), (0, 60));
         assert_eq!(minute(119), (60, 1));
         assert_eq!(minute(120), (120, 60));
+    }
+
+    #[test]
+    fn quota_windows_start_on_multiples_of_their_length() {
+        assert_eq!(TICKETS_PER_PERSON.window_of(0), (0, 600));
+        assert_eq!(TICKETS_PER_PERSON.window_of(1199), (600, 1));
+        assert_eq!(TICKETS_PER_PERSON.window_of(1200), (1200, 600));
     }
 }

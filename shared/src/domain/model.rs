@@ -441,16 +441,29 @@ pub struct Emergency {
     pub pages: u32,
     pub acknowledged_by: Option<String>,
     pub acknowledged_at: Option<Epoch>,
+    /// Which of the organisation's emergency slots it holds while unacknowledged
+    /// (`domain::tickets::MAX_OPEN_EMERGENCIES`).
+    #[serde(default)]
+    pub slot: u8,
+    /// Who the first page reached, by name (the refusal of a third emergency names them).
+    #[serde(default)]
+    pub paged: Vec<String>,
 }
 
-/// The re-page schedule of an unacknowledged emergency (its own item, so it can sit in the
-/// `REPAGE#` index while the ticket sits in the SLA index).
+/// An unacknowledged emergency in one of its organisation's slots, and its re-page schedule
+/// (its own item, so it can sit in the `REPAGE#` index while the ticket sits in the SLA index).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PageSchedule {
     pub app_id: AppId,
     pub number: u64,
+    #[serde(default)]
+    pub slot: u8,
     pub pages: u32,
     pub next_page_at: Epoch,
+    /// The pages ran out unacknowledged and on-call was told: no more pages, but the slot stays
+    /// taken until someone acknowledges or the ticket ends.
+    #[serde(default)]
+    pub escalated: bool,
 }
 
 /// A sign-in state that was used: written once Lark accepted its code, so the same callback link

@@ -382,6 +382,18 @@ pub const RESOLUTION_WARNING: Epoch = 3600;
 /// Pages repeat this long after the last one until someone acknowledges.
 pub const REPAGE_AFTER: Epoch = 15 * 60;
 
+/// Pages an emergency gets at most (the first and three re-pages, 45 minutes); when the last
+/// one is unanswered 15 minutes later, the on-call channel is told once and the pages stop.
+pub const MAX_PAGES: u32 = 4;
+
+/// Emergencies an organisation may have unacknowledged at once: a third is refused with the
+/// two that are open and who was paged. The refusal's message names exactly two.
+pub const MAX_OPEN_EMERGENCIES: u8 = 2;
+
+/// An organisation's on-call posts come at most this often (an escalation always goes): each
+/// post lists every emergency of the organisation still unacknowledged.
+pub const ONCALL_QUIET: Epoch = 10 * 60;
+
 /// Time between two reminders on one ticket.
 pub const REMINDER_COOLDOWN: Epoch = 30 * 60;
 

@@ -95,16 +95,19 @@ async fn ticket_of(
     })
 }
 
-/// An organisation's Lark API use this month, as the console shows it.
+/// An organisation's Lark API use this month, and what its emergency pages spent of the provider
+/// app's calls (at most `page_budget`), as the console shows it.
 async fn budget_view(
     ctx: &AppContext,
     tenant: &Tenant,
+    page_budget: Option<i64>,
     lang: crate::i18n::Lang,
 ) -> AppResult<minijinja::Value> {
     use crate::notifier::budget::{projected, step, Step};
     let now = ctx.now();
     let month = crate::domain::budget::month_of(now);
     let usage = ctx.store.usage(&tenant.app_id, &month).await?;
+    let page_calls = ctx.store.page_calls(&tenant.app_id, &month).await?;
     let step = step(&tenant.plan, usage.calls, usage.exhausted);
     let pace = crate::i18n::t(
         lang,
@@ -125,6 +128,8 @@ async fn budget_view(
         held => step == Step::Hold,
         exhausted => usage.exhausted,
         pace,
+        page_calls,
+        page_budget,
     })
 }
 
@@ -208,7 +213,12 @@ async fn staff_console(
             .map_or_else(|| open_id.to_owned(), |s| s.name.clone())
     };
     let mut orgs = Vec::new();
-    for tenant in ctx.store.tenants().await? {
+    let tenants = ctx.store.tenants().await?;
+    let page_budget = tenants
+        .iter()
+        .find(|t| t.kind == TenantKind::Provider)
+        .and_then(|t| crate::domain::budget::page_budget(&t.plan));
+    for tenant in tenants {
         if tenant.kind != TenantKind::Customer || !crate::orgs::serves(staff, &tenant) {
             continue;
         }
@@ -216,7 +226,7 @@ async fn staff_console(
             Some(id) => ctx.store.members(id).await?.len(),
             None => 0,
         };
-        let budget = budget_view(ctx, &tenant, actor.lang).await?;
+        let budget = budget_view(ctx, &tenant, page_budget, actor.lang).await?;
         let undeliverable = ctx.store.undeliverable(&tenant.app_id).await?;
         orgs.push(context! {
             view => TenantView::new(ctx, &tenant, actor.lang),

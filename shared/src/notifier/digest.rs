@@ -75,6 +75,7 @@ pub(super) async fn process_flush(
             bypass: false,
             by: message_id,
             calls: 1,
+            page_for: None,
         };
         match ctx.store.claim_window(&claim).await {
             Ok(()) => {

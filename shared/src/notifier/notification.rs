@@ -70,6 +70,25 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
             // Their copy is gone (or they never had one): a new DM is not what this is for.
             return Ok(Attempt::Written(Handled::Done));
         }
+        // A page within its organisation's page budget goes at once; past it, it waits for the
+        // window like any notification.
+        let demoted;
+        let (n, delivery) =
+            if n.urgent && !within_page_budget(ctx, n, &snap, &month, delivery.calls()).await? {
+                demoted = Notification {
+                    urgent: false,
+                    ..n.clone()
+                };
+                (
+                    &demoted,
+                    Delivery {
+                        notifications: std::slice::from_ref(&demoted),
+                        ..delivery
+                    },
+                )
+            } else {
+                (n, delivery)
+            };
         let window = &snap.window;
         let free = window.until <= now && window.digest_due.is_none();
         let mut hold = (step == Step::Hold).then(|| budget::next_month_start(now));
@@ -90,6 +109,7 @@ pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> 
                 bypass: n.urgent,
                 by: None,
                 calls: delivery.calls(),
+                page_for: n.urgent.then_some(&n.org_app_id),
             };
             match ctx.store.claim_window(&claim).await {
                 Ok(()) => {
@@ -149,6 +169,7 @@ pub(super) async fn update_in_place(
         bypass: true,
         by: None,
         calls: 1,
+        page_for: None,
     };
     match ctx.store.claim_window(&claim).await {
         Ok(()) => {}
@@ -218,4 +239,29 @@ pub(super) async fn update_in_place(
             )))
         }
     }
+}
+
+/// Whether a page to the service team still fits its organisation's page budget this month
+/// (`budget::page_budget` of the provider app's plan). A page to anyone else, or from an
+/// unmetered provider app, always does.
+async fn within_page_budget(
+    ctx: &AppContext,
+    n: &Notification,
+    snap: &Snapshot,
+    month: &str,
+    calls: i64,
+) -> AppResult<bool> {
+    let provider = snap
+        .tenant
+        .as_ref()
+        .filter(|t| t.kind == TenantKind::Provider && t.app_id == n.recipient.app_id);
+    let Some(budget) = provider.and_then(|t| budget::page_budget(&t.plan)) else {
+        return Ok(true);
+    };
+    let spent = ctx.store.page_calls(&n.org_app_id, month).await?;
+    if spent + calls > budget {
+        tracing::warn!(org = %n.org_app_id, spent, budget, "the organisation's page budget is spent; the page waits for the DM window");
+        return Ok(false);
+    }
+    Ok(true)
 }

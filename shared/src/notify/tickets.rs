@@ -364,46 +364,73 @@ pub(crate) fn acknowledged_pages(
     out
 }
 
+/// What the on-call channel hears of `t`'s emergency: its first page, a re-page, or that its
+/// pages ran out (`escalated`). `others`: the organisation's other unacknowledged emergencies,
+/// which the post lists (posts collapse per organisation).
 pub(crate) fn oncall_post(
     ctx: &AppContext,
     tenant: &Tenant,
     t: &Ticket,
     reason: rules::EmergencyReason,
     page: u32,
+    escalated: bool,
+    others: &[u64],
 ) -> super::OnCallPost {
+    let title = if escalated {
+        msg!(
+            "oncall-title-escalated",
+            pages = page,
+            org = &tenant.org_name,
+            number = t.number
+        )
+    } else if page == 1 {
+        msg!(
+            "oncall-title",
+            org = &tenant.org_name,
+            number = t.number,
+            title = &t.title
+        )
+    } else {
+        msg!(
+            "oncall-title-again",
+            page = page,
+            org = &tenant.org_name,
+            number = t.number
+        )
+    };
+    let text = match &t.assignee_name {
+        Some(assignee) => msg!(
+            "oncall-text",
+            who = &t.created_by.name,
+            reason = reason.as_arg(),
+            assignee = assignee
+        ),
+        None => msg!(
+            "oncall-text-unassigned",
+            who = &t.created_by.name,
+            reason = reason.as_arg()
+        ),
+    };
+    let text = if escalated {
+        msg!("oncall-text-escalated", text = text)
+    } else {
+        text
+    };
+    let text = if others.is_empty() {
+        text
+    } else {
+        let numbers: Vec<String> = others.iter().map(|n| format!("#{n}")).collect();
+        msg!(
+            "oncall-text-others",
+            text = text,
+            others = numbers.join(", ")
+        )
+    };
+    let kind = if escalated { "escalated" } else { "page" };
     super::OnCallPost {
-        id: format!("oncall.{}.{}.{page}", t.app_id, t.number),
-        title: if page == 1 {
-            msg!(
-                "oncall-title",
-                org = &tenant.org_name,
-                number = t.number,
-                title = &t.title
-            )
-            .into()
-        } else {
-            msg!(
-                "oncall-title-again",
-                page = page,
-                org = &tenant.org_name,
-                number = t.number
-            )
-            .into()
-        },
-        text: match &t.assignee_name {
-            Some(assignee) => msg!(
-                "oncall-text",
-                who = &t.created_by.name,
-                reason = reason.as_arg(),
-                assignee = assignee
-            ),
-            None => msg!(
-                "oncall-text-unassigned",
-                who = &t.created_by.name,
-                reason = reason.as_arg()
-            ),
-        }
-        .into(),
+        id: format!("oncall.{}.{}.{kind}{page}", t.app_id, t.number),
+        title: title.into(),
+        text: text.into(),
         link: ticket_link(ctx, &ctx.settings.provider_app_id, t),
     }
 }

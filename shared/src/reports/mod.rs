@@ -38,6 +38,10 @@ pub struct Row {
 pub struct LarkUse {
     pub calls: i64,
     pub allowance: Option<u64>,
+    /// Calls the provider app made paging the service team for the organisation, and the most
+    /// its pages may spend (`budget::page_budget`; none: the provider app is unmetered).
+    pub page_calls: i64,
+    pub page_budget: Option<i64>,
 }
 
 /// The month asked for (`?month=2026-11`; this month when absent): a month that has not begun is
@@ -73,7 +77,10 @@ pub async fn org_report(
     viewer: &Staff,
 ) -> AppResult<Report> {
     let (own, staff) = ctx.store.org_month(&tenant.app_id, &month.key).await?;
-    let usage = ctx.store.usage(&tenant.app_id, &month.key).await?;
+    let lark = ctx
+        .store
+        .month_use(&tenant.app_id, &ctx.settings.provider_app_id, &month.key)
+        .await?;
     let mut rows: Vec<Row> = staff
         .into_iter()
         .filter(|s| viewer.role.sees_all_orgs() || s.open_id == viewer.open_id)
@@ -90,8 +97,13 @@ pub async fn org_report(
         figures: own.figures(month.days),
         rows,
         lark: Some(LarkUse {
-            calls: usage.calls,
+            calls: lark.usage.calls,
             allowance: tenant.plan.allowance(),
+            page_calls: lark.page_calls,
+            page_budget: lark
+                .provider_plan
+                .as_ref()
+                .and_then(crate::domain::budget::page_budget),
         }),
     })
 }
@@ -177,7 +189,7 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 /// The report as CSV: the whole first, then each engineer (or organisation). Times in minutes.
 pub fn csv(report: &Report) -> String {
     let mut out = String::from(
-        "month,scope,name,id,opened,resolved,first_response_median_min,first_response_p90_min,first_response_sla_pct,resolution_median_min,resolution_p90_min,resolution_sla_pct,emergencies,acknowledged,acknowledge_median_min,csat_count,csat_average,lark_calls,lark_allowance\r\n",
+        "month,scope,name,id,opened,resolved,first_response_median_min,first_response_p90_min,first_response_sla_pct,resolution_median_min,resolution_p90_min,resolution_sla_pct,emergencies,acknowledged,acknowledge_median_min,csat_count,csat_average,lark_calls,lark_allowance,page_calls,page_budget\r\n",
     );
     let line = |scope: &str, name: &str, id: &str, f: &Figures, lark: Option<LarkUse>| {
         let fields = [
@@ -200,6 +212,8 @@ pub fn csv(report: &Report) -> String {
             opt(f.csat_average),
             opt(lark.map(|l| l.calls)),
             opt(lark.and_then(|l| l.allowance)),
+            opt(lark.map(|l| l.page_calls)),
+            opt(lark.and_then(|l| l.page_budget)),
         ];
         crate::web::csv_row(&fields)
     };
@@ -295,7 +309,11 @@ pub fn page_context(report: &Report, lang: Lang) -> minijinja::Value {
             }],
             l.allowance.map_or(l.calls.max(1) as f64, |a| a as f64),
         );
-        minijinja::context! { text, chart => minijinja::Value::from_safe_string(chart) }
+        let pages = match l.page_budget {
+            Some(b) => msg!("report-pages-of", calls = l.page_calls, budget = b).in_lang(lang),
+            None => msg!("report-pages-paid", calls = l.page_calls).in_lang(lang),
+        };
+        minijinja::context! { text, pages, chart => minijinja::Value::from_safe_string(chart) }
     });
     let rows: Vec<_> = report
         .rows

@@ -15,7 +15,8 @@
 //! | composer idempotency key | `GROUP#{id}` | `CLIENTMSG#{app}#{open_id}#{client id}` (the author's) | |
 //! | invitation link | `GROUP#{id}` | `INVITE#{id}` | `INVEXP#{expiry hour}` / `{expires_at:012}#…` while active |
 //! | a group's active-link slot | `GROUP#{id}` | `INVSLOT#{nn}` (holder, until, released) | |
-//! | an emergency's page schedule | `EMERGENCY#{app}#{number:08}` | `PAGES` | `REPAGE#{hour}` / `{next page:012}#…` until acknowledged |
+//! | an unacknowledged emergency in one of its organisation's slots, and its page schedule | `EMERGENCY#{app}` | `SLOT#{slot}` | `REPAGE#{hour}` / `{next page:012}#…` while pages are left |
+//! | an organisation's last on-call post (posts collapse per organisation) | `ONCALL#{app}` | `ONCALL` | |
 //! | scheduled job's progress | `JOB#{name}` | `STATE` | |
 //! | a used sign-in state (written after Lark accepted its code) | `LOGIN#{nonce}` | `LOGIN` | |
 //! | a person's session fence (sign-outs) | `SESSIONS#{app}#{open_id}` | `FENCE` | |
@@ -25,6 +26,7 @@
 //! | a person's DM window (and waiting digest) | `DM#{app}#{open_id}` | `WINDOW` | `DIGESTDUE#{hour}` / `{due:012}#{app}#{open_id}` while a digest waits |
 //! | a notification seen | `NOTIF#{id}` | `NOTIF` | |
 //! | calls to Lark this month | `USAGE#{app}` | `MONTH#{yyyy-mm}` | |
+//! | calls the provider app made this month paging for an organisation (its page budget) | `USAGE#{org app}` | `PAGES#{yyyy-mm}` | |
 //! | tenant token | `TOKEN#{app}` | `TOKEN` | |
 //! | undeliverable notification | `UNDELIVERABLE#{org app}` | `{at:012}#{id}` | |
 //! | a CardKit card entity (updated in place) | `CARD#{key}#{app}#{open_id}` | `CARD` | |
@@ -48,7 +50,7 @@ pub const WINDOW: &str = "WINDOW";
 pub const NOTIF: &str = "NOTIF";
 pub const TOKEN: &str = "TOKEN";
 pub const CARD: &str = "CARD";
-pub const PAGES: &str = "PAGES";
+pub const ONCALL: &str = "ONCALL";
 pub const FENCE: &str = "FENCE";
 pub const PREFS: &str = "PREFS";
 pub const READ: &str = "READ";
@@ -202,8 +204,19 @@ pub fn invitation_bucket(hour: i64) -> String {
     format!("INVEXP#{hour}")
 }
 
-pub fn emergency(app_id: &AppId, number: u64) -> String {
-    format!("EMERGENCY#{app_id}#{number:08}")
+/// The organisation's emergency slots: one item per unacknowledged emergency.
+pub fn emergencies(app_id: &AppId) -> String {
+    format!("EMERGENCY#{app_id}")
+}
+
+pub const SLOT_PREFIX: &str = "SLOT#";
+
+pub fn emergency_slot(slot: u8) -> String {
+    format!("{SLOT_PREFIX}{slot}")
+}
+
+pub fn oncall(app_id: &AppId) -> (String, String) {
+    (format!("ONCALL#{app_id}"), ONCALL.into())
 }
 
 pub fn repage_bucket(hour: i64) -> String {
@@ -246,6 +259,11 @@ pub fn notification(id: &str) -> (String, String) {
 
 pub fn usage(app_id: &AppId, month: &str) -> (String, String) {
     (format!("{USAGE_PREFIX}{app_id}"), format!("MONTH#{month}"))
+}
+
+/// The calls the provider app made this month to page for organisation `org`.
+pub fn page_usage(org: &AppId, month: &str) -> (String, String) {
+    (format!("{USAGE_PREFIX}{org}"), format!("PAGES#{month}"))
 }
 
 pub fn token(app_id: &AppId) -> (String, String) {

@@ -38,4 +38,63 @@ impl Store {
             .map_err(write_err)?;
         counted(out.attributes.as_ref(), "requests")
     }
+
+    /// Takes one from `quota`'s counter for `key` in the window starting at `start`, unless the
+    /// window already holds `max`: `false` then, and nothing written.
+    pub async fn take_quota(
+        &self,
+        quota: &str,
+        key: &str,
+        start: Epoch,
+        max: i64,
+        ttl: Epoch,
+    ) -> Result<bool, StoreError> {
+        let (pk, sk) = keys::limit(quota, key, start);
+        let taken = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .update_expression("ADD requests :one SET #ttl = :ttl")
+            .condition_expression("attribute_not_exists(requests) OR requests < :max")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":max", n(max))
+            .expression_attribute_values(":ttl", n(ttl))
+            .send()
+            .await;
+        match taken.map_err(write_err) {
+            Ok(_) => Ok(true),
+            Err(StoreError::ConditionFailed) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Gives back what [`Store::take_quota`] took, for a request that then failed.
+    pub async fn give_back_quota(
+        &self,
+        quota: &str,
+        key: &str,
+        start: Epoch,
+    ) -> Result<(), StoreError> {
+        let (pk, sk) = keys::limit(quota, key, start);
+        self.db
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .update_expression("ADD requests :minus")
+            .condition_expression("requests > :zero")
+            .expression_attribute_values(":minus", n(-1))
+            .expression_attribute_values(":zero", n(0))
+            .send()
+            .await
+            .map_err(write_err)
+            .map(|_| ())
+            .or_else(|e| match e {
+                StoreError::ConditionFailed => Ok(()),
+                e => Err(e),
+            })
+    }
 }

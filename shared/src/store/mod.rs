@@ -23,7 +23,7 @@ pub use dynamo::Store;
 pub use groups::{MessagePage, Posted, MAX_SEQ, MESSAGE_PAGE};
 pub use invitations::expiry_hour;
 pub use notifier::{
-    due_hour, CardRecord, Claim, NotifRecord, NotifState, PersonKey, Release, Snapshot,
+    due_hour, CardRecord, Claim, MonthUse, NotifRecord, NotifState, PersonKey, Release, Snapshot,
     StoredToken, Undeliverable, Usage, Window, CARD_LIFETIME, DIGEST_LINES,
 };
 pub use reports::{Count, StaffTally};

@@ -5,7 +5,7 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
-use super::dynamo::{built, n, s, Keyed};
+use super::dynamo::{built, n, s, write_err, Keyed};
 use super::keys;
 use super::reports::Count;
 use super::{Store, StoreError};
@@ -63,6 +63,9 @@ pub struct Declaration<'a> {
     pub ticket: &'a Ticket,
     pub emergency: &'a Emergency,
     pub schedule: &'a PageSchedule,
+    /// The schedule's slot holds an emergency that ended without an acknowledgement (its ticket
+    /// closed): the number it holds, replaced only if it still does.
+    pub replaces: Option<u64>,
     pub line: &'a Message,
     /// A tighter first-response deadline (S1's), when it is sooner.
     pub due: Option<Epoch>,
@@ -494,15 +497,25 @@ impl Store {
 
     fn keyed_pages(schedule: &PageSchedule) -> Keyed<'_, PageSchedule> {
         let at = schedule.next_page_at;
-        Keyed::item(
-            keys::emergency(&schedule.app_id, schedule.number),
-            keys::PAGES.into(),
+        let keyed = Keyed::item(
+            keys::emergencies(&schedule.app_id),
+            keys::emergency_slot(schedule.slot),
             schedule,
-        )
-        .indexed(
+        );
+        if schedule.escalated {
+            return keyed;
+        }
+        keyed.indexed(
             keys::repage_bucket(keys::hour_of(at)),
             format!("{at:012}#{}#{:08}", schedule.app_id, schedule.number),
         )
+    }
+
+    /// The organisation's emergencies in their slots (unacknowledged, or ended since without the
+    /// slot being cleared yet).
+    pub async fn emergency_slots(&self, app_id: &AppId) -> Result<Vec<PageSchedule>, StoreError> {
+        self.query_prefix(keys::emergencies(app_id), keys::SLOT_PREFIX)
+            .await
     }
 
     /// Declares an emergency: the ticket goes to the top severity and records it (only if open
@@ -514,6 +527,7 @@ impl Store {
             ticket,
             emergency,
             schedule,
+            replaces,
             line,
             due,
             audit,
@@ -552,10 +566,16 @@ impl Store {
             TransactWriteItem::builder()
                 .update(built(up.build())?)
                 .build(),
-            self.put_item(
-                Self::keyed_pages(schedule),
-                Some("attribute_not_exists(pk)"),
-            )?,
+            Self::put_write(match replaces {
+                None => self
+                    .put_builder(&Self::keyed_pages(schedule))?
+                    .condition_expression("attribute_not_exists(pk)"),
+                Some(stale) => self
+                    .put_builder(&Self::keyed_pages(schedule))?
+                    .condition_expression("#number = :stale")
+                    .expression_attribute_names("#number", "number")
+                    .expression_attribute_values(":stale", n(stale as i64)),
+            })?,
             self.audit_write(audit)?,
         ];
         writes.extend(self.counts_writes(counts)?);
@@ -575,17 +595,13 @@ impl Store {
             next_page_at: next_at,
             ..schedule.clone()
         };
-        let put = self
-            .put_builder(&Self::keyed_pages(&moved))?
-            .condition_expression("pages = :seen")
-            .expression_attribute_values(":seen", n(i64::from(schedule.pages)));
         let ticket = self
             .ticket_update(&schedule.app_id, schedule.number)
             .update_expression("SET emergency.pages = :p")
             .condition_expression("attribute_exists(emergency)")
             .expression_attribute_values(":p", n(i64::from(moved.pages)));
         self.transact(vec![
-            Self::put_write(put)?,
+            self.schedule_moved(schedule, &moved)?,
             TransactWriteItem::builder()
                 .update(built(ticket.build())?)
                 .build(),
@@ -593,20 +609,92 @@ impl Store {
         .await
     }
 
-    /// Ends the re-page schedule (acknowledged, or the ticket ended).
-    pub async fn stop_pages(&self, app_id: &AppId, number: u64) -> Result<(), StoreError> {
-        self.db
+    /// The pages ran out: the schedule leaves the re-page index (the slot stays taken), only if
+    /// nobody moved it since `seen`.
+    pub async fn escalate(&self, schedule: &PageSchedule) -> Result<(), StoreError> {
+        let moved = PageSchedule {
+            escalated: true,
+            ..schedule.clone()
+        };
+        self.transact(vec![self.schedule_moved(schedule, &moved)?])
+            .await
+    }
+
+    /// `seen` becomes `moved`, only while its slot still holds `seen` as it was.
+    fn schedule_moved(
+        &self,
+        seen: &PageSchedule,
+        moved: &PageSchedule,
+    ) -> Result<TransactWriteItem, StoreError> {
+        Self::put_write(
+            self.put_builder(&Self::keyed_pages(moved))?
+                .condition_expression("pages = :seen AND #number = :number")
+                .expression_attribute_names("#number", "number")
+                .expression_attribute_values(":seen", n(i64::from(seen.pages)))
+                .expression_attribute_values(":number", n(seen.number as i64)),
+        )
+    }
+
+    /// Frees the slot of ticket `number`'s emergency (acknowledged, or the ticket ended), if it
+    /// still holds it.
+    pub async fn stop_pages(
+        &self,
+        app_id: &AppId,
+        slot: u8,
+        number: u64,
+    ) -> Result<(), StoreError> {
+        let deleted = self
+            .db
             .delete_item()
             .table_name(&self.table)
-            .key("pk", s(keys::emergency(app_id, number)))
-            .key("sk", s(keys::PAGES))
+            .key("pk", s(keys::emergencies(app_id)))
+            .key("sk", s(keys::emergency_slot(slot)))
+            .condition_expression("#number = :number")
+            .expression_attribute_names("#number", "number")
+            .expression_attribute_values(":number", n(number as i64))
             .send()
             .await
-            .map_err(super::dynamo::dynamo_err)?;
-        Ok(())
+            .map_err(write_err);
+        match deleted {
+            Ok(_) | Err(StoreError::ConditionFailed) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Claims the organisation's on-call post for now: `false` if it had one less than `quiet`
+    /// seconds ago (the emergencies it lists reach on-call with the next one).
+    pub async fn claim_oncall_post(
+        &self,
+        app_id: &AppId,
+        quiet: Epoch,
+        now: Epoch,
+    ) -> Result<bool, StoreError> {
+        let (pk, sk) = keys::oncall(app_id);
+        let claimed = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .update_expression("SET posted_at = :now, #ttl = :ttl")
+            .condition_expression("attribute_not_exists(posted_at) OR posted_at <= :before")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":before", n(now - quiet))
+            .expression_attribute_values(":ttl", n(now + quiet + 24 * 3600))
+            .send()
+            .await
+            .map_err(write_err);
+        match claimed {
+            Ok(_) => Ok(true),
+            Err(StoreError::ConditionFailed) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// Records who acknowledged an emergency, once; `ConditionFailed` if someone already did.
+    /// The caller then frees its slot (`stop_pages`): a slot whose emergency was acknowledged
+    /// counts as free anyway.
     pub async fn acknowledge_emergency(
         &self,
         ticket: &Ticket,
@@ -624,18 +712,10 @@ impl Store {
             .expression_attribute_values(":by", s(by))
             .expression_attribute_values(":now", n(now))
             .expression_attribute_values(":null", s("NULL"));
-        let stop = built(
-            aws_sdk_dynamodb::types::Delete::builder()
-                .table_name(&self.table)
-                .key("pk", s(keys::emergency(&ticket.app_id, ticket.number)))
-                .key("sk", s(keys::PAGES))
-                .build(),
-        )?;
         let mut writes = vec![
             TransactWriteItem::builder()
                 .update(built(up.build())?)
                 .build(),
-            TransactWriteItem::builder().delete(stop).build(),
             self.audit_write(audit)?,
         ];
         writes.extend(self.counts_writes(counts)?);

@@ -32,8 +32,23 @@ pub async fn create(
         .map_err(|e| AppError::Unprocessable(e.into()))?;
     let product = clean(input.product.clone())?;
     let category = clean(input.category.clone())?;
+    let quota = crate::limits::take_ticket_quota(ctx, &actor.app_id, &actor.open_id).await?;
+    let opened = open(ctx, actor, &input, &product, &category).await;
+    if opened.is_err() {
+        quota.give_back(ctx).await;
+    }
+    opened
+}
+
+/// Opens the ticket once the person's quota allowed it.
+async fn open(
+    ctx: &AppContext,
+    actor: &Actor,
+    input: &NewTicketInput,
+    product: &Option<String>,
+    category: &Option<String>,
+) -> AppResult<TicketView> {
     let provider = &ctx.settings.provider_app_id;
-    let (input, product, category) = (&input, &product, &category);
     retry_on_conflict(ATTEMPTS, || async move {
         let now = ctx.now();
         let tenant = crate::orgs::load(ctx, &actor.app_id).await?;

@@ -10,9 +10,17 @@ pub struct EmergencyInput {
     pub confirm: bool,
 }
 
+/// Who an emergency pages: the assignee, the TAM and the on-duty managers.
+pub(crate) const EVERYONE: rules::ReminderTier = rules::ReminderTier {
+    assignee: true,
+    tam: true,
+    managers: true,
+};
+
 /// Emergency (customers): the ticket goes to S1, the assignee, the TAM and the on-duty managers
 /// are paged at once (outside their DM windows), the on-call channel hears of it, and the pages
-/// repeat every 15 minutes until someone acknowledges.
+/// repeat every 15 minutes until someone acknowledges, at most `rules::MAX_PAGES` times. An
+/// organisation has at most `rules::MAX_OPEN_EMERGENCIES` unacknowledged at once.
 #[tracing::instrument(skip_all, fields(actor = %actor.open_id, ticket = %id))]
 pub async fn declare_emergency(
     ctx: &AppContext,
@@ -39,13 +47,9 @@ pub async fn declare_emergency(
         if let Some(e) = &ticket.emergency {
             return Err(AppError::Conflict(match e.acknowledged_by.as_deref() { Some(by) => crate::msg!("error-emergency-exists-acked", number = ticket.number, who = &e.declared_by, by = by), None => crate::msg!("error-emergency-exists", number = ticket.number, who = &e.declared_by) }.into()));
         }
+        let (slot, replaces) = free_slot(ctx, &tenant).await?;
         let now = ctx.now();
-        let everyone = rules::ReminderTier {
-            assignee: true,
-            tam: true,
-            managers: true,
-        };
-        let paged = reminder_recipients(ctx, &ticket, &tenant, everyone).await?;
+        let paged = reminder_recipients(ctx, &ticket, &tenant, EVERYONE).await?;
         let names: Vec<&str> = paged.iter().map(|r| r.name.as_str()).collect();
         let emergency = crate::store::Emergency {
             reason: input.reason,
@@ -55,12 +59,16 @@ pub async fn declare_emergency(
             pages: 1,
             acknowledged_by: None,
             acknowledged_at: None,
+            slot,
+            paged: names.iter().map(|n| (*n).to_owned()).collect(),
         };
         let schedule = crate::store::PageSchedule {
             app_id: ticket.app_id.clone(),
             number: ticket.number,
+            slot,
             pages: 1,
             next_page_at: now + rules::REPAGE_AFTER,
+            escalated: false,
         };
         // An emergency is S1: its first response is due by S1's target if that is sooner.
         let s1_due = now + tenant.sla.seconds(rules::Severity::Sev1);
@@ -86,6 +94,7 @@ pub async fn declare_emergency(
                 ticket: &ticket,
                 emergency: &emergency,
                 schedule: &schedule,
+                replaces,
                 line: &line,
                 due: tightened,
                 audit: &audit_of(actor, &ticket.app_id, ticket.number, AuditKind::EmergencyDeclared, now)
@@ -110,8 +119,7 @@ pub async fn declare_emergency(
                     &page_notifications(ctx, &tenant, &declared, input.reason, 1, paged),
                 )
                 .await?;
-                notify::enqueue_oncall(ctx, &oncall_post(ctx, &tenant, &declared, input.reason, 1))
-                    .await?;
+                tell_oncall(ctx, &tenant, &declared, input.reason, 1, false).await?;
                 tracing::warn!(app_id = %ticket.app_id, number = ticket.number, reason = ?input.reason, "emergency declared");
                 Ok(Attempt::Written(view(&declared, now, actor.lang)))
             }
@@ -182,6 +190,9 @@ pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppR
         )? {
             Attempt::Lost => Ok(Attempt::Lost),
             Attempt::Written(()) => {
+                ctx.store
+                    .stop_pages(&ticket.app_id, emergency.slot, ticket.number)
+                    .await?;
                 let mut acked = ticket.clone();
                 if let Some(e) = acked.emergency.as_mut() {
                     e.acknowledged_by = Some(actor.name.clone());
@@ -212,12 +223,7 @@ pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppR
                 )
                 .into();
                 // Everyone who was paged sees it on the page itself, every copy of every page.
-                let everyone = rules::ReminderTier {
-                    assignee: true,
-                    tam: true,
-                    managers: true,
-                };
-                let paged = reminder_recipients(ctx, &acked, &tenant, everyone).await?;
+                let paged = reminder_recipients(ctx, &acked, &tenant, EVERYONE).await?;
                 let mut notes = vec![n];
                 notes.extend(acknowledged_pages(
                     ctx,
@@ -235,4 +241,88 @@ pub async fn acknowledge(ctx: &AppContext, actor: &Actor, id: &TicketId) -> AppR
     })
     .await?
     .ok_or_else(kept_changing)
+}
+
+/// A slot for one more of the organisation's emergencies, and the number of the ended one it
+/// replaces; refused with the open ones when every slot holds an unacknowledged emergency.
+async fn free_slot(ctx: &AppContext, tenant: &Tenant) -> AppResult<(u8, Option<u64>)> {
+    let held = ctx.store.emergency_slots(&tenant.app_id).await?;
+    let mut open = Vec::new();
+    for slot in 0..rules::MAX_OPEN_EMERGENCIES {
+        let Some(schedule) = held.iter().find(|s| s.slot == slot) else {
+            return Ok((slot, None));
+        };
+        match unacknowledged(ctx, schedule).await? {
+            Some(ticket) => open.push(ticket),
+            None => return Ok((slot, Some(schedule.number))),
+        }
+    }
+    let item = |t: &Ticket| {
+        let e = t.emergency.as_ref();
+        msg!(
+            "emergency-open-item",
+            number = t.number,
+            who = e.map(|e| e.declared_by.as_str()).unwrap_or_default(),
+            paged = e.map(|e| e.paged.join(", ")).unwrap_or_default()
+        )
+    };
+    // The message names two: `MAX_OPEN_EMERGENCIES` is 2.
+    const _: () = assert!(rules::MAX_OPEN_EMERGENCIES == 2);
+    Err(AppError::Conflict(
+        msg!(
+            "error-emergencies-open",
+            org = &tenant.org_name,
+            max = i64::from(rules::MAX_OPEN_EMERGENCIES),
+            first = item(&open[0]),
+            second = item(&open[1])
+        )
+        .into(),
+    ))
+}
+
+/// The ticket whose emergency holds `schedule`'s slot, while it is open and unacknowledged.
+async fn unacknowledged(
+    ctx: &AppContext,
+    schedule: &crate::store::PageSchedule,
+) -> AppResult<Option<Ticket>> {
+    let ticket = ctx.store.ticket(&schedule.app_id, schedule.number).await?;
+    Ok(ticket.filter(|t| {
+        t.status.is_open()
+            && t.emergency
+                .as_ref()
+                .is_some_and(|e| e.acknowledged_by.is_none())
+    }))
+}
+
+/// Tells the on-call channel of `ticket`'s emergency at `page`, or that its pages ran out
+/// (`escalated`, which always goes). Other posts collapse per organisation: at most one in
+/// `rules::ONCALL_QUIET`, each listing every emergency of the organisation still unacknowledged.
+pub(crate) async fn tell_oncall(
+    ctx: &AppContext,
+    tenant: &Tenant,
+    ticket: &Ticket,
+    reason: rules::EmergencyReason,
+    page: u32,
+    escalated: bool,
+) -> AppResult<()> {
+    let now = ctx.now();
+    if !escalated
+        && !ctx
+            .store
+            .claim_oncall_post(&tenant.app_id, rules::ONCALL_QUIET, now)
+            .await?
+    {
+        return Ok(());
+    }
+    let mut others = Vec::new();
+    for schedule in ctx.store.emergency_slots(&tenant.app_id).await? {
+        if schedule.number != ticket.number && unacknowledged(ctx, &schedule).await?.is_some() {
+            others.push(schedule.number);
+        }
+    }
+    notify::enqueue_oncall(
+        ctx,
+        &oncall_post(ctx, tenant, ticket, reason, page, escalated, &others),
+    )
+    .await
 }

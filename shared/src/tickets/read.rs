@@ -34,11 +34,40 @@ pub struct TicketView {
     /// When Reminder can be pressed again (now or earlier: it can).
     pub next_reminder_at: Epoch,
     pub next_reminder: String,
-    pub emergency: Option<crate::store::Emergency>,
+    pub emergency: Option<EmergencyView>,
     /// An emergency nobody on the service team has acknowledged yet.
     pub emergency_open: bool,
     /// The customer's rating once it was resolved.
     pub rating: Option<crate::store::Rating>,
+}
+
+/// An emergency as both sides read it: who declared it and why, who was paged and how often,
+/// who acknowledged it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EmergencyView {
+    pub reason: rules::EmergencyReason,
+    pub declared_by: String,
+    pub declared_at: Epoch,
+    pub previous_severity: Severity,
+    pub pages: u32,
+    pub paged: Vec<String>,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_at: Option<Epoch>,
+}
+
+impl From<&crate::store::Emergency> for EmergencyView {
+    fn from(e: &crate::store::Emergency) -> Self {
+        Self {
+            reason: e.reason,
+            declared_by: e.declared_by.clone(),
+            declared_at: e.declared_at,
+            previous_severity: e.previous_severity,
+            pages: e.pages,
+            paged: e.paged.clone(),
+            acknowledged_by: e.acknowledged_by.clone(),
+            acknowledged_at: e.acknowledged_at,
+        }
+    }
 }
 
 /// The first-response SLA as a person reads it: how long is left or how late, never a clock
@@ -124,7 +153,7 @@ pub fn view(t: &Ticket, now: Epoch, lang: Lang) -> TicketView {
             .emergency
             .as_ref()
             .is_some_and(|e| e.acknowledged_by.is_none()),
-        emergency: t.emergency.clone(),
+        emergency: t.emergency.as_ref().map(EmergencyView::from),
         rating: t.rating.clone(),
     }
 }

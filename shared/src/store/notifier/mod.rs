@@ -132,6 +132,15 @@ pub struct Usage {
     pub exhausted: bool,
 }
 
+/// What [`Store::month_use`] reads.
+#[derive(Debug, Default)]
+pub struct MonthUse {
+    pub usage: Usage,
+    pub page_calls: i64,
+    /// `None` when the provider's tenant is not registered yet.
+    pub provider_plan: Option<crate::domain::budget::Plan>,
+}
+
 /// A card entity a person received, to update in place.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CardRecord {
@@ -199,6 +208,8 @@ pub struct Claim<'a> {
     pub by: Option<&'a str>,
     /// The Lark calls the send makes (counted now, given back if it fails).
     pub calls: i64,
+    /// An emergency page for this organisation: its calls count against its page budget too.
+    pub page_for: Option<&'a AppId>,
 }
 
 /// Giving a window back after a failed send that will be retried.

@@ -127,6 +127,9 @@ impl Store {
             writes.push(self.notif_put(id, NotifState::Claimed, c.now, true)?);
         }
         writes.push(self.count_call(c.person.app_id, c.month, c.calls, c.now)?);
+        if let Some(org) = c.page_for {
+            writes.push(self.count_page_calls(org, c.month, c.calls, c.now)?);
+        }
         self.transact(writes).await
     }
 
