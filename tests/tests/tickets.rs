@@ -884,8 +884,9 @@ async fn a_staff_reply_in_the_ticket_group_is_the_first_response_and_actions_sta
         .await;
     let (create, ops) = t.dynamodb_requests().await;
     println!("create ticket: {create} DynamoDB requests {ops}");
-    // Five for the ticket, and the person's and the organisation's ticket quotas (one each).
-    assert!(create <= 7, "{create}: {ops}");
+    // Five for the ticket, the person's and the organisation's ticket quotas (one each), and
+    // the author's membership of the service group the ticket is announced in.
+    assert!(create <= 8, "{create}: {ops}");
     let group = opened["group_id"].as_str().unwrap();
     let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
     t.dynamodb_requests().await;
@@ -1460,4 +1461,107 @@ async fn one_organisations_pages_spend_only_its_page_budget_and_another_organisa
     let whole: Vec<&str> = csv.text.lines().nth(1).unwrap().split(',').collect();
     let at = |name: &str| whole[header.iter().position(|h| *h == name).unwrap()];
     assert_eq!((at("page_calls"), at("page_budget")), ("12", "12"));
+}
+
+#[tokio::test]
+async fn every_colleague_in_the_service_group_sees_each_tickets_summary_and_only_its_group_reads_the_rest(
+) {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    let ben = t.signed_in(CUSTOMER_APP_ID, "ben").await;
+    let (_, opened) = ana
+        .open_ticket(
+            CUSTOMER_APP_ID,
+            &json!({"title": "Payroll export", "description": "Salaries for March look wrong", "severity": "sev2"}),
+        )
+        .await;
+    let group = opened["group_id"].as_str().unwrap();
+    let id = opened["id"].as_str().unwrap();
+    // Ana, in the ticket's group, reads all of it.
+    let mine = ana.tickets(CUSTOMER_APP_ID).await;
+    assert_eq!(mine[0]["member"], true);
+    assert_eq!(mine[0]["description"], "Salaries for March look wrong");
+    // Ben, in the service group only, sees that it exists and how it stands, not what it says;
+    // the ticket's own routes agree (404).
+    let seen = ben.tickets(CUSTOMER_APP_ID).await;
+    assert_eq!(seen.len(), 1);
+    let row = &seen[0];
+    assert_eq!(
+        (
+            &row["member"],
+            &row["title"],
+            &row["status"],
+            &row["severity"],
+            &row["created_by"]
+        ),
+        (
+            &json!(false),
+            &json!("Payroll export"),
+            &json!("assigned"),
+            &json!("sev2"),
+            &json!("Ana Ortiz")
+        )
+    );
+    assert_eq!(row["description"], "");
+    assert_eq!(row["history"], json!([]));
+    assert_eq!(row["rating"], Value::Null);
+    assert!(!row.to_string().contains("Salaries"), "{row}");
+    let (status, _) = ben.messages(CUSTOMER_APP_ID, group, "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = ben.remind(CUSTOMER_APP_ID, id).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The workbench says whom to ask, and links only the tickets Ben may open.
+    let page = ben.get(&format!("/lark/{CUSTOMER_APP_ID}/workbench")).await;
+    page.assert_contains(
+        "You are not in this ticket's group: ask Ana Ortiz to add you with Add People.",
+    );
+    assert!(!page.text.contains(&format!("?group={group}")));
+    assert!(!page.text.contains("Salaries"));
+
+    // Removed from the service group by the TAM, Ben sees only tickets whose groups he is in,
+    // and opens no more (opening one announces it in the service group).
+    let (_, his) = ben
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Badge reader", "sev4"))
+        .await;
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let service = t.service_group(CUSTOMER_APP_ID).await;
+    let ben_id = t.open_id(CUSTOMER_APP_ID, "ben").await;
+    let (status, body) = tara
+        .remove_member(PROVIDER_APP_ID, &service, CUSTOMER_APP_ID, &ben_id)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ben = t.signed_in(CUSTOMER_APP_ID, "ben").await;
+    let seen = ben.tickets(CUSTOMER_APP_ID).await;
+    let numbers: Vec<&Value> = seen.iter().map(|x| &x["number"]).collect();
+    assert_eq!(numbers, [&his["number"]], "{seen:#?}");
+    assert_eq!(seen[0]["member"], true);
+    let (status, body) = ben
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Another", "sev4"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(
+        body["message"],
+        "You are not in Acme Robotics's service group, so you cannot open tickets here. Ask your TAM to add you back."
+    );
+    let (_, chat) = ana.messages(CUSTOMER_APP_ID, &service, "").await;
+    assert!(
+        !texts(&chat).iter().any(|l| l.contains("Another")),
+        "nothing announced"
+    );
+
+    // An organisation people join only by invitation: someone who signed in without one sees
+    // no ticket and opens none.
+    let (status, body) = tara
+        .post_json(
+            &format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/settings"),
+            &json!({"invite_only": true, "auto_join": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let cara = t.signed_in(CUSTOMER_APP_ID, "cara").await;
+    assert_eq!(cara.tickets(CUSTOMER_APP_ID).await, Vec::<Value>::new());
+    let (status, _) = cara
+        .open_ticket(CUSTOMER_APP_ID, &ticket("Hello?", "sev4"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

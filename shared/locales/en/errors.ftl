@@ -173,3 +173,4 @@ error-tickets-org = Your organisation has opened { $max } tickets this hour, the
     [one] { $minutes } minute
    *[other] { $minutes } minutes
 }. Add to an open ticket meanwhile.
+error-not-in-service-group = You are not in { $org }'s service group, so you cannot open tickets here. Ask your TAM to add you back.

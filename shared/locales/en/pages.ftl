@@ -267,3 +267,4 @@ report-my-link = My month
 report-duration-days = { $days } d { $hours } h
 report-duration-hours = { $hours } h { $minutes } min
 report-duration-minutes = { $minutes } min
+ticket-not-member = You are not in this ticket's group: ask { $who } to add you with Add People.

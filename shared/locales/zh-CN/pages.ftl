@@ -255,3 +255,4 @@ report-my-link = 我的月度
 report-duration-days = { $days } 天 { $hours } 小时
 report-duration-hours = { $hours } 小时 { $minutes } 分钟
 report-duration-minutes = { $minutes } 分钟
+ticket-not-member = 你不在此工单的群中：请 { $who } 通过“添加成员”把你加入。

@@ -154,6 +154,27 @@ impl Store {
             .collect()
     }
 
+    /// Which of `groups` the person is a member of, in one `BatchGetItem` (a page of the ticket
+    /// list asks for each of its tickets' groups and the service group).
+    pub async fn memberships_among(
+        &self,
+        groups: &[GroupId],
+        app_id: &AppId,
+        open_id: &OpenId,
+    ) -> Result<std::collections::HashSet<GroupId>, StoreError> {
+        let mut wanted: Vec<(String, String)> = groups
+            .iter()
+            .map(|g| (keys::group(g), keys::member(app_id, open_id)))
+            .collect();
+        wanted.sort();
+        wanted.dedup();
+        self.batch_items(wanted)
+            .await?
+            .into_iter()
+            .map(|item| decode::<Member>(item).map(|m| m.group_id))
+            .collect()
+    }
+
     pub async fn member(
         &self,
         group_id: &GroupId,

@@ -57,6 +57,18 @@ async fn open(
         }) else {
             return Err(AppError::Conflict(crate::msg!("error-channel-inactive").into()));
         };
+        // Opening a ticket announces it in the service group: only its members open tickets
+        // (a colleague the TAM removed from it, or who left, is refused at once).
+        if ctx
+            .store
+            .member(&service_group_id, &actor.app_id, &actor.open_id)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::Forbidden(
+                crate::msg!("error-not-in-service-group", org = &tenant.org_name).into(),
+            ));
+        }
         offered(product.as_deref(), &tenant.products, "product")?;
         offered(category.as_deref(), &tenant.categories, "category")?;
         let staff = ctx.store.all_staff(provider).await?;

@@ -39,6 +39,26 @@ pub struct TicketView {
     pub emergency_open: bool,
     /// The customer's rating once it was resolved.
     pub rating: Option<crate::store::Rating>,
+    /// The reader is in the ticket's group (staff serving the organisation count as in it).
+    /// When not, the description, history, emergency details and rating are left out: the
+    /// reader sees what the organisation's list shows everyone (`summary`).
+    pub member: bool,
+}
+
+impl TicketView {
+    /// What a colleague who is not in the ticket's group sees of it in the list: number, title,
+    /// severity, status, who opened and who holds it, its deadlines and whether an emergency is
+    /// open. The rest is for the group's members, as the ticket's own routes are.
+    fn summary(self) -> Self {
+        Self {
+            description: String::new(),
+            history: Vec::new(),
+            emergency: None,
+            rating: None,
+            member: false,
+            ..self
+        }
+    }
 }
 
 /// An emergency as both sides read it: who declared it and why, who was paged and how often,
@@ -155,6 +175,7 @@ pub fn view(t: &Ticket, now: Epoch, lang: Lang) -> TicketView {
             .is_some_and(|e| e.acknowledged_by.is_none()),
         emergency: t.emergency.as_ref().map(EmergencyView::from),
         rating: t.rating.clone(),
+        member: true,
     }
 }
 
@@ -169,15 +190,21 @@ pub struct TicketPage {
     pub next: Option<u64>,
 }
 
-/// The tickets the actor sees, a page at a time: all of their organisation's, newest first
+/// The tickets the actor sees, a page at a time: their organisation's, newest first
 /// (colleagues; `cursor` is the number to continue below), or the open tickets of the
 /// organisations they serve, most urgent first (staff; `cursor` is how many were shown). Either
-/// way one page costs the same requests however long the history: colleagues one query, staff
-/// one per organisation they serve on the open-tickets index, which holds no closed ticket.
+/// way one page costs the same requests however long the history: colleagues one query and one
+/// `BatchGetItem` of their memberships, staff one query per organisation they serve on the
+/// open-tickets index, which holds no closed ticket.
+///
+/// A colleague in the organisation's service group sees every ticket of it, in full where they
+/// are in the ticket's group and as a `summary` elsewhere; a colleague outside the service group
+/// (removed, left, or never admitted) sees only the tickets whose groups they are in.
 pub async fn list(ctx: &AppContext, actor: &Actor, cursor: Option<u64>) -> AppResult<TicketPage> {
     let now = ctx.now();
     match &actor.staff {
         None => {
+            let tenant = crate::orgs::load(ctx, &actor.app_id).await?;
             let (tickets, more) = ctx
                 .store
                 .tickets_page(&actor.app_id, cursor, TICKET_PAGE as i32)
@@ -187,10 +214,28 @@ pub async fn list(ctx: &AppContext, actor: &Actor, cursor: Option<u64>) -> AppRe
             } else {
                 None
             };
-            Ok(TicketPage {
-                tickets: tickets.iter().map(|t| view(t, now, actor.lang)).collect(),
-                next,
-            })
+            let mut groups: Vec<GroupId> = tickets.iter().map(|t| t.group_id.clone()).collect();
+            groups.extend(tenant.service_group_id.clone());
+            let member_of = ctx
+                .store
+                .memberships_among(&groups, &actor.app_id, &actor.open_id)
+                .await?;
+            let in_service = tenant
+                .service_group_id
+                .as_ref()
+                .is_some_and(|g| member_of.contains(g));
+            let tickets = tickets
+                .iter()
+                .filter_map(|t| {
+                    let full = view(t, now, actor.lang);
+                    if member_of.contains(&t.group_id) {
+                        Some(full)
+                    } else {
+                        in_service.then(|| full.summary())
+                    }
+                })
+                .collect();
+            Ok(TicketPage { tickets, next })
         }
         Some(staff) => {
             let mut open = Vec::new();
