@@ -681,6 +681,12 @@ async fn every_copy_of_every_page_turns_acknowledged_without_a_new_dm() {
 async fn the_tam_sets_an_apps_callback_keys_from_the_console_and_they_take_effect() {
     let t = TestStack::demo().await;
     let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    // Acme's presses come with only a Verification Token: the checklist warns, without blocking.
+    let warning = "Without an Encrypt Key, anyone who has seen one card press can press buttons as anyone in the organisation.";
+    let console = tara
+        .get(&format!("/lark/{PROVIDER_APP_ID}/workbench"))
+        .await;
+    console.assert_contains(warning);
     let path = format!("/lark/{PROVIDER_APP_ID}/api/customers/{CUSTOMER_APP_ID}/callback-keys");
     let (status, body) = tara
         .post_json(
@@ -695,6 +701,7 @@ async fn the_tam_sets_an_apps_callback_keys_from_the_console_and_they_take_effec
         .get(&format!("/lark/{PROVIDER_APP_ID}/workbench"))
         .await;
     console.assert_contains("Act from cards: on");
+    assert!(!console.text.contains(warning), "an Encrypt Key is set now");
     assert!(!console.body.contains("new-key") && !console.body.contains("new-token"));
 
     // Acme's callbacks now prove themselves with the new keys; the old plain ones are refused.

@@ -130,6 +130,21 @@ fn callback_item(
     item
 }
 
+/// Never blocking, judged from what tamlink stores rather than what Lark says: whether the app's
+/// card callbacks are encrypted and signed. Without an Encrypt Key the only proof of a press is
+/// the Verification Token inside its body, so whoever has seen one press can forge others.
+pub fn encrypt_key_item(has_encrypt_key: bool) -> CheckItem {
+    CheckItem {
+        blocking: false,
+        ..CheckItem::check(
+            "encrypt_key",
+            msg!("check-encrypt-key"),
+            has_encrypt_key,
+            || msg!("check-encrypt-key-fix"),
+        )
+    }
+}
+
 pub fn all_blocking_passed(items: &[CheckItem]) -> bool {
     items.iter().all(|i| i.passed || !i.blocking)
 }

@@ -7,7 +7,7 @@ use minijinja::Environment;
 use serde::Serialize;
 
 use crate::context::AppContext;
-use crate::domain::checklist::{all_blocking_passed, CheckItem};
+use crate::domain::checklist::{all_blocking_passed, encrypt_key_item, CheckItem};
 use crate::domain::setup::{setup_values, SetupValues};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
@@ -148,7 +148,14 @@ impl TenantView {
             checklist: t
                 .checklist
                 .iter()
-                .map(|c| CheckView::new(c, lang))
+                .cloned()
+                // Apps that act from cards: are their presses encrypted and signed?
+                .chain(
+                    t.callback
+                        .as_ref()
+                        .map(|c| encrypt_key_item(c.encrypt_key_sealed.is_some())),
+                )
+                .map(|c| CheckView::new(&c, lang))
                 .collect(),
             service_group_id: t.service_group_id.clone(),
             setup: setup_values(&ctx.settings.base_url, t.app_id.as_str(), t.brand),
