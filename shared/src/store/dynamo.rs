@@ -110,6 +110,16 @@ where
 }
 
 /// A failed condition on a single-item write is `ConditionFailed`; anything else is a failure.
+/// A conditional write's outcome, where a failed condition is an answer rather than an error:
+/// `Ok(false)` when the condition did not hold (nothing was written).
+pub(super) fn applied<T>(result: Result<T, StoreError>) -> Result<bool, StoreError> {
+    match result {
+        Ok(_) => Ok(true),
+        Err(StoreError::ConditionFailed) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 pub(super) fn write_err<E, R>(e: SdkError<E, R>) -> StoreError
 where
     E: std::error::Error + aws_sdk_dynamodb::error::ProvideErrorMetadata + 'static,
@@ -470,6 +480,7 @@ impl Store {
     }
 
     /// One conditional update whose failed condition means "already done": `Ok(false)` then.
+    /// (In a transaction: it writes alongside others. A single write uses [`applied`].)
     pub(super) async fn update_unless_done(
         &self,
         update: aws_sdk_dynamodb::types::builders::UpdateBuilder,

@@ -3,7 +3,7 @@
 
 use aws_sdk_dynamodb::types::ReturnValue;
 
-use super::dynamo::{counted, n, s, write_err};
+use super::dynamo::{applied, counted, n, s, write_err};
 use super::keys;
 use super::{Store, StoreError};
 use crate::clock::Epoch;
@@ -64,11 +64,7 @@ impl Store {
             .expression_attribute_values(":ttl", n(ttl))
             .send()
             .await;
-        match taken.map_err(write_err) {
-            Ok(_) => Ok(true),
-            Err(StoreError::ConditionFailed) => Ok(false),
-            Err(e) => Err(e),
-        }
+        applied(taken.map_err(write_err))
     }
 
     /// Gives back what [`Store::take_quota`] took, for a request that then failed.
@@ -79,7 +75,8 @@ impl Store {
         start: Epoch,
     ) -> Result<(), StoreError> {
         let (pk, sk) = keys::limit(quota, key, start);
-        self.db
+        let given = self
+            .db
             .update_item()
             .table_name(&self.table)
             .key("pk", s(pk))
@@ -89,12 +86,8 @@ impl Store {
             .expression_attribute_values(":minus", n(-1))
             .expression_attribute_values(":zero", n(0))
             .send()
-            .await
-            .map_err(write_err)
-            .map(|_| ())
-            .or_else(|e| match e {
-                StoreError::ConditionFailed => Ok(()),
-                e => Err(e),
-            })
+            .await;
+        // Nothing to give back (the window's counter is gone): nothing to do.
+        applied(given.map_err(write_err)).map(|_| ())
     }
 }

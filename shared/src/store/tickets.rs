@@ -5,7 +5,7 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
-use super::dynamo::{built, n, s, write_err, Keyed};
+use super::dynamo::{applied, built, n, s, write_err, Keyed};
 use super::keys;
 use super::reports::Count;
 use super::{Store, StoreError};
@@ -655,10 +655,8 @@ impl Store {
             .send()
             .await
             .map_err(write_err);
-        match deleted {
-            Ok(_) | Err(StoreError::ConditionFailed) => Ok(()),
-            Err(e) => Err(e),
-        }
+        // The slot holds another emergency already, or none: nothing to free.
+        applied(deleted).map(|_| ())
     }
 
     /// Claims the organisation's on-call post for now: `false` if it had one less than `quiet`
@@ -685,11 +683,7 @@ impl Store {
             .send()
             .await
             .map_err(write_err);
-        match claimed {
-            Ok(_) => Ok(true),
-            Err(StoreError::ConditionFailed) => Ok(false),
-            Err(e) => Err(e),
-        }
+        applied(claimed)
     }
 
     /// Records who acknowledged an emergency, once; `ConditionFailed` if someone already did.

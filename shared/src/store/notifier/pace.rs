@@ -5,7 +5,7 @@
 //! reserved ahead and nothing is given back (a slot taken for a send that then fails is a
 //! second's room lost, which only errs on the safe side).
 
-use super::super::dynamo::write_err;
+use super::super::dynamo::{applied, write_err};
 use super::*;
 use crate::domain::budget::Pace;
 
@@ -46,10 +46,6 @@ impl Store {
             .send()
             .await
             .map_err(write_err);
-        match result {
-            Ok(_) => Ok(true),
-            Err(StoreError::ConditionFailed) => Ok(false),
-            Err(e) => Err(e),
-        }
+        applied(result)
     }
 }
