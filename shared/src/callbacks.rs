@@ -16,7 +16,7 @@ use crate::i18n::{Lang, Msg, Text};
 use crate::ids::{AppId, OpenId, TicketId};
 use crate::lark::callback::{self, Callback, CardAction};
 use crate::msg;
-use crate::notifier::cards::CardLang;
+use crate::notifier::cards::{self, CardLang};
 use crate::secrets::Purpose;
 use crate::store::{Side, StoreError, Tenant};
 
@@ -238,6 +238,24 @@ pub async fn handle(ctx: &AppContext, req: Incoming<'_>) -> AppResult<Reply> {
     if !action.header.app_id.is_empty() && action.header.app_id != req.app_id.as_str() {
         return Ok(Reply::NotLark("callback for another app"));
     }
+    // The button must be one tamlink put on a card for this very person (`cards::bind`): the
+    // Verification Token alone proves only that the body is Lark's format, not who pressed.
+    let bound = match (
+        ctx.keys.signer.as_ref(),
+        OpenId::parse(&action.event.operator.open_id),
+    ) {
+        (Some(signer), Ok(operator)) => {
+            cards::bound_to(&action.event.action.value, signer, req.app_id, &operator)
+        }
+        _ => false,
+    };
+    if !bound {
+        tracing::warn!("a press of a button not bound to its presser refused");
+        return Ok(Reply::refuse(
+            msg!("toast-not-your-card"),
+            everyone(&tenant),
+        ));
+    }
     match ctx
         .store
         .first_delivery(
@@ -354,11 +372,17 @@ async fn act(ctx: &AppContext, tenant: &Tenant, a: &CardAction) -> AppResult<Rep
     let link = |t: &crate::tickets::TicketView| {
         crate::notify::group_link(&ctx.settings.base_url, &actor.app_id, &t.group_id)
     };
+    // The card that replaces the pressed one is the presser's, its buttons bound to them.
     let done = |text: Msg, card: Value| Reply::Toast {
         kind: ToastKind::Success,
         text: text.into(),
         lang,
-        card: Some(card),
+        card: Some(cards::for_recipient(
+            ctx.keys.signer.as_ref(),
+            card,
+            &actor.app_id,
+            &actor.open_id,
+        )),
     };
     let to = serde_json::from_value::<Status>(value["to"].clone()).ok();
     let result = match (value["action"].as_str(), ticket, to) {

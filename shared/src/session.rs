@@ -132,6 +132,12 @@ impl Expiring for SocketTicket {
     }
 }
 
+/// The purpose a card button's signature is made for (no other token verifies as one).
+const PRESS: &str = "press";
+/// A button's signature is the first 16 bytes of its HMAC-SHA256: 128 bits, and short enough
+/// for a card's button value.
+const PRESS_MAC_BYTES: usize = 16;
+
 impl Signer {
     pub fn new(key: &[u8]) -> Self {
         Self::with_previous(key, None)
@@ -190,6 +196,32 @@ impl Signer {
             return Err(TokenError::Expired);
         }
         Ok(value)
+    }
+
+    /// What a card's button carries so that a press proves it came from the card's recipient
+    /// (`notifier::cards::bind`): a MAC over the app and the button's fields (its recipient
+    /// among them), 16 bytes of it.
+    pub fn sign_press(&self, app_id: &str, fields: &str) -> String {
+        let mac = self.mac(PRESS, &format!("{app_id}|{fields}")).finalize();
+        B64.encode(&mac.into_bytes()[..PRESS_MAC_BYTES])
+    }
+
+    /// Whether `sig` is [`Signer::sign_press`]'s for these fields, with the current key or the
+    /// previous one (a card signed before a rotation still works until the next).
+    pub fn verify_press(&self, app_id: &str, fields: &str, sig: &str) -> bool {
+        let Ok(sig) = B64.decode(sig) else {
+            return false;
+        };
+        if sig.len() != PRESS_MAC_BYTES {
+            return false;
+        }
+        let payload = format!("{app_id}|{fields}");
+        let signed_by = |key: &[u8]| {
+            Self::mac_with(key, PRESS, &payload)
+                .verify_truncated_left(&sig)
+                .is_ok()
+        };
+        signed_by(&self.key) || self.previous.as_deref().is_some_and(signed_by)
     }
 
     pub fn sign_session(&self, session: &Session) -> String {
@@ -302,6 +334,23 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_press_signature_holds_for_its_app_and_fields_only_and_across_one_rotation() {
+        let old = Signer::new(b"old key");
+        let sig = old.sign_press("cli_a", "action=\"ack\"&for=\"ou_1\"");
+        assert!(old.verify_press("cli_a", "action=\"ack\"&for=\"ou_1\"", &sig));
+        assert!(!old.verify_press("cli_b", "action=\"ack\"&for=\"ou_1\"", &sig));
+        assert!(!old.verify_press("cli_a", "action=\"ack\"&for=\"ou_2\"", &sig));
+        assert!(!old.verify_press("cli_a", "action=\"ack\"&for=\"ou_1\"", "junk"));
+        let rotated = Signer::with_previous(b"new key", Some(b"old key"));
+        assert!(rotated.verify_press("cli_a", "action=\"ack\"&for=\"ou_1\"", &sig));
+        assert!(!Signer::new(b"new key").verify_press(
+            "cli_a",
+            "action=\"ack\"&for=\"ou_1\"",
+            &sig
+        ));
+    }
 
     #[test]
     fn return_to_is_judged_after_percent_decoding() {

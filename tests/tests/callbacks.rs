@@ -14,6 +14,8 @@ const NIMBUS_TOKEN: &str = "sandbox-token-nimbus";
 const ACME_TOKEN: &str = "sandbox-token-acme";
 
 /// A `card.action.trigger` callback as Lark builds it.
+/// A press of a button on `open_id`'s own card: the value bound to them as the notifier binds
+/// it, unless it carries a `sig` of its own already (a forged or copied press).
 fn press(
     t: &TestStack,
     app: &str,
@@ -23,6 +25,21 @@ fn press(
     open_id: &str,
     value: Value,
 ) -> Value {
+    let mut value = value;
+    if let (Some(fields), Ok(app_id), Ok(who)) = (
+        value.as_object_mut().filter(|v| !v.contains_key("sig")),
+        tamlink::ids::AppId::parse(app),
+        tamlink::ids::OpenId::parse(open_id),
+    ) {
+        let signer = t
+            .stack
+            .ctx
+            .keys
+            .signer
+            .as_ref()
+            .expect("the local stack signs");
+        tamlink::notifier::cards::bind_value(fields, signer, &app_id, &who);
+    }
     json!({
         "schema": "2.0",
         "header": {
@@ -131,11 +148,48 @@ async fn the_tam_acknowledges_an_emergency_from_the_page_card() {
     let t = TestStack::demo().await;
     let (ana, id) = emergency(&t).await;
     t.deliver().await;
-    // Tara's page carries an Acknowledge button that calls back with the ticket.
+    // Tara's page carries an Acknowledge button that calls back with the ticket, bound to her.
     let ack = button_value(&t, PROVIDER_APP_ID, "tara", "ack").await;
-    assert_eq!(ack, json!({"action": "ack", "ticket": id}));
     let tara = t.open_id(PROVIDER_APP_ID, "tara").await;
-    let value = json!({"action": "ack", "ticket": id});
+    assert_eq!(
+        (&ack["action"], &ack["ticket"]),
+        (&json!("ack"), &json!(id))
+    );
+    assert_eq!(ack["for"], tara.as_str());
+
+    // Whoever has seen that press cannot make it as someone else, change what it does, or make
+    // one up: each is refused with a toast, and nothing is acknowledged.
+    let erin = t.open_id(PROVIDER_APP_ID, "erin").await;
+    let mut other_ticket = ack.clone();
+    other_ticket["ticket"] = json!(format!("{CUSTOMER_APP_ID}.99"));
+    let mut unsigned = ack.clone();
+    unsigned["sig"] = json!("");
+    for (who, value) in [(&erin, &ack), (&tara, &other_ticket), (&tara, &unsigned)] {
+        let sent = staff_press(
+            &t,
+            &format!("ev-forged-{}", value["ticket"]),
+            who,
+            value.clone(),
+        )
+        .await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+        assert_eq!(sent.body["toast"]["type"], "error", "{}", sent.body);
+        assert!(
+            sent.body
+                .to_string()
+                .contains("This button was not sent to you"),
+            "{}",
+            sent.body
+        );
+    }
+    let tickets = ana.tickets(CUSTOMER_APP_ID).await;
+    let t1 = tickets.iter().find(|x| x["id"] == id.as_str()).unwrap();
+    assert_eq!(
+        t1["emergency_open"], true,
+        "a forged press acknowledged nothing"
+    );
+
+    let value = ack.clone();
     let sent = staff_press(&t, "ev-ack-1", &tara, value.clone()).await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
     assert_eq!(sent.body["toast"]["type"], "success", "{}", sent.body);
@@ -490,11 +544,21 @@ async fn the_engineer_starts_work_and_the_customer_reminds_from_their_cards() {
 
     // The engineer's "assigned" card: Start work.
     let start = button_value(&t, PROVIDER_APP_ID, engineer, "move").await;
-    assert_eq!(
-        start,
-        json!({"action": "move", "ticket": id, "to": "in_progress"})
-    );
     let eng = t.open_id(PROVIDER_APP_ID, engineer).await;
+    assert_eq!(
+        (
+            &start["action"],
+            &start["ticket"],
+            &start["to"],
+            &start["for"]
+        ),
+        (
+            &json!("move"),
+            &json!(id),
+            &json!("in_progress"),
+            &json!(eng)
+        )
+    );
     let sent = staff_press(&t, "ev-start", &eng, start.clone()).await;
     assert_eq!(sent.body["toast"]["type"], "success", "{}", sent.body);
     assert!(

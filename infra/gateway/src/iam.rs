@@ -876,15 +876,17 @@ Resources:
                 let reference = n.ends_with("_ARN") || n == "SIGNING_KEY_GENERATION";
                 assert!(!looks_secret || reference, "{id}: {n}");
             }
-            // Lark's card callbacks prove themselves with the app's own keys, not a session.
-            // So does the chat socket's $connect (the page's ticket is signed with them).
-            let sessions = tamlink::routes::by_function(&id)
-                .is_some_and(|r| r.function != tamlink::routes::CARD_CALLBACK.function)
+            // The HTTP functions with sessions and the chat socket's $connect (the page's ticket
+            // is signed) read the signing keys; so do the two that send cards, which sign each
+            // button for its recipient, and the card callback, which checks that signature.
+            let sessions = tamlink::routes::by_function(&id).is_some()
                 || id == tamlink::routes::SOCKET_CONNECT.function;
+            let card_buttons = id == tamlink::runtime::NOTIFIER || id == tamlink::runtime::PAGER;
             let signs = names.iter().any(|n| n == "SIGNING_KEY_SECRET_ARN");
             assert_eq!(
-                sessions, signs,
-                "{id}: signing keys are for the HTTP functions with sessions"
+                sessions || card_buttons,
+                signs,
+                "{id}: signing keys are for the functions with sessions or card buttons"
             );
             assert_eq!(
                 signs,

@@ -120,6 +120,7 @@ card-digest-title = { $count ->
 toast-legacy = This card uses Lark's old callback format, which tamlink does not answer. Open tamlink from the card instead.
 toast-already-done = Already done.
 toast-unknown-person = tamlink does not know you through this app. Open tamlink from the card once to sign in.
+toast-not-your-card = This button was not sent to you: act from your own card, or in tamlink.
 toast-unknown-button = This button is not one tamlink knows.
 toast-acknowledged = Acknowledged. The pages for #{ $number } stop.
 toast-moved = #{ $number } is now { $status ->

@@ -111,6 +111,7 @@ card-digest-title = 你离开期间有 { $count } 条更新
 toast-legacy = 此卡片使用的是旧版回调格式，tamlink 不予处理。请从卡片打开 tamlink 操作。
 toast-already-done = 已经处理过了。
 toast-unknown-person = tamlink 无法通过此应用识别你。请先从卡片打开一次 tamlink 完成登录。
+toast-not-your-card = 此按钮不是发给你的：请在你自己的卡片上或在 tamlink 中操作。
 toast-unknown-button = tamlink 不认识这个按钮。
 toast-acknowledged = 已确认。工单 #{ $number } 的呼叫将停止。
 toast-moved = 工单 #{ $number } 现在是“{ $status ->

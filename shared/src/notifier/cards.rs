@@ -11,8 +11,10 @@ use serde_json::{json, Value};
 
 use crate::domain::brand::Brand;
 use crate::i18n::{Lang, Text};
+use crate::ids::{AppId, OpenId};
 use crate::msg;
 use crate::notify::{Notification, NotificationKind};
+use crate::session::Signer;
 
 /// Lark refuses cards over 30 KB; stay well below it.
 pub const CARD_BUDGET_BYTES: usize = 24 * 1024;
@@ -136,6 +138,84 @@ impl Reader {
             "behaviors": [{"type": "callback", "value": value}]
         })
     }
+}
+
+/// A button value's fields as their signature covers them: every field but `sig`, sorted by
+/// name, each as `name=JSON` (Lark hands the value back as it was sent, in any field order).
+pub fn press_fields(value: &serde_json::Map<String, Value>) -> String {
+    let mut fields: Vec<String> = value
+        .iter()
+        .filter(|(k, _)| *k != "sig")
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    fields.sort();
+    fields.join("&")
+}
+
+/// Binds every button of `card` that calls tamlink back to the person it is for: its value gains
+/// `for` (their open_id) and `sig` (`Signer::sign_press` over the app and the fields). A press
+/// whose value does not verify, or whose operator is someone else, is refused (`callbacks`): so
+/// whoever saw one press cannot press as another person, on another ticket or another action.
+pub fn bind(card: &mut Value, signer: &Signer, app_id: &AppId, recipient: &OpenId) {
+    match card {
+        Value::Object(node) => {
+            if node.get("type").and_then(Value::as_str) == Some("callback") {
+                if let Some(value) = node.get_mut("value").and_then(Value::as_object_mut) {
+                    bind_value(value, signer, app_id, recipient);
+                }
+            }
+            for child in node.values_mut() {
+                bind(child, signer, app_id, recipient);
+            }
+        }
+        Value::Array(children) => {
+            for child in children {
+                bind(child, signer, app_id, recipient);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `card` as `recipient` of `app_id` gets it: its buttons bound to them (`bind`). Without a
+/// signer (a function deployed without `SIGNING_KEY_SECRET_ARN`) the buttons stay unbound, every
+/// press of them is refused, and the log says why.
+pub fn for_recipient(
+    signer: Option<&Signer>,
+    mut card: Value,
+    app_id: &AppId,
+    recipient: &OpenId,
+) -> Value {
+    match signer {
+        Some(signer) => bind(&mut card, signer, app_id, recipient),
+        None => tracing::error!("no signing key: card buttons cannot be bound to their recipient"),
+    }
+    card
+}
+
+/// One button's value bound to `recipient` (see `bind`).
+pub fn bind_value(
+    value: &mut serde_json::Map<String, Value>,
+    signer: &Signer,
+    app_id: &AppId,
+    recipient: &OpenId,
+) {
+    value.insert("for".into(), json!(recipient));
+    let sig = signer.sign_press(app_id.as_str(), &press_fields(value));
+    value.insert("sig".into(), json!(sig));
+}
+
+/// Whether a press's button value is one tamlink signed for this app and this operator.
+pub fn bound_to(value: &Value, signer: &Signer, app_id: &AppId, operator: &OpenId) -> bool {
+    let Some(fields) = value.as_object() else {
+        return false;
+    };
+    let for_them = fields.get("for").and_then(Value::as_str) == Some(operator.as_str());
+    let sig = fields
+        .get("sig")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    for_them && signer.verify_press(app_id.as_str(), &press_fields(fields), sig)
 }
 
 /// Lark's AppLink that opens this page of the app's web app in the client (docs/lark.md §8):

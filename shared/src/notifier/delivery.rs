@@ -195,16 +195,22 @@ pub(super) async fn send_once(
     token: &crate::lark::AppToken,
     uuid: &str,
 ) -> Result<SentMessage, SendError> {
+    let card = cards::for_recipient(
+        ctx.keys.signer.as_ref(),
+        d.card.clone(),
+        d.person.app_id,
+        d.person.open_id,
+    );
     let (Some(key), [only]) = (card_key(d), d.notifications) else {
         return ctx
             .lark
-            .send_card(token, d.person.open_id, &d.card, uuid)
+            .send_card(token, d.person.open_id, &card, uuid)
             .await
             .map_err(SendError::Lark);
     };
     let card_id = ctx
         .lark
-        .create_card(token, &d.card)
+        .create_card(token, &card)
         .await
         .map_err(SendError::Lark)?;
     let sent = ctx

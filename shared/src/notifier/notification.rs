@@ -199,7 +199,12 @@ pub(super) async fn update_in_place(
             .update_card(
                 &token,
                 &card.card_id,
-                &cards::single(n, cards::Reader::of(snap.tenant.as_ref(), snap.prefs.lang)),
+                &cards::for_recipient(
+                    ctx.keys.signer.as_ref(),
+                    cards::single(n, cards::Reader::of(snap.tenant.as_ref(), snap.prefs.lang)),
+                    person.app_id,
+                    person.open_id,
+                ),
                 sequence,
                 &rules::lark_uuid(&n.id),
             )

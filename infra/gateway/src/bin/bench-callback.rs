@@ -50,7 +50,15 @@ async fn main() -> Result<(), String> {
     let tara = demo::open_id(&stack, PROVIDER_APP_ID, "tara").await?;
     let nimbus_key = "tk_nimbus";
     let url = format!("{}/lark/{PROVIDER_APP_ID}/callback", stack.base_url);
+    // Tara presses buttons of her own cards: each value bound to her as the notifier binds it.
+    let signer = stack.ctx.keys.signer.clone().ok_or("no signing key")?;
+    let tara_id = tamlink::ids::OpenId::parse(&tara).map_err(|e| e.to_string())?;
+    let provider = tamlink::ids::AppId::parse(PROVIDER_APP_ID).map_err(|e| e.to_string())?;
     let press = |event: String, value: Value| {
+        let mut value = value;
+        if let Some(fields) = value.as_object_mut() {
+            tamlink::notifier::cards::bind_value(fields, &signer, &provider, &tara_id);
+        }
         let payload = json!({
             "schema": "2.0",
             "header": {"event_id": event, "token": TOKEN, "create_time": (clock.now() * 1_000_000).to_string(),
