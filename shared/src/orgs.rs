@@ -324,6 +324,19 @@ fn conflict_if_exists(e: StoreError, app_id: &str) -> AppError {
 
 /// Registers the provider's own app (bootstrap, from the admin CLI).
 pub async fn register_provider(ctx: &AppContext, reg: &Registration) -> AppResult<Tenant> {
+    // The service team acknowledges emergencies and moves tickets from the provider app's cards:
+    // those presses must come encrypted and signed, so its Encrypt Key is required (asked before
+    // any call to Lark or KMS).
+    if reg
+        .callback
+        .as_ref()
+        .and_then(|c| c.encrypt_key.as_ref())
+        .is_none()
+    {
+        return Err(AppError::BadRequest(
+            crate::msg!("error-provider-encrypt-key").into(),
+        ));
+    }
     let (mut tenant, v) = register(ctx, reg, TenantKind::Provider, "admin-cli").await?;
     if v.app_id != ctx.settings.provider_app_id {
         return Err(AppError::BadRequest(

@@ -508,3 +508,35 @@ async fn customer_routes_refuse_the_providers_own_app() {
         "nothing changed"
     );
 }
+
+#[tokio::test]
+async fn the_provider_app_is_registered_only_with_an_encrypt_key_and_no_lark_call_is_spent_without()
+{
+    let t = TestStack::demo().await;
+    let before = t.sandbox_calls_to("").await;
+    let registration = |callback| tamlink::orgs::Registration {
+        org_name: "Nimbus Cloud".into(),
+        app_id: PROVIDER_APP_ID.into(),
+        app_secret: tamlink::config::SecretString::new("whatever"),
+        tam: None,
+        engineers: None,
+        brand: None,
+        callback,
+    };
+    let plain = tamlink::orgs::CallbackInput {
+        encrypt_key: None,
+        verification_token: tamlink::config::SecretString::new("a-token"),
+    };
+    for reg in [registration(None), registration(Some(plain))] {
+        let err = tamlink::orgs::register_provider(&t.stack.ctx, &reg)
+            .await
+            .expect_err("refused without an Encrypt Key");
+        assert_eq!(err.status().as_u16(), 400);
+        assert!(err.to_string().contains("Encrypt Key"), "{err}");
+    }
+    assert_eq!(
+        t.sandbox_calls_to("").await,
+        before,
+        "nothing asked of Lark"
+    );
+}

@@ -2,7 +2,8 @@
 //! do yet (the provider app and its first admin). Reads the same environment as the functions.
 //! App Secrets are read from standard input (or LARK_APP_SECRET), never from arguments, so they
 //! stay out of shell history and process lists; an app's Events & Callbacks keys likewise come
-//! from LARK_VERIFICATION_TOKEN and (optionally) LARK_ENCRYPT_KEY.
+//! from LARK_VERIFICATION_TOKEN and LARK_ENCRYPT_KEY (both required for the provider app,
+//! optional for a customer's).
 //!
 //!   tamlink-admin register-provider --name NAME --app-id APP_ID [--brand lark|feishu]
 //!   tamlink-admin add-staff --open-id OPEN_ID --name NAME --role tam|engineer|manager|admin [--off-duty]
