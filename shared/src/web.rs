@@ -116,15 +116,71 @@ pub fn set_cookie(ctx: &AppContext, c: CookieSpec<'_>) -> String {
     )
 }
 
-pub fn html(status: StatusCode, body: String) -> Response<Body> {
+/// A page, with the Content-Security-Policy that lets only its own scripts run (`page_policy`).
+pub fn html(status: StatusCode, page: crate::pages::Rendered, sources: &Sources) -> Response<Body> {
     Response::builder()
         .status(status)
         .header(CONTENT_TYPE, "text/html; charset=utf-8")
         .header(CACHE_CONTROL, "no-store")
         .header("x-content-type-options", "nosniff")
         .header("referrer-policy", "same-origin")
-        .body(Body::Text(body))
+        .header(
+            http::header::CONTENT_SECURITY_POLICY,
+            page_policy(&page.nonce, sources),
+        )
+        .body(Body::Text(page.body))
         .expect("static headers")
+}
+
+/// Where a page may load from besides tamlink itself: the chat socket, and Lark's avatars.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    /// The chat socket's origin (`wss://…`), for pages that open one.
+    pub socket: Option<String>,
+    /// Origins avatars come from besides any `https:` one: the brands' Open API hosts (on AWS
+    /// Lark's and Feishu's, which are https anyway; locally the sandbox's http listeners).
+    pub images: Vec<String>,
+}
+
+impl Sources {
+    /// A page of this deployment; `socket`: whether it may open the chat socket.
+    pub fn of(settings: &crate::config::Settings, socket: bool) -> Self {
+        let origin = |u: &str| {
+            url::Url::parse(u)
+                .ok()
+                .map(|u| u.origin().ascii_serialization())
+        };
+        let e = &settings.lark_endpoints;
+        Self {
+            socket: settings
+                .socket_url
+                .as_deref()
+                .filter(|_| socket)
+                .and_then(origin),
+            images: [&e.lark.open, &e.feishu.open]
+                .into_iter()
+                .filter(|u| !u.starts_with("https://"))
+                .filter_map(|u| origin(u))
+                .collect(),
+        }
+    }
+}
+
+/// A page's Content-Security-Policy: everything from tamlink itself, scripts only with the
+/// page's nonce (a script a person managed to get into the markup would not run), styles from
+/// the page (its `<style>` and `style` attributes), images also from https (Lark's avatars),
+/// connections to tamlink and its chat socket, no plugins, no `<base>`, forms back to tamlink,
+/// and framing as `FRAME_ANCESTORS` says.
+pub fn page_policy(nonce: &str, sources: &Sources) -> String {
+    let socket = sources
+        .socket
+        .as_ref()
+        .map(|o| format!(" {o}"))
+        .unwrap_or_default();
+    let images: String = sources.images.iter().map(|o| format!(" {o}")).collect();
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:{images}; connect-src 'self'{socket}; object-src 'none'; base-uri 'none'; form-action 'self'; {FRAME_ANCESTORS}"
+    )
 }
 
 pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
@@ -354,9 +410,13 @@ pub fn message_page(
     cookies: &[String],
 ) -> Response<Body> {
     let ctx = minijinja::context! { title, message, status => status.as_u16(), action_href => action.map(|a| a.0), action_label => action.map(|a| a.1) };
-    let body = crate::pages::render("message.html", lang, ctx)
-        .unwrap_or_else(|_| format!("<h1>{}</h1>", status.as_u16()));
-    let mut resp = html(status, body);
+    let body = crate::pages::render("message.html", lang, ctx).unwrap_or_else(|_| {
+        crate::pages::Rendered {
+            body: format!("<h1>{}</h1>", status.as_u16()),
+            nonce: String::new(),
+        }
+    });
+    let mut resp = html(status, body, &Sources::default());
     for c in cookies {
         resp.headers_mut()
             .append(http::header::SET_COOKIE, c.parse().expect("cookie header"));

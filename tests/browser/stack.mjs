@@ -64,6 +64,8 @@ export async function signIn(browser, base, app, person, width, locale = "en-US"
   page.on("request", r => r.url().includes("/messages?after=") && polls.push(Date.now()));
   const errors = [];
   page.on("pageerror", e => errors.push(e.message));
+  // A script or connection the page's Content-Security-Policy refused is an error of the page.
+  page.on("console", m => m.type() === "error" && /Content Security Policy/i.test(m.text()) && errors.push(m.text()));
   page.on("response", r => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
   await page.goto(`${base}/lark/${app}/workbench`);
   assert.match(page.url(), /\/open-apis\/authen\/v1\/authorize/, "the workbench sends a stranger to Lark");

@@ -180,6 +180,78 @@ async fn every_kind_of_response_carries_the_security_headers() {
     }
 }
 
+/// The nonce a page's Content-Security-Policy allows scripts with, and the page's markup.
+async fn page_and_nonce(b: &Browser, url: &str) -> (String, String, String) {
+    let resp = b.client.get(url).send().await.unwrap();
+    let csp = resp.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("no nonce in {csp}"))
+        .to_owned();
+    (csp, nonce, resp.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_pages_scripts_run_only_with_its_own_fresh_nonce_and_a_typed_script_does_not() {
+    let t = TestStack::demo().await;
+    let ana = t.signed_in(CUSTOMER_APP_ID, "ana").await;
+    // Something that looks like a script, typed into the chat, is on the page as text only; and
+    // it could not run anyway: the policy allows the page's own nonce and nothing inline.
+    let group = t.service_group(CUSTOMER_APP_ID).await;
+    ana.say(CUSTOMER_APP_ID, &group, "<script>alert(1)</script>")
+        .await;
+    let url = format!(
+        "{}/lark/{CUSTOMER_APP_ID}/workbench?group={group}",
+        t.base()
+    );
+    let (csp, nonce, body) = page_and_nonce(&ana, &url).await;
+    for directive in [
+        "default-src 'self'",
+        &format!("script-src 'nonce-{nonce}';"),
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'self' https://*.larksuite.com",
+    ] {
+        assert!(csp.contains(directive), "{directive} in {csp}");
+    }
+    assert!(!csp.contains("script-src 'unsafe-inline'"), "{csp}");
+    // The chat socket's origin is the one other place the page may connect to.
+    let socket = t
+        .stack
+        .ctx
+        .settings
+        .socket_url
+        .clone()
+        .expect("the local stack has a socket");
+    let origin = url::Url::parse(&socket)
+        .unwrap()
+        .origin()
+        .ascii_serialization();
+    assert!(
+        csp.contains(&format!("connect-src 'self' {origin}")),
+        "{csp}"
+    );
+    // Every script element of the page carries the nonce; none of them is the typed one.
+    let scripts = body.matches("<script").count();
+    assert!(scripts >= 1);
+    assert_eq!(
+        body.matches(&format!("<script nonce=\"{nonce}\">")).count(),
+        scripts,
+        "every script is the page's own"
+    );
+    assert!(!body.contains("<script>alert(1)</script>"));
+    // A new response, a new nonce (128 random bits).
+    let (_, again, _) = page_and_nonce(&ana, &url).await;
+    assert_ne!(nonce, again);
+    assert_eq!(nonce.len(), 24, "16 bytes, base64");
+}
+
 #[tokio::test]
 async fn the_gateways_own_refusals_are_json_with_allow_and_the_security_headers() {
     let t = TestStack::demo().await;

@@ -40,10 +40,16 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
             &[],
         ));
     }
-    landing(&actor, &link, token.unwrap_or_default())
+    let sources = web::Sources::of(&ctx.settings, false);
+    landing(&actor, &link, token.unwrap_or_default(), &sources)
 }
 
-fn landing(actor: &Actor, link: &ValidLink, token: String) -> AppResult<Response<Body>> {
+fn landing(
+    actor: &Actor,
+    link: &ValidLink,
+    token: String,
+    sources: &web::Sources,
+) -> AppResult<Response<Body>> {
     let inv = &link.invitation;
     let body = crate::pages::render(
         "invitation.html",
@@ -56,5 +62,5 @@ fn landing(actor: &Actor, link: &ValidLink, token: String) -> AppResult<Response
             token,
         },
     )?;
-    Ok(web::html(StatusCode::OK, body))
+    Ok(web::html(StatusCode::OK, body, sources))
 }

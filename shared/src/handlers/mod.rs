@@ -120,7 +120,11 @@ pub(crate) fn report_page(
             report => crate::reports::page_context(report, actor.lang),
         },
     )?;
-    Ok(crate::web::html(http::StatusCode::OK, html))
+    Ok(crate::web::html(
+        http::StatusCode::OK,
+        html,
+        &crate::web::Sources::of(&ctx.settings, false),
+    ))
 }
 
 pub(crate) async fn require_customer_manager(ctx: &AppContext, req: &Request) -> AppResult<Staff> {

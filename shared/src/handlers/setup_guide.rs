@@ -33,7 +33,11 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
             web::lang(&req, None),
             minijinja::context! { values },
         )?;
-        Ok(web::html(StatusCode::OK, body))
+        Ok(web::html(
+            StatusCode::OK,
+            body,
+            &web::Sources::of(&ctx.settings, false),
+        ))
     } else {
         Ok(web::json(StatusCode::OK, &values))
     }

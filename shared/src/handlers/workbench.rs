@@ -37,7 +37,11 @@ pub async fn handle(ctx: &AppContext, req: Request) -> AppResult<Response<Body>>
         }
         TenantKind::Provider => staff_console(ctx, &session, &actor, requested).await?,
     };
-    Ok(web::html(StatusCode::OK, body))
+    Ok(web::html(
+        StatusCode::OK,
+        body,
+        &web::Sources::of(&ctx.settings, true),
+    ))
 }
 
 /// The severities the Create Ticket form offers, as (value, what it says).
@@ -161,7 +165,7 @@ async fn customer_workbench(
     session: &Session,
     actor: &Actor,
     requested: Option<String>,
-) -> AppResult<String> {
+) -> AppResult<crate::pages::Rendered> {
     let group = selected_group(ctx, actor, requested, tenant.service_group_id.as_ref()).await?;
     let shown = group
         .as_ref()
@@ -198,7 +202,7 @@ async fn staff_console(
     session: &Session,
     actor: &Actor,
     requested: Option<String>,
-) -> AppResult<String> {
+) -> AppResult<crate::pages::Rendered> {
     let staff: &Staff = actor
         .staff
         .as_ref()

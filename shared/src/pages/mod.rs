@@ -64,17 +64,34 @@ fn translate(
     Ok(m.in_lang(lang))
 }
 
-/// Renders a page in `lang`: the template sees `lang` (its tag) and the languages to offer.
-pub fn render(name: &str, lang: Lang, ctx: minijinja::Value) -> AppResult<String> {
+/// A rendered page and the nonce its own `<script>` elements carry: the page's
+/// Content-Security-Policy allows scripts with that nonce only (`web::html`).
+pub struct Rendered {
+    pub body: String,
+    pub nonce: String,
+}
+
+/// Renders a page in `lang`: the template sees `lang` (its tag), the languages to offer and
+/// `csp_nonce`, a fresh random value for each response, which its `<script>` tags carry.
+pub fn render(name: &str, lang: Lang, ctx: minijinja::Value) -> AppResult<Rendered> {
     let langs: Vec<_> = Lang::ALL
         .iter()
         .map(|l| minijinja::context! { tag => l.tag(), name => l.name() })
         .collect();
-    let ctx = minijinja::context! { lang => lang.tag(), langs, ..ctx };
-    env()
+    let nonce = csp_nonce();
+    let ctx = minijinja::context! { lang => lang.tag(), langs, csp_nonce => &nonce, ..ctx };
+    let body = env()
         .get_template(name)
         .and_then(|t| t.render(ctx))
-        .map_err(|e| AppError::Internal(format!("template {name}: {e:#}")))
+        .map_err(|e| AppError::Internal(format!("template {name}: {e:#}")))?;
+    Ok(Rendered { body, nonce })
+}
+
+/// 128 random bits, base64: what CSP asks of a nonce (unguessable, new for every response).
+fn csp_nonce() -> String {
+    use base64::Engine;
+    let bytes: [u8; 16] = rand::random();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// A tenant as pages and JSON responses show it: never the sealed secret.
@@ -187,7 +204,7 @@ mod tests {
 
     #[test]
     fn user_text_is_escaped() {
-        let html = render("message.html", Lang::En, minijinja::context! { title => "t", message => "<script>alert(1)</script>", status => 400 }).unwrap();
+        let html = render("message.html", Lang::En, minijinja::context! { title => "t", message => "<script>alert(1)</script>", status => 400 }).unwrap().body;
         assert!(!html.contains("<script>alert(1)"));
         assert!(html.contains("&lt;script&gt;"));
     }
