@@ -104,6 +104,7 @@ routes! {
     REASSIGN_TICKET = "ReassignTicketFunction", Json, handlers::reassign_ticket::handle;
     RATE_TICKET = "RateTicketFunction", Json, handlers::rate_ticket::handle;
     REMIND_TICKET = "RemindTicketFunction", Json, handlers::remind_ticket::handle;
+    ASK_TO_JOIN = "AskToJoinFunction", Json, handlers::ask_to_join::handle;
     SET_DUTY = "SetDutyFunction", Json, handlers::set_duty::handle;
     SET_LANGUAGE = "SetLanguageFunction", Page, handlers::set_language::handle;
     SET_ORG_SETTINGS = "SetOrgSettingsFunction", Json, handlers::set_org_settings::handle;

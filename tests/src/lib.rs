@@ -826,6 +826,15 @@ impl Browser {
         .await
     }
 
+    /// `AskToJoinFunction`: ask a ticket's creator to be added to its group.
+    pub async fn ask_to_join(&self, app_id: &str, ticket: &str) -> (StatusCode, Value) {
+        self.post_json(
+            &format!("/lark/{app_id}/api/tickets/{ticket}/join-request"),
+            &serde_json::json!({}),
+        )
+        .await
+    }
+
     /// `RemindTicketFunction`.
     pub async fn remind(&self, app_id: &str, ticket: &str) -> (StatusCode, Value) {
         self.post_json(

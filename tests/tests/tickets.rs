@@ -1518,12 +1518,54 @@ async fn every_colleague_in_the_service_group_sees_each_tickets_summary_and_only
     assert!(!page.text.contains(&format!("?group={group}")));
     assert!(!page.text.contains("Salaries"));
 
+    // Ben asks to join; Ana is told once, whoever asks twice in a day.
+    let (status, body) = ben.ask_to_join(CUSTOMER_APP_ID, id).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body, json!({"asked": "Ana Ortiz"}));
+    let (status, body) = ben.ask_to_join(CUSTOMER_APP_ID, id).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(
+        body["message"],
+        "You already asked Ana Ortiz today to add you to #1; they have been told."
+    );
+    let asks: Vec<Value> = t
+        .drain_queue()
+        .await
+        .into_iter()
+        .filter(|n| en(&n["title"]).contains("asks to join"))
+        .collect();
+    assert_eq!(asks.len(), 1, "{asks:#?}");
+    assert_eq!(
+        en(&asks[0]["title"]),
+        "Ben Brooks asks to join #1 Payroll export"
+    );
+    assert_eq!(asks[0]["recipient"]["name"], "Ana Ortiz");
+    assert!(
+        !asks[0].to_string().contains("Salaries"),
+        "the request carries no content"
+    );
+    // Ana, already in it, gets a 409; the service team, another organisation and a ticket that
+    // does not exist get the ticket's 404.
+    let (status, _) = ana.ask_to_join(CUSTOMER_APP_ID, id).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
+    let (status, _) = tara.ask_to_join(PROVIDER_APP_ID, id).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    t.activate_other_org(OTHER_CUSTOMER_APP_ID, "Initech", &["erin"])
+        .await;
+    let ivy = t.signed_in(OTHER_CUSTOMER_APP_ID, "ivy").await;
+    let (status, _) = ivy.ask_to_join(OTHER_CUSTOMER_APP_ID, id).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = ben
+        .ask_to_join(CUSTOMER_APP_ID, &format!("{CUSTOMER_APP_ID}.99"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
     // Removed from the service group by the TAM, Ben sees only tickets whose groups he is in,
     // and opens no more (opening one announces it in the service group).
     let (_, his) = ben
         .open_ticket(CUSTOMER_APP_ID, &ticket("Badge reader", "sev4"))
         .await;
-    let tara = t.signed_in(PROVIDER_APP_ID, "tara").await;
     let service = t.service_group(CUSTOMER_APP_ID).await;
     let ben_id = t.open_id(CUSTOMER_APP_ID, "ben").await;
     let (status, body) = tara
@@ -1548,6 +1590,9 @@ async fn every_colleague_in_the_service_group_sees_each_tickets_summary_and_only
         !texts(&chat).iter().any(|l| l.contains("Another")),
         "nothing announced"
     );
+    // Nor ask to join a ticket he no longer sees.
+    let (status, _) = ben.ask_to_join(CUSTOMER_APP_ID, id).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 
     // An organisation people join only by invitation: someone who signed in without one sees
     // no ticket and opens none.

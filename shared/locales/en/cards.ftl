@@ -139,3 +139,5 @@ note-reassigned-to-you = { $who } handed you #{ $number }: { $title }
 note-reassigned-away = #{ $number } { $title } is now with { $to }
 note-resolution-soon = Resolution due within the hour on #{ $number }: { $title }
 note-resolution-breached = Resolution SLA breached on #{ $number }: { $title }
+note-asks-to-join = { $who } asks to join #{ $number } { $title }
+note-asks-to-join-excerpt = Add { $who } with Add People in the ticket's group, if they should follow it.

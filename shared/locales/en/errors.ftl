@@ -175,3 +175,5 @@ error-tickets-org = Your organisation has opened { $max } tickets this hour, the
 }. Add to an open ticket meanwhile.
 error-not-in-service-group = You are not in { $org }'s service group, so you cannot open tickets here. Ask your TAM to add you back.
 error-provider-encrypt-key = The provider app needs its Events & Callbacks keys, the Encrypt Key among them: the service team acts from its cards, and only encrypted, signed presses prove who pressed. Set LARK_VERIFICATION_TOKEN and LARK_ENCRYPT_KEY.
+error-already-in-ticket = You are already in the group of #{ $number }.
+error-asked-today = You already asked { $who } today to add you to #{ $number }; they have been told.

@@ -270,3 +270,5 @@ report-duration-days = { $days } d { $hours } h
 report-duration-hours = { $hours } h { $minutes } min
 report-duration-minutes = { $minutes } min
 ticket-not-member = You are not in this ticket's group: ask { $who } to add you with Add People.
+ticket-ask-to-join = Ask to join
+ticket-asked = Asked { $who }.

@@ -130,3 +130,5 @@ note-reassigned-to-you = { $who } 把工单 #{ $number } 转交给了你：{ $ti
 note-reassigned-away = 工单 #{ $number } { $title } 现由 { $to } 处理
 note-resolution-soon = 工单 #{ $number } 将在一小时内到达解决时限：{ $title }
 note-resolution-breached = 工单 #{ $number } 已超出解决 SLA：{ $title }
+note-asks-to-join = { $who } 请求加入 #{ $number } { $title }
+note-asks-to-join-excerpt = 如果 { $who } 需要跟进此工单，请在工单群中通过“添加成员”把对方加入。

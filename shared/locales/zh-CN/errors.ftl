@@ -159,3 +159,5 @@ error-tickets-person = 您在最近几分钟内已创建 { $max } 个工单，�
 error-tickets-org = 您的组织本小时已创建 { $max } 个工单，这是每小时的上限；请在 { $minutes } 分钟后再创建。在此期间请在已打开的工单中补充信息。
 error-not-in-service-group = 你不在 { $org } 的服务群中，因此无法在此创建工单。请联系你的 TAM 将你重新加入。
 error-provider-encrypt-key = 服务方应用需要配置事件与回调密钥，包括 Encrypt Key：服务团队在其卡片上操作，只有加密并签名的回调才能证明是谁点击的。请设置 LARK_VERIFICATION_TOKEN 和 LARK_ENCRYPT_KEY。
+error-already-in-ticket = 你已经在 #{ $number } 的群中。
+error-asked-today = 你今天已经请 { $who } 把你加入 #{ $number }；对方已收到通知。

@@ -258,3 +258,5 @@ report-duration-days = { $days } 天 { $hours } 小时
 report-duration-hours = { $hours } 小时 { $minutes } 分钟
 report-duration-minutes = { $minutes } 分钟
 ticket-not-member = 你不在此工单的群中：请 { $who } 通过“添加成员”把你加入。
+ticket-ask-to-join = 请求加入
+ticket-asked = 已请求 { $who }。

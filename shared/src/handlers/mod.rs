@@ -2,6 +2,7 @@
 
 pub mod acknowledge_emergency;
 pub mod activate_customer;
+pub mod ask_to_join;
 pub mod card_callback;
 pub mod check_customer;
 pub mod create_invitation;

@@ -17,6 +17,7 @@
 //! | a group's active-link slot | `GROUP#{id}` | `INVSLOT#{nn}` (holder, until, released) | |
 //! | an unacknowledged emergency in one of its organisation's slots, and its page schedule | `EMERGENCY#{app}` | `SLOT#{slot}` | `REPAGE#{hour}` / `{next page:012}#…` while pages are left |
 //! | an organisation's last on-call post (posts collapse per organisation) | `ONCALL#{app}` | `ONCALL` | |
+//! | a colleague's request to join a ticket's group (one a day) | `ASKJOIN#{app}#{number:08}` | `{open_id}` | |
 //! | scheduled job's progress | `JOB#{name}` | `STATE` | |
 //! | a used sign-in state (written after Lark accepted its code) | `LOGIN#{nonce}` | `LOGIN` | |
 //! | a person's session fence (sign-outs) | `SESSIONS#{app}#{open_id}` | `FENCE` | |
@@ -202,6 +203,11 @@ pub fn invitation_slot(n: u32) -> String {
 
 pub fn invitation_bucket(hour: i64) -> String {
     format!("INVEXP#{hour}")
+}
+
+/// A colleague's request to join ticket `number`'s group.
+pub fn ask_to_join(app_id: &AppId, number: u64, open_id: &OpenId) -> (String, String) {
+    (format!("ASKJOIN#{app_id}#{number:08}"), open_id.to_string())
 }
 
 /// The organisation's emergency slots: one item per unacknowledged emergency.

@@ -659,6 +659,34 @@ impl Store {
         applied(deleted).map(|_| ())
     }
 
+    /// Records that `open_id` asked to join ticket `number`'s group: `false` if they asked less
+    /// than `again_after` seconds ago (nothing written then).
+    pub async fn ask_to_join(
+        &self,
+        app_id: &AppId,
+        number: u64,
+        open_id: &OpenId,
+        again_after: Epoch,
+        now: Epoch,
+    ) -> Result<bool, StoreError> {
+        let (pk, sk) = keys::ask_to_join(app_id, number, open_id);
+        let asked = self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(pk))
+            .item("sk", s(sk))
+            .item("at", n(now))
+            .item("ttl", n(now + again_after + 24 * 3600))
+            .condition_expression("attribute_not_exists(pk) OR #at <= :before")
+            .expression_attribute_names("#at", "at")
+            .expression_attribute_values(":before", n(now - again_after))
+            .send()
+            .await
+            .map_err(write_err);
+        applied(asked)
+    }
+
     /// Claims the organisation's on-call post for now: `false` if it had one less than `quiet`
     /// seconds ago (the emergencies it lists reach on-call with the next one).
     pub async fn claim_oncall_post(

@@ -22,6 +22,7 @@ use crate::store::{
 
 mod create;
 mod emergency;
+mod join;
 mod moves;
 mod rating;
 mod read;
@@ -30,6 +31,7 @@ mod reminder;
 
 pub use create::*;
 pub use emergency::*;
+pub use join::{ask_to_join, JoinAsked, ASK_AGAIN_AFTER};
 pub use moves::*;
 pub use rating::*;
 pub use read::*;
