@@ -108,3 +108,22 @@ fn http_types_stay_at_the_edge() {
         }
     }
 }
+
+#[test]
+fn the_crate_map_in_lib_rs_lists_every_module_and_no_other() {
+    let lib = include_str!("lib.rs");
+    let declared: BTreeSet<&str> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("pub mod "))
+        .map(|l| l.trim_end_matches(';'))
+        .collect();
+    let mapped: BTreeSet<&str> = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("//! | [`"))
+        .filter_map(|l| l.split('`').next())
+        .collect();
+    assert_eq!(
+        declared, mapped,
+        "lib.rs: `pub mod` lines vs the crate map's rows"
+    );
+}

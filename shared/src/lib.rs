@@ -33,9 +33,12 @@
 //! | [`web`] | request/response helpers shared by handlers |
 //! | [`handlers`] | one module per route, each the body of one Lambda function |
 //! | [`routes`] | the table that names each handler after its function in `template.yaml` |
-//! | [`stack`] | table and queue definitions read from `template.yaml`, and local bootstrap |
 //! | [`context`] | the clients a handler needs, built once per cold start |
 //! | [`runtime`] | the Lambda entry point: picks the function by `_HANDLER`, reports init errors |
+//! | [`i18n`] | the English and Chinese catalogs (Fluent), compiled in, and the reader's language |
+//! | [`reports`] | the month's figures per organisation and per engineer, as a page and as CSV |
+//! | [`sockets`] | chat pushed to open pages: connect (a signed ticket), follow a group, frames, the stream's pushes |
+//! | [`connections`] | the WebSocket API's Management API (an adapter): push a frame to a connection, close one |
 
 pub mod actor;
 pub mod callbacks;
@@ -66,7 +69,6 @@ pub mod secrets;
 pub mod session;
 pub mod sessions;
 pub mod sockets;
-pub mod stack;
 pub mod store;
 pub mod tickets;
 pub mod web;

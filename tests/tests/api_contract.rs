@@ -109,6 +109,8 @@ generation.database = "none"
         let paths = paths.to_owned();
         let out = tokio::task::spawn_blocking(move || {
             Command::new(root.join(".venv/bin/schemathesis"))
+                // Its cache (`.schemathesis/`) goes where it runs: under target/, not the tree.
+                .current_dir(root.join("target/schemathesis"))
                 .arg("--config-file")
                 .arg(&file)
                 .args([

@@ -7,12 +7,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::stack::{self, HttpRoute};
 use axum::body::Bytes;
 use axum::response::IntoResponse;
 use http::StatusCode;
 use tamlink::context::AppContext;
 use tamlink::routes::{self, Route};
-use tamlink::stack::{self, HttpRoute};
 use tracing::Instrument;
 
 /// API Gateway's payload limit; larger bodies are refused before any handler runs.

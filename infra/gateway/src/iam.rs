@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::stack::LocalResources;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
@@ -20,7 +21,6 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use serde_yaml::Value;
-use tamlink::stack::LocalResources;
 
 use crate::aws_actions;
 
@@ -255,7 +255,7 @@ impl Roles {
     /// accepted: SAM's policy templates grant more than a function needs (`DynamoDBCrudPolicy`
     /// includes Scan and BatchWriteItem), so they are refused here.
     pub fn from_template() -> Result<Self, String> {
-        Self::from_document(tamlink::stack::TEMPLATE)
+        Self::from_document(crate::stack::TEMPLATE)
     }
 
     /// Reads every function's role from a template: `template.yaml` (SAM functions) or the
@@ -688,7 +688,7 @@ mod tests {
     use super::*;
 
     fn doc() -> Value {
-        serde_yaml::from_str(tamlink::stack::TEMPLATE).unwrap()
+        serde_yaml::from_str(crate::stack::TEMPLATE).unwrap()
     }
 
     fn functions() -> Vec<(String, Value)> {
@@ -1103,7 +1103,7 @@ Resources:
         // An operation the map does not know needs no action: it is refused outright.
         assert_eq!(iam_actions("dynamodb:Scan", &input), None);
         // No role grants the name of the operation itself: IAM has no such action.
-        assert!(!tamlink::stack::TEMPLATE.contains("dynamodb:TransactWriteItems"));
+        assert!(!crate::stack::TEMPLATE.contains("dynamodb:TransactWriteItems"));
     }
 
     #[test]

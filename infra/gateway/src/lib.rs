@@ -14,4 +14,5 @@ pub mod poller;
 pub mod prices;
 pub mod scheduler;
 pub mod sockets;
+pub mod stack;
 pub mod stream;

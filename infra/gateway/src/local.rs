@@ -8,11 +8,11 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::stack::{self, LocalResources};
 use tamlink::clock::Clock;
 use tamlink::config::Settings;
 use tamlink::context::{aws_sdk_config, AppContext};
 use tamlink::ids::AppId;
-use tamlink::stack::{self, LocalResources};
 use tokio::process::{Child, Command};
 
 #[derive(Debug, thiserror::Error)]

@@ -68,7 +68,7 @@ pub struct Fixed {
 impl Fixed {
     pub fn from_template() -> Result<Self, String> {
         let doc: serde_yaml::Value =
-            serde_yaml::from_str(tamlink::stack::TEMPLATE).map_err(|e| e.to_string())?;
+            serde_yaml::from_str(crate::stack::TEMPLATE).map_err(|e| e.to_string())?;
         let count = |kind: &str| {
             doc["Resources"]
                 .as_mapping()
@@ -111,7 +111,7 @@ impl Fixed {
 pub fn memory_gb(function: &str) -> f64 {
     static DOC: std::sync::OnceLock<serde_yaml::Value> = std::sync::OnceLock::new();
     let doc = DOC.get_or_init(|| {
-        serde_yaml::from_str(tamlink::stack::TEMPLATE).unwrap_or(serde_yaml::Value::Null)
+        serde_yaml::from_str(crate::stack::TEMPLATE).unwrap_or(serde_yaml::Value::Null)
     });
     let own = doc["Resources"][function]["Properties"]["MemorySize"].as_f64();
     let global = doc["Globals"]["Function"]["MemorySize"].as_f64();

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::stack;
 use tamlink::context::AppContext;
 use tamlink::jobs;
-use tamlink::stack;
 
 /// Starts one timer per schedule; each waits a full period before its first run.
 pub fn spawn(

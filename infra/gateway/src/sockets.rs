@@ -50,7 +50,7 @@ pub struct Hub {
 impl Hub {
     pub fn from_template(ctx: Arc<AppContext>) -> Result<Arc<Self>, String> {
         let mut routes = HashMap::new();
-        for r in tamlink::stack::socket_routes().map_err(|e| e.to_string())? {
+        for r in crate::stack::socket_routes().map_err(|e| e.to_string())? {
             let route = tamlink::routes::socket_by_function(&r.function)
                 .ok_or_else(|| format!("no handler for {}", r.function))?;
             routes.insert(r.route_key, route);

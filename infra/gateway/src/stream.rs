@@ -11,9 +11,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::stack::{filter_matches, StreamConsumer};
 use aws_sdk_dynamodbstreams::types::{Record, ShardIteratorType};
 use tamlink::context::AppContext;
-use tamlink::stack::{filter_matches, StreamConsumer};
 
 /// Lambda's polling rate for a stream shard.
 pub const POLL_EVERY: Duration = Duration::from_millis(250);
@@ -43,7 +43,7 @@ impl StreamReader {
         run: bool,
         iam: aws_smithy_runtime_api::client::interceptors::SharedInterceptor,
     ) -> Result<Self, String> {
-        let consumer = tamlink::stack::stream_consumers()
+        let consumer = crate::stack::stream_consumers()
             .map_err(err)?
             .into_iter()
             .next()

@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::types::{
 };
 use serde_yaml::Value;
 
-pub const TEMPLATE: &str = include_str!("../../template.yaml");
+pub const TEMPLATE: &str = include_str!("../../../template.yaml");
 
 #[derive(Debug, thiserror::Error)]
 pub enum StackError {
@@ -606,12 +606,12 @@ mod tests {
         let routes = http_routes().unwrap();
         for r in &routes {
             assert!(
-                crate::routes::by_function(&r.function).is_some(),
+                tamlink::routes::by_function(&r.function).is_some(),
                 "{} has no handler",
                 r.function
             );
         }
-        for handler in crate::routes::ALL {
+        for handler in tamlink::routes::ALL {
             assert!(
                 routes.iter().any(|r| r.function == handler.function),
                 "{} is not in template.yaml",
@@ -637,12 +637,12 @@ mod tests {
             ]
         );
         for r in &routes {
-            assert!(crate::routes::socket_by_function(&r.function).is_some());
+            assert!(tamlink::routes::socket_by_function(&r.function).is_some());
         }
-        assert_eq!(crate::routes::SOCKETS.len(), routes.len());
+        assert_eq!(tamlink::routes::SOCKETS.len(), routes.len());
         let consumers = stream_consumers().unwrap();
         assert_eq!(consumers.len(), 1);
-        assert_eq!(consumers[0].function, crate::runtime::PUSH);
+        assert_eq!(consumers[0].function, tamlink::runtime::PUSH);
         assert_eq!(
             table_def().unwrap().stream_view.as_deref(),
             Some("NEW_IMAGE")
@@ -681,12 +681,12 @@ mod tests {
         let schedules = schedules().unwrap();
         for s in &schedules {
             assert!(
-                crate::jobs::by_function(&s.function).is_some(),
+                tamlink::jobs::by_function(&s.function).is_some(),
                 "{} has no job",
                 s.function
             );
         }
-        for job in crate::jobs::ALL {
+        for job in tamlink::jobs::ALL {
             assert!(
                 schedules.iter().any(|s| s.function == job.function),
                 "{} has no schedule in template.yaml",
@@ -702,7 +702,7 @@ mod tests {
 
     #[test]
     fn every_json_route_is_described_in_openapi_yaml() {
-        let doc: Value = serde_yaml::from_str(include_str!("../../openapi.yaml")).unwrap();
+        let doc: Value = serde_yaml::from_str(include_str!("../../../openapi.yaml")).unwrap();
         let paths = doc.get("Paths").or_else(|| doc.get("paths")).unwrap();
         for r in http_routes().unwrap() {
             if !r.path.contains("/api/") {
@@ -743,7 +743,7 @@ mod tests {
             assert!(rate < stage.0 && burst < stage.1, "{key}");
             // API Gateway's bucket is one for every organisation; tamlink's fair share is per
             // organisation (domain::limits). Five organisations at their share fit in the bucket.
-            let share = crate::domain::limits::SIGN_IN_PER_APP.per_minute as f64 / 60.0;
+            let share = tamlink::domain::limits::SIGN_IN_PER_APP.per_minute as f64 / 60.0;
             assert!(rate >= 5.0 * share, "{key}: {rate}/s < 5 x {share}/s");
             tighter.push(key.to_owned());
         }
@@ -756,7 +756,7 @@ mod tests {
             ]
         );
         // Card presses have the stage's bucket.
-        let share = crate::domain::limits::CARD_PRESSES_PER_APP.per_minute as f64 / 60.0;
+        let share = tamlink::domain::limits::CARD_PRESSES_PER_APP.per_minute as f64 / 60.0;
         assert!(stage.0 >= 5.0 * share);
     }
 
