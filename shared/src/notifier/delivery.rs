@@ -1,6 +1,16 @@
 //! Sending a card and settling the outcome: a failure worth retrying gives the window back.
 
-use super::*;
+use super::tokens::{fresh_token, token_for};
+use super::warnings::warn_tam;
+use super::{budget, cards, rules, Handled};
+use crate::context::AppContext;
+use crate::domain::budget::Step;
+use crate::error::{AppError, AppResult};
+use crate::lark::SendFailure as Failure;
+use crate::lark::{LarkError, SentMessage};
+use crate::notify::Notification;
+use crate::store::{PersonKey, Release, StoredToken, Tenant};
+use serde_json::Value;
 
 pub(super) struct Delivery<'a> {
     pub(super) person: PersonKey<'a>,

@@ -1,6 +1,17 @@
 //! Digests: what waited during a window, sent as one card when the window ends.
 
-use super::*;
+use super::delivery::{deliver, resend, Delivery};
+use super::warnings::warn_on_new_step;
+use super::ATTEMPTS;
+use super::{budget, cards, rules, Flush, Handled, RESEND_WITHIN};
+use crate::clock::Epoch;
+use crate::context::AppContext;
+use crate::domain::budget::Step;
+use crate::error::AppResult;
+use crate::ids::{AppId, OpenId};
+use crate::notifier::rules::WINDOW_SECONDS;
+use crate::notify::Notification;
+use crate::store::{retry_on_conflict, Attempt, Claim, PersonKey, Snapshot, StoreError};
 
 pub(super) fn digest_holder(person: PersonKey<'_>, due: Epoch) -> String {
     format!("digest:{}:{}:{due}", person.app_id, person.open_id)

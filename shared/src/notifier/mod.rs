@@ -28,29 +28,18 @@ mod warnings;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use tracing::Instrument;
 
 use crate::clock::Epoch;
 use crate::context::AppContext;
 use crate::error::{AppError, AppResult};
 use crate::ids::{AppId, OpenId};
-use crate::lark::SendFailure as Failure;
-use crate::lark::{LarkError, SentMessage};
 use crate::notify::Notification;
-use crate::store::{
-    retry_on_conflict, Attempt, Claim, NotifState, PersonKey, Release, Snapshot, StoreError,
-    StoredToken, Tenant, TenantKind,
-};
-use budget::{Plan, Step};
-use rules::WINDOW_SECONDS;
+use crate::store::PersonKey;
 
-use delivery::*;
 use digest::*;
 use notification::*;
 use oncall::*;
-use tokens::*;
-use warnings::*;
 
 pub(crate) use digest::queue_flushes;
 

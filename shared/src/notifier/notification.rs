@@ -1,7 +1,21 @@
 //! One notification: take the person's window and send, or put it aside for the digest; a
 //! ticket's status card is updated in place instead.
 
-use super::*;
+use super::delivery::{deliver, resend, Delivery};
+use super::digest::queue_flushes;
+use super::tokens::token_for;
+use super::warnings::warn_on_new_step;
+use super::ATTEMPTS;
+use super::{budget, cards, person_of, rules, Handled};
+use crate::context::AppContext;
+use crate::domain::budget::Step;
+use crate::error::{AppError, AppResult};
+use crate::lark::LarkError;
+use crate::notifier::rules::WINDOW_SECONDS;
+use crate::notify::Notification;
+use crate::store::{
+    retry_on_conflict, Attempt, Claim, NotifState, Snapshot, StoreError, TenantKind,
+};
 
 #[tracing::instrument(skip_all, fields(kind = ?n.kind, id = %n.id, app = %n.recipient.app_id, urgent = n.urgent))]
 pub(super) async fn process_notification(ctx: &AppContext, n: &Notification) -> AppResult<Handled> {

@@ -1,6 +1,10 @@
 //! The provider's on-call channel: emergencies posted to its Lark group's custom bot.
 
-use super::*;
+use super::{cards, rules, Handled};
+use crate::context::AppContext;
+use crate::error::AppResult;
+use crate::lark::LarkError;
+use crate::lark::SendFailure as Failure;
 
 /// Posts to the provider's on-call group bot (webhook posts are not metered). At least once: a
 /// webhook has no idempotency key, and a repeated emergency post beats a missing one.

@@ -1,8 +1,11 @@
 //! The app's tenant token: this instance's, else the one another invocation stored, else new.
 //! A token goes with its app's brand: it is only ever sent to the hosts that issued it.
 
-use super::*;
+use crate::context::AppContext;
+use crate::error::AppResult;
+use crate::ids::AppId;
 use crate::lark::AppToken;
+use crate::store::{StoredToken, Tenant};
 
 /// The app's tenant token: this instance's, else the one another invocation stored, else a new
 /// one from Lark (stored for everyone). `tenant` is the app's organisation when the caller has

@@ -1,6 +1,11 @@
 //! Budget warnings: the TAM hears once a month when an organisation's share runs low or out.
 
-use super::*;
+use super::budget;
+use crate::context::AppContext;
+use crate::domain::budget::{Plan, Step};
+use crate::error::AppResult;
+use crate::notify::Notification;
+use crate::store::{Snapshot, Tenant, TenantKind};
 
 /// After a counted call: if it moved the app onto a step the TAM should hear about, tell them.
 pub(super) async fn warn_on_new_step(

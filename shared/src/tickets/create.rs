@@ -1,7 +1,21 @@
 //! Create Ticket: the organisation's next number, fair assignment and the ticket group in one
 //! transaction.
 
-use super::*;
+use super::{audit_of, clean, count_of, service_member, view, TicketView, ATTEMPTS};
+use crate::actor::Actor;
+use crate::context::AppContext;
+use crate::domain::audit::AuditKind;
+use crate::domain::tickets as rules;
+use crate::domain::tickets::{Candidate, Severity, Status};
+use crate::error::{AppError, AppResult};
+use crate::ids::GroupId;
+use crate::notify;
+use crate::notify::tickets::opened_notifications;
+use crate::store::{
+    retry_on_conflict, settle, Attempt, Group, GroupKind, JoinedVia, Message, NewTicket, Side,
+    Staff, Tenant, TenantKind, TenantStatus, Ticket,
+};
+use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

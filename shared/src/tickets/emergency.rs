@@ -1,6 +1,23 @@
 //! Emergency: declaring one (S1 at once, urgent pages, the on-call post) and acknowledging it.
 
-use super::*;
+use super::{
+    audit_of, count_of, ensure_open, kept_changing, reminder_recipients, view, visible, TicketView,
+    ATTEMPTS,
+};
+use crate::actor::Actor;
+use crate::context::AppContext;
+use crate::domain::audit::AuditKind;
+use crate::domain::tickets as rules;
+use crate::domain::tickets::Severity;
+use crate::error::{AppError, AppResult};
+use crate::ids::TicketId;
+use crate::notify::tickets::{
+    acknowledged_pages, oncall_post, page_notifications, ticket_notification,
+};
+use crate::notify::{NotificationKind, Recipient};
+use crate::store::{retry_on_conflict, settle, Attempt, Side, Tenant, Ticket};
+use crate::{msg, notify};
+use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

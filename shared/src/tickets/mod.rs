@@ -2,23 +2,13 @@
 //! ticket group with an engineer assigned fairly and their TAM; the ticket moves through its
 //! lifecycle by the table in `domain::tickets`, each move recorded and shown in the group.
 
-use serde::{Deserialize, Serialize};
-
 use crate::actor::Actor;
 use crate::clock::Epoch;
 use crate::context::AppContext;
-use crate::domain::audit::AuditKind;
-use crate::domain::tickets::{self as rules, Candidate, Mover, Severity, Status};
 use crate::error::{AppError, AppResult};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::Msg;
 use crate::ids::{AppId, GroupId, OpenId, TicketId};
-use crate::msg;
-use crate::notify::tickets::*;
-use crate::notify::{self, Notification, NotificationKind, Recipient};
-use crate::store::{
-    retry_on_conflict, settle, Attempt, Group, GroupKind, JoinedVia, Member, Message, NewTicket,
-    Side, Staff, Tenant, TenantKind, TenantStatus, Ticket, TicketChange, TicketMove,
-};
+use crate::store::{JoinedVia, Member, Side, Staff, Tenant, Ticket};
 
 mod create;
 mod emergency;

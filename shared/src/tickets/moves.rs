@@ -1,7 +1,20 @@
 //! Moving a ticket through its lifecycle (`domain::tickets::TRANSITIONS`).
 
-use super::*;
+use super::{audit_of, count_of, kept_changing, survey_due, view, visible, TicketView, ATTEMPTS};
+use crate::actor::Actor;
+use crate::clock::Epoch;
+use crate::context::AppContext;
+use crate::domain::audit::AuditKind;
 use crate::domain::report::Event;
+use crate::domain::tickets as rules;
+use crate::domain::tickets::{Mover, Status};
+use crate::error::{AppError, AppResult};
+use crate::ids::{AppId, TicketId};
+use crate::notify;
+use crate::notify::tickets::moved_notifications;
+use crate::store::{
+    retry_on_conflict, settle, Attempt, Side, Tenant, Ticket, TicketChange, TicketMove,
+};
 
 pub(crate) fn mover(actor: &Actor, ticket: &Ticket, tenant: &Tenant) -> Mover {
     match &actor.staff {

@@ -3,7 +3,16 @@
 //! the ticket's page. The service team sees the rating on the ticket. The rater may change it for
 //! 7 days; a ticket reopened and resolved again is rated afresh.
 
-use super::*;
+use super::{audit_of, count_of, view, visible, TicketView};
+use crate::actor::Actor;
+use crate::clock::Epoch;
+use crate::context::AppContext;
+use crate::domain::audit::AuditKind;
+use crate::domain::tickets as rules;
+use crate::domain::tickets::Status;
+use crate::error::{AppError, AppResult};
+use crate::ids::{AppId, OpenId, TicketId};
+use crate::store::{Side, Tenant, Ticket};
 
 /// How long a rater may change their rating.
 pub const RATING_EDITABLE: Epoch = 7 * 24 * 3600;

@@ -1,7 +1,19 @@
 //! What people see of tickets: the view model, the lists of the workbench and the console, and
 //! a ticket group's header.
 
-use super::*;
+use super::{allowed_moves, may_rate, may_reassign, reassign_candidates, visible};
+use crate::actor::Actor;
+use crate::clock::Epoch;
+use crate::context::AppContext;
+use crate::domain::tickets as rules;
+use crate::domain::tickets::{Severity, Status};
+use crate::error::AppResult;
+use crate::i18n::Lang;
+use crate::i18n::Msg;
+use crate::ids::{AppId, GroupId, OpenId, TicketId};
+use crate::msg;
+use crate::store::{Group, TenantKind, Ticket};
+use serde::Serialize;
 
 /// A ticket as the workbench and the console show it.
 #[derive(Debug, Serialize)]

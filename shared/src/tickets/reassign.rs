@@ -1,7 +1,20 @@
 //! Reassignment: the TAM, a manager or admin, or the assignee handing over, gives a ticket to
 //! another engineer who serves the organisation.
 
-use super::*;
+use super::{
+    audit_of, ensure_open, kept_changing, mover, service_member, view, visible, TicketView,
+    ATTEMPTS,
+};
+use crate::actor::Actor;
+use crate::context::AppContext;
+use crate::domain::audit::AuditKind;
+use crate::domain::tickets::Mover;
+use crate::error::{AppError, AppResult};
+use crate::ids::{OpenId, TicketId};
+use crate::notify::tickets::reassigned_notifications;
+use crate::store::{retry_on_conflict, settle, Attempt, Staff, Tenant, Ticket};
+use crate::{msg, notify};
+use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,6 +1,16 @@
 //! Reminder: tiers of recipients and a 30-minute cooldown per ticket.
 
-use super::*;
+use super::{audit_of, ensure_open, kept_changing, view, visible, TicketView, ATTEMPTS};
+use crate::actor::Actor;
+use crate::context::AppContext;
+use crate::domain::audit::AuditKind;
+use crate::domain::tickets as rules;
+use crate::error::{AppError, AppResult};
+use crate::ids::TicketId;
+use crate::notify::tickets::ticket_notification;
+use crate::notify::{Notification, NotificationKind, Recipient};
+use crate::store::{retry_on_conflict, settle, Attempt, Side, Tenant, Ticket};
+use crate::{msg, notify};
 
 /// The customer's Reminder: the 1st reaches the assignee, the 2nd also the TAM, the 3rd and
 /// later also the on-duty managers; at most one per ticket every 30 minutes (two clicks at once

@@ -1,6 +1,8 @@
 //! CardKit card entities kept to update a ticket's status card in place.
 
-use super::*;
+use super::card_key;
+use crate::store::dynamo::{dynamo_err, n, s, Keyed};
+use crate::store::{CardRecord, PersonKey, Store, StoreError, CARD_LIFETIME};
 
 impl Store {
     /// Remembers the card entity a person got for `key`, at its latest sequence. Conditioned on

@@ -3,11 +3,7 @@
 //!
 //! Their keys are in `keys`.
 
-use std::collections::HashMap;
-
-use aws_sdk_dynamodb::types::{
-    AttributeValue, Delete, KeysAndAttributes, TransactWriteItem, Update,
-};
+use aws_sdk_dynamodb::types::Update;
 use serde::{Deserialize, Serialize};
 
 mod cards;
@@ -17,9 +13,8 @@ mod tokens;
 mod usage;
 mod window;
 
-use super::dynamo::{built, decode, dynamo_err, n, s, Item, Keyed};
+use super::dynamo::{s, Item};
 use super::keys;
-use super::{Store, StoreError};
 use crate::clock::Epoch;
 use crate::domain::notification::Notification;
 use crate::ids::{AppId, OpenId};
@@ -246,7 +241,9 @@ fn update(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use aws_sdk_dynamodb::types::AttributeValue;
+
+    use super::StoredToken;
 
     #[test]
     fn a_stored_token_is_written_for_dynamodb_but_never_printed() {

@@ -5,9 +5,11 @@
 //! reserved ahead and nothing is given back (a slot taken for a send that then fails is a
 //! second's room lost, which only errs on the safe side).
 
-use super::super::dynamo::{applied, write_err};
-use super::*;
+use crate::clock::Epoch;
 use crate::domain::budget::Pace;
+use crate::store::dynamo::{applied, write_err};
+use crate::store::dynamo::{n, s};
+use crate::store::{keys, PersonKey, Store, StoreError};
 
 /// Counter items are read only within their minute; DynamoDB may clear them after a day.
 const PACE_TTL: Epoch = 24 * 3600;

@@ -1,6 +1,12 @@
 //! One record per notification id (dedupe), and the notifications Lark could not deliver.
 
-use super::*;
+use super::NOTIF_TTL;
+use crate::clock::Epoch;
+use crate::domain::notification::Notification;
+use crate::ids::AppId;
+use crate::store::dynamo::{s, Keyed};
+use crate::store::{keys, NotifRecord, NotifState, Store, StoreError, Undeliverable};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 
 impl Store {
     /// The notification's record in a transaction. `first` writes it only if the notification

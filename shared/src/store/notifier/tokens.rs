@@ -1,6 +1,9 @@
 //! Tenant tokens shared by every invocation (never logged).
 
-use super::*;
+use crate::ids::AppId;
+use crate::store::dynamo::{built, s, Keyed};
+use crate::store::{keys, Store, StoreError, StoredToken};
+use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
 
 impl Store {
     pub async fn save_token(&self, app_id: &AppId, token: &StoredToken) -> Result<(), StoreError> {

@@ -1,6 +1,11 @@
 //! Lark calls counted per app and month, as Lark counts them.
 
-use super::*;
+use super::{update, USAGE_TTL};
+use crate::clock::Epoch;
+use crate::ids::AppId;
+use crate::store::dynamo::{built, decode, n};
+use crate::store::{keys, MonthUse, Store, StoreError, Usage};
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 
 impl Store {
     pub(super) fn count_call(

@@ -1,7 +1,18 @@
 //! Each person's DM window: what one read returns, taking it, giving it back, putting a
 //! notification aside for the digest, and the digest index.
 
-use super::*;
+use super::Window;
+use super::{card_key, key_item, update};
+use crate::clock::Epoch;
+use crate::domain::notification::Notification;
+use crate::ids::{AppId, OpenId};
+use crate::store::dynamo::{built, decode, dynamo_err, n, s};
+use crate::store::{
+    due_hour, keys, Claim, NotifState, PersonKey, Release, Snapshot, Store, StoreError,
+    DIGEST_LINES,
+};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem};
+use std::collections::HashMap;
 
 impl Store {
     /// The notification's record, the person's window, the app's stored token, its calls this
