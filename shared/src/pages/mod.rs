@@ -87,11 +87,13 @@ pub fn render(name: &str, lang: Lang, ctx: minijinja::Value) -> AppResult<Render
     Ok(Rendered { body, nonce })
 }
 
-/// 128 random bits, base64: what CSP asks of a nonce (unguessable, new for every response).
+/// 128 random bits: what CSP asks of a nonce (unguessable, new for every response). In the
+/// URL-safe alphabet without padding, which CSP's nonce grammar allows and HTML escaping leaves
+/// as it is (the standard alphabet's `/` would reach the markup as `&#x2f;`).
 fn csp_nonce() -> String {
     use base64::Engine;
     let bytes: [u8; 16] = rand::random();
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// A tenant as pages and JSON responses show it: never the sealed secret.
