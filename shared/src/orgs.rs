@@ -8,10 +8,11 @@ use crate::context::AppContext;
 use crate::domain::audit::{AuditActor, AuditEntry, AuditKind};
 use crate::domain::brand::Brand;
 use crate::domain::checklist::{self, CheckItem, LarkFacts};
+use crate::domain::lark_app::TenantInfo;
 use crate::domain::roles::StaffRole;
 use crate::error::{AppError, AppResult};
 use crate::ids::{AppId, GroupId, OpenId};
-use crate::lark::{Credentials, LarkError, TenantInfo};
+use crate::lark::{Credentials, LarkError};
 use crate::secrets::Purpose;
 use crate::store::{
     Group, GroupKind, JoinedVia, Member, Side, Staff, StoreError, Tenant, TenantKind, TenantStatus,

@@ -272,7 +272,7 @@ mod tests {
     fn en(t: &Option<Text>) -> String {
         t.as_ref().map(|t| t.in_lang(Lang::En)).unwrap_or_default()
     }
-    use crate::lark::{Ability, AppScope, TenantAvatar, WebApp};
+    use crate::domain::lark_app::{Ability, AppScope, TenantAvatar, WebApp};
 
     fn callback(app: Option<&AppInfo>, version: Option<&AppVersion>) -> CheckItem {
         callback_item(app, version, BASE, "cli_a")

@@ -8,8 +8,10 @@ pub mod callback;
 mod errors;
 mod types;
 
+use crate::domain::lark_app::{AppInfo, AppVersion, ScopeGrant, TenantInfo};
 pub use errors::{with_fresh_token_on_expiry, LarkError, SendFailure, TokenFailure};
-pub use types::*;
+use types::{AppEnvelope, AppVersionEnvelope, ScopesEnvelope, TenantEnvelope, TenantTokenResponse};
+pub use types::{SentMessage, UserInfo, UserToken};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use crate::config::SecretString;
 
-pub use crate::domain::lark_app::*;
+use crate::domain::lark_app::{AppInfo, AppVersion, ScopeGrant, TenantInfo};
 
 #[derive(Debug, Deserialize)]
 pub(super) struct TenantTokenResponse {

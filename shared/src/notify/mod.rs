@@ -11,7 +11,9 @@ use crate::error::{AppError, AppResult};
 use crate::ids::{AppId, GroupId};
 
 /// The nouns (what a notification is) live in `domain::notification`.
-pub use crate::domain::notification::*;
+pub use crate::domain::notification::{
+    Notification, NotificationKind, OnCallPost, Recipient, Revision,
+};
 
 pub mod mentions;
 pub mod tickets;

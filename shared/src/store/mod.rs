@@ -18,7 +18,11 @@ mod sockets;
 mod tickets;
 
 /// The nouns live in `domain::model`; the store persists them.
-pub use crate::domain::model::*;
+pub use crate::domain::model::{
+    Author, CallbackKeys, Emergency, Group, GroupKind, Invitation, InvitationStatus, JoinedVia,
+    Member, Mention, Message, MessageKind, PageSchedule, Person, Prefs, Rating, ReadPosition,
+    ReadPositions, Side, Staff, Tenant, TenantKind, TenantStatus, Ticket, TicketChange, UsedLogin,
+};
 pub use dynamo::Store;
 pub use groups::{MessagePage, Posted, MAX_SEQ, MESSAGE_PAGE};
 pub use invitations::expiry_hour;

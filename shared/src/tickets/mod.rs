@@ -19,14 +19,20 @@ mod read;
 mod reassign;
 mod reminder;
 
-pub use create::*;
-pub use emergency::*;
+pub use create::{create, NewTicketInput};
+pub use emergency::{acknowledge, declare_emergency, EmergencyInput};
+pub(crate) use emergency::{tell_oncall, EVERYONE};
 pub use join::{ask_to_join, JoinAsked, ASK_AGAIN_AFTER};
-pub use moves::*;
-pub use rating::*;
-pub use read::*;
-pub use reassign::*;
-pub use reminder::*;
+pub use moves::{allowed_moves, move_to};
+pub(crate) use moves::{mover, record_first_response};
+pub(crate) use rating::survey_due;
+pub use rating::{may_rate, rate, RATING_EDITABLE, SURVEY_COOLDOWN};
+pub use read::{
+    for_group, list, view, EmergencyView, GroupTicket, TicketPage, TicketView, TICKET_PAGE,
+};
+pub use reassign::{may_reassign, reassign, reassign_candidates, ReassignInput};
+pub use reminder::remind;
+pub(crate) use reminder::reminder_recipients;
 
 pub(crate) const ATTEMPTS: u64 = 20;
 
