@@ -205,8 +205,11 @@ impl Store {
     /// simply absent from the result.
     pub(super) async fn batch_items(
         &self,
-        keys: Vec<(String, String)>,
+        mut keys: Vec<(String, String)>,
     ) -> Result<Vec<Item>, StoreError> {
+        // DynamoDB refuses a batch that names an item twice.
+        keys.sort();
+        keys.dedup();
         let mut out = Vec::new();
         for chunk in keys.chunks(100) {
             let mut request = KeysAndAttributes::builder().consistent_read(true);

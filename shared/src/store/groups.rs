@@ -140,13 +140,10 @@ impl Store {
         group_id: &GroupId,
         people: &[MentionRef],
     ) -> Result<Vec<Member>, StoreError> {
-        let mut wanted: Vec<(String, String)> = people
+        let wanted = people
             .iter()
             .map(|p| (keys::group(group_id), keys::member(&p.app_id, &p.open_id)))
             .collect();
-        // DynamoDB refuses a batch that names an item twice.
-        wanted.sort();
-        wanted.dedup();
         self.batch_items(wanted)
             .await?
             .into_iter()
@@ -162,12 +159,10 @@ impl Store {
         app_id: &AppId,
         open_id: &OpenId,
     ) -> Result<std::collections::HashSet<GroupId>, StoreError> {
-        let mut wanted: Vec<(String, String)> = groups
+        let wanted = groups
             .iter()
             .map(|g| (keys::group(g), keys::member(app_id, open_id)))
             .collect();
-        wanted.sort();
-        wanted.dedup();
         self.batch_items(wanted)
             .await?
             .into_iter()
